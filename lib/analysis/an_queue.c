@@ -1,0 +1,110 @@
+/* Task-queue pairing (spec torch_npu_ascend_pt.md §7.2). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ap/hostan.h"
+#include "ap/sort.h"
+#include "../base/banned.h"
+
+/* Open starts per (thread, name, queue side). Upstream keeps a list per key, pops the last
+ * start at an end and clears the list, so only the last start of a key matters. */
+struct open_start {
+	uint64_t tid;
+	uint32_t name;
+	uint8_t deq, used, live;
+	int64_t ts;
+};
+
+struct start_table {
+	struct open_start *v;
+	size_t mask;
+};
+
+static size_t slot_of(const struct start_table *t, uint64_t tid, uint32_t name, uint8_t deq)
+{
+	uint64_t h = (tid * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)name << 1 | deq);
+	size_t j;
+
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9ull;
+	for (j = (size_t)(h >> 17) & t->mask;; j = (j + 1) & t->mask) {
+		const struct open_start *s = &t->v[j];
+
+		if (!s->used || (s->tid == tid && s->name == name && s->deq == deq))
+			return j;
+	}
+}
+
+void ap_queue_init(struct ap_queue *q)
+{
+	memset(q, 0, sizeof(*q));
+}
+
+void ap_queue_release(struct ap_queue *q)
+{
+	if (!q)
+		return;
+	ap_vec_free(&q->enq);
+	ap_vec_free(&q->deq);
+	ap_queue_init(q);
+}
+
+int ap_queue_build(const struct ap_host *h, struct ap_queue *q, struct ap_err *err)
+{
+	struct start_table t = { NULL, 0 };
+	struct ap_sortkey *order;
+	size_t n = h->marks.n, i, cap = 64;
+	int ret = 0;
+
+	if (n == 0)
+		return 0;
+	order = malloc(n * sizeof(*order));
+	while (cap < n * 2)
+		cap *= 2;
+	t.v = calloc(cap, sizeof(*t.v));
+	t.mask = cap - 1;
+	if (!order || !t.v)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		order[i].key = h->marks.v[i].ts;
+		order[i].idx = (uint32_t)i;
+	}
+	if (ap_sort_keys(order, n) < 0)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		const struct ap_mark *m = &h->marks.v[order[i].idx];
+		uint8_t deq = m->cat >= AP_DEQUEUE_START;
+		struct open_start *s = &t.v[slot_of(&t, m->tid, m->name, deq)];
+		struct ap_qev *ev;
+
+		if (m->cat == AP_ENQUEUE_START || m->cat == AP_DEQUEUE_START) {
+			s->tid = m->tid;
+			s->name = m->name;
+			s->deq = deq;
+			s->used = s->live = 1;
+			s->ts = m->ts;
+			continue;
+		}
+		if (!s->used || !s->live) {
+			q->unmatched++;
+			continue;
+		}
+		s->live = 0;
+		ev = deq ? ap_vec_push(&q->deq) : ap_vec_push(&q->enq);
+		if (!ev)
+			goto nomem;
+		ev->ts = s->ts;
+		ev->dur = m->ts - s->ts;
+		ev->pid = m->pid;
+		ev->tid = m->tid;
+		ev->corr = m->corr;
+		ev->name = m->name;
+	}
+	goto out;
+nomem:
+	ret = ap_err_set(err, AP_ENOMEM, "out of memory pairing task-queue markers");
+out:
+	free(order);
+	free(t.v);
+	return ret;
+}

@@ -1,0 +1,165 @@
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ap/fmt.h"
+#include "banned.h"
+
+/* Writes the decimal digits of v backwards ending at end; returns the start. */
+static char *digits_rev(char *end, uint64_t v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+size_t ap_fmt_u64(char *buf, uint64_t v)
+{
+	char tmp[24], *s = digits_rev(tmp + sizeof(tmp), v);
+	size_t n = (size_t)(tmp + sizeof(tmp) - s);
+
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return n;
+}
+
+size_t ap_fmt_i64(char *buf, int64_t v)
+{
+	if (v < 0) {
+		buf[0] = '-';
+		return 1 + ap_fmt_u64(buf + 1, (uint64_t)0 - (uint64_t)v);
+	}
+	return ap_fmt_u64(buf, (uint64_t)v);
+}
+
+static uint64_t abs_u64(int64_t v)
+{
+	return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+}
+
+size_t ap_fmt_ns_us3(char *buf, int64_t ns)
+{
+	uint64_t a = abs_u64(ns), ip = a / 1000, fp = a % 1000;
+	size_t n = 0;
+
+	if (ns < 0)
+		buf[n++] = '-';
+	n += ap_fmt_u64(buf + n, ip);
+	buf[n++] = '.';
+	buf[n++] = (char)('0' + fp / 100);
+	buf[n++] = (char)('0' + fp / 10 % 10);
+	buf[n++] = (char)('0' + fp % 10);
+	buf[n] = '\0';
+	return n;
+}
+
+size_t ap_fmt_ns_us_float(char *buf, int64_t ns)
+{
+	uint64_t a = abs_u64(ns), fp;
+	size_t n = 0;
+
+	/* Below 10^15 the decimal n/1000 has at most 15 significant digits, so it is the
+	 * shortest string that round-trips to the double ns/1000.0 (Python repr). */
+	if (a >= 1000000000000000ull)
+		return ap_fmt_double(buf, (double)ns / 1000.0);
+	if (ns < 0)
+		buf[n++] = '-';
+	n += ap_fmt_u64(buf + n, a / 1000);
+	buf[n++] = '.';
+	fp = a % 1000;
+	buf[n++] = (char)('0' + fp / 100);
+	if (fp % 100) {
+		buf[n++] = (char)('0' + fp / 10 % 10);
+		if (fp % 10)
+			buf[n++] = (char)('0' + fp % 10);
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+/* Shortest decimal digits that round-trip: fills digits (no dot) and the decimal exponent
+ * of the first digit; returns the number of digits. */
+static int shortest_digits(double x, char *digits, int *exp10)
+{
+	char tmp[40];
+	int p, nd = 0;
+	char *e;
+
+	for (p = 1; p <= 17; p++) {
+		snprintf(tmp, sizeof(tmp), "%.*e", p - 1, x);
+		if (strtod(tmp, NULL) == x)
+			break;
+	}
+	for (e = tmp; *e && *e != 'e'; e++)
+		if (*e >= '0' && *e <= '9')
+			digits[nd++] = *e;
+	*exp10 = (int)strtol(e + 1, NULL, 10);
+	while (nd > 1 && digits[nd - 1] == '0')
+		nd--;
+	digits[nd] = '\0';
+	return nd;
+}
+
+size_t ap_fmt_double(char *buf, double x)
+{
+	char digits[24];
+	int nd, e, i;
+	size_t n = 0;
+
+	if (isnan(x))
+		return (size_t)snprintf(buf, AP_FMT_MAX, "nan");
+	if (isinf(x))
+		return (size_t)snprintf(buf, AP_FMT_MAX, "%s", x < 0 ? "-inf" : "inf");
+	if (signbit(x)) {
+		buf[n++] = '-';
+		x = -x;
+	}
+	if (x == 0) {
+		memcpy(buf + n, "0.0", 4);
+		return n + 3;
+	}
+	nd = shortest_digits(x, digits, &e);
+	if (e < -4 || e >= 16) {
+		buf[n++] = digits[0];
+		if (nd > 1) {
+			buf[n++] = '.';
+			memcpy(buf + n, digits + 1, (size_t)nd - 1);
+			n += (size_t)nd - 1;
+		}
+		n += (size_t)snprintf(buf + n, AP_FMT_MAX - n, "e%c%02d", e < 0 ? '-' : '+',
+				      e < 0 ? -e : e);
+		return n;
+	}
+	if (e < 0) {
+		buf[n++] = '0';
+		buf[n++] = '.';
+		for (i = -1; i > e; i--)
+			buf[n++] = '0';
+		memcpy(buf + n, digits, (size_t)nd);
+		n += (size_t)nd;
+	} else {
+		for (i = 0; i <= e; i++)
+			buf[n++] = i < nd ? digits[i] : '0';
+		buf[n++] = '.';
+		if (nd > e + 1) {
+			memcpy(buf + n, digits + e + 1, (size_t)(nd - e - 1));
+			n += (size_t)(nd - e - 1);
+		} else {
+			buf[n++] = '0';
+		}
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+size_t ap_fmt_double_json(char *buf, double x)
+{
+	if (isnan(x))
+		return (size_t)snprintf(buf, AP_FMT_MAX, "NaN");
+	if (isinf(x))
+		return (size_t)snprintf(buf, AP_FMT_MAX, "%s", x < 0 ? "-Infinity" : "Infinity");
+	return ap_fmt_double(buf, x);
+}

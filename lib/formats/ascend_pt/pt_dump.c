@@ -1,0 +1,636 @@
+/* `*_ascend_pt` discovery, profiler_info and time alignment (spec torch_npu_ascend_pt.md
+ * §1.1, §2, §4). */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ap/file.h"
+#include "ap/ptdump.h"
+#include "../../base/banned.h"
+
+#define SIDE_FILE_MAX ((size_t)16 << 20)
+
+void ap_strlist_release(struct ap_strlist *l)
+{
+	size_t i;
+
+	if (!l)
+		return;
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+int ap_strlist_add(struct ap_strlist *l, const char *s)
+{
+	char *copy;
+
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 8;
+		char **nv = realloc(l->v, ncap * sizeof(*nv));
+
+		if (!nv)
+			return AP_ENOMEM;
+		l->v = nv;
+		l->cap = ncap;
+	}
+	copy = strdup(s);
+	if (!copy)
+		return AP_ENOMEM;
+	l->v[l->n++] = copy;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static char *join(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *p = malloc(la + lb + 2);
+
+	if (!p)
+		return NULL;
+	memcpy(p, a, la);
+	p[la] = '/';
+	memcpy(p + la + 1, b, lb + 1);
+	return p;
+}
+
+/* Sorted names of the entries of dir (no dot files). */
+static int list_sorted(const char *dir, struct ap_strlist *out, struct ap_err *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return ap_err_set(err, errno == ENOENT ? AP_ENOTFOUND : AP_EIO,
+				  "cannot read directory '%s': %s", dir, strerror(errno));
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (ap_strlist_add(out, de->d_name) < 0) {
+			closedir(d);
+			return ap_err_set(err, AP_ENOMEM, "out of memory listing '%s'", dir);
+		}
+	}
+	closedir(d);
+	qsort(out->v, out->n, sizeof(*out->v), cmp_str);
+	return 0;
+}
+
+/* PROF_<digits>_<digits>_<alnum...> (§1.1: ^PROF_\d+_\d+_[0-9a-zA-Z]+) */
+static int is_prof_name(const char *s)
+{
+	int part;
+
+	if (strncmp(s, "PROF_", 5))
+		return 0;
+	s += 5;
+	for (part = 0; part < 2; part++) {
+		if (!isdigit((unsigned char)*s))
+			return 0;
+		while (isdigit((unsigned char)*s))
+			s++;
+		if (*s++ != '_')
+			return 0;
+	}
+	return isalnum((unsigned char)*s);
+}
+
+static int is_device_name(const char *s)
+{
+	return !strncmp(s, "device_", 7) && isdigit((unsigned char)s[7]);
+}
+
+static int subdir_exists(const char *dir, const char *name)
+{
+	char *p = join(dir, name);
+	int r = p && ap_path_is_dir(p) == 1;
+
+	free(p);
+	return r;
+}
+
+static char *first_prof(const char *dir)
+{
+	struct ap_strlist l = { 0 };
+	char *found = NULL;
+	size_t i;
+
+	if (list_sorted(dir, &l, NULL) < 0)
+		return NULL;
+	for (i = 0; i < l.n && !found; i++)
+		if (is_prof_name(l.v[i]) && subdir_exists(dir, l.v[i]))
+			found = join(dir, l.v[i]);
+	ap_strlist_release(&l);
+	return found;
+}
+
+int ap_pt_is_dump(const char *dir)
+{
+	char *prof;
+
+	if (subdir_exists(dir, "FRAMEWORK"))
+		return 1;
+	prof = first_prof(dir);
+	free(prof);
+	return prof != NULL;
+}
+
+static int is_output_name(const char *name)
+{
+	return !strcmp(name, AP_PT_OUTPUT_DIR) || !strncmp(name, ".ascprof-", 9);
+}
+
+int ap_pt_discover(const char *path, struct ap_strlist *out, struct ap_err *err)
+{
+	struct ap_strlist l = { 0 };
+	int ret = 0;
+	size_t i;
+
+	if (ap_path_is_dir(path) != 1)
+		return ap_err_set(err, ap_path_exists(path) ? AP_EINVAL : AP_ENOTFOUND,
+				  "'%s': %s", path,
+				  ap_path_exists(path) ? "not a directory" : "no such directory");
+	if (ap_pt_is_dump(path))
+		return ap_strlist_add(out, path) < 0 ? ap_err_set(err, AP_ENOMEM, "out of memory")
+						     : 0;
+	AP_FORWARD_IF_ERROR(list_sorted(path, &l, err));
+	for (i = 0; i < l.n && ret == 0; i++) {
+		char *p;
+
+		if (is_output_name(l.v[i]))
+			continue;
+		p = join(path, l.v[i]);
+		if (!p)
+			ret = ap_err_set(err, AP_ENOMEM, "out of memory");
+		else if (ap_path_is_dir(p) == 1 && ap_pt_is_dump(p) && ap_strlist_add(out, p) < 0)
+			ret = ap_err_set(err, AP_ENOMEM, "out of memory");
+		free(p);
+	}
+	ap_strlist_release(&l);
+	return ret;
+}
+
+/* --- JSON helpers ------------------------------------------------------------------- */
+
+static json_t *load_json(const char *path, const char *shown, struct ap_err *err)
+{
+	struct ap_strbuf sb = AP_STRBUF_INIT;
+	json_error_t je;
+	json_t *root;
+
+	if (ap_file_read_all(path, SIDE_FILE_MAX, &sb, err) < 0) {
+		ap_strbuf_release(&sb);
+		return NULL;
+	}
+	root = json_loadb(sb.buf, sb.len, 0, &je);
+	ap_strbuf_release(&sb);
+	if (!root)
+		ap_err_set(err, AP_EFORMAT, "'%s': malformed JSON at byte offset %d (line %d): %s",
+			   shown, je.position, je.line, je.text);
+	else if (!json_is_object(root)) {
+		ap_err_set(err, AP_EFORMAT, "'%s': not a JSON object", shown);
+		json_decref(root);
+		root = NULL;
+	}
+	return root;
+}
+
+static int get_bool(const json_t *o, const char *key, int dflt)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return v && json_is_boolean(v) ? json_is_true(v) : dflt;
+}
+
+/* Integer from a JSON integer or a decimal string (Python int()). 0 when absent/invalid;
+ * *ok says which. */
+static int64_t get_int(const json_t *o, const char *key, int *ok)
+{
+	const json_t *v = json_object_get(o, key);
+	long long x;
+	char *end;
+
+	*ok = 0;
+	if (!v)
+		return 0;
+	if (json_is_integer(v)) {
+		*ok = 1;
+		return (int64_t)json_integer_value(v);
+	}
+	if (json_is_string(v)) {
+		const char *s = json_string_value(v);
+
+		errno = 0;
+		x = strtoll(s, &end, 10);
+		if (end != s && *end == '\0' && errno == 0) {
+			*ok = 1;
+			return (int64_t)x;
+		}
+	}
+	return 0;
+}
+
+/* §4 "µs string -> ns": integer part and the first 3 fractional digits, zero padded. */
+static int us_str_to_ns(const char *s, int64_t *out)
+{
+	int64_t v = 0;
+	int neg = 0, frac = 0, any = 0;
+
+	if (*s == '-') {
+		neg = 1;
+		s++;
+	}
+	for (; isdigit((unsigned char)*s); s++, any = 1) {
+		if (v > (INT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	if (*s == '.') {
+		s++;
+		for (; isdigit((unsigned char)*s); s++) {
+			if (frac < 3) {
+				v = v * 10 + (*s - '0');
+				frac++;
+			}
+			any = 1;
+		}
+	}
+	if (*s || !any || v > INT64_MAX / 1000)
+		return -1;
+	for (; frac < 3; frac++)
+		v *= 10;
+	*out = neg ? -v : v;
+	return 0;
+}
+
+static int is_number(const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	while (end && isspace((unsigned char)*end))
+		end++;
+	return end != s && *end == '\0' && errno == 0;
+}
+
+/* --- profiler_info ------------------------------------------------------------------ */
+
+static char *find_info_file(const char *dir)
+{
+	struct ap_strlist l = { 0 };
+	char *found = NULL;
+	size_t i;
+
+	if (list_sorted(dir, &l, NULL) < 0)
+		return NULL;
+	for (i = 0; i < l.n && !found; i++)
+		if (!strcmp(l.v[i], "profiler_info.json"))
+			found = strdup(l.v[i]);
+	for (i = 0; i < l.n && !found; i++) {
+		const char *s = l.v[i];
+		size_t n = strlen(s);
+
+		if (!strncmp(s, "profiler_info_", 14) && n > 19 &&
+		    !strcmp(s + n - 5, ".json")) {
+			size_t k;
+
+			for (k = 14; k < n - 5 && isdigit((unsigned char)s[k]); k++)
+				;
+			if (k == n - 5)
+				found = strdup(s);
+		}
+	}
+	ap_strlist_release(&l);
+	return found;
+}
+
+static int has_activity(const json_t *acts, const char *name)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(acts, i, v)
+		if (json_is_string(v) && !strcmp(json_string_value(v), name))
+			return 1;
+	return 0;
+}
+
+static int parse_info(struct ap_pt_dump *d, const json_t *root, struct ap_diag *diag,
+		      struct ap_err *err)
+{
+	struct ap_pt_config *c = &d->cfg;
+	const json_t *config = json_object_get(root, "config");
+	const json_t *common = json_object_get(config, "common_config");
+	const json_t *exp = json_object_get(config, "experimental_config");
+	const json_t *si = json_object_get(root, "start_info");
+	const json_t *ei = json_object_get(root, "end_info");
+	const json_t *acts = json_object_get(common, "activities");
+	const json_t *v;
+	int ok, ok2;
+
+	c->cpu = has_activity(acts, "ProfilerActivity.CPU");
+	c->npu = has_activity(acts, "ProfilerActivity.NPU");
+	c->record_shapes = get_bool(common, "record_shapes", 0);
+	c->profile_memory = get_bool(common, "profile_memory", 0);
+	c->with_stack = get_bool(common, "with_stack", 0);
+	c->with_modules = get_bool(common, "with_modules", 0);
+	snprintf(c->level, sizeof(c->level), "Level0");
+	v = json_object_get(exp, "_profiler_level");
+	if (v && json_is_string(v))
+		snprintf(c->level, sizeof(c->level), "%s", json_string_value(v));
+	/* _export_type: list or string of "text"/"db"; anything else means ["text"]. */
+	v = json_object_get(exp, "_export_type");
+	if (json_is_string(v)) {
+		c->export_text = !strcmp(json_string_value(v), "text");
+		c->export_db = !strcmp(json_string_value(v), "db");
+	} else if (json_is_array(v)) {
+		c->export_text = has_activity(v, "text");
+		c->export_db = has_activity(v, "db");
+	}
+	if (!c->export_text && !c->export_db)
+		c->export_text = 1;
+	c->rank_id = -1;
+	v = json_object_get(root, "rank_id");
+	if (v) {
+		int64_t r = get_int(root, "rank_id", &ok);
+
+		if (ok && r >= 0 && r <= INT32_MAX)
+			c->rank_id = (int)r;
+		else
+			ap_diag_report(diag, AP_DIAG_WARN, "rank_id",
+				       "'%s': rank_id is neither an integer nor a decimal string; rank unknown",
+				       d->info_file);
+	}
+	c->syscnt_enable = get_bool(si, "syscnt_enable", 0);
+	c->freq = 100.0;
+	v = json_object_get(si, "freq");
+	if (v && json_is_number(v))
+		c->freq = json_number_value(v);
+	c->start_cnt = get_int(si, "start_cnt", &ok);
+	c->start_monotonic = get_int(si, "start_monotonic", &ok);
+	c->time_end = get_int(ei, "collectionTimeEnd", &ok);
+	c->mono_end = get_int(ei, "MonotonicTimeEnd", &ok2);
+	c->has_end_info = ei && json_object_size(ei) > 0;
+	v = json_object_get(root, "torch_npu_version");
+	if (v && json_is_string(v))
+		snprintf(c->torch_npu_version, sizeof(c->torch_npu_version), "%s",
+			 json_string_value(v));
+	(void)err;
+	return 0;
+}
+
+/* --- CANN side files ---------------------------------------------------------------- */
+
+/* collectionTimeBegin (µs string) * 1000 - clockMonotonicRaw, from a start_info file. */
+static int cann_local_diff(const char *path, int64_t *diff)
+{
+	json_t *root = load_json(path, path, NULL);
+	const json_t *b;
+	int64_t begin, mono;
+	int ok, ret = -1;
+
+	if (!root)
+		return -1;
+	b = json_object_get(root, "collectionTimeBegin");
+	mono = get_int(root, "clockMonotonicRaw", &ok);
+	if (b && ok) {
+		if (json_is_string(b) && us_str_to_ns(json_string_value(b), &begin) == 0)
+			ret = 0;
+		else if (json_is_integer(b)) {
+			begin = (int64_t)json_integer_value(b) * 1000;
+			ret = 0;
+		}
+		if (ret == 0)
+			*diff = begin - mono;
+	}
+	json_decref(root);
+	return ret;
+}
+
+static void load_host_freq(struct ap_pt_dump *d, const char *prof)
+{
+	char *path = join(prof, "host/info.json");
+	json_t *root;
+	const json_t *f;
+	double x;
+
+	if (!path)
+		return;
+	if (!ap_path_exists(path)) {
+		free(path);
+		return;
+	}
+	/* An info.json exists: its frequency, else the default (not start_info.freq). */
+	d->cfg.freq = 100.0;
+	root = load_json(path, path, NULL);
+	f = json_object_get(json_array_get(json_object_get(root, "CPU"), 0), "Frequency");
+	if (f && json_is_string(f) && is_number(json_string_value(f), &x))
+		d->cfg.freq = x;
+	else if (f && json_is_number(f))
+		d->cfg.freq = json_number_value(f);
+	json_decref(root);
+	free(path);
+}
+
+/* [Host] clock_monotonic_raw / cntvct of host_start.log (INI, "key: value" or "key=value"). */
+static void load_host_start(struct ap_pt_dump *d, const char *prof, int64_t *offset,
+			    int64_t *cnt)
+{
+	struct ap_strbuf sb = AP_STRBUF_INIT;
+	char *path = join(prof, "host/host_start.log");
+	int in_host = 0, have_off = 0, have_cnt = 0;
+	int64_t o = 0, c = 0;
+	char *line, *next;
+
+	(void)d;
+	if (!path || ap_file_read_all(path, SIDE_FILE_MAX, &sb, NULL) < 0)
+		goto out;
+	for (line = sb.buf; line && *line; line = next) {
+		char *eol = strchr(line, '\n'), *sep, *key, *val, *end;
+		long long x;
+
+		next = eol ? eol + 1 : NULL;
+		if (eol)
+			*eol = '\0';
+		while (isspace((unsigned char)*line))
+			line++;
+		if (*line == '[') {
+			in_host = !strncmp(line, "[Host]", 6);
+			continue;
+		}
+		if (!in_host)
+			continue;
+		sep = strpbrk(line, ":=");
+		if (!sep)
+			continue;
+		*sep = '\0';
+		key = line;
+		for (end = sep; end > key && isspace((unsigned char)end[-1]); end--)
+			end[-1] = '\0';
+		val = sep + 1;
+		while (isspace((unsigned char)*val))
+			val++;
+		errno = 0;
+		x = strtoll(val, &end, 10);
+		while (isspace((unsigned char)*end))
+			end++;
+		if (end == val || *end || errno)
+			continue;
+		if (!strcmp(key, "clock_monotonic_raw")) {
+			o = x;
+			have_off = 1;
+		} else if (!strcmp(key, "cntvct")) {
+			c = x;
+			have_cnt = 1;
+		}
+	}
+	if (have_off && have_cnt) {
+		*offset = o;
+		*cnt = c;
+	}
+out:
+	ap_strbuf_release(&sb);
+	free(path);
+}
+
+static void load_devices(struct ap_pt_dump *d)
+{
+	struct ap_strlist l = { 0 };
+	size_t i;
+
+	if (!d->prof_dir || list_sorted(d->prof_dir, &l, NULL) < 0)
+		return;
+	for (i = 0; i < l.n && d->n_devices < AP_PT_MAX_DEVICES; i++) {
+		if (is_device_name(l.v[i]) && subdir_exists(d->prof_dir, l.v[i]))
+			d->device_ids[d->n_devices++] = (int)strtol(l.v[i] + 7, NULL, 10);
+	}
+	ap_strlist_release(&l);
+}
+
+static int build_timeconv(struct ap_pt_dump *d, struct ap_err *err)
+{
+	struct ap_pt_config *c = &d->cfg;
+	int64_t offset = c->start_monotonic, cnt = c->start_cnt, diff = 0;
+	int have_diff = 0;
+
+	if (d->prof_dir) {
+		load_host_freq(d, d->prof_dir);
+		load_host_start(d, d->prof_dir, &offset, &cnt);
+	}
+	if (c->syscnt_enable && !(c->freq > 1e-9))
+		return ap_err_set(err, AP_EFORMAT,
+				  "'%s': syscnt frequency %g MHz is not usable for time alignment",
+				  d->info_file, c->freq);
+	d->tc.syscnt = c->syscnt_enable;
+	d->tc.factor = 1000.0 / c->freq;
+	d->tc.start_cnt = cnt;
+	d->tc.offset = offset;
+	if (c->npu && d->prof_dir) {
+		char *p = join(d->prof_dir, "host/start_info");
+		char name[64];
+
+		if (p && ap_path_exists(p))
+			have_diff = cann_local_diff(p, &diff) == 0;
+		else if (d->n_devices) {
+			free(p);
+			snprintf(name, sizeof(name), "device_%d/start_info.%d", d->device_ids[0],
+				 d->device_ids[0]);
+			p = join(d->prof_dir, name);
+			have_diff = p && ap_path_exists(p) && cann_local_diff(p, &diff) == 0;
+		}
+		free(p);
+	}
+	if ((!have_diff || diff == 0) && c->has_end_info) {
+		diff = c->time_end - c->mono_end;
+		have_diff = 1;
+	}
+	if (!have_diff || diff == 0)
+		return ap_err_set(err, AP_EFORMAT,
+				  "'%s': no time reference: end_info is missing and there is no CANN start_info",
+				  d->info_file);
+	d->tc.local_diff = diff;
+	return 0;
+}
+
+int ap_pt_open(struct ap_pt_dump *d, const char *dir, struct ap_diag *diag, struct ap_err *err)
+{
+	const char *slash;
+	char *info_path;
+	json_t *root;
+	int ret;
+
+	memset(d, 0, sizeof(*d));
+	d->dir = strdup(dir);
+	if (!d->dir)
+		return ap_err_set(err, AP_ENOMEM, "out of memory");
+	/* Drop trailing slashes for the name. */
+	while (strlen(d->dir) > 1 && d->dir[strlen(d->dir) - 1] == '/')
+		d->dir[strlen(d->dir) - 1] = '\0';
+	slash = strrchr(d->dir, '/');
+	d->name = slash ? slash + 1 : d->dir;
+	if (subdir_exists(d->dir, "FRAMEWORK"))
+		d->fwk_dir = join(d->dir, "FRAMEWORK");
+	d->prof_dir = first_prof(d->dir);
+	load_devices(d);
+	{
+		char *meta = join(d->dir, "profiler_metadata.json");
+
+		d->has_metadata = meta && ap_path_exists(meta);
+		free(meta);
+	}
+	if (!d->fwk_dir && !d->prof_dir) {
+		if (subdir_exists(d->dir, AP_PT_OUTPUT_DIR))
+			return ap_err_set(err, AP_ENOTFOUND,
+					  "nothing to analyse: no FRAMEWORK/ or PROF_* data (the dump holds an %s/ already; torch_npu analysers of 2023-2025 delete FRAMEWORK/ after analysing)",
+					  AP_PT_OUTPUT_DIR);
+		return ap_err_set(err, AP_ENOTFOUND,
+				  "not a torch_npu dump: no FRAMEWORK/ or PROF_* directory");
+	}
+	d->info_file = find_info_file(d->dir);
+	if (!d->info_file)
+		return ap_err_set(err, AP_ENOTFOUND,
+				  "no profiler_info.json or profiler_info_<rank>.json: needed for time alignment");
+	info_path = join(d->dir, d->info_file);
+	if (!info_path)
+		return ap_err_set(err, AP_ENOMEM, "out of memory");
+	root = load_json(info_path, d->info_file, err);
+	free(info_path);
+	if (!root)
+		return err ? err->code : AP_EFORMAT;
+	ret = parse_info(d, root, diag, err);
+	json_decref(root);
+	if (ret < 0)
+		return ret;
+	/* The rank from the file name wins over a missing rank_id (§11). */
+	if (d->cfg.rank_id < 0 && strcmp(d->info_file, "profiler_info.json"))
+		d->cfg.rank_id = (int)strtol(d->info_file + 14, NULL, 10);
+	/* Activity sanity (§2.1). */
+	if (d->cfg.cpu && !d->fwk_dir)
+		d->cfg.cpu = 0;
+	if (d->cfg.npu && !d->prof_dir)
+		d->cfg.npu = 0;
+	return build_timeconv(d, err);
+}
+
+void ap_pt_release(struct ap_pt_dump *d)
+{
+	if (!d)
+		return;
+	free(d->dir);
+	free(d->info_file);
+	free(d->fwk_dir);
+	free(d->prof_dir);
+	memset(d, 0, sizeof(*d));
+}

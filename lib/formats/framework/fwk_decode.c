@@ -1,0 +1,270 @@
+/* Pure decoders of FRAMEWORK records (spec torch_npu_ascend_pt.md §3). */
+#include <string.h>
+
+#include "ap/fwk.h"
+#include "../../base/banned.h"
+
+int ap_fwk_next_record(struct ap_cursor *c, struct ap_fwk_record *rec, struct ap_err *err)
+{
+	size_t left = ap_cursor_left(c), off = c->pos;
+	uint32_t len;
+
+	if (left == 0)
+		return AP_END;
+	if (left < AP_FWK_TLV_HDR)
+		return ap_err_set(err, AP_EFORMAT,
+				  "offset %zu: record header cut off (%zu of %d bytes)", off, left,
+				  AP_FWK_TLV_HDR);
+	len = ap_le32(c->p + off + 2);
+	if (len > left - AP_FWK_TLV_HDR)
+		return ap_err_set(err, AP_EFORMAT,
+				  "offset %zu: record length %u > %zu bytes left in the file", off,
+				  len, left - AP_FWK_TLV_HDR);
+	rec->type = ap_le16(c->p + off);
+	rec->len = len;
+	rec->payload = c->p + off + AP_FWK_TLV_HDR;
+	rec->offset = off;
+	c->pos = off + AP_FWK_TLV_HDR + len;
+	return 0;
+}
+
+/* Walks the TLV fields after the fixed part; calls back per field. Returns 0 or AP_EFORMAT. */
+typedef int (*tlv_fn)(void *ctx, uint16_t type, const uint8_t *v, uint32_t len);
+
+static int walk_tlv(const uint8_t *p, size_t len, size_t fixed, tlv_fn fn, void *ctx,
+		    struct ap_err *err)
+{
+	size_t pos = fixed;
+
+	while (pos < len) {
+		uint16_t type;
+		uint32_t flen;
+
+		if (len - pos < AP_FWK_TLV_HDR)
+			return ap_err_set(err, AP_EFORMAT,
+					  "payload offset %zu: field header cut off (%zu bytes left)",
+					  pos, len - pos);
+		type = ap_le16(p + pos);
+		flen = ap_le32(p + pos + 2);
+		if (flen > len - pos - AP_FWK_TLV_HDR)
+			return ap_err_set(err, AP_EFORMAT,
+					  "payload offset %zu: field %u length %u > %zu bytes left",
+					  pos, type, flen, len - pos - AP_FWK_TLV_HDR);
+		fn(ctx, type, p + pos + AP_FWK_TLV_HDR, flen);
+		pos += AP_FWK_TLV_HDR + (size_t)flen;
+	}
+	return 0;
+}
+
+static struct ap_bytes bytes_of(const uint8_t *v, uint32_t len)
+{
+	struct ap_bytes b = { (const char *)v, len };
+
+	return b;
+}
+
+/* TLV id -> field, per generation (§3.3, §3.10). -1: no meaning. */
+static int op_field_of(enum ap_fwk_gen gen, uint16_t id)
+{
+	static const signed char g1[] = { -1, -1, -1, AP_OPF_NAME, AP_OPF_INPUT_TYPE,
+					  AP_OPF_INPUT_DIMS, AP_OPF_CALL_STACK, AP_OPF_MODULE,
+					  AP_OPF_FLOPS };
+	static const signed char g2[] = { -1, -1, -1, AP_OPF_NAME, AP_OPF_INPUT_TYPE,
+					  AP_OPF_INPUT_DIMS, AP_OPF_INPUT_TENSORS,
+					  AP_OPF_INPUT_SCALARS, AP_OPF_CALL_STACK, AP_OPF_MODULE,
+					  AP_OPF_FLOPS };
+	static const signed char g3[] = { -1, -1, AP_OPF_NAME, AP_OPF_INPUT_TYPE,
+					  AP_OPF_INPUT_DIMS, AP_OPF_INPUT_TENSORS,
+					  AP_OPF_INPUT_TENSORLISTS, AP_OPF_INPUT_SCALARS,
+					  AP_OPF_CALL_STACK, AP_OPF_MODULE, AP_OPF_FLOPS };
+	const signed char *t = gen == AP_FWK_GEN1 ? g1 : gen == AP_FWK_GEN2 ? g2 : g3;
+	size_t n = gen == AP_FWK_GEN1 ? sizeof(g1) : gen == AP_FWK_GEN2 ? sizeof(g2) : sizeof(g3);
+
+	return id < n ? t[id] : -1;
+}
+
+struct op_ctx {
+	struct ap_fwk_op_range *out;
+	enum ap_fwk_gen gen;
+};
+
+static int op_field(void *vctx, uint16_t type, const uint8_t *v, uint32_t len)
+{
+	struct op_ctx *ctx = vctx;
+	int f = op_field_of(ctx->gen, type);
+
+	if (f < 0) {
+		if (!ctx->out->unknown_field)
+			ctx->out->unknown_field = type;
+		return 0;
+	}
+	ctx->out->f[f] = bytes_of(v, len);
+	return 0;
+}
+
+int ap_fwk_decode_op_range(const uint8_t *p, size_t len, enum ap_fwk_gen gen,
+			   struct ap_fwk_op_range *out, struct ap_err *err)
+{
+	size_t fixed = gen == AP_FWK_GEN1 ? AP_FWK_OP_RANGE_FIXED_G1 : AP_FWK_OP_RANGE_FIXED;
+	struct op_ctx ctx = { out, gen };
+
+	memset(out, 0, sizeof(*out));
+	AP_RETURN_ERROR_IF(len < fixed, err, AP_EFORMAT,
+			   "op_range record of %zu bytes is shorter than its %zu-byte fixed part",
+			   len, fixed);
+	out->start = (int64_t)ap_le64(p);
+	out->end = (int64_t)ap_le64(p + 8);
+	out->seq = (int64_t)ap_le64(p + 16);
+	out->pid = ap_le64(p + 24);
+	out->tid = ap_le64(p + 32);
+	out->end_tid = ap_le64(p + 40);
+	out->fwd_tid = ap_le64(p + 48);
+	if (gen == AP_FWK_GEN1) {
+		out->is_async = p[56];
+	} else {
+		out->scope = p[56];
+		out->is_async = p[57];
+	}
+	return walk_tlv(p, len, fixed, op_field, &ctx, err);
+}
+
+struct one_ctx {
+	struct ap_bytes *f;
+	uint16_t ids[2];
+	uint16_t *unknown;
+};
+
+static int one_field(void *vctx, uint16_t type, const uint8_t *v, uint32_t len)
+{
+	struct one_ctx *ctx = vctx;
+
+	if (type == ctx->ids[0])
+		ctx->f[0] = bytes_of(v, len);
+	else if (ctx->ids[1] && type == ctx->ids[1])
+		ctx->f[1] = bytes_of(v, len);
+	else if (!*ctx->unknown)
+		*ctx->unknown = type;
+	return 0;
+}
+
+int ap_fwk_decode_op_mark(const uint8_t *p, size_t len, enum ap_fwk_gen gen,
+			  struct ap_fwk_op_mark *out, struct ap_err *err)
+{
+	struct one_ctx ctx = { &out->name, { gen == AP_FWK_GEN3 ? 1 : 2, 0 }, &out->unknown_field };
+
+	memset(out, 0, sizeof(*out));
+	AP_RETURN_ERROR_IF(len < AP_FWK_OP_MARK_FIXED, err, AP_EFORMAT,
+			   "op_mark record of %zu bytes is shorter than its %d-byte fixed part",
+			   len, AP_FWK_OP_MARK_FIXED);
+	out->time = (int64_t)ap_le64(p);
+	out->category = ap_le64(p + 8);
+	out->corr = ap_le64(p + 16);
+	out->tid = ap_le64(p + 24);
+	out->pid = ap_le64(p + 32);
+	return walk_tlv(p, len, AP_FWK_OP_MARK_FIXED, one_field, &ctx, err);
+}
+
+int ap_fwk_decode_memory(const uint8_t *p, size_t len, struct ap_fwk_memory *out,
+			 struct ap_err *err)
+{
+	size_t pos;
+
+	memset(out, 0, sizeof(*out));
+	/* The record length alone tells the layout (§3.5, §3.10). */
+	AP_RETURN_ERROR_IF(len != 58 && len != 75 && len != 76 && len != 77, err,
+			   AP_EUNSUPPORTED,
+			   "memory record of %zu bytes matches no known layout (58, 75, 76, 77)",
+			   len);
+	out->ptr = (int64_t)ap_le64(p);
+	out->time = (int64_t)ap_le64(p + 8);
+	out->alloc_size = (int64_t)ap_le64(p + 16);
+	out->total_alloc = (int64_t)ap_le64(p + 24);
+	out->total_reserved = (int64_t)ap_le64(p + 32);
+	pos = 40;
+	if (len >= 75) {
+		out->total_active = (int64_t)ap_le64(p + 40);
+		out->stream = (int64_t)ap_le64(p + 48);
+		pos = 56;
+	}
+	out->device_type = (int8_t)p[pos++];
+	out->device_index = (int8_t)p[pos++];
+	if (len == 77)
+		out->component = p[pos++];
+	if (len >= 75)
+		out->data_type = p[pos++];
+	if (len >= 76)
+		out->allocator = p[pos++];
+	out->tid = ap_le64(p + pos);
+	out->pid = ap_le64(p + pos + 8);
+	return 0;
+}
+
+static int decode_keyed(const uint8_t *p, size_t len, const char *what, uint16_t id0,
+			uint16_t id1, struct ap_fwk_keyed *out, struct ap_err *err)
+{
+	struct one_ctx ctx = { out->f, { id0, id1 }, &out->unknown_field };
+
+	memset(out, 0, sizeof(*out));
+	AP_RETURN_ERROR_IF(len < AP_FWK_KEY_FIXED, err, AP_EFORMAT,
+			   "%s record of %zu bytes is shorter than its %d-byte fixed part", what,
+			   len, AP_FWK_KEY_FIXED);
+	out->key = ap_le64(p);
+	return walk_tlv(p, len, AP_FWK_KEY_FIXED, one_field, &ctx, err);
+}
+
+int ap_fwk_decode_tracer_hash(const uint8_t *p, size_t len, enum ap_fwk_gen gen,
+			      struct ap_fwk_keyed *out, struct ap_err *err)
+{
+	return decode_keyed(p, len, "python_tracer_hash", gen == AP_FWK_GEN3 ? 1 : 2, 0, out,
+			    err);
+}
+
+int ap_fwk_decode_param_tensor(const uint8_t *p, size_t len, enum ap_fwk_gen gen,
+			       struct ap_fwk_keyed *out, struct ap_err *err)
+{
+	return decode_keyed(p, len, "param_tensor_info", gen == AP_FWK_GEN3 ? 1 : 2,
+			    gen == AP_FWK_GEN3 ? 2 : 3, out, err);
+}
+
+void ap_fwk_decode_tracer_func(const uint8_t *p, struct ap_fwk_tracer_func *out)
+{
+	out->ts = ap_le64(p);
+	out->tid = ap_le64(p + 8);
+	out->pid = ap_le64(p + 16);
+	out->key = ap_le64(p + 24);
+	out->tag = p[32];
+}
+
+void ap_fwk_decode_gc(const uint8_t *p, struct ap_fwk_gc *out)
+{
+	out->pid = ap_le64(p);
+	out->start = ap_le64(p + 8);
+	out->end = ap_le64(p + 16);
+}
+
+/* A name TLV header at off: the given id and a length that fits the payload. */
+static int name_tlv_at(const uint8_t *p, size_t len, size_t off, uint16_t id)
+{
+	return len >= off + AP_FWK_TLV_HDR && ap_le16(p + off) == id &&
+	       ap_le32(p + off + 2) <= len - off - AP_FWK_TLV_HDR;
+}
+
+enum ap_fwk_gen ap_fwk_detect_gen(const uint8_t *p, size_t len)
+{
+	if (name_tlv_at(p, len, AP_FWK_OP_RANGE_FIXED, 2))
+		return AP_FWK_GEN3;
+	if (name_tlv_at(p, len, AP_FWK_OP_RANGE_FIXED, 3))
+		return AP_FWK_GEN2;
+	if (name_tlv_at(p, len, AP_FWK_OP_RANGE_FIXED_G1, 3))
+		return AP_FWK_GEN1;
+	return AP_FWK_GEN_UNKNOWN;
+}
+
+enum ap_fwk_gen ap_fwk_detect_gen_mark(const uint8_t *p, size_t len)
+{
+	if (name_tlv_at(p, len, AP_FWK_OP_MARK_FIXED, 1))
+		return AP_FWK_GEN3;
+	if (name_tlv_at(p, len, AP_FWK_OP_MARK_FIXED, 2))
+		return AP_FWK_GEN2;
+	return AP_FWK_GEN_UNKNOWN;
+}

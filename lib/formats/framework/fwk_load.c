@@ -1,0 +1,486 @@
+/* FRAMEWORK directory -> host model (spec torch_npu_ascend_pt.md §3, §7.1). */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ap/file.h"
+#include "ap/fwk.h"
+#include "ap/fwk_load.h"
+#include "ap/log.h"
+#include "../../base/banned.h"
+
+enum kind { K_OP_RANGE, K_OP_MARK, K_MEMORY, K_TRACER_FUNC, K_TRACER_HASH, K_PARAM, K_GC, K_COUNT };
+
+static const char *const kind_tag[K_COUNT] = {
+	"torch.op_range",         "torch.op_mark",         "torch.memory_usage",
+	"torch.python_tracer_func", "torch.python_tracer_hash", "torch.param_tensor_info",
+	"torch.gc_record",
+};
+
+/* Files of the G1 writers' python tracer (§3.10), which we do not decode. */
+static const char *const g1_tracer_tag[] = { "torch.python_func_call", "torch.python_module_call" };
+
+#define STREAM_WINDOW ((size_t)64 << 20)
+
+struct loader {
+	const char *dir;
+	const struct ap_timeconv *tc;
+	struct ap_host *h;
+	struct ap_diag *diag;
+	const char *file;        /* name inside FRAMEWORK/ */
+	unsigned long bad_utf8;
+	unsigned long unknown_fields;
+	uint16_t unknown_id;
+	size_t unknown_off;
+};
+
+static int starts_with(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static uint32_t intern(struct loader *l, struct ap_bytes b)
+{
+	int bad = 0;
+	uint32_t id;
+
+	if (!b.p)
+		return AP_STR_NONE;
+	id = ap_strtab_intern(&l->h->strs, b.p, b.len, &bad);
+	if (bad)
+		l->bad_utf8++;
+	return id;
+}
+
+static void note_unknown(struct loader *l, uint16_t id, size_t off)
+{
+	if (!id)
+		return;
+	if (!l->unknown_fields++) {
+		l->unknown_id = id;
+		l->unknown_off = off;
+	}
+}
+
+static void report_bad_record(struct loader *l, size_t rec_off, const struct ap_err *e)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "record:%s", l->file);
+	ap_diag_report(l->diag, AP_DIAG_DATA_LOSS, key,
+		       "'FRAMEWORK/%s': record at offset %zu: %s; record skipped", l->file, rec_off,
+		       ap_err_text(e));
+}
+
+static void report_cut(struct loader *l, size_t off, size_t total, const struct ap_err *e)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "cut:%s", l->file);
+	ap_diag_report(l->diag, AP_DIAG_DATA_LOSS, key, "'FRAMEWORK/%s': %s; %zu bytes skipped",
+		       l->file, ap_err_text(e), total - off);
+}
+
+/* One TLV record of file kind k; returns 0 or AP_ENOMEM. */
+static int take_record(struct loader *l, enum kind k, const struct ap_fwk_record *rec)
+{
+	struct ap_host *h = l->h;
+	struct ap_err e = AP_ERR_INIT;
+	int ret = 0;
+
+	switch (k) {
+	case K_OP_RANGE: {
+		struct ap_fwk_op_range r;
+		struct ap_op *op;
+
+		if (ap_fwk_decode_op_range(rec->payload, rec->len, (enum ap_fwk_gen)h->gen, &r,
+					   &e) < 0) {
+			report_bad_record(l, rec->offset, &e);
+			break;
+		}
+		note_unknown(l, r.unknown_field, rec->offset);
+		op = ap_vec_push(&h->ops);
+		if (!op) {
+			ret = AP_ENOMEM;
+			break;
+		}
+		op->ts = ap_time_local(l->tc, r.start);
+		op->end = ap_time_local(l->tc, r.end);
+		op->seq = r.seq;
+		op->pid = r.pid;
+		op->tid = r.tid;
+		op->fwd_tid = r.fwd_tid;
+		op->name = intern(l, r.f[AP_OPF_NAME]);
+		if (!op->name)
+			op->name = AP_STR_EMPTY;
+		op->input_type = intern(l, r.f[AP_OPF_INPUT_TYPE]);
+		op->input_dims = intern(l, r.f[AP_OPF_INPUT_DIMS]);
+		op->call_stack = intern(l, r.f[AP_OPF_CALL_STACK]);
+		op->module = intern(l, r.f[AP_OPF_MODULE]);
+		op->flops = intern(l, r.f[AP_OPF_FLOPS]);
+		break;
+	}
+	case K_OP_MARK: {
+		struct ap_fwk_op_mark r;
+		struct ap_mark *m;
+
+		if (ap_fwk_decode_op_mark(rec->payload, rec->len, (enum ap_fwk_gen)h->gen, &r,
+					  &e) < 0) {
+			report_bad_record(l, rec->offset, &e);
+			break;
+		}
+		note_unknown(l, r.unknown_field, rec->offset);
+		if (r.category > AP_DEQUEUE_END) {
+			char key[64];
+
+			snprintf(key, sizeof(key), "markcat:%s", l->file);
+			ap_diag_report(l->diag, AP_DIAG_WARN, key,
+				       "'FRAMEWORK/%s': record at offset %zu: unknown marker category %llu; skipped",
+				       l->file, rec->offset, (unsigned long long)r.category);
+			break;
+		}
+		m = ap_vec_push(&h->marks);
+		if (!m) {
+			ret = AP_ENOMEM;
+			break;
+		}
+		m->ts = ap_time_local(l->tc, r.time);
+		m->pid = r.pid;
+		m->tid = r.tid;
+		m->corr = r.corr;
+		m->cat = (uint8_t)r.category;
+		m->name = intern(l, r.name);
+		if (!m->name)
+			m->name = AP_STR_EMPTY;
+		break;
+	}
+	case K_MEMORY: {
+		struct ap_fwk_memory r;
+		struct ap_mem *m;
+
+		if (ap_fwk_decode_memory(rec->payload, rec->len, &r, &e) < 0) {
+			report_bad_record(l, rec->offset, &e);
+			break;
+		}
+		m = ap_vec_push(&h->mems);
+		if (!m) {
+			ret = AP_ENOMEM;
+			break;
+		}
+		m->ts = ap_time_local(l->tc, r.time);
+		m->ptr = r.ptr;
+		m->alloc_size = r.alloc_size;
+		m->total_alloc = r.total_alloc;
+		m->total_reserved = r.total_reserved;
+		m->total_active = r.total_active;
+		m->stream = r.stream;
+		m->pid = r.pid;
+		m->tid = r.tid;
+		m->device_type = r.device_type;
+		m->device_index = r.device_index;
+		m->component = r.component;
+		m->data_type = r.data_type;
+		m->allocator = r.allocator;
+		break;
+	}
+	case K_TRACER_HASH: {
+		struct ap_fwk_keyed r;
+		struct ap_pyhash *ph;
+
+		if (ap_fwk_decode_tracer_hash(rec->payload, rec->len, (enum ap_fwk_gen)h->gen, &r,
+					      &e) < 0) {
+			report_bad_record(l, rec->offset, &e);
+			break;
+		}
+		note_unknown(l, r.unknown_field, rec->offset);
+		ph = ap_vec_push(&h->pyhash);
+		if (!ph) {
+			ret = AP_ENOMEM;
+			break;
+		}
+		ph->key = r.key;
+		ph->value = intern(l, r.f[0]);
+		if (!ph->value)
+			ph->value = AP_STR_EMPTY;
+		break;
+	}
+	case K_PARAM: {
+		/* Validated only: analyse() does not use it (§3.8). */
+		struct ap_fwk_keyed r;
+
+		if (ap_fwk_decode_param_tensor(rec->payload, rec->len, (enum ap_fwk_gen)h->gen, &r,
+					       &e) < 0) {
+			report_bad_record(l, rec->offset, &e);
+			break;
+		}
+		note_unknown(l, r.unknown_field, rec->offset);
+		if ((r.f[0].p && !ap_utf8_valid(r.f[0].p, r.f[0].len)) ||
+		    (r.f[1].p && !ap_utf8_valid(r.f[1].p, r.f[1].len)))
+			l->bad_utf8++;
+		break;
+	}
+	default:
+		break;
+	}
+	ap_err_release(&e);
+	return ret;
+}
+
+static int load_tlv_file(struct loader *l, enum kind k, const struct ap_map *m)
+{
+	struct ap_cursor c;
+	struct ap_fwk_record rec;
+	struct ap_err e = AP_ERR_INIT;
+	size_t next_release = STREAM_WINDOW;
+	int r;
+
+	ap_cursor_init(&c, m->data, m->len);
+	while ((r = ap_fwk_next_record(&c, &rec, &e)) == 0) {
+		if (take_record(l, k, &rec) < 0) {
+			ap_err_release(&e);
+			return AP_ENOMEM;
+		}
+		if (c.pos >= next_release) {
+			/* Strings are interned, so consumed pages can go. */
+			ap_file_map_done((struct ap_map *)m, c.pos);
+			next_release = c.pos + STREAM_WINDOW;
+		}
+	}
+	if (r < 0)
+		report_cut(l, c.pos, m->len, &e);
+	ap_err_release(&e);
+	return 0;
+}
+
+static int load_flat_file(struct loader *l, enum kind k, const struct ap_map *m)
+{
+	size_t sz = k == K_GC ? AP_FWK_GC_SIZE : AP_FWK_TRACER_FUNC_SIZE;
+	size_t n = m->len / sz, i;
+	struct ap_host *h = l->h;
+
+	if (k == K_GC ? ap_vec_reserve(&h->gcs, n) < 0 : ap_vec_reserve(&h->pyrecs, n) < 0)
+		return AP_ENOMEM;
+	for (i = 0; i < n; i++) {
+		const uint8_t *p = m->data + i * sz;
+
+		if (k == K_GC) {
+			struct ap_fwk_gc r;
+			struct ap_gc *g = &h->gcs.v[h->gcs.n++];
+
+			ap_fwk_decode_gc(p, &r);
+			g->pid = r.pid;
+			g->ts = ap_time_local(l->tc, (int64_t)r.start);
+			g->end = ap_time_local(l->tc, (int64_t)r.end);
+		} else {
+			struct ap_fwk_tracer_func r;
+			struct ap_pyrec *py = &h->pyrecs.v[h->pyrecs.n++];
+
+			ap_fwk_decode_tracer_func(p, &r);
+			py->ts = ap_time_local(l->tc, (int64_t)r.ts);
+			py->pid = r.pid;
+			py->tid = r.tid;
+			py->key = r.key;
+			py->tag = r.tag;
+		}
+	}
+	if (m->len % sz) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "cut:%s", l->file);
+		ap_diag_report(l->diag, AP_DIAG_DATA_LOSS, key,
+			       "'FRAMEWORK/%s': offset %zu: last record cut off (%zu of %zu bytes); %zu bytes skipped",
+			       l->file, n * sz, m->len % sz, sz, m->len % sz);
+	}
+	return 0;
+}
+
+static void finish_file_diag(struct loader *l)
+{
+	char key[64];
+
+	if (l->bad_utf8) {
+		snprintf(key, sizeof(key), "utf8:%s", l->file);
+		ap_diag_report(l->diag, AP_DIAG_WARN, key,
+			       "'FRAMEWORK/%s': %lu string fields with invalid UTF-8 written as N/A",
+			       l->file, l->bad_utf8);
+	}
+	if (l->unknown_fields) {
+		snprintf(key, sizeof(key), "tlv:%s", l->file);
+		ap_diag_report(l->diag, AP_DIAG_WARN, key,
+			       "'FRAMEWORK/%s': %lu records with unknown field types (first: type %u in the record at offset %zu); fields ignored",
+			       l->file, l->unknown_fields, l->unknown_id, l->unknown_off);
+	}
+	l->bad_utf8 = l->unknown_fields = 0;
+}
+
+/* Reserves table room from the file size and the smallest record of the kind. */
+static int reserve_for(struct ap_host *h, enum kind k, size_t bytes)
+{
+	switch (k) {
+	case K_OP_RANGE:
+		return ap_vec_reserve(&h->ops, bytes / (AP_FWK_TLV_HDR + AP_FWK_OP_RANGE_FIXED_G1 +
+							 AP_FWK_TLV_HDR));
+	case K_OP_MARK:
+		return ap_vec_reserve(&h->marks, bytes / (AP_FWK_TLV_HDR + AP_FWK_OP_MARK_FIXED));
+	case K_MEMORY:
+		return ap_vec_reserve(&h->mems, bytes / (AP_FWK_TLV_HDR + 58));
+	case K_TRACER_HASH:
+		return ap_vec_reserve(&h->pyhash, bytes / (AP_FWK_TLV_HDR + AP_FWK_KEY_FIXED));
+	default:
+		return 0;
+	}
+}
+
+static int list_dir(const char *dir, char ***names, size_t *n, struct ap_err *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t cap = 0;
+
+	*names = NULL;
+	*n = 0;
+	if (!d)
+		return ap_err_set(err, AP_EIO, "cannot read directory '%s': %s", dir,
+				  strerror(errno));
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (*n == cap) {
+			char **nn = realloc(*names, (cap = cap ? cap * 2 : 16) * sizeof(*nn));
+
+			if (!nn)
+				goto nomem;
+			*names = nn;
+		}
+		if (!((*names)[*n] = strdup(de->d_name)))
+			goto nomem;
+		(*n)++;
+	}
+	closedir(d);
+	qsort(*names, *n, sizeof(**names), cmp_str);
+	return 0;
+nomem:
+	closedir(d);
+	return ap_err_set(err, AP_ENOMEM, "out of memory listing '%s'", dir);
+}
+
+static void free_names(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* The file of each kind: the exact name, else the first (sorted) name with it as prefix. */
+static const char *pick(char **names, size_t n, const char *tag)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(names[i], tag))
+			return names[i];
+	for (i = 0; i < n; i++)
+		if (starts_with(names[i], tag))
+			return names[i];
+	return NULL;
+}
+
+static int detect_gen(struct loader *l, const char *file, enum kind k)
+{
+	struct ap_map m;
+	struct ap_err e = AP_ERR_INIT;
+	struct ap_cursor c;
+	struct ap_fwk_record rec;
+	char path[4096];
+	int gen = AP_FWK_GEN_UNKNOWN;
+
+	snprintf(path, sizeof(path), "%s/%s", l->dir, file);
+	if (ap_file_map(path, &m, &e) == 0) {
+		ap_cursor_init(&c, m.data, m.len);
+		if (ap_fwk_next_record(&c, &rec, &e) == 0)
+			gen = k == K_OP_RANGE ? ap_fwk_detect_gen(rec.payload, rec.len)
+					      : ap_fwk_detect_gen_mark(rec.payload, rec.len);
+		ap_file_unmap(&m);
+	}
+	ap_err_release(&e);
+	return gen;
+}
+
+int ap_fwk_load(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_host *h,
+		struct ap_diag *diag, struct ap_err *err)
+{
+	struct loader l = { fwk_dir, tc, h, diag, NULL, 0, 0, 0, 0 };
+	const char *files[K_COUNT];
+	char **names;
+	size_t n, i;
+	int ret, k;
+
+	AP_FORWARD_IF_ERROR(list_dir(fwk_dir, &names, &n, err));
+	for (k = 0; k < K_COUNT; k++)
+		files[k] = pick(names, n, kind_tag[k]);
+	for (i = 0; i < sizeof(g1_tracer_tag) / sizeof(*g1_tracer_tag); i++) {
+		const char *f = pick(names, n, g1_tracer_tag[i]);
+
+		if (f)
+			ap_diag_report(diag, AP_DIAG_DATA_LOSS, f,
+				       "'FRAMEWORK/%s': unsupported layout: python tracer file of torch_npu 6.0.rc1/rc2 writers (spec §3.10); its Python events are not analysed",
+				       f);
+	}
+	/* One writer produced every file of a dump: op_range decides the generation, else
+	 * op_mark decides the TLV numbering (§3.10). */
+	h->gen = AP_FWK_GEN_UNKNOWN;
+	if (files[K_OP_RANGE])
+		h->gen = detect_gen(&l, files[K_OP_RANGE], K_OP_RANGE);
+	if (h->gen == AP_FWK_GEN_UNKNOWN && files[K_OP_MARK])
+		h->gen = detect_gen(&l, files[K_OP_MARK], K_OP_MARK);
+	if (h->gen == AP_FWK_GEN_UNKNOWN) {
+		if (files[K_OP_RANGE] || files[K_OP_MARK])
+			ap_log(AP_LOG_DEBUG, NULL,
+			       "FRAMEWORK layout generation not recognised, assuming the current one dir=%s",
+			       fwk_dir);
+		h->gen = AP_FWK_GEN3;
+	}
+	h->has_op_mark = files[K_OP_MARK] != NULL;
+	h->has_tracer = files[K_TRACER_FUNC] && files[K_TRACER_HASH];
+	ret = 0;
+	for (k = 0; k < K_COUNT && ret == 0; k++) {
+		struct ap_map m;
+		struct ap_err e = AP_ERR_INIT;
+		char path[4096];
+
+		if (!files[k])
+			continue;
+		l.file = files[k];
+		snprintf(path, sizeof(path), "%s/%s", fwk_dir, files[k]);
+		if (ap_file_map(path, &m, &e) < 0) {
+			char key[64];
+
+			snprintf(key, sizeof(key), "open:%s", files[k]);
+			ap_diag_report(diag, AP_DIAG_DATA_LOSS, key, "'FRAMEWORK/%s': %s", files[k],
+				       ap_err_text(&e));
+			ap_err_release(&e);
+			continue;
+		}
+		if (reserve_for(h, (enum kind)k, m.len) < 0)
+			ret = AP_ENOMEM;
+		else if (k == K_TRACER_FUNC || k == K_GC)
+			ret = load_flat_file(&l, (enum kind)k, &m);
+		else
+			ret = load_tlv_file(&l, (enum kind)k, &m);
+		finish_file_diag(&l);
+		ap_file_unmap(&m);
+	}
+	free_names(names, n);
+	if (ret < 0)
+		return ap_err_set(err, ret, "out of memory decoding '%s'", fwk_dir);
+	return 0;
+}

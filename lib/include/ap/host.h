@@ -1,0 +1,67 @@
+/* The host model of one dump: FRAMEWORK records decoded, converted to local ns and
+ * interned (spec torch_npu_ascend_pt.md §7.1). Kept in file order. */
+#ifndef AP_HOST_H
+#define AP_HOST_H
+
+#include <stdint.h>
+
+#include "ap/strtab.h"
+#include "ap/vec.h"
+
+struct ap_op {
+	int64_t ts, end;  /* local ns */
+	int64_t seq;      /* autograd sequence number, -1 if none */
+	uint64_t pid, tid, fwd_tid;
+	/* strtab ids; AP_STR_NONE when the field was absent */
+	uint32_t name, input_type, input_dims, call_stack, module, flops;
+};
+
+enum ap_mark_cat { AP_ENQUEUE_START = 0, AP_ENQUEUE_END = 1, AP_DEQUEUE_START = 2, AP_DEQUEUE_END = 3 };
+
+struct ap_mark {
+	int64_t ts;
+	uint64_t pid, tid, corr;
+	uint32_t name;
+	uint8_t cat;
+};
+
+struct ap_mem {
+	int64_t ts, ptr, alloc_size, total_alloc, total_reserved, total_active, stream;
+	uint64_t pid, tid;
+	int8_t device_type, device_index;
+	uint8_t component, data_type, allocator;
+};
+
+struct ap_pyrec {
+	int64_t ts;
+	uint64_t pid, tid, key;
+	uint8_t tag;
+};
+
+struct ap_pyhash {
+	uint64_t key;
+	uint32_t value; /* strtab id */
+};
+
+struct ap_gc {
+	uint64_t pid;
+	int64_t ts, end;
+};
+
+struct ap_host {
+	struct ap_strtab strs;
+	AP_VEC(struct ap_op) ops;
+	AP_VEC(struct ap_mark) marks;
+	AP_VEC(struct ap_mem) mems;
+	AP_VEC(struct ap_pyrec) pyrecs;
+	AP_VEC(struct ap_pyhash) pyhash;
+	AP_VEC(struct ap_gc) gcs;
+	int gen;              /* enum ap_fwk_gen of the dump */
+	int has_op_mark;      /* torch.op_mark exists: task queue enabled (§3.4) */
+	int has_tracer;       /* both python tracer files exist */
+};
+
+int ap_host_init(struct ap_host *h);
+void ap_host_release(struct ap_host *h);
+
+#endif

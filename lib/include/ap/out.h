@@ -1,0 +1,52 @@
+/* Output files: buffered, written to NAME.tmp and renamed into place on commit (CONVENTIONS §7).
+ * A failed write is sticky and reported by ap_out_commit. */
+#ifndef AP_OUT_H
+#define AP_OUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ap/err.h"
+
+#define AP_OUT_BUFSZ (1u << 18)
+
+struct ap_out {
+	int fd;
+	int failed;        /* errno of the first failure, 0 if none */
+	char *path;        /* final path */
+	char *tmp;         /* path + ".tmp" */
+	size_t len;        /* bytes in buf */
+	unsigned char *buf;
+};
+
+/* Creates dir/name.tmp. Returns 0 or AP_EIO/AP_ENOMEM with err set. */
+int ap_out_open(struct ap_out *o, const char *dir, const char *name, struct ap_err *err);
+void ap_out_write(struct ap_out *o, const void *p, size_t n);
+static inline void ap_out_putc(struct ap_out *o, char c)
+{
+	if (o->len == AP_OUT_BUFSZ)
+		ap_out_write(o, NULL, 0);
+	o->buf[o->len++] = (unsigned char)c;
+}
+void ap_out_puts(struct ap_out *o, const char *s);
+/* Flushes, closes and renames into place. Returns 0 or AP_EIO (the temp file removed). */
+int ap_out_commit(struct ap_out *o, struct ap_err *err);
+/* Closes and removes the temp file; accepts a never-opened (zeroed) struct. */
+void ap_out_abort(struct ap_out *o);
+
+/* JSON pieces (Python json.dumps, ensure_ascii=False: spec torch_npu §8.0). */
+void ap_json_str(struct ap_out *o, const char *s, size_t len);
+/* Like ap_json_str but every ';' becomes ";\r\n" (trace_view args, §8.1). */
+void ap_json_str_semi(struct ap_out *o, const char *s, size_t len);
+void ap_json_i64(struct ap_out *o, int64_t v);
+void ap_json_u64(struct ap_out *o, uint64_t v);
+void ap_json_double(struct ap_out *o, double v);
+
+/* CSV pieces (Python csv.writer: ',' delimiter, CRLF, minimal quoting: a field is quoted
+ * iff it contains ',', '"', CR or LF). first: no leading delimiter. */
+void ap_csv_field(struct ap_out *o, int first, const char *s, size_t len);
+/* Like ap_csv_field but every ';' becomes ";\r\n" (operator_details, §8.3). */
+void ap_csv_field_semi(struct ap_out *o, int first, const char *s, size_t len);
+void ap_csv_end_row(struct ap_out *o);
+
+#endif

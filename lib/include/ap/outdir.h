@@ -1,0 +1,32 @@
+/* An output directory built under a temporary name beside its final place and swapped in
+ * whole (CONVENTIONS §8). A directory is replaced only when ascprof wrote it (it holds the
+ * marker file AP_OUTDIR_MARKER) or when forced. */
+#ifndef AP_OUTDIR_H
+#define AP_OUTDIR_H
+
+#include "ap/err.h"
+
+#define AP_OUTDIR_MARKER ".ascprof-output"
+#define AP_OUTDIR_TMP_PREFIX ".ascprof-"
+
+struct ap_outdir {
+	char *final; /* parent/name */
+	char *tmp;   /* parent/.ascprof-name.XXXXXX, where files are written */
+};
+
+/* Checks that parent/name may be (re)placed and creates the temporary directory (and
+ * parent, with its missing ancestors). Returns 0, AP_EINVAL when parent/name exists and
+ * was written by another tool (and !force), or AP_EIO. */
+int ap_outdir_begin(struct ap_outdir *od, const char *parent, const char *name, int force,
+		    struct ap_err *err);
+/* Writes the marker, moves the directory into place (exchanging it with an older one,
+ * which is then removed) and releases od. Returns 0 or AP_EIO (od aborted). */
+int ap_outdir_commit(struct ap_outdir *od, struct ap_err *err);
+/* Removes the temporary directory and releases od; accepts a zeroed od. */
+void ap_outdir_abort(struct ap_outdir *od);
+/* mkdir -p. Returns 0 or AP_EIO. */
+int ap_mkdirs(const char *path, struct ap_err *err);
+/* Copies a regular file to dst atomically (dst.tmp + rename). Returns 0 or AP_EIO. */
+int ap_file_copy(const char *src, const char *dst, struct ap_err *err);
+
+#endif

@@ -1,0 +1,64 @@
+/* torch_npu `*_ascend_pt` dump directories: discovery, profiler_info, CANN timing side files
+ * and the time converter (spec torch_npu_ascend_pt.md §1.1, §2, §4). */
+#ifndef AP_PTDUMP_H
+#define AP_PTDUMP_H
+
+#include <stdint.h>
+
+#include "ap/diag.h"
+#include "ap/err.h"
+#include "ap/timeconv.h"
+
+#define AP_PT_OUTPUT_DIR "ASCEND_PROFILER_OUTPUT"
+#define AP_PT_MAX_DEVICES 64
+
+struct ap_pt_config {
+	int rank_id;             /* -1 when unknown */
+	char level[16];          /* "Level0" (default), "Level1", "Level2", "Level_none" */
+	int cpu, npu;            /* activities, after the sanity checks of §2.1 */
+	int record_shapes, profile_memory, with_stack, with_modules;
+	int export_text, export_db;
+	int syscnt_enable;
+	double freq;             /* MHz */
+	int64_t start_cnt, start_monotonic;
+	int has_end_info;
+	int64_t time_end, mono_end;
+	char torch_npu_version[64];
+};
+
+struct ap_pt_dump {
+	char *dir;          /* as found (owned) */
+	const char *name;   /* last path component of dir */
+	char *info_file;    /* "profiler_info[_N].json" inside dir, or NULL (owned) */
+	int has_metadata;   /* profiler_metadata.json exists */
+	char *fwk_dir;      /* dir/FRAMEWORK or NULL (owned) */
+	char *prof_dir;     /* first PROF_* dir (sorted) or NULL (owned) */
+	int device_ids[AP_PT_MAX_DEVICES];
+	int n_devices;
+	struct ap_pt_config cfg;
+	struct ap_timeconv tc;
+};
+
+struct ap_strlist {
+	char **v;
+	size_t n, cap;
+};
+
+void ap_strlist_release(struct ap_strlist *l);
+/* Appends a copy of s; returns 0 or AP_ENOMEM. */
+int ap_strlist_add(struct ap_strlist *l, const char *s);
+
+/* 1 when dir holds FRAMEWORK/ or a PROF_<digits>_<digits>_<alnum> dir (§1.1), else 0. */
+int ap_pt_is_dump(const char *dir);
+/* Adds the dumps under path: path itself when it is a dump, else each immediate
+ * subdirectory that is one (sorted by name). Output directories are never taken.
+ * Returns 0 (possibly adding nothing), or AP_ENOTFOUND / AP_EIO with err set. */
+int ap_pt_discover(const char *path, struct ap_strlist *out, struct ap_err *err);
+/* Reads the dump's layout, profiler_info and timing files and builds the time converter.
+ * Returns 0, or a negative status with err set when the dump cannot be analysed (no
+ * profiler_info, malformed JSON, no time reference, nothing to analyse). Warnings go to
+ * diag. The caller releases d with ap_pt_release in every case. */
+int ap_pt_open(struct ap_pt_dump *d, const char *dir, struct ap_diag *diag, struct ap_err *err);
+void ap_pt_release(struct ap_pt_dump *d);
+
+#endif

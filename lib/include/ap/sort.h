@@ -1,0 +1,18 @@
+/* Stable sorting of (int64 key, uint32 index) pairs: LSD radix sort, passes over bytes
+ * that are equal in every key skipped. Sorting once over millions of records is on the
+ * hot path (CONVENTIONS: "sort once"). */
+#ifndef AP_SORT_H
+#define AP_SORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ap_sortkey {
+	int64_t key;
+	uint32_t idx;
+};
+
+/* Sorts v[0..n) by key, stably (equal keys keep their order). Returns 0 or AP_ENOMEM. */
+int ap_sort_keys(struct ap_sortkey *v, size_t n);
+
+#endif

@@ -1,0 +1,128 @@
+/* madvise(MADV_DONTNEED) really drops pages; posix_madvise's is a no-op in glibc. */
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ap/file.h"
+#include "../base/banned.h"
+
+int ap_file_map(const char *path, struct ap_map *out, struct ap_err *err)
+{
+	struct stat st;
+	void *p;
+	int fd;
+
+	out->data = NULL;
+	out->len = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ap_err_set(err, errno == ENOENT ? AP_ENOTFOUND : AP_EIO, "cannot open '%s': %s",
+				  path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int e = errno;
+
+		close(fd);
+		return ap_err_set(err, AP_EIO, "cannot read '%s': %s", path,
+				  S_ISREG(st.st_mode) ? strerror(e) : "not a regular file");
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		return 0;
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return ap_err_set(err, AP_EIO, "cannot map '%s': %s", path, strerror(errno));
+	madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
+	out->data = p;
+	out->len = (size_t)st.st_size;
+	return 0;
+}
+
+void ap_file_unmap(struct ap_map *m)
+{
+	if (m && m->data)
+		munmap((void *)m->data, m->len);
+	if (m) {
+		m->data = NULL;
+		m->len = 0;
+	}
+}
+
+void ap_file_map_done(struct ap_map *m, size_t upto)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	size_t n;
+
+	if (!m->data || pg <= 0)
+		return;
+	n = upto - upto % (size_t)pg;
+	if (n)
+		madvise((void *)m->data, n, MADV_DONTNEED);
+}
+
+int ap_file_read_all(const char *path, size_t max, struct ap_strbuf *sb, struct ap_err *err)
+{
+	struct stat st;
+	int fd, ret = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ap_err_set(err, errno == ENOENT ? AP_ENOTFOUND : AP_EIO, "cannot open '%s': %s",
+				  path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		ret = ap_err_set(err, AP_EIO, "cannot read '%s': not a regular file", path);
+		goto out;
+	}
+	if ((uint64_t)st.st_size > max) {
+		ret = ap_err_set(err, AP_EFORMAT, "'%s': file of %lld bytes is larger than %zu", path,
+				 (long long)st.st_size, max);
+		goto out;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (ap_strbuf_grow(sb, 65536) < 0) {
+			ret = ap_err_set(err, AP_ENOMEM, "out of memory reading '%s'", path);
+			goto out;
+		}
+		r = read(fd, sb->buf + sb->len, sb->alloc - sb->len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			ret = ap_err_set(err, AP_EIO, "cannot read '%s': %s", path, strerror(errno));
+			goto out;
+		}
+		if (r == 0)
+			break;
+		sb->len += (size_t)r;
+		sb->buf[sb->len] = '\0';
+		if (sb->len > max) {
+			ret = ap_err_set(err, AP_EFORMAT, "'%s': file is larger than %zu", path, max);
+			goto out;
+		}
+	}
+out:
+	close(fd);
+	return ret;
+}
+
+int ap_path_is_dir(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return -1;
+	return S_ISDIR(st.st_mode) ? 1 : 0;
+}
+
+int ap_path_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}

@@ -1,0 +1,212 @@
+#define _GNU_SOURCE /* renameat2 */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ap/file.h"
+#include "ap/outdir.h"
+#include "../base/banned.h"
+
+static char *path_join(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *p = malloc(la + lb + 2);
+
+	if (p) {
+		memcpy(p, a, la);
+		p[la] = '/';
+		memcpy(p + la + 1, b, lb + 1);
+	}
+	return p;
+}
+
+int ap_mkdirs(const char *path, struct ap_err *err)
+{
+	char *p = strdup(path), *s;
+	int ret = 0;
+
+	if (!p)
+		return ap_err_set(err, AP_ENOMEM, "out of memory");
+	for (s = p + 1;; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+
+			*s = '\0';
+			if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+				ret = ap_err_set(err, AP_EIO, "cannot create directory '%s': %s", p,
+						 strerror(errno));
+				break;
+			}
+			*s = c;
+			if (!c)
+				break;
+		}
+	}
+	if (ret == 0 && ap_path_is_dir(path) != 1)
+		ret = ap_err_set(err, AP_EIO, "'%s' is not a directory", path);
+	free(p);
+	return ret;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+static void remove_tree(const char *path)
+{
+	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int is_ours(const char *dir)
+{
+	char *m = path_join(dir, AP_OUTDIR_MARKER);
+	int r = m && ap_path_exists(m);
+
+	free(m);
+	return r;
+}
+
+int ap_outdir_begin(struct ap_outdir *od, const char *parent, const char *name, int force,
+		    struct ap_err *err)
+{
+	char tmpl[64];
+
+	od->final = od->tmp = NULL;
+	AP_FORWARD_IF_ERROR(ap_mkdirs(parent, err));
+	od->final = path_join(parent, name);
+	snprintf(tmpl, sizeof(tmpl), AP_OUTDIR_TMP_PREFIX "%.40s.XXXXXX", name);
+	od->tmp = path_join(parent, tmpl);
+	if (!od->final || !od->tmp) {
+		ap_outdir_abort(od);
+		return ap_err_set(err, AP_ENOMEM, "out of memory");
+	}
+	if (ap_path_exists(od->final) && !force && !is_ours(od->final)) {
+		ap_err_set(err, AP_EINVAL,
+			   "'%s' was not written by ascprof and is left alone; write elsewhere with -o DIR, or replace it with --force",
+			   od->final);
+		ap_outdir_abort(od);
+		return AP_EINVAL;
+	}
+	if (!mkdtemp(od->tmp)) {
+		ap_err_set(err, AP_EIO, "cannot create a directory in '%s': %s", parent,
+			   strerror(errno));
+		free(od->tmp);
+		od->tmp = NULL;
+		ap_outdir_abort(od);
+		return AP_EIO;
+	}
+	chmod(od->tmp, 0755);
+	return 0;
+}
+
+int ap_outdir_commit(struct ap_outdir *od, struct ap_err *err)
+{
+	char *marker = path_join(od->tmp, AP_OUTDIR_MARKER);
+	int fd, ret = 0;
+
+	fd = marker ? open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
+	free(marker);
+	if (fd < 0 || close(fd) < 0) {
+		ret = ap_err_set(err, AP_EIO, "cannot write in '%s': %s", od->tmp, strerror(errno));
+		goto fail;
+	}
+	if (ap_path_exists(od->final)) {
+		/* Swap atomically, then remove the old tree (now at the temporary name). */
+		if (renameat2(AT_FDCWD, od->tmp, AT_FDCWD, od->final, RENAME_EXCHANGE) == 0) {
+			remove_tree(od->tmp);
+			goto done;
+		}
+		if (errno != EINVAL && errno != ENOSYS) {
+			ret = ap_err_set(err, AP_EIO, "cannot replace '%s': %s", od->final,
+					 strerror(errno));
+			goto fail;
+		}
+		/* No exchange on this filesystem: move the old one aside first. */
+		{
+			char *old = path_join(od->tmp, "old");
+
+			if (!old || rename(od->final, old) < 0) {
+				ret = ap_err_set(err, AP_EIO, "cannot replace '%s': %s", od->final,
+						 strerror(errno));
+				free(old);
+				goto fail;
+			}
+			free(old);
+		}
+		if (rename(od->tmp, od->final) < 0) {
+			ret = ap_err_set(err, AP_EIO, "cannot move '%s' into place: %s", od->tmp,
+					 strerror(errno));
+			goto fail;
+		}
+		{
+			char *old = path_join(od->final, "old");
+
+			if (old)
+				remove_tree(old);
+			free(old);
+		}
+		goto done;
+	}
+	if (rename(od->tmp, od->final) < 0) {
+		ret = ap_err_set(err, AP_EIO, "cannot move '%s' into place: %s", od->tmp,
+				 strerror(errno));
+		goto fail;
+	}
+done:
+	free(od->tmp);
+	free(od->final);
+	od->tmp = od->final = NULL;
+	return 0;
+fail:
+	ap_outdir_abort(od);
+	return ret;
+}
+
+void ap_outdir_abort(struct ap_outdir *od)
+{
+	if (!od)
+		return;
+	if (od->tmp && ap_path_exists(od->tmp))
+		remove_tree(od->tmp);
+	free(od->tmp);
+	free(od->final);
+	od->tmp = od->final = NULL;
+}
+
+int ap_file_copy(const char *src, const char *dst, struct ap_err *err)
+{
+	struct ap_strbuf sb = AP_STRBUF_INIT, tmp = AP_STRBUF_INIT;
+	int fd = -1, ret;
+
+	ret = ap_file_read_all(src, (size_t)1 << 30, &sb, err);
+	if (ret < 0)
+		goto out;
+	ap_strbuf_addf(&tmp, "%s.tmp", dst);
+	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		ret = ap_err_set(err, AP_EIO, "cannot write '%s': %s", dst, strerror(errno));
+		goto out;
+	}
+	if (write(fd, sb.buf, sb.len) != (ssize_t)sb.len) {
+		ret = ap_err_set(err, AP_EIO, "cannot write '%s': %s", dst, strerror(errno));
+		close(fd);
+		unlink(tmp.buf);
+		goto out;
+	}
+	if (close(fd) < 0 || rename(tmp.buf, dst) < 0) {
+		ret = ap_err_set(err, AP_EIO, "cannot write '%s': %s", dst, strerror(errno));
+		unlink(tmp.buf);
+	}
+out:
+	ap_strbuf_release(&sb);
+	ap_strbuf_release(&tmp);
+	return ret;
+}

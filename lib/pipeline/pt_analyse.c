@@ -1,0 +1,206 @@
+/* analyse for one torch_npu dump: probe -> load -> analyse -> write (spec
+ * torch_npu_ascend_pt.md §5, FWK-only configuration). */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ap/analyse.h"
+#include "ap/file.h"
+#include "ap/fwk_load.h"
+#include "ap/host.h"
+#include "ap/hostan.h"
+#include "ap/outdir.h"
+#include "ap/ptdump.h"
+#include "ap/views.h"
+#include "../base/banned.h"
+
+void ap_analyse_result_init(struct ap_analyse_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	ap_diag_init(&r->diag);
+	ap_err_init(&r->err);
+	r->rank_id = -1;
+}
+
+void ap_analyse_result_release(struct ap_analyse_result *r)
+{
+	if (!r)
+		return;
+	ap_diag_release(&r->diag);
+	ap_err_release(&r->err);
+	free(r->out_dir);
+	memset(r, 0, sizeof(*r));
+}
+
+static unsigned count_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	unsigned n = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+static int write_done(const char *dir, struct ap_err *err)
+{
+	struct ap_strbuf p = AP_STRBUF_INIT;
+	int fd;
+
+	ap_strbuf_addf(&p, "%s/analyse.done", dir);
+	fd = open(p.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || close(fd) < 0) {
+		ap_strbuf_release(&p);
+		return ap_err_set(err, AP_EIO, "cannot write '%s/analyse.done'", dir);
+	}
+	ap_strbuf_release(&p);
+	return 0;
+}
+
+/* With -o, the side files cluster tools read are copied beside the output (§8). */
+static int copy_side_files(const struct ap_pt_dump *d, const char *parent, struct ap_err *err)
+{
+	static const char *const meta = "profiler_metadata.json";
+	struct ap_strbuf src = AP_STRBUF_INIT, dst = AP_STRBUF_INIT;
+	int ret = 0;
+
+	ap_strbuf_addf(&src, "%s/%s", d->dir, d->info_file);
+	ap_strbuf_addf(&dst, "%s/%s", parent, d->info_file);
+	ret = ap_file_copy(src.buf, dst.buf, err);
+	if (ret == 0 && d->has_metadata) {
+		ap_strbuf_reset(&src);
+		ap_strbuf_reset(&dst);
+		ap_strbuf_addf(&src, "%s/%s", d->dir, meta);
+		ap_strbuf_addf(&dst, "%s/%s", parent, meta);
+		ret = ap_file_copy(src.buf, dst.buf, err);
+	}
+	ap_strbuf_release(&src);
+	ap_strbuf_release(&dst);
+	return ret;
+}
+
+struct fwk_state {
+	struct ap_host host;
+	struct ap_queue q;
+	struct ap_tree tree;
+	struct ap_fwdbwd_vec fb;
+	struct ap_pyframe_vec py;
+};
+
+static void fwk_release(struct fwk_state *s)
+{
+	ap_host_release(&s->host);
+	ap_queue_release(&s->q);
+	ap_tree_release(&s->tree);
+	free(s->fb.v);
+	free(s->py.v);
+}
+
+static int analyse_host(const struct ap_pt_dump *d, struct fwk_state *s,
+			struct ap_analyse_result *r)
+{
+	unsigned long missing = 0;
+
+	if (d->fwk_dir)
+		AP_FORWARD_IF_ERROR(ap_fwk_load(d->fwk_dir, &d->tc, &s->host, &r->diag, &r->err));
+	if (!d->prof_dir && !s->host.ops.n && !s->host.marks.n && !s->host.mems.n &&
+	    !s->host.pyrecs.n && !s->host.gcs.n && ap_diag_worst(&r->diag) < AP_DIAG_DATA_LOSS)
+		return ap_err_set(&r->err, AP_ENOTFOUND,
+				  "nothing to analyse: FRAMEWORK/ holds no records and there is no PROF_* data");
+	AP_FORWARD_IF_ERROR(ap_queue_build(&s->host, &s->q, &r->err));
+	if (s->q.unmatched)
+		ap_diag_report(&r->diag, AP_DIAG_WARN, "queue-unmatched",
+			       "'FRAMEWORK/torch.op_mark': %lu task-queue end markers have no start marker and are dropped",
+			       s->q.unmatched);
+	AP_FORWARD_IF_ERROR(ap_tree_build(&s->host, &s->q, &s->tree, &r->err));
+	AP_FORWARD_IF_ERROR(ap_fwdbwd_build(&s->host, &s->fb, &r->err));
+	if (s->host.has_tracer) {
+		AP_FORWARD_IF_ERROR(ap_pytrace_build(&s->host, &s->py, &missing, &r->err));
+		if (missing)
+			ap_diag_report(&r->diag, AP_DIAG_WARN, "pyhash-missing",
+				       "'FRAMEWORK/torch.python_tracer_func': %lu calls have no entry in torch.python_tracer_hash; named by their key",
+				       missing);
+	}
+	return 0;
+}
+
+static int write_outputs(const struct ap_pt_dump *d, const struct fwk_state *s,
+			 const char *dir, struct ap_err *err)
+{
+	struct ap_fwk_view v;
+
+	memset(&v, 0, sizeof(v));
+	v.h = &s->host;
+	v.q = &s->q;
+	v.t = &s->tree;
+	v.fb = &s->fb;
+	v.py = &s->py;
+	v.device_id = d->n_devices ? d->device_ids[0] : -1;
+	v.n_devices = d->n_devices;
+	if (d->cfg.cpu && d->cfg.export_text) {
+		AP_FORWARD_IF_ERROR(ap_write_trace_view(dir, &v, err));
+		AP_FORWARD_IF_ERROR(ap_write_operator_details(dir, &v, err));
+	}
+	if (d->cfg.export_text)
+		AP_FORWARD_IF_ERROR(ap_write_memory(dir, &v, err));
+	return write_done(dir, err);
+}
+
+int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_analyse_result *r)
+{
+	struct ap_pt_dump d;
+	struct fwk_state s;
+	struct ap_outdir od = { NULL, NULL };
+	struct ap_strbuf parent = AP_STRBUF_INIT;
+	int ret;
+
+	memset(&s, 0, sizeof(s));
+	ret = ap_pt_open(&d, dir, &r->diag, &r->err);
+	r->rank_id = d.cfg.rank_id;
+	if (ret < 0)
+		goto out;
+	if (ap_host_init(&s.host) < 0) {
+		ret = ap_err_set(&r->err, AP_ENOMEM, "out of memory");
+		goto out;
+	}
+	ret = analyse_host(&d, &s, r);
+	if (ret < 0)
+		goto out;
+	r->cann_skipped = d.prof_dir != NULL;
+	if (o->out_root)
+		ap_strbuf_addf(&parent, "%s/%s", o->out_root, d.name);
+	else
+		ap_strbuf_addstr(&parent, d.dir);
+	ret = ap_outdir_begin(&od, parent.buf, AP_PT_OUTPUT_DIR, o->force, &r->err);
+	if (ret < 0)
+		goto out;
+	ret = write_outputs(&d, &s, od.tmp, &r->err);
+	if (ret == 0 && o->out_root)
+		ret = copy_side_files(&d, parent.buf, &r->err);
+	if (ret < 0) {
+		ap_outdir_abort(&od);
+		goto out;
+	}
+	r->out_dir = strdup(od.final);
+	ret = ap_outdir_commit(&od, &r->err);
+	if (ret == 0 && r->out_dir)
+		r->nfiles = count_files(r->out_dir);
+out:
+	if (ret < 0 && r->err.code == AP_OK)
+		r->err.code = (enum ap_status)ret;
+	if (ret < 0) {
+		free(r->out_dir);
+		r->out_dir = NULL;
+	}
+	fwk_release(&s);
+	ap_pt_release(&d);
+	ap_strbuf_release(&parent);
+	return ret;
+}

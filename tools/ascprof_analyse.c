@@ -1,0 +1,266 @@
+#define _DEFAULT_SOURCE /* realpath */
+/* ascprof-analyse: raw torch_npu dumps -> ASCEND_PROFILER_OUTPUT/. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ap/analyse.h"
+#include "ap/log.h"
+#include "ap/ptdump.h"
+#include "common/driver.h"
+#include "common/opt.h"
+
+#define PROG "ascprof-analyse"
+
+struct config {
+	const char *output;
+	int jobs, quiet, verbose, force, strict;
+};
+
+static struct config cfg;
+
+static const struct ap_opt opts[] = {
+	{ 'o', "output", AP_OPT_STRING, &cfg.output, "DIR",
+	  "write DIR/<dump>/ASCEND_PROFILER_OUTPUT instead of inside each dump" },
+	{ 'j', "jobs", AP_OPT_INT, &cfg.jobs, "N", "analyse N dumps at a time (default: all cores)" },
+	{ 0, "force", AP_OPT_FLAG, &cfg.force, NULL,
+	  "replace an ASCEND_PROFILER_OUTPUT/ that another tool wrote" },
+	{ 0, "strict", AP_OPT_FLAG, &cfg.strict, NULL, "treat warnings as failures of their dump" },
+	{ 'q', "quiet", AP_OPT_FLAG, &cfg.quiet, NULL, "print errors only" },
+	{ 'v', "verbose", AP_OPT_COUNT, &cfg.verbose, NULL, "print more detail (repeat for debug)" },
+};
+
+static const struct ap_tool tool = {
+	PROG,
+	"DIR...",
+	"Analyse raw torch_npu profiling dumps (*_ascend_pt directories, or directories holding\n"
+	"them) offline and write ASCEND_PROFILER_OUTPUT/ for each: trace_view.json,\n"
+	"operator_details.csv, memory_record.csv, operator_memory.csv and analyse.done.",
+	opts,
+	sizeof(opts) / sizeof(opts[0]),
+	"Exit status: 0 every dump analysed cleanly, 1 a dump failed or lost data (named on\n"
+	"stderr; the other dumps are still written), 2 usage error. See ascprof-analyse(1).\n",
+};
+
+/* realpath of path, or of its longest existing ancestor with the rest appended. */
+static char *resolve(const char *path)
+{
+	char *copy = strdup(path), *slash, *r;
+	size_t n;
+
+	if (!copy)
+		return NULL;
+	r = realpath(copy, NULL);
+	if (r) {
+		free(copy);
+		return r;
+	}
+	n = strlen(copy);
+	while (n > 1 && copy[n - 1] == '/')
+		copy[--n] = '\0';
+	slash = strrchr(copy, '/');
+	if (!slash) {
+		char *base = realpath(".", NULL), *out;
+
+		if (!base) {
+			free(copy);
+			return NULL;
+		}
+		out = malloc(strlen(base) + strlen(copy) + 2);
+		if (out) {
+			memcpy(out, base, strlen(base));
+			out[strlen(base)] = '/';
+			memcpy(out + strlen(base) + 1, copy, strlen(copy) + 1);
+		}
+		free(base);
+		free(copy);
+		return out;
+	}
+	*slash = '\0';
+	{
+		char *parent = resolve(*copy ? copy : "/"), *out;
+		const char *leaf = slash + 1;
+
+		if (!parent) {
+			free(copy);
+			return NULL;
+		}
+		out = malloc(strlen(parent) + strlen(leaf) + 2);
+		if (out) {
+			size_t pl = strlen(parent);
+
+			if (pl == 1)
+				pl = 0; /* "/" */
+			memcpy(out, parent, pl);
+			out[pl] = '/';
+			memcpy(out + pl + 1, leaf, strlen(leaf) + 1);
+		}
+		free(parent);
+		free(copy);
+		return out;
+	}
+}
+
+static int is_within(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s ? s + 1 : p;
+}
+
+/* The -o rules of CONVENTIONS §8. Returns 0 or -1 (message printed). */
+static int check_output(const struct ap_strlist *dumps)
+{
+	char *out = resolve(cfg.output);
+	size_t i, j;
+	int ret = 0;
+
+	if (!out) {
+		fprintf(stderr, PROG ": cannot resolve output directory '%s': %s\n", cfg.output,
+			strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < dumps->n && ret == 0; i++) {
+		char *d = realpath(dumps->v[i], NULL);
+
+		if (!d)
+			continue;
+		if (is_within(out, d)) {
+			fprintf(stderr, PROG ": output directory '%s' lies inside the input dump '%s'\n",
+				cfg.output, dumps->v[i]);
+			ret = -1;
+		} else {
+			char *slash = strrchr(d, '/');
+
+			if (slash)
+				*slash = '\0';
+			if (!strcmp(*d ? d : "/", out)) {
+				fprintf(stderr,
+					PROG ": output directory '%s' is the parent of the input dump '%s': its copy would overwrite the input\n",
+					cfg.output, dumps->v[i]);
+				ret = -1;
+			}
+		}
+		free(d);
+		for (j = 0; j < i && ret == 0; j++) {
+			if (!strcmp(base_name(dumps->v[i]), base_name(dumps->v[j]))) {
+				fprintf(stderr,
+					PROG ": inputs '%s' and '%s' share the name '%s': their outputs would collide in '%s'\n",
+					dumps->v[j], dumps->v[i], base_name(dumps->v[i]), cfg.output);
+				ret = -1;
+			}
+		}
+	}
+	free(out);
+	return ret;
+}
+
+/* Reports one dump's trouble in a stable order; returns 1 when the dump failed. */
+static int report(const struct ap_job *job)
+{
+	const struct ap_analyse_result *r = &job->res;
+	const char *name = base_name(job->dir);
+	int failed = job->ret < 0;
+	size_t i;
+
+	if (failed)
+		fprintf(stderr, PROG ": '%s': %s\n", job->dir, ap_err_text(&r->err));
+	for (i = 0; i < r->diag.n; i++) {
+		const struct ap_diag_entry *e = &r->diag.v[i];
+
+		if (e->kind == AP_DIAG_WARN) {
+			if (cfg.strict)
+				failed = 1;
+			if (cfg.quiet && !cfg.strict)
+				continue;
+			fprintf(stderr, PROG ": %s%s: %s", cfg.strict ? "" : "warning: ", name,
+				e->first.buf);
+		} else {
+			failed = 1;
+			fprintf(stderr, PROG ": %s: %s", name, e->first.buf);
+		}
+		if (e->count > 1)
+			fprintf(stderr, " (and %lu more like it)", e->count - 1);
+		fputc('\n', stderr);
+	}
+	if (!failed && r->cann_skipped && !cfg.quiet)
+		fprintf(stderr,
+			PROG ": note: %s: PROF_* (CANN) data is not analysed yet; framework outputs only\n",
+			name);
+	if (r->out_dir && !cfg.quiet)
+		printf("%s\n", r->out_dir);
+	return failed;
+}
+
+int main(int argc, char **argv)
+{
+	struct ap_strlist dumps = { 0 };
+	struct ap_analyse_opts o = { NULL, 0 };
+	struct ap_job *jobs = NULL;
+	char **operands;
+	int noperands, i, code = AP_EXIT_OK, r;
+	size_t k;
+
+	r = ap_opt_parse(&tool, argc, argv, &operands, &noperands);
+	if (r != 0)
+		return ap_tool_finish(PROG, r < 0 ? AP_EXIT_USAGE : AP_EXIT_OK);
+	if (noperands == 0) {
+		fprintf(stderr, PROG ": no dump directory given\n");
+		ap_opt_usage(&tool, stderr);
+		return ap_tool_finish(PROG, AP_EXIT_USAGE);
+	}
+	ap_log_setup(cfg.quiet ? AP_LOG_ERROR : cfg.verbose > 1 ? AP_LOG_DEBUG
+					   : cfg.verbose ? AP_LOG_INFO : AP_LOG_WARN,
+		     stderr, PROG);
+	for (i = 0; i < noperands; i++) {
+		struct ap_err err = AP_ERR_INIT;
+		size_t before = dumps.n;
+
+		if (ap_pt_discover(operands[i], &dumps, &err) < 0) {
+			fprintf(stderr, PROG ": %s\n", ap_err_text(&err));
+			code = AP_EXIT_FAIL;
+		} else if (dumps.n == before) {
+			fprintf(stderr,
+				PROG ": '%s': no torch_npu dump found (a *_ascend_pt directory holds FRAMEWORK/ or PROF_*)\n",
+				operands[i]);
+			code = AP_EXIT_FAIL;
+		}
+		ap_err_release(&err);
+	}
+	if (cfg.output && check_output(&dumps) < 0) {
+		code = AP_EXIT_USAGE;
+		goto out;
+	}
+	o.out_root = cfg.output;
+	o.force = cfg.force;
+	jobs = calloc(dumps.n ? dumps.n : 1, sizeof(*jobs));
+	if (!jobs) {
+		fprintf(stderr, PROG ": out of memory\n");
+		code = AP_EXIT_FAIL;
+		goto out;
+	}
+	for (k = 0; k < dumps.n; k++) {
+		jobs[k].dir = dumps.v[k];
+		ap_analyse_result_init(&jobs[k].res);
+	}
+	ap_driver_run(jobs, dumps.n, cfg.jobs, !cfg.quiet && isatty(2) && dumps.n > 1, &o);
+	for (k = 0; k < dumps.n; k++)
+		if (report(&jobs[k]))
+			code = AP_EXIT_FAIL;
+out:
+	for (k = 0; jobs && k < dumps.n; k++)
+		ap_analyse_result_release(&jobs[k].res);
+	free(jobs);
+	ap_strlist_release(&dumps);
+	return ap_tool_finish(PROG, code);
+}

@@ -1,0 +1,22 @@
+/* Runs the per-dump analysis over many dumps in parallel (CONVENTIONS §6): each dump owns
+ * its result; nothing shared is written inside the parallel region except the progress
+ * counter; results are reported afterwards in input order. */
+#ifndef AP_TOOLS_DRIVER_H
+#define AP_TOOLS_DRIVER_H
+
+#include "ap/analyse.h"
+
+struct ap_job {
+	const char *dir;
+	struct ap_analyse_result res;
+	int ret;
+};
+
+/* Runs ap_analyse_pt on every job with at most jobs threads (0: all cores). When progress
+ * is set, a progress line on stderr is redrawn (a TTY only). */
+void ap_driver_run(struct ap_job *jobs, size_t n, int threads, int progress,
+		   const struct ap_analyse_opts *o);
+/* Number of cores OpenMP would use. */
+int ap_driver_cores(void);
+
+#endif
