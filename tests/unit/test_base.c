@@ -1,0 +1,344 @@
+/* Unit tests of lib/base: strbuf, err, arena, vec, fmt, strtab/utf8, sort, diag. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ap/arena.h"
+#include "ap/diag.h"
+#include "ap/err.h"
+#include "ap/fmt.h"
+#include "ap/sort.h"
+#include "ap/strbuf.h"
+#include "ap/strtab.h"
+#include "ap/vec.h"
+
+START_TEST(strbuf_basics)
+{
+	struct ap_strbuf sb = AP_STRBUF_INIT;
+
+	ck_assert_str_eq(sb.buf, "");
+	ap_strbuf_addstr(&sb, "world");
+	ap_strbuf_prepend(&sb, "hello ");
+	ap_strbuf_addf(&sb, " %d", 42);
+	ap_strbuf_addch(&sb, '!');
+	ck_assert_str_eq(sb.buf, "hello world 42!");
+	ck_assert_uint_eq(sb.len, 15);
+	ap_strbuf_reset(&sb);
+	ck_assert_str_eq(sb.buf, "");
+	ap_strbuf_release(&sb);
+	ap_strbuf_release(NULL);
+}
+END_TEST
+
+START_TEST(strbuf_long_format)
+{
+	struct ap_strbuf sb = AP_STRBUF_INIT;
+	char big[1000];
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	ap_strbuf_addf(&sb, "<%s>", big);
+	ck_assert_uint_eq(sb.len, 1001);
+	ck_assert_int_eq(sb.buf[0], '<');
+	ck_assert_int_eq(sb.buf[1000], '>');
+	ap_strbuf_release(&sb);
+}
+END_TEST
+
+START_TEST(err_prefix_chain)
+{
+	struct ap_err err = AP_ERR_INIT;
+
+	ck_assert_int_eq(ap_err_set(&err, AP_EFORMAT, "length %u > %u", 912u, 40u), AP_EFORMAT);
+	ap_err_prefix(&err, "record %d (offset %d)", 1287, 51480);
+	ap_err_prefix(&err, "'%s'", "host/data/api_event.data.slice_0");
+	ck_assert_str_eq(ap_err_text(&err),
+			 "'host/data/api_event.data.slice_0': record 1287 (offset 51480): length 912 > 40");
+	ck_assert_int_eq(err.code, AP_EFORMAT);
+	ap_err_release(&err);
+	ck_assert_str_eq(ap_err_text(&err), "success");
+	ck_assert_str_eq(ap_status_str(AP_EUNSUPPORTED), "unsupported layout or version");
+}
+END_TEST
+
+START_TEST(arena_alignment_and_large)
+{
+	struct ap_arena a;
+	char *p, *q, *big;
+
+	ap_arena_init(&a, 256);
+	p = ap_arena_alloc(&a, 3);
+	q = ap_arena_alloc(&a, 5);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq((uintptr_t)q % 16, 0);
+	big = ap_arena_alloc(&a, 10000);
+	ck_assert_ptr_nonnull(big);
+	memset(big, 1, 10000);
+	ck_assert_str_eq(ap_arena_strdup(&a, "abc"), "abc");
+	ck_assert_str_eq(ap_arena_strndup(&a, "abcdef", 2), "ab");
+	ap_arena_release(&a);
+	ap_arena_release(NULL);
+}
+END_TEST
+
+START_TEST(vec_push_zeroes)
+{
+	AP_VEC(int) v = { NULL, 0, 0 };
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		int *slot = ap_vec_push(&v);
+
+		ck_assert_ptr_nonnull(slot);
+		ck_assert_int_eq(*slot, 0);
+		*slot = i;
+	}
+	ck_assert_uint_eq(v.n, 1000);
+	ck_assert_int_eq(v.v[999], 999);
+	ck_assert_int_eq(ap_vec_reserve(&v, (size_t)-1), AP_ENOMEM);
+	ap_vec_free(&v);
+	ck_assert_ptr_null(v.v);
+}
+END_TEST
+
+static const char *us3(int64_t ns)
+{
+	static char buf[AP_FMT_MAX];
+
+	ap_fmt_ns_us3(buf, ns);
+	return buf;
+}
+
+static const char *usf(int64_t ns)
+{
+	static char buf[AP_FMT_MAX];
+
+	ap_fmt_ns_us_float(buf, ns);
+	return buf;
+}
+
+static const char *dbl(double x)
+{
+	static char buf[AP_FMT_MAX];
+
+	ap_fmt_double(buf, x);
+	return buf;
+}
+
+START_TEST(fmt_integers)
+{
+	char buf[AP_FMT_MAX];
+
+	ck_assert_uint_eq(ap_fmt_i64(buf, 0), 1);
+	ck_assert_str_eq(buf, "0");
+	ap_fmt_i64(buf, INT64_MIN);
+	ck_assert_str_eq(buf, "-9223372036854775808");
+	ap_fmt_u64(buf, UINT64_MAX);
+	ck_assert_str_eq(buf, "18446744073709551615");
+}
+END_TEST
+
+START_TEST(fmt_ns_us3)
+{
+	/* torch_npu §4: "." before the last 3 digits, "0." and zero padding below 1000 */
+	ck_assert_str_eq(us3(1736408883688177930), "1736408883688177.930");
+	ck_assert_str_eq(us3(5), "0.005");
+	ck_assert_str_eq(us3(0), "0.000");
+	ck_assert_str_eq(us3(1234), "1.234");
+	ck_assert_str_eq(us3(-1234), "-1.234");
+	ck_assert_str_eq(us3(-5), "-0.005");
+}
+END_TEST
+
+START_TEST(fmt_ns_us_float)
+{
+	/* Python repr(ns / 1000) */
+	ck_assert_str_eq(usf(145570), "145.57");
+	ck_assert_str_eq(usf(1000), "1.0");
+	ck_assert_str_eq(usf(0), "0.0");
+	ck_assert_str_eq(usf(30123), "30.123");
+	ck_assert_str_eq(usf(1), "0.001");
+	ck_assert_str_eq(usf(-2500), "-2.5");
+	ck_assert_str_eq(usf(999999999999999), "999999999999.999");
+	/* beyond 15 digits the general algorithm takes over: repr(1234567890123456789/1000) */
+	ck_assert_str_eq(usf(1234567890123456789), "1234567890123456.8");
+}
+END_TEST
+
+START_TEST(fmt_python_repr)
+{
+	ck_assert_str_eq(dbl(4.0), "4.0");
+	ck_assert_str_eq(dbl(0.1 + 0.2), "0.30000000000000004");
+	ck_assert_str_eq(dbl(1e-05), "1e-05");
+	ck_assert_str_eq(dbl(0.0001), "0.0001");
+	ck_assert_str_eq(dbl(1.5e16), "1.5e+16");
+	ck_assert_str_eq(dbl(1e16), "1e+16");
+	ck_assert_str_eq(dbl(9999999999999998.0), "9999999999999998.0");
+	ck_assert_str_eq(dbl(-0.0), "-0.0");
+	ck_assert_str_eq(dbl(0.0), "0.0");
+	ck_assert_str_eq(dbl(18816.5), "18816.5");
+	ck_assert_str_eq(dbl(954.3701171875), "954.3701171875");
+	ck_assert_str_eq(dbl(0.00048828125), "0.00048828125");
+	ck_assert_str_eq(dbl(1.0 / 3.0), "0.3333333333333333");
+	ck_assert_str_eq(dbl(123456789012345678.0), "1.2345678901234568e+17");
+	ck_assert_str_eq(dbl(INFINITY), "inf");
+	ck_assert_str_eq(dbl(-INFINITY), "-inf");
+	ck_assert_str_eq(dbl(NAN), "nan");
+	{
+		char buf[AP_FMT_MAX];
+
+		ap_fmt_double_json(buf, INFINITY);
+		ck_assert_str_eq(buf, "Infinity");
+		ap_fmt_double_json(buf, NAN);
+		ck_assert_str_eq(buf, "NaN");
+	}
+}
+END_TEST
+
+START_TEST(strtab_interning)
+{
+	struct ap_strtab t;
+	uint32_t a, b, c;
+	char name[32];
+	int bad = 0, i;
+
+	ck_assert_int_eq(ap_strtab_init(&t), 0);
+	a = ap_strtab_intern(&t, "aten::add", 9, &bad);
+	b = ap_strtab_intern(&t, "aten::add_", 9, &bad); /* same 9 bytes */
+	c = ap_strtab_intern(&t, "aten::mul", 9, &bad);
+	ck_assert_uint_eq(a, b);
+	ck_assert_uint_ne(a, c);
+	ck_assert_str_eq(ap_strtab_get(&t, a), "aten::add");
+	ck_assert_uint_eq(ap_strtab_intern(&t, "", 0, &bad), AP_STR_EMPTY);
+	ck_assert_ptr_null(ap_strtab_get(&t, AP_STR_NONE));
+	ck_assert_int_eq(bad, 0);
+	for (i = 0; i < 5000; i++) { /* forces rehashing */
+		int n = snprintf(name, sizeof(name), "op%d", i);
+
+		ck_assert_uint_ne(ap_strtab_intern(&t, name, (size_t)n, NULL), 0);
+	}
+	ck_assert_uint_eq(ap_strtab_intern(&t, "aten::mul", 9, NULL), c);
+	ck_assert_uint_eq(ap_strtab_intern(&t, "op4999", 6, NULL),
+			  ap_strtab_intern(&t, "op4999", 6, NULL));
+	ap_strtab_release(&t);
+}
+END_TEST
+
+START_TEST(strtab_bad_utf8)
+{
+	struct ap_strtab t;
+	int bad = 0;
+	uint32_t id;
+
+	ck_assert_int_eq(ap_strtab_init(&t), 0);
+	id = ap_strtab_intern(&t, "a\xff", 2, &bad);
+	ck_assert_int_eq(bad, 1);
+	ck_assert_str_eq(ap_strtab_get(&t, id), "N/A");
+	bad = 0; /* a second occurrence is reported too */
+	ck_assert_uint_eq(ap_strtab_intern(&t, "a\xff", 2, &bad), id);
+	ck_assert_int_eq(bad, 1);
+	bad = 0;
+	id = ap_strtab_intern(&t, "\xe4\xb8\xad\xe6\x96\x87", 6, &bad);
+	ck_assert_int_eq(bad, 0);
+	ck_assert_str_eq(ap_strtab_get(&t, id), "\xe4\xb8\xad\xe6\x96\x87");
+	ap_strtab_release(&t);
+}
+END_TEST
+
+START_TEST(utf8_validation)
+{
+	ck_assert_int_eq(ap_utf8_valid("plain", 5), 1);
+	ck_assert_int_eq(ap_utf8_valid("\xc3\xa9", 2), 1);          /* é */
+	ck_assert_int_eq(ap_utf8_valid("\xf0\x9f\x98\x80", 4), 1);  /* U+1F600 */
+	ck_assert_int_eq(ap_utf8_valid("\xc0\xaf", 2), 0);          /* overlong */
+	ck_assert_int_eq(ap_utf8_valid("\xe0\x80\xaf", 3), 0);      /* overlong */
+	ck_assert_int_eq(ap_utf8_valid("\xed\xa0\x80", 3), 0);      /* surrogate */
+	ck_assert_int_eq(ap_utf8_valid("\xf4\x90\x80\x80", 4), 0);  /* > U+10FFFF */
+	ck_assert_int_eq(ap_utf8_valid("\xc3", 1), 0);              /* cut off */
+	ck_assert_int_eq(ap_utf8_valid("\x80", 1), 0);              /* lone continuation */
+}
+END_TEST
+
+START_TEST(sort_stable_radix)
+{
+	struct ap_sortkey v[2000];
+	int i;
+
+	for (i = 0; i < 2000; i++) {
+		v[i].key = (int64_t)((i * 7919) % 97) - 40 + (i % 3 ? 1700000000000000000 : 0);
+		v[i].idx = (uint32_t)i;
+	}
+	ck_assert_int_eq(ap_sort_keys(v, 2000), 0);
+	for (i = 1; i < 2000; i++) {
+		ck_assert(v[i - 1].key <= v[i].key);
+		if (v[i - 1].key == v[i].key)
+			ck_assert_uint_lt(v[i - 1].idx, v[i].idx);
+	}
+	ck_assert_int_eq(ap_sort_keys(v, 0), 0);
+}
+END_TEST
+
+START_TEST(diag_counts)
+{
+	struct ap_diag d;
+
+	ap_diag_init(&d);
+	ck_assert_int_eq(ap_diag_worst(&d), -1);
+	ap_diag_report(&d, AP_DIAG_WARN, "utf8", "first %d", 1);
+	ap_diag_report(&d, AP_DIAG_WARN, "utf8", "second %d", 2);
+	ap_diag_report(&d, AP_DIAG_DATA_LOSS, "cut", "cut at %d", 10);
+	ck_assert_uint_eq(d.n, 2);
+	ck_assert_uint_eq(d.v[0].count, 2);
+	ck_assert_str_eq(d.v[0].first.buf, "first 1");
+	ck_assert_int_eq(ap_diag_worst(&d), AP_DIAG_DATA_LOSS);
+	ap_diag_release(&d);
+	ap_diag_release(NULL);
+}
+END_TEST
+
+static Suite *base_suite(void)
+{
+	Suite *s = suite_create("base");
+	TCase *tc;
+
+	tc = tcase_create("strbuf");
+	tcase_add_test(tc, strbuf_basics);
+	tcase_add_test(tc, strbuf_long_format);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("err");
+	tcase_add_test(tc, err_prefix_chain);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("arena_vec");
+	tcase_add_test(tc, arena_alignment_and_large);
+	tcase_add_test(tc, vec_push_zeroes);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("fmt");
+	tcase_add_test(tc, fmt_integers);
+	tcase_add_test(tc, fmt_ns_us3);
+	tcase_add_test(tc, fmt_ns_us_float);
+	tcase_add_test(tc, fmt_python_repr);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("strtab");
+	tcase_add_test(tc, strtab_interning);
+	tcase_add_test(tc, strtab_bad_utf8);
+	tcase_add_test(tc, utf8_validation);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("sort_diag");
+	tcase_add_test(tc, sort_stable_radix);
+	tcase_add_test(tc, diag_counts);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(base_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

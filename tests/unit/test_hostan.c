@@ -1,0 +1,257 @@
+/* Unit tests of lib/analysis host passes on in-memory tables: task-queue pairing (§7.2),
+ * op tree (§7.3), fwd/bwd pairs (§8.1 item 5), Python tracer replay (§8.1 item 6). */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ap/host.h"
+#include "ap/hostan.h"
+
+static struct ap_host h;
+
+static void setup(void)
+{
+	ck_assert_int_eq(ap_host_init(&h), 0);
+}
+
+static void teardown(void)
+{
+	ap_host_release(&h);
+}
+
+static uint32_t S(const char *s)
+{
+	return ap_strtab_intern(&h.strs, s, strlen(s), NULL);
+}
+
+static void add_op(const char *name, int64_t ts, int64_t end, uint64_t tid, int64_t seq,
+		   uint64_t fwd)
+{
+	struct ap_op *op = ap_vec_push(&h.ops);
+
+	op->name = S(name);
+	op->ts = ts;
+	op->end = end;
+	op->tid = tid;
+	op->pid = 100;
+	op->seq = seq;
+	op->fwd_tid = fwd;
+}
+
+static void add_mark(int cat, int64_t ts, uint64_t tid, uint64_t corr, const char *name)
+{
+	struct ap_mark *m = ap_vec_push(&h.marks);
+
+	m->cat = (uint8_t)cat;
+	m->ts = ts;
+	m->tid = tid;
+	m->pid = 100;
+	m->corr = corr;
+	m->name = S(name);
+}
+
+START_TEST(queue_pairs_last_start)
+{
+	struct ap_queue q;
+	struct ap_err err = AP_ERR_INIT;
+
+	ap_queue_init(&q);
+	/* Out of time order on purpose: pairing sorts by time first. */
+	add_mark(AP_ENQUEUE_END, 120, 1, 7, "aclnnAdd");
+	add_mark(AP_ENQUEUE_START, 100, 1, 0, "aclnnAdd");
+	add_mark(AP_ENQUEUE_START, 110, 1, 0, "aclnnAdd"); /* the last start wins */
+	add_mark(AP_DEQUEUE_START, 130, 2, 7, "aclnnAdd");
+	add_mark(AP_DEQUEUE_END, 150, 2, 7, "aclnnAdd");
+	add_mark(AP_DEQUEUE_END, 160, 2, 8, "aclnnAdd");   /* no start left: dropped */
+	add_mark(AP_ENQUEUE_END, 170, 1, 9, "aclnnMul");   /* no start at all */
+	ck_assert_int_eq(ap_queue_build(&h, &q, &err), 0);
+	ck_assert_uint_eq(q.enq.n, 1);
+	ck_assert_int_eq(q.enq.v[0].ts, 110);
+	ck_assert_int_eq(q.enq.v[0].dur, 10);
+	ck_assert_uint_eq(q.enq.v[0].corr, 7);
+	ck_assert_uint_eq(q.deq.n, 1);
+	ck_assert_int_eq(q.deq.v[0].ts, 130);
+	ck_assert_int_eq(q.deq.v[0].dur, 20);
+	ck_assert_uint_eq(q.deq.v[0].tid, 2);
+	ck_assert_uint_eq(q.unmatched, 2);
+	ap_queue_release(&q);
+}
+END_TEST
+
+START_TEST(tree_nesting_and_enqueue)
+{
+	struct ap_queue q;
+	struct ap_tree t;
+	struct ap_err err = AP_ERR_INIT;
+
+	ap_queue_init(&q);
+	ap_tree_init(&t);
+	/* file order is end order; the tree is built in start order */
+	add_op("aten::mm", 20, 40, 1, -1, 0);
+	add_op("aten::matmul", 10, 50, 1, -1, 0);
+	add_op("ProfilerStep#1", 0, 100, 1, -1, 0);
+	add_op("aten::add", 60, 70, 1, -1, 0);
+	add_op("other_thread", 65, 68, 2, -1, 0); /* nested by time only (quirk §7.3) */
+	add_mark(AP_ENQUEUE_START, 25, 1, 0, "MatMul");
+	add_mark(AP_ENQUEUE_END, 30, 1, 5, "MatMul");
+	add_mark(AP_ENQUEUE_START, 66, 1, 0, "Add");   /* under other_thread's op: lost */
+	add_mark(AP_ENQUEUE_END, 67, 1, 6, "Add");
+	ck_assert_int_eq(ap_queue_build(&h, &q, &err), 0);
+	ck_assert_int_eq(ap_tree_build(&h, &q, &t, &err), 0);
+	ck_assert_uint_eq(t.n, 5);
+	/* nodes in start order: Step, matmul, mm, add, other_thread */
+	ck_assert_uint_eq(t.op[0], 2);
+	ck_assert_uint_eq(t.op[1], 1);
+	ck_assert_uint_eq(t.op[2], 0);
+	ck_assert_uint_eq(t.op[3], 3);
+	ck_assert_uint_eq(t.op[4], 4);
+	ck_assert_int_eq(t.parent[0], -1);
+	ck_assert_int_eq(t.parent[1], 0);
+	ck_assert_int_eq(t.parent[2], 1);
+	ck_assert_int_eq(t.parent[3], 0);
+	ck_assert_int_eq(t.parent[4], 3);
+	ck_assert_int_eq(t.child_dur[0], 40 + 10);
+	ck_assert_int_eq(t.child_dur[1], 20);
+	ck_assert_int_eq(t.child_dur[3], 3);
+	ck_assert_int_eq(t.enq_node[0], 2);  /* MatMul enqueued inside aten::mm */
+	ck_assert_int_eq(t.enq_node[1], -1); /* current op is on another thread */
+	ap_tree_release(&t);
+	ap_queue_release(&q);
+}
+END_TEST
+
+START_TEST(tree_equal_end_boundary)
+{
+	struct ap_tree t;
+	struct ap_err err = AP_ERR_INIT;
+
+	ap_tree_init(&t);
+	add_op("a", 0, 10, 1, -1, 0);
+	add_op("b", 10, 20, 1, -1, 0); /* starts at a's end: ts > end is false, so a child */
+	add_op("c", 21, 30, 1, -1, 0);
+	ck_assert_int_eq(ap_tree_build(&h, NULL, &t, &err), 0);
+	ck_assert_int_eq(t.parent[1], 0);
+	ck_assert_int_eq(t.parent[2], -1);
+	ap_tree_release(&t);
+}
+END_TEST
+
+START_TEST(fwdbwd_latest_and_threads)
+{
+	struct ap_fwdbwd_vec fb = { NULL, 0, 0 };
+	struct ap_err err = AP_ERR_INIT;
+
+	add_op("aten::mul", 10, 20, 1, 8, 0);
+	add_op("aten::add", 5, 9, 1, 3, 0);
+	add_op("MulBackward0", 50, 60, 2, 8, 1);
+	add_op("aten::mul", 30, 40, 1, 8, 0);   /* later forward op with seq 8 wins */
+	add_op("AddBackward0", 70, 80, 1, 3, 1); /* same thread as its forward: no flow */
+	add_op("x", 1, 2, 1, -1, 0);
+	ck_assert_int_eq(ap_fwdbwd_build(&h, &fb, &err), 0);
+	ck_assert_uint_eq(fb.n, 1);
+	ck_assert_int_eq(fb.v[0].seq, 8);
+	ck_assert_uint_eq(fb.v[0].start_op, 3);
+	ck_assert_uint_eq(fb.v[0].end_op, 2);
+	free(fb.v);
+}
+END_TEST
+
+static void add_py(int64_t ts, uint64_t tid, uint64_t key, int tag)
+{
+	struct ap_pyrec *r = ap_vec_push(&h.pyrecs);
+
+	r->ts = ts;
+	r->tid = tid;
+	r->pid = 100;
+	r->key = key;
+	r->tag = (uint8_t)tag;
+}
+
+static void add_hash(uint64_t key, const char *value)
+{
+	struct ap_pyhash *p = ap_vec_push(&h.pyhash);
+
+	p->key = key;
+	p->value = S(value);
+}
+
+START_TEST(pytrace_replay)
+{
+	struct ap_pyframe_vec out = { NULL, 0, 0 };
+	struct ap_err err = AP_ERR_INIT;
+	unsigned long missing = 0;
+
+	add_hash(1, "train.py(30): <module>");
+	add_hash(2, "Linear######0x10");
+	add_hash(3, "Linear######0x20");
+	add_hash(9, "__torch_npu_profiler_python_tracer_exit");
+	/* thread 7: module call, two Linear instances, one never-closed frame */
+	add_py(100, 7, 1, 0);  /* id 0 */
+	add_py(110, 7, 2, 0);  /* id 1: nn.Module: Linear_0 */
+	add_py(120, 7, 9, 1);  /* return */
+	add_py(130, 7, 3, 0);  /* id 3: Linear_1 */
+	add_py(140, 7, 9, 1);
+	add_py(150, 7, 2, 0);  /* id 5: Linear_0 again */
+	add_py(160, 7, 9, 1);
+	add_py(105, 8, 42, 2); /* thread 8: C call with a key missing from the table */
+	add_py(106, 8, 9, 3);
+	ck_assert_int_eq(ap_pytrace_build(&h, &out, &missing, &err), 0);
+	ck_assert_uint_eq(missing, 1);
+	ck_assert_uint_eq(out.n, 5);
+	/* thread 7 first, in pop order */
+	ck_assert_str_eq(ap_strtab_get(&h.strs, out.v[0].name), "nn.Module: Linear_0");
+	ck_assert_uint_eq(out.v[0].id, 1);
+	ck_assert_uint_eq(out.v[0].parent_id, 0);
+	ck_assert_int_eq(out.v[0].module_id, 0);
+	ck_assert_int_eq(out.v[0].end, 120);
+	ck_assert_str_eq(ap_strtab_get(&h.strs, out.v[1].name), "nn.Module: Linear_1");
+	ck_assert_uint_eq(out.v[1].id, 3);
+	ck_assert_int_eq(out.v[1].module_id, 1);
+	ck_assert_str_eq(ap_strtab_get(&h.strs, out.v[2].name), "nn.Module: Linear_0");
+	ck_assert_uint_eq(out.v[2].id, 5);
+	/* never closed: ends at the thread's latest timestamp */
+	ck_assert_str_eq(ap_strtab_get(&h.strs, out.v[3].name), "train.py(30): <module>");
+	ck_assert_int_eq(out.v[3].end, 160);
+	ck_assert_int_eq(out.v[3].module_id, -1);
+	ck_assert_str_eq(ap_strtab_get(&h.strs, out.v[4].name), "42");
+	ck_assert_uint_eq(out.v[4].tid, 8);
+	ck_assert_int_eq(out.v[4].missing, 1);
+	free(out.v);
+}
+END_TEST
+
+static Suite *hostan_suite(void)
+{
+	Suite *s = suite_create("hostan");
+	TCase *tc;
+
+	tc = tcase_create("queue");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, queue_pairs_last_start);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("tree");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, tree_nesting_and_enqueue);
+	tcase_add_test(tc, tree_equal_end_boundary);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("fwdbwd");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, fwdbwd_latest_and_threads);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("pytrace");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, pytrace_replay);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(hostan_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
