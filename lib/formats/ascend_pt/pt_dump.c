@@ -260,16 +260,21 @@ static int us_str_to_ns(const char *s, int64_t *out)
 		s++;
 		for (; isdigit((unsigned char)*s); s++) {
 			if (frac < 3) {
+				if (v > (INT64_MAX - 9) / 10)
+					return -1;
 				v = v * 10 + (*s - '0');
 				frac++;
 			}
 			any = 1;
 		}
 	}
-	if (*s || !any || v > INT64_MAX / 1000)
+	if (*s || !any)
 		return -1;
-	for (; frac < 3; frac++)
+	for (; frac < 3; frac++) {
+		if (v > INT64_MAX / 10)
+			return -1;
 		v *= 10;
+	}
 	*out = neg ? -v : v;
 	return 0;
 }
