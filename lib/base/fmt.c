@@ -163,3 +163,57 @@ size_t ap_fmt_double_json(char *buf, double x)
 		return (size_t)snprintf(buf, AP_FMT_MAX, "%s", x < 0 ? "-Infinity" : "Infinity");
 	return ap_fmt_double(buf, x);
 }
+
+/* Python repr of the double v / 2^shift (shift <= 20), like ap_fmt_double((double)v / 2^shift)
+ * but without its digit search in the common case: the quotient is exact, and an exact decimal
+ * of at most 15 significant digits is the shortest string that round-trips (DBL_DIG), hence
+ * Python's repr. Everything else goes to ap_fmt_double. */
+size_t ap_fmt_div_pow2(char *buf, int64_t v, unsigned shift)
+{
+	static const uint64_t pow10[20] = {
+		1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+		100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
+		10000000000000ull, 100000000000000ull, 1000000000000000ull,
+		10000000000000000ull, 100000000000000000ull, 1000000000000000000ull,
+		10000000000000000000ull,
+	};
+	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	uint64_t q = a >> shift, r = a & (((uint64_t)1 << shift) - 1), f = 1;
+	unsigned d = shift, nq = 0, nf = 0, i;
+	char digits[AP_FMT_MAX];
+	size_t n = 0;
+
+	if (a > ((uint64_t)1 << 53))
+		return ap_fmt_double(buf, (double)v / (double)((uint64_t)1 << shift));
+	if (!r) {
+		if (v < 0)
+			buf[n++] = '-';
+		n += ap_fmt_u64(buf + n, q);
+		memcpy(buf + n, ".0", 3);
+		return n + 2;
+	}
+	while (!(r & 1)) {
+		r >>= 1;
+		d--;
+	}
+	if (d > 15)
+		return ap_fmt_double(buf, (double)v / (double)((uint64_t)1 << shift));
+	for (i = 0; i < d; i++)
+		f *= 5;
+	f *= r; /* r / 2^d == f / 10^d, f < 10^d */
+	nf = (unsigned)ap_fmt_u64(digits, f);
+	for (i = 0; i < 20 && q >= pow10[i]; i++)
+		nq = i + 1;
+	if ((q && nq + d > 15) || (!q && d - nf >= 4)) /* too long, or repr uses an exponent */
+		return ap_fmt_double(buf, (double)v / (double)((uint64_t)1 << shift));
+	if (v < 0)
+		buf[n++] = '-';
+	n += ap_fmt_u64(buf + n, q);
+	buf[n++] = '.';
+	for (i = nf; i < d; i++)
+		buf[n++] = '0';
+	memcpy(buf + n, digits, nf);
+	n += nf;
+	buf[n] = '\0';
+	return n;
+}

@@ -11,6 +11,8 @@
 #include "ap/fwk_load.h"
 #include "ap/host.h"
 #include "ap/hostan.h"
+#include "ap/log.h"
+#include "ap/memview.h"
 #include "ap/outdir.h"
 #include "ap/ptdump.h"
 #include "ap/views.h"
@@ -92,6 +94,7 @@ struct fwk_state {
 	struct ap_tree tree;
 	struct ap_fwdbwd_vec fb;
 	struct ap_pyframe_vec py;
+	struct ap_memview mv;
 };
 
 static void fwk_release(struct fwk_state *s)
@@ -101,6 +104,7 @@ static void fwk_release(struct fwk_state *s)
 	ap_tree_release(&s->tree);
 	free(s->fb.v);
 	free(s->py.v);
+	ap_memview_release(&s->mv);
 }
 
 static int analyse_host(const struct ap_pt_dump *d, struct fwk_state *s,
@@ -128,6 +132,13 @@ static int analyse_host(const struct ap_pt_dump *d, struct fwk_state *s,
 				       "'FRAMEWORK/torch.python_tracer_func': %lu calls have no entry in torch.python_tracer_hash; named by their key",
 				       missing);
 	}
+	if (s->host.mems.n) {
+		AP_FORWARD_IF_ERROR(ap_memview_build(&s->host, &s->q, &s->tree, &s->mv, &r->err));
+		if (s->mv.incomplete)
+			ap_log(AP_LOG_DEBUG, d->name,
+			       "%lu memory allocations were never freed in the capture",
+			       s->mv.incomplete);
+	}
 	return 0;
 }
 
@@ -142,6 +153,7 @@ static int write_outputs(const struct ap_pt_dump *d, const struct fwk_state *s,
 	v.t = &s->tree;
 	v.fb = &s->fb;
 	v.py = &s->py;
+	v.mv = &s->mv;
 	v.device_id = d->n_devices ? d->device_ids[0] : -1;
 	v.n_devices = d->n_devices;
 	if (d->cfg.cpu && d->cfg.export_text) {
@@ -162,6 +174,7 @@ int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_an
 	int ret;
 
 	memset(&s, 0, sizeof(s));
+	ap_memview_init(&s.mv);
 	ret = ap_pt_open(&d, dir, &r->diag, &r->err);
 	r->rank_id = d.cfg.rank_id;
 	if (ret < 0)

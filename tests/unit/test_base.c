@@ -197,6 +197,31 @@ START_TEST(fmt_python_repr)
 }
 END_TEST
 
+START_TEST(fmt_div_pow2_matches_repr)
+{
+	char a[AP_FMT_MAX], b[AP_FMT_MAX];
+	uint64_t x = 88172645463325252ull;
+	int i;
+
+	ap_fmt_div_pow2(a, 19267584, 10);
+	ck_assert_str_eq(a, "18816.0");
+	ap_fmt_div_pow2(a, 512, 20);
+	ck_assert_str_eq(a, "0.00048828125");
+	for (i = 0; i < 20000; i++) {
+		int64_t v;
+		unsigned shift = i % 2 ? 10 : 20;
+
+		x ^= x << 13; /* xorshift: a fixed pseudo-random sequence */
+		x ^= x >> 7;
+		x ^= x << 17;
+		v = (int64_t)(x >> (i % 60)) * (i % 3 ? 1 : -1);
+		ap_fmt_div_pow2(a, v, shift);
+		ap_fmt_double(b, (double)v / (double)(1u << shift));
+		ck_assert_str_eq(a, b);
+	}
+}
+END_TEST
+
 START_TEST(strtab_interning)
 {
 	struct ap_strtab t;
@@ -319,6 +344,7 @@ static Suite *base_suite(void)
 	tcase_add_test(tc, fmt_ns_us3);
 	tcase_add_test(tc, fmt_ns_us_float);
 	tcase_add_test(tc, fmt_python_repr);
+	tcase_add_test(tc, fmt_div_pow2_matches_repr);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("strtab");
 	tcase_add_test(tc, strtab_interning);

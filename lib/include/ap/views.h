@@ -6,14 +6,16 @@
 #include "ap/err.h"
 #include "ap/host.h"
 #include "ap/hostan.h"
+#include "ap/memview.h"
 
 /* Everything the framework writers read; all borrowed, nothing is changed. */
 struct ap_fwk_view {
 	const struct ap_host *h;          /* ops, marks, mems, gcs; strings in h->strs */
-	const struct ap_queue *q;         /* paired enqueue/dequeue events (§7.2), may be NULL or empty */
+	const struct ap_queue *q;         /* paired enqueue/dequeue events (§7.2); NULL or empty ok */
 	const struct ap_tree *t;          /* op tree (§7.3), may be NULL or empty */
 	const struct ap_fwdbwd_vec *fb;   /* fwdbwd pairs (§8.1 item 5), may be NULL */
-	const struct ap_pyframe_vec *py;  /* python frames in emission order (§8.1 item 6), may be NULL */
+	const struct ap_pyframe_vec *py;  /* python frames, emission order (§8.1 item 6); may be NULL */
+	const struct ap_memview *mv;      /* memory lifecycles (§8.6); NULL when none */
 	int device_id;                    /* first device_* id, -1 if none */
 	int n_devices;                    /* number of device_* dirs */
 };

@@ -1,0 +1,543 @@
+/* Memory views of the framework data (spec torch_npu_ascend_pt.md §8.6): the PTA record list,
+ * the allocation lifecycles of operator_memory.csv and the op each one is charged to.
+ * Upstream: MemoryPrepareParser (_memory_prepare_parser.py). Pure pass, no I/O. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ap/memview.h"
+#include "ap/strtab.h"
+#include "../base/banned.h"
+
+#define MEM_DEVICE_NPU 20   /* ap_mem.device_type of NPU records (PrivateUse1), §3.5 */
+#define MEM_INNER_ALLOC 0   /* ap_mem.allocator of the records that feed operator_memory */
+#define LIFECYCLE_MAX 3     /* malloc + free + block free */
+
+void ap_memview_init(struct ap_memview *mv)
+{
+	memset(mv, 0, sizeof(*mv));
+}
+
+void ap_memview_release(struct ap_memview *mv)
+{
+	if (!mv)
+		return;
+	ap_vec_free(&mv->pta);
+	ap_vec_free(&mv->groups);
+	ap_memview_init(mv);
+}
+
+/* ---- small sorted tables (qsort keys are total orders, so the sorts are stable) ---- */
+
+struct tkey {
+	int64_t ts;
+	uint32_t idx;
+};
+
+static int cmp_tkey(const void *a, const void *b)
+{
+	const struct tkey *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Sorts and deduplicates v[0..n); returns the new count. */
+static size_t sort_unique_u64(uint64_t *v, size_t n)
+{
+	size_t i, k = 0;
+
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_u64);
+	for (i = 1; i < n; i++)
+		if (v[i] != v[k])
+			v[++k] = v[i];
+	return k + 1;
+}
+
+static int has_u64(const uint64_t *v, size_t n, uint64_t key)
+{
+	return bsearch(&key, v, n, sizeof(*v), cmp_u64) != NULL;
+}
+
+/* Records of one pointer, ordered: (ptr, position in time order). */
+struct pkey {
+	int64_t ptr;
+	uint32_t pos;
+};
+
+static int cmp_pkey(const void *a, const void *b)
+{
+	const struct pkey *x = a, *y = b;
+
+	if (x->ptr != y->ptr)
+		return x->ptr < y->ptr ? -1 : 1;
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* A lifecycle with its sort key: malloc time, first position of its pointer, own position. */
+struct gkey {
+	int64_t ts;
+	uint32_t ptr_first, pos;
+	struct ap_memgroup g;
+};
+
+static int cmp_gkey(const void *a, const void *b)
+{
+	const struct gkey *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	if (x->ptr_first != y->ptr_first)
+		return x->ptr_first < y->ptr_first ? -1 : 1;
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* An entry of a per-thread list: (key1, key2, index), sorted on all three. */
+struct tent {
+	uint64_t k1, k2;
+	uint32_t idx;
+};
+
+static int cmp_tent(const void *a, const void *b)
+{
+	const struct tent *x = a, *y = b;
+
+	if (x->k1 != y->k1)
+		return x->k1 < y->k1 ? -1 : 1;
+	if (x->k2 != y->k2)
+		return x->k2 < y->k2 ? -1 : 1;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* A run of equal (k1, k2) in a sorted tent array, with upstream's monotone cursors. */
+struct run {
+	uint64_t k1, k2;
+	uint32_t begin, end;
+	uint32_t cur[2];
+};
+
+static int cmp_run_key(const void *key, const void *elem)
+{
+	const struct tent *k = key;
+	const struct run *r = elem;
+
+	if (k->k1 != r->k1)
+		return k->k1 < r->k1 ? -1 : 1;
+	return (k->k2 > r->k2) - (k->k2 < r->k2);
+}
+
+struct runtab {
+	struct tent *e;
+	struct run *r;
+	size_t ne, nr;
+};
+
+static void runtab_release(struct runtab *rt)
+{
+	free(rt->e);
+	free(rt->r);
+	memset(rt, 0, sizeof(*rt));
+}
+
+/* Sorts rt->e[0..ne) and builds its runs. Returns 0 or AP_ENOMEM. */
+static int runtab_index(struct runtab *rt)
+{
+	size_t i;
+
+	if (!rt->ne)
+		return 0;
+	qsort(rt->e, rt->ne, sizeof(*rt->e), cmp_tent);
+	rt->r = calloc(rt->ne, sizeof(*rt->r));
+	if (!rt->r)
+		return AP_ENOMEM;
+	for (i = 0; i < rt->ne; i++) {
+		struct run *r = rt->nr ? &rt->r[rt->nr - 1] : NULL;
+
+		if (!r || r->k1 != rt->e[i].k1 || r->k2 != rt->e[i].k2) {
+			r = &rt->r[rt->nr++];
+			r->k1 = rt->e[i].k1;
+			r->k2 = rt->e[i].k2;
+			r->begin = (uint32_t)i;
+		}
+		r->end = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
+static struct run *runtab_find(const struct runtab *rt, uint64_t k1, uint64_t k2)
+{
+	struct tent key = { k1, k2, 0 };
+
+	if (!rt->nr)
+		return NULL;
+	return bsearch(&key, rt->r, rt->nr, sizeof(*rt->r), cmp_run_key);
+}
+
+/* ---- op-name attribution (MemoryPrepareParser._get_op_name_of_record) ---- */
+
+struct attrib {
+	const struct ap_host *h;
+	const struct ap_queue *q;
+	const struct ap_tree *t;
+	struct runtab ops;      /* (tid, 0, node): torch ops of the process, minus two names */
+	struct runtab deqs;     /* (pid, tid, index into q->deq) */
+	struct tent *enq;       /* (corr, 0, index into q->enq) sorted */
+	size_t n_enq;
+	uint64_t *deq_pids, *deq_tids;
+	size_t n_deq_pids, n_deq_tids;
+};
+
+static const char *op_name(const struct ap_host *h, uint32_t op)
+{
+	const char *s = ap_strtab_get(&h->strs, h->ops.v[op].name);
+
+	return s ? s : "";
+}
+
+static int64_t node_ts(const struct attrib *a, uint32_t node)
+{
+	return a->h->ops.v[a->t->op[node]].ts;
+}
+
+/* Last entry of the run that started at or before ts, advancing cursor `which` (never moves
+ * back: upstream assumes the queries come in time order). -1 if none. */
+static int64_t last_op_before(const struct attrib *a, struct run *r, int64_t ts, int which)
+{
+	if (!r)
+		return -1;
+	while (r->begin + r->cur[which] < r->end &&
+	       node_ts(a, a->ops.e[r->begin + r->cur[which]].idx) <= ts)
+		r->cur[which]++;
+	return r->cur[which] ? (int64_t)(r->begin + r->cur[which] - 1) : -1;
+}
+
+/* Without a dequeue: the last op of the thread started at or before ts, or the first of its
+ * ancestors still running at ts. */
+static uint32_t name_by_thread(struct attrib *a, uint64_t tid, int64_t ts)
+{
+	int64_t i = last_op_before(a, runtab_find(&a->ops, tid, 0), ts, 0);
+	int32_t node;
+
+	if (i < 0)
+		return AP_STR_NONE;
+	node = (int32_t)a->ops.e[i].idx;
+	while (a->h->ops.v[a->t->op[node]].end < ts) {
+		node = a->t->parent[node];
+		if (node < 0)
+			return AP_STR_NONE;
+	}
+	return a->h->ops.v[a->t->op[node]].name;
+}
+
+/* Through an enqueue: the last op of the enqueuing thread started at or before the enqueue's
+ * end marker, or its first ancestor named aten* or npu*. */
+static uint32_t name_by_enqueue(struct attrib *a, const struct ap_qev *enq)
+{
+	int64_t i = last_op_before(a, runtab_find(&a->ops, enq->tid, 0), enq->ts + enq->dur, 1);
+	int32_t node;
+
+	if (i < 0)
+		return AP_STR_NONE;
+	node = (int32_t)a->ops.e[i].idx;
+	for (;;) {
+		const char *s = op_name(a->h, a->t->op[node]);
+
+		if (!strncmp(s, "aten", 4) || !strncmp(s, "npu", 3))
+			return a->h->ops.v[a->t->op[node]].name;
+		node = a->t->parent[node];
+		if (node < 0)
+			return AP_STR_NONE;
+	}
+}
+
+static const struct ap_qev *enqueue_of(const struct attrib *a, uint64_t corr)
+{
+	size_t lo = 0, hi = a->n_enq;
+
+	while (lo < hi) { /* first entry with corr > key */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (a->enq[mid].k1 <= corr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo || a->enq[lo - 1].k1 != corr)
+		return NULL;
+	return &a->q->enq.v[a->enq[lo - 1].idx]; /* the last enqueue with that id wins */
+}
+
+static uint32_t attribute(struct attrib *a, const struct ap_mem *m)
+{
+	const struct ap_qev *deq = NULL, *enq;
+
+	if (has_u64(a->deq_pids, a->n_deq_pids, m->pid) &&
+	    has_u64(a->deq_tids, a->n_deq_tids, m->tid)) {
+		struct run *r = runtab_find(&a->deqs, m->pid, m->tid);
+
+		if (r) {
+			while (r->begin + r->cur[0] < r->end &&
+			       a->q->deq.v[a->deqs.e[r->begin + r->cur[0]].idx].ts <= m->ts)
+				r->cur[0]++;
+			if (r->cur[0]) {
+				const struct ap_qev *d =
+					&a->q->deq.v[a->deqs.e[r->begin + r->cur[0] - 1].idx];
+
+				if (d->ts <= m->ts && m->ts < d->ts + d->dur)
+					deq = d;
+			}
+		}
+	}
+	if (!deq)
+		return name_by_thread(a, m->tid, m->ts);
+	enq = enqueue_of(a, deq->corr);
+	return enq ? name_by_enqueue(a, enq) : AP_STR_NONE;
+}
+
+static void attrib_release(struct attrib *a)
+{
+	runtab_release(&a->ops);
+	runtab_release(&a->deqs);
+	free(a->enq);
+	free(a->deq_pids);
+	free(a->deq_tids);
+}
+
+static int attrib_init(struct attrib *a, const struct ap_host *h, const struct ap_queue *q,
+		       const struct ap_tree *t, uint64_t pid)
+{
+	size_t i, n_deq = q ? q->deq.n : 0, n_enq = q ? q->enq.n : 0;
+
+	memset(a, 0, sizeof(*a));
+	a->h = h;
+	a->q = q;
+	a->t = t;
+	a->ops.e = malloc((t->n ? t->n : 1) * sizeof(*a->ops.e));
+	a->deqs.e = malloc((n_deq ? n_deq : 1) * sizeof(*a->deqs.e));
+	a->enq = malloc((n_enq ? n_enq : 1) * sizeof(*a->enq));
+	a->deq_pids = malloc((n_deq ? n_deq : 1) * sizeof(*a->deq_pids));
+	a->deq_tids = malloc((n_deq ? n_deq : 1) * sizeof(*a->deq_tids));
+	if (!a->ops.e || !a->deqs.e || !a->enq || !a->deq_pids || !a->deq_tids)
+		return AP_ENOMEM;
+	for (i = 0; i < t->n; i++) {
+		const struct ap_op *op = &h->ops.v[t->op[i]];
+		const char *s = op_name(h, t->op[i]);
+
+		if (op->pid != pid || !strcmp(s, "empty_tensor") || !strcmp(s, "malloc_workspace"))
+			continue;
+		a->ops.e[a->ops.ne++] = (struct tent){ op->tid, 0, (uint32_t)i };
+	}
+	for (i = 0; i < n_deq; i++) {
+		const struct ap_qev *d = &q->deq.v[i];
+
+		a->deqs.e[a->deqs.ne++] = (struct tent){ d->pid, d->tid, (uint32_t)i };
+		a->deq_pids[i] = d->pid;
+		a->deq_tids[i] = d->tid;
+	}
+	for (i = 0; i < n_enq; i++)
+		a->enq[i] = (struct tent){ q->enq.v[i].corr, 0, (uint32_t)i };
+	a->n_enq = n_enq;
+	if (n_enq)
+		qsort(a->enq, n_enq, sizeof(*a->enq), cmp_tent);
+	a->n_deq_pids = sort_unique_u64(a->deq_pids, n_deq);
+	a->n_deq_tids = sort_unique_u64(a->deq_tids, n_deq);
+	if (runtab_index(&a->ops) < 0 || runtab_index(&a->deqs) < 0)
+		return AP_ENOMEM;
+	return 0;
+}
+
+/* ---- lifecycles (MemoryPrepareParser._get_valid_record_entry) ---- */
+
+static int seen_type(const struct ap_host *h, const struct ap_memgroup *g, uint8_t type)
+{
+	uint32_t i;
+
+	for (i = 0; i < g->n; i++)
+		if (h->mems.v[g->rec[i]].data_type == type)
+			return 1;
+	return 0;
+}
+
+/* Cuts the records of one pointer (rec[0..n), time order) into lifecycles: each starts at a
+ * malloc and takes following records while fewer than three are taken and their data type is
+ * new in the lifecycle. Non-malloc records met while looking for a start are skipped. */
+static void cut_lifecycles(const struct ap_host *h, const uint32_t *sel, const struct pkey *k,
+			   size_t n, uint32_t ptr_first, struct gkey *out, size_t *nout)
+{
+	struct ap_memgroup g = { { 0, 0, 0 }, 0, AP_STR_NONE };
+	size_t l = 0, r = 0;
+
+#define EMIT()                                                                         \
+	do {                                                                           \
+		out[*nout].ts = h->mems.v[g.rec[0]].ts;                                \
+		out[*nout].ptr_first = ptr_first;                                      \
+		out[*nout].pos = k[l].pos;                                             \
+		out[*nout].g = g;                                                      \
+		(*nout)++;                                                             \
+		g.n = 0;                                                               \
+	} while (0)
+
+	while (l < n && r < n) {
+		const struct ap_mem *ml = &h->mems.v[sel[k[l].pos]];
+		const struct ap_mem *mr = &h->mems.v[sel[k[r].pos]];
+
+		if (ml->data_type != AP_MEM_MALLOC) {
+			l++;
+			r = l;
+		} else if (g.n < LIFECYCLE_MAX && !seen_type(h, &g, mr->data_type)) {
+			g.rec[g.n++] = sel[k[r].pos];
+			r++;
+		} else {
+			EMIT();
+			l = r;
+		}
+	}
+	if (g.n)
+		EMIT();
+#undef EMIT
+}
+
+/* ---- the pass ---- */
+
+/* The first process, in time order of its inner-allocator NPU records, that has torch ops. */
+static int pick_process(const struct ap_host *h, const struct ap_tree *t,
+			const struct ap_memview *mv, uint64_t *pid)
+{
+	uint64_t *pids;
+	size_t i, n = 0;
+	int found = 0;
+
+	if (!t || !t->n)
+		return 0;
+	pids = malloc(t->n * sizeof(*pids));
+	if (!pids)
+		return AP_ENOMEM;
+	for (i = 0; i < t->n; i++)
+		pids[i] = h->ops.v[t->op[i]].pid;
+	n = sort_unique_u64(pids, t->n);
+	for (i = 0; i < mv->pta.n && !found; i++) {
+		const struct ap_mem *m = &h->mems.v[mv->pta.v[i]];
+
+		if (m->allocator == MEM_INNER_ALLOC && has_u64(pids, n, m->pid)) {
+			*pid = m->pid;
+			found = 1;
+		}
+	}
+	free(pids);
+	return found;
+}
+
+static int build_pta(const struct ap_host *h, struct ap_memview *mv)
+{
+	size_t i, n = h->mems.n;
+	struct tkey *k = NULL;
+	int sorted = 1;
+
+	for (i = 1; i < n && sorted; i++)
+		sorted = h->mems.v[i - 1].ts <= h->mems.v[i].ts;
+	if (!sorted) {
+		k = malloc(n * sizeof(*k));
+		if (!k)
+			return AP_ENOMEM;
+		for (i = 0; i < n; i++)
+			k[i] = (struct tkey){ h->mems.v[i].ts, (uint32_t)i };
+		qsort(k, n, sizeof(*k), cmp_tkey);
+	}
+	if (ap_vec_reserve(&mv->pta, n) < 0) {
+		free(k);
+		return AP_ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		uint32_t idx = k ? k[i].idx : (uint32_t)i;
+
+		if (h->mems.v[idx].device_type == MEM_DEVICE_NPU)
+			mv->pta.v[mv->pta.n++] = idx;
+	}
+	free(k);
+	return 0;
+}
+
+static int build_groups(const struct ap_host *h, const struct ap_queue *q, const struct ap_tree *t,
+			struct ap_memview *mv)
+{
+	struct attrib a;
+	uint32_t *sel = NULL;
+	struct pkey *k = NULL;
+	struct gkey *gk = NULL;
+	size_t i, n = 0, ng = 0, b;
+	int ret = AP_ENOMEM;
+
+	memset(&a, 0, sizeof(a));
+	sel = malloc((mv->pta.n ? mv->pta.n : 1) * sizeof(*sel));
+	if (!sel)
+		goto out;
+	for (i = 0; i < mv->pta.n; i++) {
+		const struct ap_mem *m = &h->mems.v[mv->pta.v[i]];
+
+		if (m->allocator == MEM_INNER_ALLOC && m->pid == mv->pid)
+			sel[n++] = mv->pta.v[i];
+	}
+	k = malloc((n ? n : 1) * sizeof(*k));
+	gk = malloc((n ? n : 1) * sizeof(*gk)); /* every lifecycle holds at least one record */
+	if (!k || !gk)
+		goto out;
+	for (i = 0; i < n; i++)
+		k[i] = (struct pkey){ h->mems.v[sel[i]].ptr, (uint32_t)i };
+	qsort(k, n, sizeof(*k), cmp_pkey);
+	for (i = 0; i < n; i = b) {
+		for (b = i + 1; b < n && k[b].ptr == k[i].ptr; b++)
+			;
+		cut_lifecycles(h, sel, k + i, b - i, k[i].pos, gk, &ng);
+	}
+	qsort(gk, ng, sizeof(*gk), cmp_gkey);
+	if (ap_vec_reserve(&mv->groups, ng) < 0)
+		goto out;
+	if (attrib_init(&a, h, q, t, mv->pid) < 0)
+		goto out;
+	for (i = 0; i < ng; i++) {
+		struct ap_memgroup *g = &mv->groups.v[mv->groups.n++];
+		const struct ap_mem *m0 = &h->mems.v[gk[i].g.rec[0]];
+
+		*g = gk[i].g;
+		g->name = attribute(&a, m0);
+		if (!ap_strtab_len(&h->strs, g->name))
+			mv->unnamed++;
+		if (m0->component == AP_MEM_CACHING && g->n < LIFECYCLE_MAX)
+			mv->incomplete += LIFECYCLE_MAX - g->n;
+	}
+	ret = 0;
+out:
+	attrib_release(&a);
+	free(sel);
+	free(k);
+	free(gk);
+	return ret;
+}
+
+int ap_memview_build(const struct ap_host *h, const struct ap_queue *q, const struct ap_tree *t,
+		     struct ap_memview *mv, struct ap_err *err)
+{
+	int r;
+
+	AP_RETURN_ERROR_IF(h->mems.n > UINT32_MAX || (t && t->n > INT32_MAX) ||
+				   (q && (q->deq.n > UINT32_MAX || q->enq.n > UINT32_MAX)),
+			   err, AP_EINVAL, "memory view: too many records");
+	if (build_pta(h, mv) < 0)
+		return ap_err_set(err, AP_ENOMEM, "memory view: out of memory");
+	r = pick_process(h, t, mv, &mv->pid);
+	if (r < 0)
+		return ap_err_set(err, AP_ENOMEM, "memory view: out of memory");
+	mv->has_pid = r;
+	if (r && build_groups(h, q, t, mv) < 0)
+		return ap_err_set(err, AP_ENOMEM, "memory view: out of memory");
+	return 0;
+}

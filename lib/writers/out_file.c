@@ -1,0 +1,291 @@
+/* Buffered output files written to NAME.tmp and renamed into place (CONVENTIONS §7), and the
+ * JSON and CSV field encoders on top of them (spec torch_npu §8.0). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ap/fmt.h"
+#include "ap/out.h"
+#include "../base/banned.h"
+
+static void write_all(struct ap_out *o, const unsigned char *p, size_t n)
+{
+	while (n && !o->failed) {
+		ssize_t w = write(o->fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			o->failed = errno ? errno : EIO;
+			return;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+/* Empties the buffer. After a failure the bytes are dropped: the file is removed at commit. */
+static void flush_buf(struct ap_out *o)
+{
+	write_all(o, o->buf, o->len);
+	o->len = 0;
+}
+
+static char *path_join(const char *dir, const char *name, const char *suffix)
+{
+	size_t ld = strlen(dir), ln = strlen(name), ls = strlen(suffix);
+	char *p = malloc(ld + 1 + ln + ls + 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p, dir, ld);
+	p[ld] = '/';
+	memcpy(p + ld + 1, name, ln);
+	memcpy(p + ld + 1 + ln, suffix, ls + 1);
+	return p;
+}
+
+static void out_reset(struct ap_out *o)
+{
+	free(o->path);
+	free(o->tmp);
+	free(o->buf);
+	memset(o, 0, sizeof(*o));
+	o->fd = -1;
+}
+
+int ap_out_open(struct ap_out *o, const char *dir, const char *name, struct ap_err *err)
+{
+	memset(o, 0, sizeof(*o));
+	o->fd = -1;
+	o->path = path_join(dir, name, "");
+	o->tmp = path_join(dir, name, ".tmp");
+	o->buf = malloc(AP_OUT_BUFSZ);
+	if (!o->path || !o->tmp || !o->buf) {
+		out_reset(o);
+		return ap_err_set(err, AP_ENOMEM, "cannot create '%s/%s': out of memory", dir,
+				  name);
+	}
+	o->fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (o->fd < 0) {
+		int e = errno;
+
+		ap_err_set(err, AP_EIO, "cannot create '%s': %s", o->tmp, strerror(e));
+		out_reset(o);
+		return AP_EIO;
+	}
+	return 0;
+}
+
+void ap_out_write(struct ap_out *o, const void *p, size_t n)
+{
+	/* ap_out_putc calls this with n == 0 when the buffer is full. */
+	if (o->len == AP_OUT_BUFSZ || n > AP_OUT_BUFSZ - o->len)
+		flush_buf(o);
+	if (n >= AP_OUT_BUFSZ) {
+		write_all(o, p, n);
+		return;
+	}
+	if (n) {
+		memcpy(o->buf + o->len, p, n);
+		o->len += n;
+	}
+}
+
+void ap_out_puts(struct ap_out *o, const char *s)
+{
+	ap_out_write(o, s, strlen(s));
+}
+
+int ap_out_commit(struct ap_out *o, struct ap_err *err)
+{
+	int ret = 0;
+
+	if (!o->tmp)
+		return ap_err_set(err, AP_EINTERNAL, "commit of an output that is not open");
+	flush_buf(o);
+	if (close(o->fd) < 0 && !o->failed)
+		o->failed = errno ? errno : EIO;
+	o->fd = -1;
+	if (!o->failed && rename(o->tmp, o->path) < 0)
+		o->failed = errno ? errno : EIO;
+	if (o->failed) {
+		ret = ap_err_set(err, AP_EIO, "cannot write '%s': %s", o->path,
+				 strerror(o->failed));
+		unlink(o->tmp);
+	}
+	out_reset(o);
+	return ret;
+}
+
+void ap_out_abort(struct ap_out *o)
+{
+	if (!o || !o->tmp) /* never opened, failed to open, or already committed */
+		return;
+	if (o->fd >= 0)
+		close(o->fd);
+	unlink(o->tmp);
+	out_reset(o);
+}
+
+/* ---- JSON (Python json.dumps, ensure_ascii=False) ---- */
+
+/* Bytes that JSON output must escape: 1 for a short escape, 2 for \u00XX, 3 for ';' (only in
+ * the _semi variant). */
+enum { E_NONE = 0, E_SHORT = 1, E_UNI = 2, E_SEMI = 3 };
+
+static const unsigned char json_class[256] = {
+	[0x00] = E_UNI, [0x01] = E_UNI, [0x02] = E_UNI, [0x03] = E_UNI,
+	[0x04] = E_UNI, [0x05] = E_UNI, [0x06] = E_UNI, [0x07] = E_UNI,
+	['\b'] = E_SHORT, ['\t'] = E_SHORT, ['\n'] = E_SHORT, [0x0b] = E_UNI,
+	['\f'] = E_SHORT, ['\r'] = E_SHORT, [0x0e] = E_UNI, [0x0f] = E_UNI,
+	[0x10] = E_UNI, [0x11] = E_UNI, [0x12] = E_UNI, [0x13] = E_UNI,
+	[0x14] = E_UNI, [0x15] = E_UNI, [0x16] = E_UNI, [0x17] = E_UNI,
+	[0x18] = E_UNI, [0x19] = E_UNI, [0x1a] = E_UNI, [0x1b] = E_UNI,
+	[0x1c] = E_UNI, [0x1d] = E_UNI, [0x1e] = E_UNI, [0x1f] = E_UNI,
+	['"'] = E_SHORT, ['\\'] = E_SHORT, [';'] = E_SEMI,
+};
+
+static void json_escape_one(struct ap_out *o, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+	switch (c) {
+	case '"': ap_out_write(o, "\\\"", 2); return;
+	case '\\': ap_out_write(o, "\\\\", 2); return;
+	case '\n': ap_out_write(o, "\\n", 2); return;
+	case '\r': ap_out_write(o, "\\r", 2); return;
+	case '\t': ap_out_write(o, "\\t", 2); return;
+	case '\b': ap_out_write(o, "\\b", 2); return;
+	case '\f': ap_out_write(o, "\\f", 2); return;
+	default: ap_out_write(o, e, sizeof(e)); return;
+	}
+}
+
+static void json_body(struct ap_out *o, const char *s, size_t len, int semi)
+{
+	const unsigned char *p = (const unsigned char *)s, *run = p, *end = p + len;
+
+	for (; p < end; p++) {
+		unsigned char k = json_class[*p];
+
+		if (k == E_NONE || (k == E_SEMI && !semi))
+			continue;
+		ap_out_write(o, run, (size_t)(p - run));
+		run = p + 1;
+		if (k == E_SEMI)
+			ap_out_write(o, ";\\r\\n", 5);
+		else
+			json_escape_one(o, *p);
+	}
+	ap_out_write(o, run, (size_t)(end - run));
+}
+
+void ap_json_str(struct ap_out *o, const char *s, size_t len)
+{
+	ap_out_putc(o, '"');
+	if (s)
+		json_body(o, s, len, 0);
+	ap_out_putc(o, '"');
+}
+
+void ap_json_str_semi(struct ap_out *o, const char *s, size_t len)
+{
+	ap_out_putc(o, '"');
+	if (s)
+		json_body(o, s, len, 1);
+	ap_out_putc(o, '"');
+}
+
+void ap_json_i64(struct ap_out *o, int64_t v)
+{
+	char b[AP_FMT_MAX];
+
+	ap_out_write(o, b, ap_fmt_i64(b, v));
+}
+
+void ap_json_u64(struct ap_out *o, uint64_t v)
+{
+	char b[AP_FMT_MAX];
+
+	ap_out_write(o, b, ap_fmt_u64(b, v));
+}
+
+void ap_json_double(struct ap_out *o, double v)
+{
+	char b[AP_FMT_MAX];
+
+	ap_out_write(o, b, ap_fmt_double_json(b, v));
+}
+
+/* ---- CSV (Python csv.writer, excel dialect, QUOTE_MINIMAL) ---- */
+
+/* 1: forces quoting (',' CR LF), 2: '"' (forces quoting, doubled), 3: ';' (_semi only). */
+static const unsigned char csv_class[256] = {
+	[','] = 1, ['\r'] = 1, ['\n'] = 1, ['"'] = 2, [';'] = 3,
+};
+
+static void csv_body(struct ap_out *o, const unsigned char *s, size_t len, int semi)
+{
+	const unsigned char *p = s, *run = s, *end = s + len;
+
+	for (; p < end; p++) {
+		unsigned char k = csv_class[*p];
+
+		if (k == 2) {
+			ap_out_write(o, run, (size_t)(p + 1 - run));
+			run = p; /* the quote is written again: doubled */
+		} else if (k == 3 && semi) {
+			ap_out_write(o, run, (size_t)(p + 1 - run));
+			ap_out_write(o, "\r\n", 2);
+			run = p + 1;
+		}
+	}
+	ap_out_write(o, run, (size_t)(end - run));
+}
+
+static void csv_field(struct ap_out *o, int first, const char *s, size_t len, int semi)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int quote = 0;
+	size_t i;
+
+	if (!first)
+		ap_out_putc(o, ',');
+	if (!s || !len)
+		return;
+	for (i = 0; i < len; i++) {
+		unsigned char k = csv_class[p[i]];
+
+		if (k == 1 || k == 2 || (k == 3 && semi)) {
+			quote = 1;
+			break;
+		}
+	}
+	if (!quote) {
+		ap_out_write(o, s, len);
+		return;
+	}
+	ap_out_putc(o, '"');
+	csv_body(o, p, len, semi);
+	ap_out_putc(o, '"');
+}
+
+void ap_csv_field(struct ap_out *o, int first, const char *s, size_t len)
+{
+	csv_field(o, first, s, len, 0);
+}
+
+void ap_csv_field_semi(struct ap_out *o, int first, const char *s, size_t len)
+{
+	csv_field(o, first, s, len, 1);
+}
+
+void ap_csv_end_row(struct ap_out *o)
+{
+	ap_out_write(o, "\r\n", 2);
+}

@@ -1,0 +1,196 @@
+/* memory_record.csv and operator_memory.csv, framework part (spec torch_npu_ascend_pt.md §8.6;
+ * upstream MemoryViewParser + MemoryPrepareParser._complete_record_entry). No CANN GE/APP rows
+ * yet: with no GE record the PTA+GE totals are the PTA record's own. */
+#include <stdint.h>
+#include <string.h>
+
+#include "ap/fmt.h"
+#include "ap/log.h"
+#include "ap/memview.h"
+#include "ap/out.h"
+#include "ap/views.h"
+#include "../base/banned.h"
+
+#define KB_SHIFT 10 /* Size(KB) = bytes / 1024.0 */
+#define MB_SHIFT 20 /* totals(MB) = bytes / 1048576.0 */
+
+static void put_sep_raw(struct ap_out *o, const char *s, size_t len)
+{
+	ap_out_putc(o, ',');
+	ap_out_write(o, s, len);
+}
+
+static void put_div(struct ap_out *o, int64_t v, unsigned shift)
+{
+	char b[AP_FMT_MAX];
+
+	put_sep_raw(o, b, ap_fmt_div_pow2(b, v, shift));
+}
+
+static void put_i64(struct ap_out *o, int64_t v)
+{
+	char b[AP_FMT_MAX];
+
+	put_sep_raw(o, b, ap_fmt_i64(b, v));
+}
+
+/* A µs string with 3 decimals and the TAB upstream appends to CSV timestamps (§4). */
+static void put_us_tab(struct ap_out *o, int64_t ns)
+{
+	char b[AP_FMT_MAX + 1];
+	size_t n = ap_fmt_ns_us3(b, ns);
+
+	b[n++] = '\t';
+	put_sep_raw(o, b, n);
+}
+
+static void put_empty(struct ap_out *o, unsigned count)
+{
+	while (count--)
+		ap_out_putc(o, ',');
+}
+
+/* Device Type: NPU:{id} when the dump has exactly one device_* dir, else the record's index. */
+static void put_device(struct ap_out *o, const struct ap_fwk_view *v, const struct ap_mem *m)
+{
+	int64_t id = v->n_devices == 1 ? v->device_id : m->device_index;
+	char b[AP_FMT_MAX + 4];
+
+	memcpy(b, "NPU:", 4);
+	put_sep_raw(o, b, 4 + ap_fmt_i64(b + 4, id));
+}
+
+static void put_header(struct ap_out *o, const char *const *cols, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		ap_csv_field(o, i == 0, cols[i], strlen(cols[i]));
+	ap_csv_end_row(o);
+}
+
+static const char *const memory_record_cols[] = {
+#define AP_COL(name) name,
+#include "../../schemas/memory_record.def"
+#undef AP_COL
+};
+
+static const char *const operator_memory_cols[] = {
+#define AP_COL(name) name,
+#include "../../schemas/operator_memory.def"
+#undef AP_COL
+};
+
+/* Component, Timestamp(us), Total Allocated/Reserved/Active(MB), Stream Ptr, Device Type. */
+static void record_row(struct ap_out *o, const struct ap_fwk_view *v, const char *component,
+		       const struct ap_mem *m)
+{
+	ap_out_puts(o, component);
+	put_us_tab(o, m->ts);
+	put_div(o, m->total_alloc, MB_SHIFT);
+	put_div(o, m->total_reserved, MB_SHIFT);
+	put_div(o, m->total_active, MB_SHIFT);
+	put_i64(o, m->stream);
+	put_device(o, v, m);
+	ap_csv_end_row(o);
+}
+
+static int write_memory_record(const char *dir, const struct ap_fwk_view *v,
+			       const struct ap_memview *mv, struct ap_err *err)
+{
+	const struct ap_host *h = v->h;
+	struct ap_out o;
+	size_t i;
+
+	if (!mv->pta.n)
+		return 0;
+	AP_FORWARD_IF_ERROR(ap_out_open(&o, dir, "memory_record.csv", err));
+	put_header(&o, memory_record_cols,
+		   sizeof(memory_record_cols) / sizeof(memory_record_cols[0]));
+	for (i = 0; i < mv->pta.n; i++) {
+		const struct ap_mem *m = &h->mems.v[mv->pta.v[i]];
+
+		if (m->component == AP_MEM_WORKSPACE) {
+			record_row(&o, v, "WORKSPACE", m);
+			continue;
+		}
+		record_row(&o, v, "PTA", m);
+		/* No GE record precedes it: the sum is the record's own totals and stream. */
+		record_row(&o, v, "PTA+GE", m);
+	}
+	return ap_out_commit(&o, err);
+}
+
+/* Release columns of a lifecycle: which record freed it and which returned it to the pool. */
+static void operator_row(struct ap_out *o, const struct ap_fwk_view *v, const struct ap_memgroup *g)
+{
+	const struct ap_host *h = v->h;
+	const struct ap_mem *m0 = &h->mems.v[g->rec[0]], *rel = NULL, *fr = NULL, *act = NULL;
+
+	ap_csv_field(o, 1, ap_strtab_get(&h->strs, g->name), ap_strtab_len(&h->strs, g->name));
+	put_div(o, m0->alloc_size, KB_SHIFT);
+	put_us_tab(o, m0->ts);
+	if (g->n == 2) {
+		rel = &h->mems.v[g->rec[1]];
+		fr = rel->data_type == AP_MEM_FREE ? rel : NULL;
+		act = rel->data_type == AP_MEM_BLOCK_FREE ? rel : NULL;
+	} else if (g->n == 3) {
+		int free_idx = h->mems.v[g->rec[1]].data_type == AP_MEM_FREE ? 1 : 2;
+
+		fr = rel = &h->mems.v[g->rec[free_idx]];
+		act = &h->mems.v[g->rec[3 - free_idx]];
+	}
+	if (fr)
+		put_us_tab(o, fr->ts);
+	else
+		put_empty(o, 1);
+	if (act)
+		put_us_tab(o, act->ts);
+	else
+		put_empty(o, 1);
+	if (fr)
+		put_us_tab(o, fr->ts - m0->ts);
+	else
+		put_empty(o, 1);
+	if (act)
+		put_us_tab(o, act->ts - m0->ts);
+	else
+		put_empty(o, 1);
+	put_div(o, m0->total_alloc, MB_SHIFT);
+	put_div(o, m0->total_reserved, MB_SHIFT);
+	put_div(o, m0->total_active, MB_SHIFT);
+	if (rel) {
+		put_div(o, rel->total_alloc, MB_SHIFT);
+		put_div(o, rel->total_reserved, MB_SHIFT);
+		put_div(o, rel->total_active, MB_SHIFT);
+	} else {
+		put_empty(o, 3);
+	}
+	put_i64(o, m0->stream);
+	put_device(o, v, m0);
+	ap_csv_end_row(o);
+}
+
+static int write_operator_memory(const char *dir, const struct ap_fwk_view *v,
+				 const struct ap_memview *mv, struct ap_err *err)
+{
+	struct ap_out o;
+	size_t i;
+
+	if (!mv->groups.n)
+		return 0;
+	AP_FORWARD_IF_ERROR(ap_out_open(&o, dir, "operator_memory.csv", err));
+	put_header(&o, operator_memory_cols,
+		   sizeof(operator_memory_cols) / sizeof(operator_memory_cols[0]));
+	for (i = 0; i < mv->groups.n; i++)
+		operator_row(&o, v, &mv->groups.v[i]);
+	return ap_out_commit(&o, err);
+}
+
+int ap_write_memory(const char *dir, const struct ap_fwk_view *v, struct ap_err *err)
+{
+	if (!v->mv || !v->h->mems.n)
+		return 0;
+	AP_FORWARD_IF_ERROR(write_memory_record(dir, v, v->mv, err));
+	return write_operator_memory(dir, v, v->mv, err);
+}

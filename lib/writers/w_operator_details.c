@@ -1,0 +1,76 @@
+/* operator_details.csv (spec torch_npu_ascend_pt.md §8.3; upstream OperatorViewParser).
+ * FWK-only form: no kernels are linked yet, so the four device columns print the integer 0
+ * (Python's sum of an empty list). */
+#include <string.h>
+
+#include "ap/fmt.h"
+#include "ap/out.h"
+#include "ap/views.h"
+#include "../base/banned.h"
+
+static const char *const operator_details_cols[] = {
+#define AP_COL(name) name,
+#include "../../schemas/operator_details.def"
+#undef AP_COL
+};
+
+#define STEP_MARK "ProfilerStep#"
+
+static int is_profiler_step(const char *name)
+{
+	return name && strstr(name, STEP_MARK) != NULL;
+}
+
+static void put_field(struct ap_out *o, const struct ap_strtab *st, uint32_t id, int semi)
+{
+	if (semi)
+		ap_csv_field_semi(o, 0, ap_strtab_get(st, id), ap_strtab_len(st, id));
+	else
+		ap_csv_field(o, 0, ap_strtab_get(st, id), ap_strtab_len(st, id));
+}
+
+static void put_us_float(struct ap_out *o, int64_t ns)
+{
+	char b[AP_FMT_MAX + 1];
+
+	b[0] = ',';
+	ap_out_write(o, b, 1 + ap_fmt_ns_us_float(b + 1, ns));
+}
+
+int ap_write_operator_details(const char *dir, const struct ap_fwk_view *v, struct ap_err *err)
+{
+	const struct ap_host *h = v->h;
+	const struct ap_tree *t = v->t;
+	const struct ap_strtab *st = &h->strs;
+	struct ap_out o;
+	uint32_t node;
+	size_t i, rows = 0;
+
+	if (!t)
+		return 0;
+	for (node = 0; node < t->n && !rows; node++)
+		rows = !is_profiler_step(ap_strtab_get(st, h->ops.v[t->op[node]].name));
+	if (!rows)
+		return 0; /* no data row: no file (§8.0) */
+	AP_FORWARD_IF_ERROR(ap_out_open(&o, dir, "operator_details.csv", err));
+	for (i = 0; i < sizeof(operator_details_cols) / sizeof(operator_details_cols[0]); i++) {
+		const char *col = operator_details_cols[i];
+
+		ap_csv_field(&o, i == 0, col, strlen(col));
+	}
+	ap_csv_end_row(&o);
+	for (node = 0; node < t->n; node++) {
+		const struct ap_op *op = &h->ops.v[t->op[node]];
+		int64_t dur = op->end - op->ts;
+
+		if (is_profiler_step(ap_strtab_get(st, op->name)))
+			continue;
+		ap_csv_field(&o, 1, ap_strtab_get(st, op->name), ap_strtab_len(st, op->name));
+		put_field(&o, st, op->input_dims, 1);
+		put_field(&o, st, op->call_stack, 1);
+		put_us_float(&o, dur - t->child_dur[node]);
+		put_us_float(&o, dur);
+		ap_out_write(&o, ",0,0,0,0\r\n", 10);
+	}
+	return ap_out_commit(&o, err);
+}

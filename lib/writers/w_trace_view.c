@@ -1,0 +1,541 @@
+/* trace_view.json, framework-only form (spec torch_npu_ascend_pt.md §8.1 framework part;
+ * upstream FwkFileParser.get_fwk_trace_data + TraceEventManager), streamed as one JSON array in
+ * Python json.dumps spelling (§8.0). Deviations from upstream: docs/compatibility.md. */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ap/fmt.h"
+#include "ap/out.h"
+#include "ap/strbuf.h"
+#include "ap/views.h"
+#include "../base/banned.h"
+
+#define LIT(o, s) ap_out_write((o), (s), sizeof(s) - 1)
+
+#define GC_PID_SHIFT 10   /* TraceEventManager.PID_OFFSET */
+#define GC_SORT_SHIFT 5   /* TraceEventManager.INDEX_OFFSET */
+#define GC_SORT_INDEX 1   /* TraceEventManager.GC_SORT_INDEX */
+
+/* ---- insertion-ordered tid -> "is a dequeue thread" map (upstream's tid_dict) ---- */
+
+struct tidmap {
+	uint64_t *tid;     /* insertion order */
+	uint8_t *deq;
+	uint32_t n, cap;
+	uint32_t *slot;    /* open addressing: index + 1, 0 = empty */
+	uint32_t mask;
+	uint32_t last;     /* index + 1 of the last tid looked up (runs of one thread are common) */
+};
+
+static void tidmap_release(struct tidmap *m)
+{
+	free(m->tid);
+	free(m->deq);
+	free(m->slot);
+	memset(m, 0, sizeof(*m));
+}
+
+static uint32_t tid_hash(uint64_t tid, uint32_t mask)
+{
+	return (uint32_t)((tid * 0x9e3779b97f4a7c15ull) >> 32) & mask;
+}
+
+static int tidmap_grow(struct tidmap *m)
+{
+	uint32_t ncap = m->cap ? m->cap * 2 : 64, nslots = ncap * 2, i;
+	uint64_t *t = realloc(m->tid, ncap * sizeof(*t));
+	uint8_t *d;
+	uint32_t *s;
+
+	if (!t || ncap < m->cap)
+		return AP_ENOMEM;
+	m->tid = t;
+	d = realloc(m->deq, ncap);
+	if (!d)
+		return AP_ENOMEM;
+	m->deq = d;
+	s = calloc(nslots, sizeof(*s));
+	if (!s)
+		return AP_ENOMEM;
+	free(m->slot);
+	m->slot = s;
+	m->mask = nslots - 1;
+	m->cap = ncap;
+	for (i = 0; i < m->n; i++) {
+		uint32_t h = tid_hash(m->tid[i], m->mask);
+
+		while (s[h])
+			h = (h + 1) & m->mask;
+		s[h] = i + 1;
+	}
+	return 0;
+}
+
+/* Sets the flag of tid (inserting it at the end if new); with only_new, a known tid is left
+ * as it is. Returns 0 or AP_ENOMEM. */
+static int tidmap_set(struct tidmap *m, uint64_t tid, int deq, int only_new)
+{
+	uint32_t h;
+
+	if (m->last && m->tid[m->last - 1] == tid) {
+		if (!only_new)
+			m->deq[m->last - 1] = (uint8_t)deq;
+		return 0;
+	}
+	if (m->cap) {
+		for (h = tid_hash(tid, m->mask); m->slot[h]; h = (h + 1) & m->mask) {
+			if (m->tid[m->slot[h] - 1] == tid) {
+				m->last = m->slot[h];
+				if (!only_new)
+					m->deq[m->last - 1] = (uint8_t)deq;
+				return 0;
+			}
+		}
+	}
+	if (m->n == m->cap && tidmap_grow(m) < 0)
+		return AP_ENOMEM;
+	for (h = tid_hash(tid, m->mask); m->slot[h]; h = (h + 1) & m->mask)
+		;
+	m->tid[m->n] = tid;
+	m->deq[m->n] = (uint8_t)deq;
+	m->slot[h] = ++m->n;
+	m->last = m->n;
+	return 0;
+}
+
+/* ---- dequeue name by correlation id (the last dequeue with the id wins) ---- */
+
+struct corr_ent {
+	uint64_t corr;
+	uint32_t idx;
+};
+
+static int cmp_corr(const void *a, const void *b)
+{
+	const struct corr_ent *x = a, *y = b;
+
+	if (x->corr != y->corr)
+		return x->corr < y->corr ? -1 : 1;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static const struct ap_qev *dequeue_by_corr(const struct ap_queue *q, const struct corr_ent *e,
+					    size_t n, uint64_t corr)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (e[mid].corr <= corr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo && e[lo - 1].corr == corr ? &q->deq.v[e[lo - 1].idx] : NULL;
+}
+
+/* ---- event writers ---- */
+
+struct tv {
+	struct ap_out o;
+	const struct ap_strtab *st;
+	struct ap_strbuf name;  /* reused for "Dequeue@x" / "Enqueue@x" */
+	int first;
+};
+
+static void elem(struct tv *w)
+{
+	if (w->first)
+		w->first = 0;
+	else
+		LIT(&w->o, ", ");
+}
+
+static void put_u64(struct tv *w, uint64_t v)
+{
+	char b[AP_FMT_MAX];
+
+	ap_out_write(&w->o, b, ap_fmt_u64(b, v));
+}
+
+static void put_i64(struct tv *w, int64_t v)
+{
+	char b[AP_FMT_MAX];
+
+	ap_out_write(&w->o, b, ap_fmt_i64(b, v));
+}
+
+static void put_ts(struct tv *w, int64_t ns)
+{
+	char b[AP_FMT_MAX + 2];
+	size_t n;
+
+	b[0] = '"';
+	n = 1 + ap_fmt_ns_us3(b + 1, ns);
+	b[n++] = '"';
+	ap_out_write(&w->o, b, n);
+}
+
+static void put_dur(struct tv *w, int64_t ns)
+{
+	char b[AP_FMT_MAX];
+
+	ap_out_write(&w->o, b, ap_fmt_ns_us_float(b, ns));
+}
+
+static void put_sid(struct tv *w, uint32_t id)
+{
+	ap_json_str(&w->o, ap_strtab_get(w->st, id), ap_strtab_len(w->st, id));
+}
+
+/* {"ph": "X", "name": — the caller writes the name next. */
+static void x_open(struct tv *w)
+{
+	elem(w);
+	LIT(&w->o, "{\"ph\": \"X\", \"name\": ");
+}
+
+/* , "pid": P, "tid": T, "ts": "S", "dur": D, "cat": "<cat>", "args": — args come next. */
+static void x_rest(struct tv *w, uint64_t pid, uint64_t tid, int64_t ts, int64_t dur,
+		   const char *cat)
+{
+	LIT(&w->o, ", \"pid\": ");
+	put_u64(w, pid);
+	LIT(&w->o, ", \"tid\": ");
+	put_u64(w, tid);
+	LIT(&w->o, ", \"ts\": ");
+	put_ts(w, ts);
+	LIT(&w->o, ", \"dur\": ");
+	put_dur(w, dur);
+	LIT(&w->o, ", \"cat\": \"");
+	ap_out_puts(&w->o, cat);
+	LIT(&w->o, "\", \"args\": ");
+}
+
+/* A flow event {"ph": ph, "bp": "e", "name": name, "id": id, "pid", "tid", "ts", "cat"}. */
+static void flow(struct tv *w, char ph, const char *name, int64_t id, int id_signed, uint64_t pid,
+		 uint64_t tid, int64_t ts, const char *cat)
+{
+	elem(w);
+	LIT(&w->o, "{\"ph\": \"");
+	ap_out_putc(&w->o, ph);
+	LIT(&w->o, "\", \"bp\": \"e\", \"name\": \"");
+	ap_out_puts(&w->o, name);
+	LIT(&w->o, "\", \"id\": ");
+	if (id_signed)
+		put_i64(w, id);
+	else
+		put_u64(w, (uint64_t)id);
+	LIT(&w->o, ", \"pid\": ");
+	put_u64(w, pid);
+	LIT(&w->o, ", \"tid\": ");
+	put_u64(w, tid);
+	LIT(&w->o, ", \"ts\": ");
+	put_ts(w, ts);
+	LIT(&w->o, ", \"cat\": \"");
+	ap_out_puts(&w->o, cat);
+	LIT(&w->o, "\"}");
+}
+
+/* {"ph": "M", "name": what, "pid": P, "tid": T, "args": {"key": — the caller writes the value. */
+static void m_open(struct tv *w, const char *what, uint64_t pid, uint64_t tid, const char *key)
+{
+	elem(w);
+	LIT(&w->o, "{\"ph\": \"M\", \"name\": \"");
+	ap_out_puts(&w->o, what);
+	LIT(&w->o, "\", \"pid\": ");
+	put_u64(w, pid);
+	LIT(&w->o, ", \"tid\": ");
+	put_u64(w, tid);
+	LIT(&w->o, ", \"args\": {\"");
+	ap_out_puts(&w->o, key);
+	LIT(&w->o, "\": ");
+}
+
+static void m_str(struct tv *w, const char *what, uint64_t pid, uint64_t tid, const char *key,
+		  const char *val)
+{
+	m_open(w, what, pid, tid, key);
+	ap_json_str(&w->o, val, strlen(val));
+	LIT(&w->o, "}}");
+}
+
+static void m_num(struct tv *w, const char *what, uint64_t pid, uint64_t tid, const char *key,
+		  uint64_t val)
+{
+	m_open(w, what, pid, tid, key);
+	put_u64(w, val);
+	LIT(&w->o, "}}");
+}
+
+/* The three process metadata events of a framework or GC process. */
+static void m_process(struct tv *w, uint64_t pid, const char *name, uint64_t sort_index)
+{
+	m_str(w, "process_name", pid, 0, "name", name);
+	m_str(w, "process_labels", pid, 0, "labels", "CPU");
+	m_num(w, "process_sort_index", pid, 0, "sort_index", sort_index);
+}
+
+/* §8.1 item 1: one cpu_op per torch op, in file order. */
+static void cpu_ops(struct tv *w, const struct ap_host *h)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+		int semi;
+	} opt[] = {
+		{ ", \"Input Dims\": ", offsetof(struct ap_op, input_dims), 1 },
+		{ ", \"Input type\": ", offsetof(struct ap_op, input_type), 1 },
+		{ ", \"Call stack\": ", offsetof(struct ap_op, call_stack), 1 },
+		{ ", \"Module Hierarchy\": ", offsetof(struct ap_op, module), 0 },
+		{ ", \"flops\": ", offsetof(struct ap_op, flops), 0 },
+	};
+	size_t i, k;
+
+	for (i = 0; i < h->ops.n; i++) {
+		const struct ap_op *op = &h->ops.v[i];
+
+		x_open(w);
+		put_sid(w, op->name);
+		x_rest(w, op->pid, op->tid, op->ts, op->end - op->ts, "cpu_op");
+		LIT(&w->o, "{\"Sequence number\": ");
+		put_i64(w, op->seq);
+		LIT(&w->o, ", \"Fwd thread id\": ");
+		put_u64(w, op->fwd_tid);
+		for (k = 0; k < sizeof(opt) / sizeof(opt[0]); k++) {
+			uint32_t id;
+
+			memcpy(&id, (const char *)op + opt[k].off, sizeof(id));
+			if (id == AP_STR_NONE)
+				continue;
+			ap_out_puts(&w->o, opt[k].key);
+			if (opt[k].semi)
+				ap_json_str_semi(&w->o, ap_strtab_get(w->st, id),
+						 ap_strtab_len(w->st, id));
+			else
+				put_sid(w, id);
+		}
+		LIT(&w->o, "}}");
+	}
+}
+
+static void queue_event(struct tv *w, const struct ap_qev *e, const char *prefix,
+			const struct ap_qev *named_by, const char *cat)
+{
+	x_open(w);
+	ap_strbuf_reset(&w->name);
+	ap_strbuf_addstr(&w->name, prefix);
+	if (named_by) {
+		const char *s = ap_strtab_get(w->st, named_by->name);
+
+		ap_strbuf_addch(&w->name, '@');
+		ap_strbuf_add(&w->name, s ? s : "", ap_strtab_len(w->st, named_by->name));
+	}
+	ap_json_str(&w->o, w->name.buf, w->name.len);
+	x_rest(w, e->pid, e->tid, e->ts, e->dur, cat);
+	LIT(&w->o, "{\"correlation_id\": ");
+	put_u64(w, e->corr);
+	LIT(&w->o, "}}");
+}
+
+/* §8.1 items 2 and 3: dequeues with flow ends, then enqueues with flow starts. */
+static int queue_events(struct tv *w, const struct ap_queue *q)
+{
+	struct corr_ent *e;
+	size_t i;
+
+	e = malloc((q->deq.n ? q->deq.n : 1) * sizeof(*e));
+	if (!e)
+		return AP_ENOMEM;
+	for (i = 0; i < q->deq.n; i++) {
+		const struct ap_qev *d = &q->deq.v[i];
+
+		e[i] = (struct corr_ent){ d->corr, (uint32_t)i };
+		queue_event(w, d, "Dequeue", d, "dequeue");
+		flow(w, 'f', "enqueue_to_dequeue", (int64_t)d->corr, 0, d->pid, d->tid, d->ts,
+		     "async_task_queue");
+	}
+	qsort(e, q->deq.n, sizeof(*e), cmp_corr);
+	for (i = 0; i < q->enq.n; i++) {
+		const struct ap_qev *n = &q->enq.v[i];
+
+		queue_event(w, n, "Enqueue", dequeue_by_corr(q, e, q->deq.n, n->corr), "enqueue");
+		flow(w, 's', "enqueue_to_dequeue", (int64_t)n->corr, 0, n->pid, n->tid, n->ts,
+		     "async_task_queue");
+	}
+	free(e);
+	return 0;
+}
+
+/* §8.1 item 4: the framework process and one name/sort index pair per thread. */
+static void thread_meta(struct tv *w, uint64_t pid, const struct tidmap *tids)
+{
+	uint64_t max = 0;
+	uint32_t i;
+	char name[AP_FMT_MAX + 8];
+
+	for (i = 0; i < tids->n; i++)
+		if (tids->tid[i] > max)
+			max = tids->tid[i];
+	m_process(w, pid, "Python", 0);
+	for (i = 0; i < tids->n; i++) {
+		memcpy(name, "Thread ", 7);
+		name[7 + ap_fmt_u64(name + 7, tids->tid[i])] = '\0';
+		m_str(w, "thread_name", pid, tids->tid[i], "name", name);
+		m_num(w, "thread_sort_index", pid, tids->tid[i], "sort_index",
+		      tids->deq[i] ? max + 1 : tids->tid[i]);
+	}
+}
+
+/* §8.1 item 5: fwdbwd flows of pairs whose ops run on different threads. */
+static void fwdbwd_flows(struct tv *w, const struct ap_host *h, const struct ap_fwdbwd_vec *fb)
+{
+	size_t i;
+
+	for (i = 0; fb && i < fb->n; i++) {
+		const struct ap_op *s = &h->ops.v[fb->v[i].start_op];
+		const struct ap_op *e = &h->ops.v[fb->v[i].end_op];
+
+		if (s->tid == e->tid)
+			continue;
+		flow(w, 's', "fwdbwd", fb->v[i].seq, 1, s->pid, s->tid, s->ts, "fwdbwd");
+		flow(w, 'f', "fwdbwd", fb->v[i].seq, 1, e->pid, e->tid, e->ts, "fwdbwd");
+	}
+}
+
+/* §8.1 item 6: python_function events. A key missing from the hash table is its own name. */
+static void python_frames(struct tv *w, const struct ap_pyframe_vec *py)
+{
+	size_t i;
+
+	for (i = 0; py && i < py->n; i++) {
+		const struct ap_pyframe *f = &py->v[i];
+
+		x_open(w);
+		if (f->missing || f->name == AP_STR_NONE) {
+			ap_out_putc(&w->o, '"');
+			put_u64(w, f->key);
+			ap_out_putc(&w->o, '"');
+		} else {
+			put_sid(w, f->name);
+		}
+		x_rest(w, f->pid, f->tid, f->ts, f->end - f->ts, "python_function");
+		LIT(&w->o, "{\"Python id\": ");
+		put_u64(w, f->id);
+		LIT(&w->o, ", \"Python parent id\": ");
+		put_u64(w, f->parent_id);
+		if (f->module_id >= 0) {
+			LIT(&w->o, ", \"Python module id\": ");
+			put_i64(w, f->module_id);
+		}
+		LIT(&w->o, "}}");
+	}
+}
+
+/* GC lane pid: (os_pid << 10) | (1 << 5) | device_id. Upstream ORs in -1 when the dump has
+ * no device dir, which makes every GC pid -1; ascprof uses device bits 0 then
+ * (docs/compatibility.md). */
+static uint64_t gc_pid(uint64_t os_pid, int device_id)
+{
+	return (os_pid << GC_PID_SHIFT) | ((uint64_t)GC_SORT_INDEX << GC_SORT_SHIFT) |
+	       (uint64_t)(device_id < 0 ? 0 : device_id);
+}
+
+/* §8.1 item 7: GC pauses and their process/thread metadata. */
+static void gc_events(struct tv *w, const struct ap_host *h, int device_id)
+{
+	size_t i;
+
+	for (i = 0; i < h->gcs.n; i++) {
+		const struct ap_gc *g = &h->gcs.v[i];
+
+		x_open(w);
+		LIT(&w->o, "\"GC\"");
+		x_rest(w, gc_pid(g->pid, device_id), g->pid, g->ts, g->end - g->ts, "GC");
+		LIT(&w->o, "{}}");
+	}
+	if (h->gcs.n) {
+		uint64_t pid = gc_pid(h->gcs.v[0].pid, device_id), tid = h->gcs.v[0].pid;
+
+		m_process(w, pid, "Python GC", GC_SORT_INDEX);
+		m_str(w, "thread_name", pid, tid, "name", "Python GC");
+		m_num(w, "thread_sort_index", pid, tid, "sort_index", tid);
+	}
+}
+
+/* upstream's tid_dict: op tids (not dequeue), dequeue tids (dequeue), enqueue tids (not
+ * dequeue), then python tracer tids only when new; insertion order is first appearance. */
+static int collect_tids(const struct ap_fwk_view *v, struct tidmap *m)
+{
+	const struct ap_queue *q = v->q;
+	size_t i;
+
+	for (i = 0; i < v->h->ops.n; i++)
+		AP_FORWARD_IF_ERROR(tidmap_set(m, v->h->ops.v[i].tid, 0, 0));
+	for (i = 0; q && i < q->deq.n; i++)
+		AP_FORWARD_IF_ERROR(tidmap_set(m, q->deq.v[i].tid, 1, 0));
+	for (i = 0; q && i < q->enq.n; i++)
+		AP_FORWARD_IF_ERROR(tidmap_set(m, q->enq.v[i].tid, 0, 0));
+	for (i = 0; v->py && i < v->py->n; i++)
+		AP_FORWARD_IF_ERROR(tidmap_set(m, v->py->v[i].tid, 0, 1));
+	return 0;
+}
+
+int ap_write_trace_view(const char *dir, const struct ap_fwk_view *v, struct ap_err *err)
+{
+	static const struct ap_queue no_queue;
+	const struct ap_host *h = v->h;
+	const struct ap_queue *q = v->q ? v->q : &no_queue;
+	struct tidmap tids;
+	struct tv w;
+	uint64_t pid;
+	int ret;
+
+	/* The process of the first torch op, else of the first enqueue, else of the first
+	 * dequeue; with none of them upstream writes no framework events at all. */
+	if (h->ops.n)
+		pid = h->ops.v[0].pid;
+	else if (q->enq.n)
+		pid = q->enq.v[0].pid;
+	else if (q->deq.n)
+		pid = q->deq.v[0].pid;
+	else
+		return 0;
+	memset(&tids, 0, sizeof(tids));
+	memset(&w, 0, sizeof(w));
+	ap_strbuf_init(&w.name);
+	w.st = &h->strs;
+	w.first = 1;
+	ret = collect_tids(v, &tids);
+	if (ret < 0) {
+		ap_err_set(err, AP_ENOMEM, "trace_view.json: out of memory");
+		goto out;
+	}
+	ret = ap_out_open(&w.o, dir, "trace_view.json", err);
+	if (ret < 0)
+		goto out;
+	ap_out_putc(&w.o, '[');
+	cpu_ops(&w, h);
+	ret = queue_events(&w, q);
+	if (ret < 0) {
+		ap_err_set(err, AP_ENOMEM, "trace_view.json: out of memory");
+		goto out;
+	}
+	thread_meta(&w, pid, &tids);
+	fwdbwd_flows(&w, h, v->fb);
+	python_frames(&w, v->py);
+	gc_events(&w, h, v->device_id);
+	ap_out_putc(&w.o, ']');
+	if (w.name.failed) {
+		ret = ap_err_set(err, AP_ENOMEM, "trace_view.json: out of memory");
+		goto out;
+	}
+	ret = ap_out_commit(&w.o, err);
+out:
+	ap_out_abort(&w.o);
+	ap_strbuf_release(&w.name);
+	tidmap_release(&tids);
+	return ret;
+}
