@@ -1,0 +1,128 @@
+#!/bin/sh
+# Golden tests (CONVENTIONS §9): runs each case directory given and compares what the tool
+# wrote with the case's expectations.
+#
+# usage: run_golden.sh BINDIR SRCROOT CASEDIR...
+#
+# A case directory holds:
+#   args      the tool and its arguments, one per line, e.g. "ascprof-analyse" "-o" "@OUT@" ...
+#             @SRC@ = the source tree, @OUT@ = an empty output directory,
+#             @COPY@ = a scratch copy of the case's input tree (see "input"), for in-place runs
+#   input     optional: path (relative to the source tree) copied to @COPY@
+#   expected/ every file the run writes under @OUT@ (or @COPY@ when args use @COPY@ and no
+#             @OUT@), compared byte for byte; a missing expected/ means "no output at all"
+#   stdout    optional: expected standard output
+#   stderr    optional: expected standard error (lines may use * as a wildcard)
+#   exit      optional: expected exit status (default 0)
+# The one normaliser: the temporary directory's path is replaced by @OUT@ / @COPY@ in
+# stdout and stderr. Nothing else is masked, nothing is sorted.
+# Each case runs with OMP_NUM_THREADS=1 and with 4 and -j 4; the outputs must be identical.
+# AP_UPDATE_GOLDEN=1 rewrites expectations from the actual results (review the diff!).
+set -u
+bindir=$1 srcroot=$2
+shift 2
+passed=0 failed=0
+tmproot=$(mktemp -d "${TMPDIR:-/tmp}/ap_golden.XXXXXX") || exit 99
+trap 'rm -rf "$tmproot"' EXIT
+
+# Prints the files of a tree (relative, sorted by name), skipping the ascprof marker.
+listing() { (cd "$1" 2>/dev/null && find . -type f ! -name .ascprof-output | LC_ALL=C sort); }
+
+# Compares stderr with a pattern file whose lines may contain '*'.
+match_lines() {
+	exp=$1 act=$2
+	[ "$(wc -l <"$exp")" -eq "$(wc -l <"$act")" ] || return 1
+	paste -d '\n' "$exp" "$act" | while IFS= read -r pat && IFS= read -r line; do
+		# shellcheck disable=SC2254
+		case $line in $pat) ;; *) exit 1 ;; esac
+	done
+}
+
+run_case() { # case threads workdir
+	c=$1 threads=$2 w=$3
+	mkdir -p "$w/out"
+	if [ -f "$c/input" ]; then
+		cp -R "$srcroot/$(cat "$c/input")" "$w/copy"
+	fi
+	set --
+	while IFS= read -r a || [ -n "$a" ]; do
+		a=$(printf '%s' "$a" | sed -e "s|@SRC@|$srcroot|g" -e "s|@OUT@|$w/out|g" -e "s|@COPY@|$w/copy|g")
+		set -- "$@" "$a"
+	done <"$c/args"
+	prog=$1
+	shift
+	if [ "$threads" -gt 1 ] && [ "$prog" = ascprof-analyse ]; then set -- -j "$threads" "$@"; fi
+	OMP_NUM_THREADS=$threads "$bindir/$prog" "$@" >"$w/stdout" 2>"$w/stderr"
+	echo $? >"$w/exit"
+	sed -i -e "s|$w/out|@OUT@|g" -e "s|$w/copy|@COPY@|g" "$w/stdout" "$w/stderr"
+	if grep -q '@OUT@' "$c/args"; then
+		mv "$w/out" "$w/result"
+	elif [ -d "$w/copy" ]; then
+		mv "$w/copy" "$w/result"
+	else
+		mkdir "$w/result"
+	fi
+}
+
+for c in "$@"; do
+	c=$(cd "$c" && pwd)
+	name=$(basename "$(dirname "$c")")/$(basename "$c")
+	ok=1 msg=""
+	w1="$tmproot/$(echo "$name" | tr / _).1" w4="$tmproot/$(echo "$name" | tr / _).4"
+	run_case "$c" 1 "$w1"
+	run_case "$c" 4 "$w4"
+	want_exit=0
+	[ -f "$c/exit" ] && want_exit=$(cat "$c/exit")
+	if [ "${AP_UPDATE_GOLDEN:-}" = 1 ]; then
+		rm -rf "$c/expected"
+		if [ -n "$(listing "$w1/result")" ]; then
+			mkdir -p "$c/expected"
+			(cd "$w1/result" && find . -type f ! -name .ascprof-output | while read -r f; do
+				mkdir -p "$c/expected/$(dirname "$f")"
+				cp "$f" "$c/expected/$f"
+			done)
+		fi
+		cp "$w1/stdout" "$c/stdout"
+		if [ -s "$w1/stderr" ]; then cp "$w1/stderr" "$c/stderr"; else rm -f "$c/stderr"; fi
+		if [ "$(cat "$w1/exit")" != 0 ]; then cp "$w1/exit" "$c/exit"; else rm -f "$c/exit"; fi
+		echo "updated: $name"
+		passed=$((passed + 1))
+		continue
+	fi
+	if [ "$(cat "$w1/exit")" != "$want_exit" ]; then
+		ok=0 msg="$msg exit $(cat "$w1/exit") (want $want_exit);"
+	fi
+	if [ -d "$c/expected" ]; then
+		if ! diff -r -u -x .ascprof-output "$c/expected" "$w1/result" >"$w1/diff"; then
+			ok=0 msg="$msg outputs differ;"
+			head -60 "$w1/diff"
+		fi
+	elif [ -n "$(listing "$w1/result")" ]; then
+		ok=0 msg="$msg unexpected outputs: $(listing "$w1/result" | tr '\n' ' ');"
+	fi
+	if [ -f "$c/stdout" ] && ! diff -u "$c/stdout" "$w1/stdout"; then
+		ok=0 msg="$msg stdout differs;"
+	fi
+	if [ -f "$c/stderr" ]; then
+		if ! match_lines "$c/stderr" "$w1/stderr"; then
+			ok=0 msg="$msg stderr differs;"
+			diff -u "$c/stderr" "$w1/stderr"
+		fi
+	elif [ -s "$w1/stderr" ]; then
+		ok=0 msg="$msg unexpected stderr;"
+		cat "$w1/stderr"
+	fi
+	if ! diff -r -q -x .ascprof-output "$w1/result" "$w4/result" >/dev/null ||
+		! cmp -s "$w1/stdout" "$w4/stdout" || ! cmp -s "$w1/exit" "$w4/exit"; then
+		ok=0 msg="$msg 1 and 4 threads differ;"
+	fi
+	if [ $ok = 1 ]; then
+		passed=$((passed + 1))
+		echo "ok: $name"
+	else
+		failed=$((failed + 1))
+		echo "FAIL: $name:$msg"
+	fi
+done
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
