@@ -13,6 +13,12 @@
 
 static void write_all(struct ap_out *o, const unsigned char *p, size_t n)
 {
+	if (o->mem) {
+		ap_strbuf_add(o->mem, p, n);
+		if (o->mem->failed)
+			o->failed = ENOMEM;
+		return;
+	}
 	while (n && !o->failed) {
 		ssize_t w = write(o->fd, p, n);
 
@@ -80,7 +86,7 @@ int ap_out_open(struct ap_out *o, const char *dir, const char *name, struct ap_e
 	return 0;
 }
 
-void ap_out_write(struct ap_out *o, const void *p, size_t n)
+void ap_out__write_slow(struct ap_out *o, const void *p, size_t n)
 {
 	/* ap_out_putc calls this with n == 0 when the buffer is full. */
 	if (o->len == AP_OUT_BUFSZ || n > AP_OUT_BUFSZ - o->len)
@@ -288,4 +294,87 @@ void ap_csv_field_semi(struct ap_out *o, int first, const char *s, size_t len)
 void ap_csv_end_row(struct ap_out *o)
 {
 	ap_out_write(o, "\r\n", 2);
+}
+
+/* ---- encoded-string cache ---- */
+
+int ap_esc_cache_init(struct ap_esc_cache *c, enum ap_esc kind, const struct ap_strtab *t)
+{
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	c->t = t;
+	ap_strbuf_init(&c->bytes);
+	c->sink.fd = -1;
+	c->sink.mem = &c->bytes;
+	c->sink.buf = malloc(AP_OUT_BUFSZ);
+	return c->sink.buf ? 0 : AP_ENOMEM;
+}
+
+void ap_esc_cache_release(struct ap_esc_cache *c)
+{
+	if (!c)
+		return;
+	free(c->sink.buf);
+	free(c->off);
+	free(c->len);
+	ap_strbuf_release(&c->bytes);
+	memset(c, 0, sizeof(*c));
+}
+
+static void encode(struct ap_out *o, enum ap_esc kind, const char *s, size_t len)
+{
+	switch (kind) {
+	case AP_ESC_JSON: ap_json_str(o, s, len); break;
+	case AP_ESC_JSON_SEMI: ap_json_str_semi(o, s, len); break;
+	case AP_ESC_CSV: ap_csv_field(o, 1, s, len); break;
+	case AP_ESC_CSV_SEMI: ap_csv_field_semi(o, 1, s, len); break;
+	}
+}
+
+static int cache_grow(struct ap_esc_cache *c, size_t need)
+{
+	size_t ncap = c->cap ? c->cap : 1024, i;
+	uint64_t *noff;
+	uint32_t *nlen;
+
+	while (ncap <= need)
+		ncap *= 2;
+	noff = realloc(c->off, ncap * sizeof(*noff));
+	if (!noff)
+		return -1;
+	c->off = noff;
+	nlen = realloc(c->len, ncap * sizeof(*nlen));
+	if (!nlen)
+		return -1;
+	c->len = nlen;
+	for (i = c->cap; i < ncap; i++)
+		c->len[i] = UINT32_MAX;
+	c->cap = ncap;
+	return 0;
+}
+
+void ap_out_str_id(struct ap_out *o, struct ap_esc_cache *c, uint32_t id)
+{
+	const char *s = ap_strtab_get(c->t, id);
+	size_t len = ap_strtab_len(c->t, id), start;
+
+	if (id >= c->cap && cache_grow(c, id) < 0) {
+		encode(o, c->kind, s, len);
+		return;
+	}
+	if (c->len[id] == UINT32_MAX) {
+		start = c->bytes.len;
+		encode(&c->sink, c->kind, s, len);
+		flush_buf(&c->sink);
+		if (c->sink.failed || c->bytes.len - start >= UINT32_MAX) {
+			c->sink.failed = 0;
+			c->bytes.failed = 0;
+			c->bytes.len = start;
+			encode(o, c->kind, s, len);
+			return;
+		}
+		c->off[id] = start;
+		c->len[id] = (uint32_t)(c->bytes.len - start);
+	}
+	ap_out_write(o, c->bytes.buf + c->off[id], c->len[id]);
 }

@@ -21,12 +21,12 @@ static int is_profiler_step(const char *name)
 	return name && strstr(name, STEP_MARK) != NULL;
 }
 
-static void put_field(struct ap_out *o, const struct ap_strtab *st, uint32_t id, int semi)
+/* ,<field>: an absent string is an empty field. */
+static void put_field(struct ap_out *o, struct ap_esc_cache *c, uint32_t id)
 {
-	if (semi)
-		ap_csv_field_semi(o, 0, ap_strtab_get(st, id), ap_strtab_len(st, id));
-	else
-		ap_csv_field(o, 0, ap_strtab_get(st, id), ap_strtab_len(st, id));
+	ap_out_putc(o, ',');
+	if (id != AP_STR_NONE)
+		ap_out_str_id(o, c, id);
 }
 
 static void put_us_float(struct ap_out *o, int64_t ns)
@@ -42,9 +42,11 @@ int ap_write_operator_details(const char *dir, const struct ap_fwk_view *v, stru
 	const struct ap_host *h = v->h;
 	const struct ap_tree *t = v->t;
 	const struct ap_strtab *st = &h->strs;
+	struct ap_esc_cache name, semi;
 	struct ap_out o;
 	uint32_t node;
 	size_t i, rows = 0;
+	int ret;
 
 	if (!t)
 		return 0;
@@ -52,7 +54,16 @@ int ap_write_operator_details(const char *dir, const struct ap_fwk_view *v, stru
 		rows = !is_profiler_step(ap_strtab_get(st, h->ops.v[t->op[node]].name));
 	if (!rows)
 		return 0; /* no data row: no file (§8.0) */
-	AP_FORWARD_IF_ERROR(ap_out_open(&o, dir, "operator_details.csv", err));
+	memset(&name, 0, sizeof(name));
+	memset(&semi, 0, sizeof(semi));
+	if (ap_esc_cache_init(&name, AP_ESC_CSV, st) < 0 ||
+	    ap_esc_cache_init(&semi, AP_ESC_CSV_SEMI, st) < 0) {
+		ret = ap_err_set(err, AP_ENOMEM, "operator_details.csv: out of memory");
+		goto out;
+	}
+	ret = ap_out_open(&o, dir, "operator_details.csv", err);
+	if (ret < 0)
+		goto out;
 	for (i = 0; i < sizeof(operator_details_cols) / sizeof(operator_details_cols[0]); i++) {
 		const char *col = operator_details_cols[i];
 
@@ -65,12 +76,16 @@ int ap_write_operator_details(const char *dir, const struct ap_fwk_view *v, stru
 
 		if (is_profiler_step(ap_strtab_get(st, op->name)))
 			continue;
-		ap_csv_field(&o, 1, ap_strtab_get(st, op->name), ap_strtab_len(st, op->name));
-		put_field(&o, st, op->input_dims, 1);
-		put_field(&o, st, op->call_stack, 1);
+		ap_out_str_id(&o, &name, op->name);
+		put_field(&o, &semi, op->input_dims);
+		put_field(&o, &semi, op->call_stack);
 		put_us_float(&o, dur - t->child_dur[node]);
 		put_us_float(&o, dur);
 		ap_out_write(&o, ",0,0,0,0\r\n", 10);
 	}
-	return ap_out_commit(&o, err);
+	ret = ap_out_commit(&o, err);
+out:
+	ap_esc_cache_release(&name);
+	ap_esc_cache_release(&semi);
+	return ret;
 }

@@ -142,6 +142,8 @@ struct tv {
 	struct ap_out o;
 	const struct ap_strtab *st;
 	struct ap_strbuf name;  /* reused for "Dequeue@x" / "Enqueue@x" */
+	struct ap_esc_cache str;  /* interned strings as JSON strings */
+	struct ap_esc_cache semi; /* the same with ';' -> ";\r\n" */
 	int first;
 };
 
@@ -187,7 +189,7 @@ static void put_dur(struct tv *w, int64_t ns)
 
 static void put_sid(struct tv *w, uint32_t id)
 {
-	ap_json_str(&w->o, ap_strtab_get(w->st, id), ap_strtab_len(w->st, id));
+	ap_out_str_id(&w->o, &w->str, id);
 }
 
 /* {"ph": "X", "name": — the caller writes the name next. */
@@ -311,11 +313,7 @@ static void cpu_ops(struct tv *w, const struct ap_host *h)
 			if (id == AP_STR_NONE)
 				continue;
 			ap_out_puts(&w->o, opt[k].key);
-			if (opt[k].semi)
-				ap_json_str_semi(&w->o, ap_strtab_get(w->st, id),
-						 ap_strtab_len(w->st, id));
-			else
-				put_sid(w, id);
+			ap_out_str_id(&w->o, opt[k].semi ? &w->semi : &w->str, id);
 		}
 		LIT(&w->o, "}}");
 	}
@@ -509,6 +507,10 @@ int ap_write_trace_view(const char *dir, const struct ap_fwk_view *v, struct ap_
 	w.st = &h->strs;
 	w.first = 1;
 	ret = collect_tids(v, &tids);
+	if (ret == 0)
+		ret = ap_esc_cache_init(&w.str, AP_ESC_JSON, w.st);
+	if (ret == 0)
+		ret = ap_esc_cache_init(&w.semi, AP_ESC_JSON_SEMI, w.st);
 	if (ret < 0) {
 		ap_err_set(err, AP_ENOMEM, "trace_view.json: out of memory");
 		goto out;
@@ -536,6 +538,8 @@ int ap_write_trace_view(const char *dir, const struct ap_fwk_view *v, struct ap_
 out:
 	ap_out_abort(&w.o);
 	ap_strbuf_release(&w.name);
+	ap_esc_cache_release(&w.str);
+	ap_esc_cache_release(&w.semi);
 	tidmap_release(&tids);
 	return ret;
 }

@@ -83,7 +83,8 @@ static int list_sorted(const char *dir, struct ap_strlist *out, struct ap_err *e
 		}
 	}
 	closedir(d);
-	qsort(out->v, out->n, sizeof(*out->v), cmp_str);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), cmp_str);
 	return 0;
 }
 

@@ -364,7 +364,8 @@ static int list_dir(const char *dir, char ***names, size_t *n, struct ap_err *er
 		(*n)++;
 	}
 	closedir(d);
-	qsort(*names, *n, sizeof(**names), cmp_str);
+	if (*n > 1)
+		qsort(*names, *n, sizeof(**names), cmp_str);
 	return 0;
 nomem:
 	closedir(d);

@@ -5,8 +5,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "ap/err.h"
+#include "ap/strbuf.h"
+#include "ap/strtab.h"
 
 #define AP_OUT_BUFSZ (1u << 18)
 
@@ -17,11 +20,22 @@ struct ap_out {
 	char *tmp;         /* path + ".tmp" */
 	size_t len;        /* bytes in buf */
 	unsigned char *buf;
+	struct ap_strbuf *mem; /* memory sink instead of a file (see ap_esc_cache), or NULL */
 };
 
 /* Creates dir/name.tmp. Returns 0 or AP_EIO/AP_ENOMEM with err set. */
 int ap_out_open(struct ap_out *o, const char *dir, const char *name, struct ap_err *err);
-void ap_out_write(struct ap_out *o, const void *p, size_t n);
+/* Slow path of ap_out_write: flushes, or writes large blocks directly. */
+void ap_out__write_slow(struct ap_out *o, const void *p, size_t n);
+static inline void ap_out_write(struct ap_out *o, const void *p, size_t n)
+{
+	if (n <= AP_OUT_BUFSZ - o->len && n) {
+		memcpy(o->buf + o->len, p, n);
+		o->len += n;
+		return;
+	}
+	ap_out__write_slow(o, p, n);
+}
 static inline void ap_out_putc(struct ap_out *o, char c)
 {
 	if (o->len == AP_OUT_BUFSZ)
@@ -48,5 +62,31 @@ void ap_csv_field(struct ap_out *o, int first, const char *s, size_t len);
 /* Like ap_csv_field but every ';' becomes ";\r\n" (operator_details, §8.3). */
 void ap_csv_field_semi(struct ap_out *o, int first, const char *s, size_t len);
 void ap_csv_end_row(struct ap_out *o);
+
+/* Interned strings repeat (names, shapes, call stacks), so each is encoded once per output
+ * file and its encoded bytes are copied afterwards. */
+enum ap_esc {
+	AP_ESC_JSON,      /* ap_json_str */
+	AP_ESC_JSON_SEMI, /* ap_json_str_semi */
+	AP_ESC_CSV,       /* ap_csv_field, without the delimiter */
+	AP_ESC_CSV_SEMI,  /* ap_csv_field_semi, without the delimiter */
+};
+
+struct ap_esc_cache {
+	enum ap_esc kind;
+	const struct ap_strtab *t;
+	struct ap_out sink;     /* encodes into bytes */
+	struct ap_strbuf bytes; /* every encoded string */
+	uint64_t *off;          /* by string id */
+	uint32_t *len;          /* by string id; UINT32_MAX: not encoded yet */
+	size_t cap;
+};
+
+/* Returns 0 or AP_ENOMEM. The cache borrows t until released. */
+int ap_esc_cache_init(struct ap_esc_cache *c, enum ap_esc kind, const struct ap_strtab *t);
+void ap_esc_cache_release(struct ap_esc_cache *c);
+/* Writes string id (not AP_STR_NONE) encoded as the cache's kind. A failure to grow the cache
+ * falls back to encoding in place. */
+void ap_out_str_id(struct ap_out *o, struct ap_esc_cache *c, uint32_t id);
 
 #endif
