@@ -1,4 +1,5 @@
 #include "ap/status.h"
+#include "banned.h"
 
 const char *ap_status_str(int status)
 {

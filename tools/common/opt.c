@@ -56,6 +56,8 @@ void ap_opt_help(const struct ap_tool *t, FILE *out)
 		}
 		fprintf(out, "%*s%s\n", w < 24 ? 24 - w : 2, "", o->help);
 	}
+	fprintf(out, "  %-24s%s\n", "-h, --help", "print this help and exit");
+	fprintf(out, "  %-24s%s\n", "    --version", "print the version and exit");
 	if (t->epilog)
 		fprintf(out, "\n%s", t->epilog);
 }
