@@ -197,6 +197,10 @@ static int report(const struct ap_job *job)
 		fprintf(stderr,
 			PROG ": note: %s: PROF_* (CANN) data is not analysed yet; framework outputs only\n",
 			name);
+	if (cfg.verbose && job->ret == 0)
+		fprintf(stderr,
+			PROG ": %s: rank %d, FRAMEWORK generation G%d: %zu ops, %zu task-queue marks, %zu memory, %zu python tracer, %zu GC records\n",
+			name, r->rank_id, r->gen, r->n_ops, r->n_marks, r->n_mems, r->n_pyrecs, r->n_gcs);
 	if (r->out_dir && !cfg.quiet)
 		printf("%s\n", r->out_dir);
 	return failed;

@@ -154,7 +154,6 @@ static uint32_t module_name(struct replay *r, uint32_t value, int64_t *module_id
 		us->val = cs->val++;
 	}
 	*module_id = u64map_slot(&r->uid_ord, uid)->val;
-	/* s may have moved if the table grew: take it again. */
 	ap_strbuf_reset(&r->sb);
 	ap_strbuf_addstr(&r->sb, "nn.Module: ");
 	ap_strbuf_addstr(&r->sb, ap_strtab_get(&r->h->strs, cls));

@@ -1,6 +1,5 @@
 /* analyse for one torch_npu dump: probe -> load -> analyse -> write (spec
  * torch_npu_ascend_pt.md §5, FWK-only configuration). */
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,21 +33,6 @@ void ap_analyse_result_release(struct ap_analyse_result *r)
 	ap_err_release(&r->err);
 	free(r->out_dir);
 	memset(r, 0, sizeof(*r));
-}
-
-static unsigned count_files(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	unsigned n = 0;
-
-	if (!d)
-		return 0;
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
 }
 
 static int write_done(const char *dir, struct ap_err *err)
@@ -176,14 +160,20 @@ int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_an
 	memset(&s, 0, sizeof(s));
 	ap_memview_init(&s.mv);
 	ret = ap_pt_open(&d, dir, &r->diag, &r->err);
-	r->rank_id = d.cfg.rank_id;
 	if (ret < 0)
 		goto out;
+	r->rank_id = d.cfg.rank_id;
 	if (ap_host_init(&s.host) < 0) {
 		ret = ap_err_set(&r->err, AP_ENOMEM, "out of memory");
 		goto out;
 	}
 	ret = analyse_host(&d, &s, r);
+	r->gen = s.host.gen;
+	r->n_ops = s.host.ops.n;
+	r->n_marks = s.host.marks.n;
+	r->n_mems = s.host.mems.n;
+	r->n_pyrecs = s.host.pyrecs.n;
+	r->n_gcs = s.host.gcs.n;
 	if (ret < 0)
 		goto out;
 	r->cann_skipped = d.prof_dir != NULL;
@@ -203,8 +193,6 @@ int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_an
 	}
 	r->out_dir = strdup(od.final);
 	ret = ap_outdir_commit(&od, &r->err);
-	if (ret == 0 && r->out_dir)
-		r->nfiles = count_files(r->out_dir);
 out:
 	if (ret < 0 && r->err.code == AP_OK)
 		r->err.code = (enum ap_status)ret;

@@ -333,8 +333,7 @@ static int has_activity(const json_t *acts, const char *name)
 	return 0;
 }
 
-static int parse_info(struct ap_pt_dump *d, const json_t *root, struct ap_diag *diag,
-		      struct ap_err *err)
+static void parse_info(struct ap_pt_dump *d, const json_t *root, struct ap_diag *diag)
 {
 	struct ap_pt_config *c = &d->cfg;
 	const json_t *config = json_object_get(root, "config");
@@ -393,8 +392,6 @@ static int parse_info(struct ap_pt_dump *d, const json_t *root, struct ap_diag *
 	if (v && json_is_string(v))
 		snprintf(c->torch_npu_version, sizeof(c->torch_npu_version), "%s",
 			 json_string_value(v));
-	(void)err;
-	return 0;
 }
 
 /* --- CANN side files ---------------------------------------------------------------- */
@@ -451,8 +448,7 @@ static void load_host_freq(struct ap_pt_dump *d, const char *prof)
 }
 
 /* [Host] clock_monotonic_raw / cntvct of host_start.log (INI, "key: value" or "key=value"). */
-static void load_host_start(struct ap_pt_dump *d, const char *prof, int64_t *offset,
-			    int64_t *cnt)
+static void load_host_start(const char *prof, int64_t *offset, int64_t *cnt)
 {
 	struct ap_strbuf sb = AP_STRBUF_INIT;
 	char *path = join(prof, "host/host_start.log");
@@ -460,7 +456,6 @@ static void load_host_start(struct ap_pt_dump *d, const char *prof, int64_t *off
 	int64_t o = 0, c = 0;
 	char *line, *next;
 
-	(void)d;
 	if (!path || ap_file_read_all(path, SIDE_FILE_MAX, &sb, NULL) < 0)
 		goto out;
 	for (line = sb.buf; line && *line; line = next) {
@@ -533,7 +528,7 @@ static int build_timeconv(struct ap_pt_dump *d, struct ap_err *err)
 
 	if (d->prof_dir) {
 		load_host_freq(d, d->prof_dir);
-		load_host_start(d, d->prof_dir, &offset, &cnt);
+		load_host_start(d->prof_dir, &offset, &cnt);
 	}
 	if (c->syscnt_enable && !(c->freq > 1e-9))
 		return ap_err_set(err, AP_EFORMAT,
@@ -575,7 +570,6 @@ int ap_pt_open(struct ap_pt_dump *d, const char *dir, struct ap_diag *diag, stru
 	const char *slash;
 	char *info_path;
 	json_t *root;
-	int ret;
 
 	memset(d, 0, sizeof(*d));
 	d->dir = strdup(dir);
@@ -615,10 +609,8 @@ int ap_pt_open(struct ap_pt_dump *d, const char *dir, struct ap_diag *diag, stru
 	free(info_path);
 	if (!root)
 		return err ? err->code : AP_EFORMAT;
-	ret = parse_info(d, root, diag, err);
+	parse_info(d, root, diag);
 	json_decref(root);
-	if (ret < 0)
-		return ret;
 	/* The rank from the file name wins over a missing rank_id (§11). */
 	if (d->cfg.rank_id < 0 && strcmp(d->info_file, "profiler_info.json"))
 		d->cfg.rank_id = (int)strtol(d->info_file + 14, NULL, 10);

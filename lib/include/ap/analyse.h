@@ -16,8 +16,9 @@ struct ap_analyse_result {
 	struct ap_err err;    /* set (code < 0) when the dump could not be analysed */
 	char *out_dir;        /* the output directory written, or NULL (owned) */
 	int rank_id;          /* -1 when unknown */
-	unsigned nfiles;      /* output files written */
 	int cann_skipped;     /* the dump holds PROF_* data this version does not analyse */
+	int gen;              /* FRAMEWORK writer generation found (enum ap_fwk_gen) */
+	size_t n_ops, n_marks, n_mems, n_pyrecs, n_gcs; /* records decoded */
 };
 
 void ap_analyse_result_init(struct ap_analyse_result *r);
