@@ -8,7 +8,6 @@
 #include "ap/file.h"
 #include "ap/fwk.h"
 #include "ap/fwk_load.h"
-#include "ap/log.h"
 #include "../../base/banned.h"
 
 enum kind { K_OP_RANGE, K_OP_MARK, K_MEMORY, K_TRACER_FUNC, K_TRACER_HASH, K_PARAM, K_GC, K_COUNT };
@@ -395,25 +394,60 @@ static const char *pick(char **names, size_t n, const char *tag)
 	return NULL;
 }
 
-static int detect_gen(struct loader *l, const char *file, enum kind k)
+#define DETECT_RECORDS 16
+
+/* Generation from the first records of file (the first one recognised among the first
+ * DETECT_RECORDS); *has_records says whether the file holds any whole record. */
+static int detect_gen(struct loader *l, const char *file, enum kind k, int *has_records)
 {
 	struct ap_map m;
 	struct ap_err e = AP_ERR_INIT;
 	struct ap_cursor c;
 	struct ap_fwk_record rec;
 	char path[4096];
-	int gen = AP_FWK_GEN_UNKNOWN;
+	int gen = AP_FWK_GEN_UNKNOWN, i;
 
+	*has_records = 0;
 	snprintf(path, sizeof(path), "%s/%s", l->dir, file);
 	if (ap_file_map(path, &m, &e) == 0) {
 		ap_cursor_init(&c, m.data, m.len);
-		if (ap_fwk_next_record(&c, &rec, &e) == 0)
+		for (i = 0; i < DETECT_RECORDS && gen == AP_FWK_GEN_UNKNOWN &&
+			    ap_fwk_next_record(&c, &rec, &e) == 0;
+		     i++) {
+			*has_records = 1;
 			gen = k == K_OP_RANGE ? ap_fwk_detect_gen(rec.payload, rec.len)
 					      : ap_fwk_detect_gen_mark(rec.payload, rec.len);
+		}
 		ap_file_unmap(&m);
 	}
 	ap_err_release(&e);
 	return gen;
+}
+
+/* Sets h->gen from op_range, else op_mark (§3.10). A file whose records match no writer
+ * generation cannot be decoded: it is reported and dropped from files[]. */
+static void choose_gen(struct loader *l, const char **files)
+{
+	static const enum kind probe[] = { K_OP_RANGE, K_OP_MARK };
+	size_t i;
+
+	l->h->gen = AP_FWK_GEN_UNKNOWN;
+	for (i = 0; i < sizeof(probe) / sizeof(probe[0]) && l->h->gen == AP_FWK_GEN_UNKNOWN; i++) {
+		enum kind k = probe[i];
+		int has_records;
+
+		if (!files[k])
+			continue;
+		l->h->gen = detect_gen(l, files[k], k, &has_records);
+		if (l->h->gen == AP_FWK_GEN_UNKNOWN && has_records) {
+			ap_diag_report(l->diag, AP_DIAG_DATA_LOSS, files[k],
+				       "'FRAMEWORK/%s': unsupported layout: the name field of its first records matches no known torch_npu writer generation (spec §3.10); file not decoded",
+				       files[k]);
+			files[k] = NULL;
+		}
+	}
+	if (l->h->gen == AP_FWK_GEN_UNKNOWN)
+		l->h->gen = AP_FWK_GEN3;
 }
 
 int ap_fwk_load(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_host *h,
@@ -438,18 +472,7 @@ int ap_fwk_load(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_hos
 	}
 	/* One writer produced every file of a dump: op_range decides the generation, else
 	 * op_mark decides the TLV numbering (§3.10). */
-	h->gen = AP_FWK_GEN_UNKNOWN;
-	if (files[K_OP_RANGE])
-		h->gen = detect_gen(&l, files[K_OP_RANGE], K_OP_RANGE);
-	if (h->gen == AP_FWK_GEN_UNKNOWN && files[K_OP_MARK])
-		h->gen = detect_gen(&l, files[K_OP_MARK], K_OP_MARK);
-	if (h->gen == AP_FWK_GEN_UNKNOWN) {
-		if (files[K_OP_RANGE] || files[K_OP_MARK])
-			ap_log(AP_LOG_DEBUG, NULL,
-			       "FRAMEWORK layout generation not recognised, assuming the current one dir=%s",
-			       fwk_dir);
-		h->gen = AP_FWK_GEN3;
-	}
+	choose_gen(&l, files);
 	h->has_op_mark = files[K_OP_MARK] != NULL;
 	h->has_tracer = files[K_TRACER_FUNC] && files[K_TRACER_HASH];
 	ret = 0;
