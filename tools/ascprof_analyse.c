@@ -169,7 +169,6 @@ static int check_output(const struct ap_strlist *dumps)
 static int report(const struct ap_job *job)
 {
 	const struct ap_analyse_result *r = &job->res;
-	const char *name = base_name(job->dir);
 	int failed = job->ret < 0;
 	size_t i;
 
@@ -183,11 +182,11 @@ static int report(const struct ap_job *job)
 				failed = 1;
 			if (cfg.quiet && !cfg.strict)
 				continue;
-			fprintf(stderr, PROG ": %s%s: %s", cfg.strict ? "" : "warning: ", name,
+			fprintf(stderr, PROG ": %s'%s': %s", cfg.strict ? "" : "warning: ", job->dir,
 				e->first.buf);
 		} else {
 			failed = 1;
-			fprintf(stderr, PROG ": %s: %s", name, e->first.buf);
+			fprintf(stderr, PROG ": '%s': %s", job->dir, e->first.buf);
 		}
 		if (e->count > 1)
 			fprintf(stderr, " (and %lu more like it)", e->count - 1);
@@ -195,12 +194,12 @@ static int report(const struct ap_job *job)
 	}
 	if (!failed && r->cann_skipped && !cfg.quiet)
 		fprintf(stderr,
-			PROG ": note: %s: PROF_* (CANN) data is not analysed yet; framework outputs only\n",
-			name);
+			PROG ": note: '%s': PROF_* (CANN) data is not analysed yet; framework outputs only\n",
+			job->dir);
 	if (cfg.verbose && job->ret == 0)
 		fprintf(stderr,
-			PROG ": %s: rank %d, FRAMEWORK generation G%d: %zu ops, %zu task-queue marks, %zu memory, %zu python tracer, %zu GC records\n",
-			name, r->rank_id, r->gen, r->n_ops, r->n_marks, r->n_mems, r->n_pyrecs, r->n_gcs);
+			PROG ": '%s': rank %d, FRAMEWORK generation G%d: %zu ops, %zu task-queue marks, %zu memory, %zu python tracer, %zu GC records\n",
+			job->dir, r->rank_id, r->gen, r->n_ops, r->n_marks, r->n_mems, r->n_pyrecs, r->n_gcs);
 	if (r->out_dir && !cfg.quiet)
 		printf("%s\n", r->out_dir);
 	return failed;

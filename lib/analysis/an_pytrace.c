@@ -85,7 +85,7 @@ struct replay {
 	struct ap_pyframe *stack;
 	size_t depth, stack_cap;
 	struct ap_strbuf sb;
-	unsigned long missing;
+	struct ap_pymissing missing;
 };
 
 static int push(struct replay *r, const struct ap_pyrec *rec, uint64_t id, uint32_t name,
@@ -191,7 +191,8 @@ static int replay_thread(struct replay *r, const struct ap_sortkey *recs, size_t
 
 				ap_fmt_u64(num, rec->key);
 				name = ap_strtab_intern(&r->h->strs, num, strlen(num), NULL);
-				r->missing++;
+				if (!r->missing.count++ || recs[i].idx < r->missing.first_rec)
+					r->missing.first_rec = recs[i].idx;
 			} else {
 				name = s->val;
 				if (rec->tag == TAG_PY_CALL)
@@ -213,7 +214,7 @@ static int replay_thread(struct replay *r, const struct ap_sortkey *recs, size_t
 	return 0;
 }
 
-int ap_pytrace_build(struct ap_host *h, struct ap_pyframe_vec *out, unsigned long *missing,
+int ap_pytrace_build(struct ap_host *h, struct ap_pyframe_vec *out, struct ap_pymissing *missing,
 		     struct ap_err *err)
 {
 	struct replay r;
@@ -227,7 +228,8 @@ int ap_pytrace_build(struct ap_host *h, struct ap_pyframe_vec *out, unsigned lon
 	r.h = h;
 	r.out = out;
 	ap_strbuf_init(&r.sb);
-	*missing = 0;
+	missing->count = 0;
+	missing->first_rec = 0;
 	if (n == 0)
 		return 0;
 	byts = malloc(n * sizeof(*byts));

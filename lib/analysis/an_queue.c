@@ -86,7 +86,8 @@ int ap_queue_build(const struct ap_host *h, struct ap_queue *q, struct ap_err *e
 			continue;
 		}
 		if (!s->used || !s->live) {
-			q->unmatched++;
+			if (!q->unmatched++ || m->off < q->first_unmatched_off)
+				q->first_unmatched_off = m->off;
 			continue;
 		}
 		s->live = 0;

@@ -7,6 +7,7 @@
 
 #include "ap/analyse.h"
 #include "ap/file.h"
+#include "ap/fwk.h"
 #include "ap/fwk_load.h"
 #include "ap/host.h"
 #include "ap/hostan.h"
@@ -94,7 +95,7 @@ static void fwk_release(struct fwk_state *s)
 static int analyse_host(const struct ap_pt_dump *d, struct fwk_state *s,
 			struct ap_analyse_result *r)
 {
-	unsigned long missing = 0;
+	struct ap_pymissing missing = { 0, 0 };
 
 	if (d->fwk_dir)
 		AP_FORWARD_IF_ERROR(ap_fwk_load(d->fwk_dir, &d->tc, &s->host, &r->diag, &r->err));
@@ -105,16 +106,19 @@ static int analyse_host(const struct ap_pt_dump *d, struct fwk_state *s,
 	AP_FORWARD_IF_ERROR(ap_queue_build(&s->host, &s->q, &r->err));
 	if (s->q.unmatched)
 		ap_diag_report(&r->diag, AP_DIAG_WARN, "queue-unmatched",
-			       "'FRAMEWORK/torch.op_mark': %lu task-queue end markers have no start marker and are dropped",
-			       s->q.unmatched);
+			       "'FRAMEWORK/%s': %lu task-queue end marker%s without a start marker dropped (first: the record at offset %llu)",
+			       s->host.op_mark_file, s->q.unmatched, s->q.unmatched == 1 ? "" : "s",
+			       (unsigned long long)s->q.first_unmatched_off);
 	AP_FORWARD_IF_ERROR(ap_tree_build(&s->host, &s->q, &s->tree, &r->err));
 	AP_FORWARD_IF_ERROR(ap_fwdbwd_build(&s->host, &s->fb, &r->err));
 	if (s->host.has_tracer) {
 		AP_FORWARD_IF_ERROR(ap_pytrace_build(&s->host, &s->py, &missing, &r->err));
-		if (missing)
+		if (missing.count)
 			ap_diag_report(&r->diag, AP_DIAG_WARN, "pyhash-missing",
-				       "'FRAMEWORK/torch.python_tracer_func': %lu calls have no entry in torch.python_tracer_hash; named by their key",
-				       missing);
+				       "'FRAMEWORK/%s': %lu call%s with a key missing from torch.python_tracer_hash (first: the record at offset %zu), named by the key",
+				       s->host.tracer_func_file, missing.count,
+				       missing.count == 1 ? "" : "s",
+				       missing.first_rec * (size_t)AP_FWK_TRACER_FUNC_SIZE);
 	}
 	if (s->host.mems.n) {
 		AP_FORWARD_IF_ERROR(ap_memview_build(&s->host, &s->q, &s->tree, &s->mv, &r->err));

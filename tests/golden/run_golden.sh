@@ -14,12 +14,14 @@
 #   stdout    optional: expected standard output
 #   stderr    optional: expected standard error (lines may use * as a wildcard)
 #   exit      optional: expected exit status (default 0)
-# The one normaliser: the temporary directory's path is replaced by @OUT@ / @COPY@ in
-# stdout and stderr. Nothing else is masked, nothing is sorted.
+# The one normaliser: in stdout and stderr the temporary directory's path is replaced by
+# @OUT@ / @COPY@ and then the source tree's (absolute) path by @SRC@. Nothing else is masked,
+# nothing is sorted.
 # Each case runs with OMP_NUM_THREADS=1 and with 4 and -j 4; the outputs must be identical.
 # AP_UPDATE_GOLDEN=1 rewrites expectations from the actual results (review the diff!).
 set -u
-bindir=$1 srcroot=$2
+bindir=$1
+srcroot=$(cd "$2" && pwd) || exit 99
 shift 2
 passed=0 failed=0
 tmproot=$(mktemp -d "${TMPDIR:-/tmp}/ap_golden.XXXXXX") || exit 99
@@ -54,7 +56,7 @@ run_case() { # case threads workdir
 	if [ "$threads" -gt 1 ] && [ "$prog" = ascprof-analyse ]; then set -- -j "$threads" "$@"; fi
 	OMP_NUM_THREADS=$threads "$bindir/$prog" "$@" >"$w/stdout" 2>"$w/stderr"
 	echo $? >"$w/exit"
-	sed -i -e "s|$w/out|@OUT@|g" -e "s|$w/copy|@COPY@|g" "$w/stdout" "$w/stderr"
+	sed -i -e "s|$w/out|@OUT@|g" -e "s|$w/copy|@COPY@|g" -e "s|$srcroot/|@SRC@/|g" "$w/stdout" "$w/stderr"
 	if grep -q '@OUT@' "$c/args"; then
 		mv "$w/out" "$w/result"
 	elif [ -d "$w/copy" ]; then

@@ -179,7 +179,7 @@ START_TEST(pytrace_replay)
 {
 	struct ap_pyframe_vec out = { NULL, 0, 0 };
 	struct ap_err err = AP_ERR_INIT;
-	unsigned long missing = 0;
+	struct ap_pymissing missing = { 0, 0 };
 
 	add_hash(1, "train.py(30): <module>");
 	add_hash(2, "Linear######0x10");
@@ -196,7 +196,8 @@ START_TEST(pytrace_replay)
 	add_py(105, 8, 42, 2); /* thread 8: C call with a key missing from the table */
 	add_py(106, 8, 9, 3);
 	ck_assert_int_eq(ap_pytrace_build(&h, &out, &missing, &err), 0);
-	ck_assert_uint_eq(missing, 1);
+	ck_assert_uint_eq(missing.count, 1);
+	ck_assert_uint_eq(missing.first_rec, 7); /* the 8th record in file order */
 	ck_assert_uint_eq(out.n, 5);
 	/* thread 7 first, in pop order */
 	ck_assert_str_eq(ap_strtab_get(&h.strs, out.v[0].name), "nn.Module: Linear_0");

@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ap/file.h"
+#include "ap/outdir.h"
 #include "ap/ptdump.h"
 #include "../../base/banned.h"
 
@@ -136,6 +138,53 @@ static char *first_prof(const char *dir)
 	return found;
 }
 
+static char *find_info_file(const char *dir)
+{
+	struct ap_strlist l = { 0 };
+	char *found = NULL;
+	size_t i;
+
+	if (list_sorted(dir, &l, NULL) < 0)
+		return NULL;
+	for (i = 0; i < l.n && !found; i++)
+		if (!strcmp(l.v[i], "profiler_info.json"))
+			found = strdup(l.v[i]);
+	for (i = 0; i < l.n && !found; i++) {
+		const char *s = l.v[i];
+		size_t n = strlen(s);
+
+		if (!strncmp(s, "profiler_info_", 14) && n > 19 &&
+		    !strcmp(s + n - 5, ".json")) {
+			size_t k;
+
+			for (k = 14; k < n - 5 && isdigit((unsigned char)s[k]); k++)
+				;
+			if (k == n - 5)
+				found = strdup(s);
+		}
+	}
+	ap_strlist_release(&l);
+	return found;
+}
+
+/* A torch_npu dump that an analyser of its time analysed and then deleted FRAMEWORK/ from:
+ * profiler_info and an ASCEND_PROFILER_OUTPUT/ that ascprof did not write (§3.10). */
+static int is_analysed_dump(const char *dir)
+{
+	char *out = join(dir, AP_PT_OUTPUT_DIR), *marker = NULL, *info = NULL;
+	int r = 0;
+
+	if (out && ap_path_is_dir(out) == 1) {
+		marker = join(out, AP_OUTDIR_MARKER);
+		info = find_info_file(dir);
+		r = marker && !ap_path_exists(marker) && info;
+	}
+	free(out);
+	free(marker);
+	free(info);
+	return r;
+}
+
 int ap_pt_is_dump(const char *dir)
 {
 	char *prof;
@@ -144,7 +193,14 @@ int ap_pt_is_dump(const char *dir)
 		return 1;
 	prof = first_prof(dir);
 	free(prof);
-	return prof != NULL;
+	return prof != NULL || is_analysed_dump(dir);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
 }
 
 static int is_output_name(const char *name)
@@ -174,7 +230,11 @@ int ap_pt_discover(const char *path, struct ap_strlist *out, struct ap_err *err)
 		p = join(path, l.v[i]);
 		if (!p)
 			ret = ap_err_set(err, AP_ENOMEM, "out of memory");
-		else if (ap_path_is_dir(p) == 1 && ap_pt_is_dump(p) && ap_strlist_add(out, p) < 0)
+		else if (ap_path_is_dir(p) == 1 &&
+			 (ap_pt_is_dump(p) ||
+			  /* unreadable, so it cannot be probed: analysing it reports why */
+			  (ends_with(l.v[i], "_ascend_pt") && access(p, R_OK | X_OK) != 0)) &&
+			 ap_strlist_add(out, p) < 0)
 			ret = ap_err_set(err, AP_ENOMEM, "out of memory");
 		free(p);
 	}
@@ -195,11 +255,18 @@ static json_t *load_json(const char *path, const char *shown, struct ap_err *err
 		return NULL;
 	}
 	root = json_loadb(sb.buf, sb.len, 0, &je);
+	if (!root) {
+		/* jansson counts the bytes read: the offending byte is the last one read,
+		 * unless the input ended. */
+		size_t off = (size_t)je.position;
+
+		if (off > 0 && off < sb.len)
+			off--;
+		ap_err_set(err, AP_EFORMAT, "'%s': malformed JSON at byte offset %zu (line %d): %s",
+			   shown, off, je.line, je.text);
+	}
 	ap_strbuf_release(&sb);
-	if (!root)
-		ap_err_set(err, AP_EFORMAT, "'%s': malformed JSON at byte offset %d (line %d): %s",
-			   shown, je.position, je.line, je.text);
-	else if (!json_is_object(root)) {
+	if (root && !json_is_object(root)) {
 		ap_err_set(err, AP_EFORMAT, "'%s': not a JSON object", shown);
 		json_decref(root);
 		root = NULL;
@@ -292,35 +359,6 @@ static int is_number(const char *s, double *out)
 }
 
 /* --- profiler_info ------------------------------------------------------------------ */
-
-static char *find_info_file(const char *dir)
-{
-	struct ap_strlist l = { 0 };
-	char *found = NULL;
-	size_t i;
-
-	if (list_sorted(dir, &l, NULL) < 0)
-		return NULL;
-	for (i = 0; i < l.n && !found; i++)
-		if (!strcmp(l.v[i], "profiler_info.json"))
-			found = strdup(l.v[i]);
-	for (i = 0; i < l.n && !found; i++) {
-		const char *s = l.v[i];
-		size_t n = strlen(s);
-
-		if (!strncmp(s, "profiler_info_", 14) && n > 19 &&
-		    !strcmp(s + n - 5, ".json")) {
-			size_t k;
-
-			for (k = 14; k < n - 5 && isdigit((unsigned char)s[k]); k++)
-				;
-			if (k == n - 5)
-				found = strdup(s);
-		}
-	}
-	ap_strlist_release(&l);
-	return found;
-}
 
 static int has_activity(const json_t *acts, const char *name)
 {
@@ -580,6 +618,9 @@ int ap_pt_open(struct ap_pt_dump *d, const char *dir, struct ap_diag *diag, stru
 		d->dir[strlen(d->dir) - 1] = '\0';
 	slash = strrchr(d->dir, '/');
 	d->name = slash ? slash + 1 : d->dir;
+	if (access(d->dir, R_OK | X_OK) != 0)
+		return ap_err_set(err, AP_EIO, "cannot read directory '%s': %s", d->dir,
+				  strerror(errno));
 	if (subdir_exists(d->dir, "FRAMEWORK"))
 		d->fwk_dir = join(d->dir, "FRAMEWORK");
 	d->prof_dir = first_prof(d->dir);

@@ -18,8 +18,8 @@ int ap_fwk_next_record(struct ap_cursor *c, struct ap_fwk_record *rec, struct ap
 	len = ap_le32(c->p + off + 2);
 	if (len > left - AP_FWK_TLV_HDR)
 		return ap_err_set(err, AP_EFORMAT,
-				  "offset %zu: record length %u > %zu bytes left in the file", off,
-				  len, left - AP_FWK_TLV_HDR);
+				  "offset %zu: record length %u but only %zu bytes follow its header",
+				  off, len, left - AP_FWK_TLV_HDR);
 	rec->type = ap_le16(c->p + off);
 	rec->len = len;
 	rec->payload = c->p + off + AP_FWK_TLV_HDR;

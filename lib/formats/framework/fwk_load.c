@@ -30,6 +30,8 @@ struct loader {
 	struct ap_diag *diag;
 	const char *file;        /* name inside FRAMEWORK/ */
 	unsigned long bad_utf8;
+	size_t bad_utf8_off;     /* record of the first invalid string */
+	size_t rec_off;          /* record being decoded */
 	unsigned long unknown_fields;
 	uint16_t unknown_id;
 	size_t unknown_off;
@@ -53,8 +55,8 @@ static uint32_t intern(struct loader *l, struct ap_bytes b)
 	if (!b.p)
 		return AP_STR_NONE;
 	id = ap_strtab_intern(&l->h->strs, b.p, b.len, &bad);
-	if (bad)
-		l->bad_utf8++;
+	if (bad && !l->bad_utf8++)
+		l->bad_utf8_off = l->rec_off;
 	return id;
 }
 
@@ -94,6 +96,7 @@ static int take_record(struct loader *l, enum kind k, const struct ap_fwk_record
 	struct ap_err e = AP_ERR_INIT;
 	int ret = 0;
 
+	l->rec_off = rec->offset;
 	switch (k) {
 	case K_OP_RANGE: {
 		struct ap_fwk_op_range r;
@@ -151,6 +154,7 @@ static int take_record(struct loader *l, enum kind k, const struct ap_fwk_record
 			break;
 		}
 		m->ts = ap_time_local(l->tc, r.time);
+		m->off = rec->offset;
 		m->pid = r.pid;
 		m->tid = r.tid;
 		m->corr = r.corr;
@@ -220,9 +224,10 @@ static int take_record(struct loader *l, enum kind k, const struct ap_fwk_record
 			break;
 		}
 		note_unknown(l, r.unknown_field, rec->offset);
-		if ((r.f[0].p && !ap_utf8_valid(r.f[0].p, r.f[0].len)) ||
-		    (r.f[1].p && !ap_utf8_valid(r.f[1].p, r.f[1].len)))
-			l->bad_utf8++;
+		if (((r.f[0].p && !ap_utf8_valid(r.f[0].p, r.f[0].len)) ||
+		     (r.f[1].p && !ap_utf8_valid(r.f[1].p, r.f[1].len))) &&
+		    !l->bad_utf8++)
+			l->bad_utf8_off = rec->offset;
 		break;
 	}
 	default:
@@ -307,14 +312,15 @@ static void finish_file_diag(struct loader *l)
 	if (l->bad_utf8) {
 		snprintf(key, sizeof(key), "utf8:%s", l->file);
 		ap_diag_report(l->diag, AP_DIAG_WARN, key,
-			       "'FRAMEWORK/%s': %lu string fields with invalid UTF-8 written as N/A",
-			       l->file, l->bad_utf8);
+			       "'FRAMEWORK/%s': invalid UTF-8 in %lu string field%s (first in the record at offset %zu), written as N/A",
+			       l->file, l->bad_utf8, l->bad_utf8 == 1 ? "" : "s", l->bad_utf8_off);
 	}
 	if (l->unknown_fields) {
 		snprintf(key, sizeof(key), "tlv:%s", l->file);
 		ap_diag_report(l->diag, AP_DIAG_WARN, key,
-			       "'FRAMEWORK/%s': %lu records with unknown field types (first: type %u in the record at offset %zu); fields ignored",
-			       l->file, l->unknown_fields, l->unknown_id, l->unknown_off);
+			       "'FRAMEWORK/%s': unknown field types in %lu record%s (first: type %u in the record at offset %zu); fields ignored",
+			       l->file, l->unknown_fields, l->unknown_fields == 1 ? "" : "s",
+			       l->unknown_id, l->unknown_off);
 	}
 	l->bad_utf8 = l->unknown_fields = 0;
 }
@@ -453,12 +459,17 @@ static void choose_gen(struct loader *l, const char **files)
 int ap_fwk_load(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_host *h,
 		struct ap_diag *diag, struct ap_err *err)
 {
-	struct loader l = { fwk_dir, tc, h, diag, NULL, 0, 0, 0, 0 };
+	struct loader l;
 	const char *files[K_COUNT];
 	char **names;
 	size_t n, i;
 	int ret, k;
 
+	memset(&l, 0, sizeof(l));
+	l.dir = fwk_dir;
+	l.tc = tc;
+	l.h = h;
+	l.diag = diag;
 	AP_FORWARD_IF_ERROR(list_dir(fwk_dir, &names, &n, err));
 	for (k = 0; k < K_COUNT; k++)
 		files[k] = pick(names, n, kind_tag[k]);
@@ -475,6 +486,11 @@ int ap_fwk_load(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_hos
 	choose_gen(&l, files);
 	h->has_op_mark = files[K_OP_MARK] != NULL;
 	h->has_tracer = files[K_TRACER_FUNC] && files[K_TRACER_HASH];
+	if (files[K_OP_MARK])
+		snprintf(h->op_mark_file, sizeof(h->op_mark_file), "%s", files[K_OP_MARK]);
+	if (files[K_TRACER_FUNC])
+		snprintf(h->tracer_func_file, sizeof(h->tracer_func_file), "%s",
+			 files[K_TRACER_FUNC]);
 	ret = 0;
 	for (k = 0; k < K_COUNT && ret == 0; k++) {
 		struct ap_map m;

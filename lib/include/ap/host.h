@@ -21,6 +21,7 @@ enum ap_mark_cat { AP_ENQUEUE_START = 0, AP_ENQUEUE_END = 1, AP_DEQUEUE_START = 
 struct ap_mark {
 	int64_t ts;
 	uint64_t pid, tid, corr;
+	uint64_t off;     /* of the record in its file, for messages */
 	uint32_t name;
 	uint8_t cat;
 };
@@ -59,6 +60,8 @@ struct ap_host {
 	int gen;              /* enum ap_fwk_gen of the dump */
 	int has_op_mark;      /* torch.op_mark exists: task queue enabled (§3.4) */
 	int has_tracer;       /* both python tracer files exist */
+	char op_mark_file[64];     /* names of the files read, for messages */
+	char tracer_func_file[64];
 };
 
 int ap_host_init(struct ap_host *h);

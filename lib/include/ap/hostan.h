@@ -19,6 +19,7 @@ struct ap_queue {
 	AP_VEC(struct ap_qev) enq; /* in end-time order */
 	AP_VEC(struct ap_qev) deq;
 	unsigned long unmatched;   /* end markers without a start */
+	uint64_t first_unmatched_off; /* file offset of the first of them */
 };
 
 void ap_queue_init(struct ap_queue *q);
@@ -66,14 +67,19 @@ struct ap_pyframe {
 	int missing;         /* key not in torch.python_tracer_hash */
 };
 
-/* Replays the tracer records; interns module names into h->strs. Counts keys that are
- * missing from the hash table in *missing. */
+/* Calls whose key is missing from torch.python_tracer_hash (named by the key, §8.1). */
+struct ap_pymissing {
+	unsigned long count;
+	size_t first_rec; /* index in h->pyrecs (file order) of the first of them */
+};
+
+/* Replays the tracer records; interns module names into h->strs. */
 struct ap_pyframe_vec {
 	struct ap_pyframe *v;
 	size_t n, cap;
 };
 
-int ap_pytrace_build(struct ap_host *h, struct ap_pyframe_vec *out, unsigned long *missing,
+int ap_pytrace_build(struct ap_host *h, struct ap_pyframe_vec *out, struct ap_pymissing *missing,
 		     struct ap_err *err);
 
 #endif

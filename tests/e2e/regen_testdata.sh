@@ -1,0 +1,37 @@
+#!/bin/sh
+# The committed sample dumps are exactly what the generator makes from their scenario files:
+# regenerates each into a temp dir and compares byte for byte.
+# usage: regen_testdata.sh AP_GEN SRCROOT
+set -u
+gen=$1 src=$2
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ap_regen.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+passed=0 failed=0
+check() { # scenario, directory holding its dump
+	out="$tmp/$(basename "$1" .txt)"
+	mkdir -p "$out"
+	if ! "$gen" "$1" "$out" >/dev/null 2>"$out.err"; then
+		echo "FAIL: ap-gen $1:"
+		cat "$out.err"
+		failed=$((failed + 1))
+		return
+	fi
+	for d in "$out"/*; do
+		if ! diff -r -x ASCEND_PROFILER_OUTPUT -x .gitkeep "$d" "$2/$(basename "$d")"; then
+			echo "FAIL: $2/$(basename "$d") is not what $1 generates"
+			failed=$((failed + 1))
+			return
+		fi
+	done
+	passed=$((passed + 1))
+}
+for s in "$src"/testdata/vllm_profile/scenario_*.txt; do check "$s" "$src/testdata/vllm_profile"; done
+for s in "$src"/testdata/generations/*.txt; do check "$s" "$src/testdata/generations"; done
+for s in "$src"/testdata/bad/framework/*.txt; do
+	case $s in
+	*/mixed_rank*) check "$s" "$src/testdata/bad/framework/mixed" ;;
+	*) check "$s" "$src/testdata/bad/framework" ;;
+	esac
+done
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
