@@ -9,7 +9,7 @@
 # into the project; without it the test is skipped (exit 77).
 #
 # Steps: rt-invert turns the sample's trace_view.json back into a raw dump
-# (profiler_info_0.json + FRAMEWORK/, see tests/support/rt_invert.c);
+# (profiler_info_0.json + FRAMEWORK/, see tests/support/rt/);
 # ascprof-analyse analyses that dump into a temp dir; rt-compare checks our
 # trace_view.json (cpu_op, enqueue, dequeue, python_function events) and the
 # host columns of operator_details.csv against the sample's.

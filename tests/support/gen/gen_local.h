@@ -1,0 +1,224 @@
+/*
+ * gen_local.h — private to ap-gen (tests/support/gen/): the byte buffer and its little-endian writers, the
+ * scenario state and tokens, and the functions the ap-gen files share (ap_gen__*, CONVENTIONS §2). What
+ * ap-gen does, its command line and the scenario syntax are described at the top of gen_main.c.
+ *
+ *   gen_main.c        command line
+ *   gen_util.c        buffers that grow, JSON strings, FNV-1a, directories and files
+ *   gen_tokens.c      tokenizer, KEY=VALUE, number and path checks, error and warning messages
+ *   gen_scenario.c    scenario state and the line loop that dispatches each directive
+ *   gen_directives.c  dump-level directives (profiler_info contents, defaults)
+ *   gen_records.c     FRAMEWORK record directives, one encoder per record kind
+ *   gen_edits.c       raw edits for corrupt-input tests: raw truncate rename mkdir file
+ *   gen_time.c        §4 time inversion: scenario TIME → raw clock value
+ *   gen_dump.c        profiler_info writer and the pass that writes the dump directory
+ *   gen_synth.c       --synth
+ */
+#ifndef AP_TESTS_SUPPORT_GEN_GEN_LOCAL_H
+#define AP_TESTS_SUPPORT_GEN_GEN_LOCAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__GNUC__)
+#define AP_GEN_PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define AP_GEN_PRINTF_LIKE(f, a)
+#endif
+
+enum { AP_GEN_MAX_TOK = 96, AP_GEN_MAX_FILES = 32, AP_GEN_MAX_CFG = 48 };
+
+/* The name a python_tracer return record's key stands for (§3.7). */
+#define AP_GEN_EXIT_NAME "__torch_npu_profiler_python_tracer_exit"
+
+/* ---------------------------------------------------------------- byte buffers (gen_util.c) */
+
+struct ap_gen_buf {
+	unsigned char *p;
+	size_t len, cap;
+};
+
+/* Prints "out of memory" and exits 1. */
+_Noreturn void ap_gen__oom(void);
+/* Makes room for extra more bytes (doubling, from 256); exits on out of memory. */
+void ap_gen__buf_reserve(struct ap_gen_buf *b, size_t extra);
+/* Appends printf output of at most 511 bytes; exits 1 on a longer one. */
+void ap_gen__printf(struct ap_gen_buf *b, const char *fmt, ...) AP_GEN_PRINTF_LIKE(2, 3);
+/* Appends s[0..n) as a JSON string literal (control bytes as \u00XX, other bytes verbatim). */
+void ap_gen__json_str(struct ap_gen_buf *b, const unsigned char *s, size_t n);
+/* 64-bit FNV-1a of p[0..n). */
+uint64_t ap_gen__fnv1a(const unsigned char *p, size_t n);
+/* Heap copy of s[0..n) plus a NUL; exits on out of memory. */
+char *ap_gen__xstrdup(const char *s, size_t n);
+/* mkdir -p; prints the failure and returns -1. */
+int ap_gen__mkdirs(const char *path);
+/* Creates or truncates path and writes p[0..n); prints the failure and returns -1. */
+int ap_gen__write_file(const char *path, const void *p, size_t n);
+/* out = "a/b" or "a/b/c" (c may be NULL); prints and returns -1 when it does not fit in cap. */
+int ap_gen__join(char *out, size_t cap, const char *a, const char *b, const char *c);
+
+static inline void put(struct ap_gen_buf *b, const void *p, size_t n)
+{
+	ap_gen__buf_reserve(b, n);
+	if (n)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+}
+
+static inline void puts_(struct ap_gen_buf *b, const char *s) { put(b, s, strlen(s)); }
+
+static inline void put_le(struct ap_gen_buf *b, uint64_t v, int bytes)
+{
+	unsigned char t[8];
+	for (int i = 0; i < bytes; i++)
+		t[i] = (unsigned char)(v >> (8 * i));
+	put(b, t, (size_t)bytes);
+}
+
+static inline void put_u8(struct ap_gen_buf *b, uint64_t v) { put_le(b, v, 1); }
+static inline void put_u16(struct ap_gen_buf *b, uint64_t v) { put_le(b, v, 2); }
+static inline void put_u32(struct ap_gen_buf *b, uint64_t v) { put_le(b, v, 4); }
+static inline void put_u64(struct ap_gen_buf *b, uint64_t v) { put_le(b, v, 8); }
+
+/* §3.2 TLV container: record = u16 type, u32 length, payload (fixed part, then fields u16 id, u32 len, bytes).
+ * rec_begin writes the header and returns where the length goes; rec_end patches it. */
+static inline size_t rec_begin(struct ap_gen_buf *b, unsigned type)
+{
+	put_u16(b, type);
+	size_t at = b->len;
+	put_u32(b, 0);
+	return at;
+}
+
+static inline void rec_end(struct ap_gen_buf *b, size_t at)
+{
+	uint64_t v = b->len - at - 4;
+	for (int i = 0; i < 4; i++)
+		b->p[at + (size_t)i] = (unsigned char)(v >> (8 * i));
+}
+
+static inline void tlv(struct ap_gen_buf *b, unsigned id, const void *p, size_t n)
+{
+	put_u16(b, id);
+	put_u32(b, n);
+	put(b, p, n);
+}
+
+/* ---------------------------------------------------------------- scenario state (gen_scenario.c) */
+
+struct ap_gen_fw_file {
+	char name[128];
+	char out_name[128];
+	struct ap_gen_buf b;
+};
+
+struct ap_gen_cfg_entry {
+	char key[64];
+	char *json; /* raw JSON value, heap */
+};
+
+struct ap_gen_hash_entry {
+	uint64_t key;
+	unsigned char *name;
+	size_t len;
+};
+
+struct ap_gen {
+	const char *src;
+	long line;
+	char dump[256];
+	int gen, memsize;
+	int info_omit, rank_kind; /* 0 none, 1 int, 2 string */
+	char rank[32];
+	char info_name[256];
+	char activities[128];
+	char *schedule;
+	int common[5]; /* record_shapes profile_memory with_stack with_flops with_modules */
+	struct ap_gen_cfg_entry cfg[AP_GEN_MAX_CFG];
+	int ncfg;
+	int start_omit, syscnt;
+	char freq_text[64];
+	double freq;
+	int64_t start_cnt, start_mono;
+	int end_present;
+	int64_t coll_end, mono_end;
+	char *npu_version, *cann_version, *metadata;
+	uint64_t pid, tid;
+	struct ap_gen_fw_file files[AP_GEN_MAX_FILES];
+	int nfiles;
+	struct ap_gen_hash_entry *hashes;
+	size_t nhash, caphash;
+	int exit_hashed, py_seen;
+	struct ap_gen_buf extra; /* "file" directives: path\0len(u64)content... */
+	int warnings;
+};
+
+/* Defaults of every dump-level directive; src names the scenario in messages. */
+void ap_gen__init(struct ap_gen *g, const char *src);
+void ap_gen__release(struct ap_gen *g);
+/* FRAMEWORK/name's buffer, added on first use; NULL (after a message) for a bad name or too many files. */
+struct ap_gen_fw_file *ap_gen__fw(struct ap_gen *g, const char *name);
+/* Sets experimental_config key to raw JSON (NULL removes it); a new key goes in __init__ order. */
+void ap_gen__cfg_set(struct ap_gen *g, const char *key, const char *json);
+/* Adds key → name to torch.python_tracer_hash unless that exact pair is there. */
+void ap_gen__hash_add(struct ap_gen *g, uint64_t key, const void *name, size_t len);
+/* Runs the scenario file src ("-": stdin) and writes its dump under outdir; returns the exit status. */
+int ap_gen__run_scenario(const char *src, const char *outdir);
+
+/* ---------------------------------------------------------------- tokens (gen_tokens.c) */
+
+struct ap_gen_tok {
+	const char *key; /* NULL for a positional token */
+	char *val;       /* NUL-terminated, but may hold NULs: use len */
+	size_t len;
+	int quoted, used;
+};
+
+/* "ap-gen: SRC:LINE: message" on stderr; warn_at also counts the warning. */
+void ap_gen__err_at(const struct ap_gen *g, const char *fmt, ...) AP_GEN_PRINTF_LIKE(2, 3);
+void ap_gen__warn_at(struct ap_gen *g, const char *fmt, ...) AP_GEN_PRINTF_LIKE(2, 3);
+/* Value of a hex digit, or -1. */
+int ap_gen__hexval(int c);
+/* Splits line, in place, into at most AP_GEN_MAX_TOK tokens. */
+int ap_gen__tokenize(struct ap_gen *g, char *line, struct ap_gen_tok *t, int *nt);
+/* The key=VALUE token named key, marked used; NULL when absent. */
+struct ap_gen_tok *ap_gen__opt(struct ap_gen_tok *t, int n, const char *key);
+/* Fails on a key=VALUE token no directive asked for. */
+int ap_gen__check_used(struct ap_gen *g, const struct ap_gen_tok *t, int n);
+/* Decimal or 0x-hex, may be negative (two's complement); what names the value in the message. */
+int ap_gen__parse_num(struct ap_gen *g, const char *what, const char *s, size_t len, uint64_t *out);
+int ap_gen__tok_num(struct ap_gen *g, const struct ap_gen_tok *t, uint64_t *out);
+/* Optional key=N with a default / required key=N. */
+int ap_gen__opt_num(struct ap_gen *g, struct ap_gen_tok *t, int n, const char *key, uint64_t def, uint64_t *out);
+int ap_gen__req_num(struct ap_gen *g, struct ap_gen_tok *t, int n, const char *key, uint64_t *out);
+/* key=N or key=NAME with NAME one of names[] (index = value). */
+int ap_gen__opt_enum(struct ap_gen *g, struct ap_gen_tok *t, int n, const char *key, const char *const *names,
+		     int nnames, int required, uint64_t def, uint64_t *out);
+/* Fails with "usage: USAGE" unless the line has exactly want positional tokens, the keyword first. */
+int ap_gen__need_pos(struct ap_gen *g, const struct ap_gen_tok *t, int n, int want, const char *usage);
+/* Fails when path p (inside the dump) is empty, absolute or holds "..". */
+int ap_gen__safe_rel_path(struct ap_gen *g, const char *p);
+
+/* ---------------------------------------------------------------- directives */
+
+/* gen_directives.c: a dump-level directive; *handled = 0 (and nothing changed) when kw is not one. */
+int ap_gen__header_directive(struct ap_gen *g, const char *kw, struct ap_gen_tok *t, int n, int *handled);
+
+/* gen_records.c: a record directive (op mark mem py pymod hash gc param), else ap_gen__edit_directive. */
+int ap_gen__record_directive(struct ap_gen *g, const char *kw, struct ap_gen_tok *t, int n);
+/* gen_edits.c: a raw edit (raw truncate rename mkdir file); any other kw is an unknown directive. */
+int ap_gen__edit_directive(struct ap_gen *g, const char *kw, struct ap_gen_tok *t, int n);
+
+/* gen_time.c: scenario TIME token → raw clock value (§4); to_raw_end also takes `+N` after start. */
+int ap_gen__to_raw(struct ap_gen *g, const struct ap_gen_tok *t, uint64_t *raw);
+int ap_gen__to_raw_end(struct ap_gen *g, const struct ap_gen_tok *start, const struct ap_gen_tok *end,
+		       uint64_t *raw);
+
+/* gen_dump.c: writes outdir/<dump>/ (profiler_info, metadata, FRAMEWORK files, mkdir/file entries). */
+int ap_gen__write_dump(struct ap_gen *g, const char *outdir);
+
+/* gen_synth.c: --synth BYTES OUTDIR; returns the exit status. */
+int ap_gen__run_synth(const char *bytes_arg, const char *outdir);
+
+#endif
