@@ -449,12 +449,12 @@ static int cann_local_diff(const char *path, int64_t *diff)
 	if (b && ok) {
 		if (json_is_string(b) && us_str_to_ns(json_string_value(b), &begin) == 0)
 			ret = 0;
-		else if (json_is_integer(b)) {
-			begin = (int64_t)json_integer_value(b) * 1000;
+		else if (json_is_integer(b) &&
+			 !__builtin_mul_overflow((int64_t)json_integer_value(b), 1000, &begin))
 			ret = 0;
-		}
-		if (ret == 0)
-			*diff = begin - mono;
+		/* values no clock can hold are no time reference */
+		if (ret == 0 && __builtin_sub_overflow(begin, mono, diff))
+			ret = -1;
 	}
 	json_decref(root);
 	return ret;
@@ -568,12 +568,12 @@ static int build_timeconv(struct ap_pt_dump *d, struct ap_err *err)
 		load_host_freq(d, d->prof_dir);
 		load_host_start(d->prof_dir, &offset, &cnt);
 	}
-	if (c->syscnt_enable && !(c->freq > 1e-9))
+	if (c->syscnt_enable && !(c->freq > 1e-9 && c->freq < 1e12))
 		return ap_err_set(err, AP_EFORMAT,
 				  "'%s': syscnt frequency %g MHz is not usable for time alignment",
 				  d->info_file, c->freq);
 	d->tc.syscnt = c->syscnt_enable;
-	d->tc.factor = 1000.0 / c->freq;
+	d->tc.factor = c->syscnt_enable ? 1000.0 / c->freq : 1.0;
 	d->tc.start_cnt = cnt;
 	d->tc.offset = offset;
 	if (c->npu && d->prof_dir) {
@@ -591,10 +591,8 @@ static int build_timeconv(struct ap_pt_dump *d, struct ap_err *err)
 		}
 		free(p);
 	}
-	if ((!have_diff || diff == 0) && c->has_end_info) {
-		diff = c->time_end - c->mono_end;
-		have_diff = 1;
-	}
+	if ((!have_diff || diff == 0) && c->has_end_info)
+		have_diff = !__builtin_sub_overflow(c->time_end, c->mono_end, &diff);
 	if (!have_diff || diff == 0)
 		return ap_err_set(err, AP_EFORMAT,
 				  "'%s': no time reference: end_info is missing and there is no CANN start_info",

@@ -128,6 +128,12 @@ int ap_fwk_decode_op_range(const uint8_t *p, size_t len, enum ap_fwk_gen gen,
 	return walk_tlv(p, len, fixed, op_field, &ctx, err);
 }
 
+/* G1 and G2 writers used the old TLV numbering (§3.10); anything else reads as current. */
+static int old_numbering(enum ap_fwk_gen gen)
+{
+	return gen == AP_FWK_GEN1 || gen == AP_FWK_GEN2;
+}
+
 struct one_ctx {
 	struct ap_bytes *f;
 	uint16_t ids[2];
@@ -150,7 +156,7 @@ static int one_field(void *vctx, uint16_t type, const uint8_t *v, uint32_t len)
 int ap_fwk_decode_op_mark(const uint8_t *p, size_t len, enum ap_fwk_gen gen,
 			  struct ap_fwk_op_mark *out, struct ap_err *err)
 {
-	struct one_ctx ctx = { &out->name, { gen == AP_FWK_GEN3 ? 1 : 2, 0 }, &out->unknown_field };
+	struct one_ctx ctx = { &out->name, { old_numbering(gen) ? 2 : 1, 0 }, &out->unknown_field };
 
 	memset(out, 0, sizeof(*out));
 	AP_RETURN_ERROR_IF(len < AP_FWK_OP_MARK_FIXED, err, AP_EFORMAT,
@@ -215,15 +221,15 @@ static int decode_keyed(const uint8_t *p, size_t len, const char *what, uint16_t
 int ap_fwk_decode_tracer_hash(const uint8_t *p, size_t len, enum ap_fwk_gen gen,
 			      struct ap_fwk_keyed *out, struct ap_err *err)
 {
-	return decode_keyed(p, len, "python_tracer_hash", gen == AP_FWK_GEN3 ? 1 : 2, 0, out,
+	return decode_keyed(p, len, "python_tracer_hash", old_numbering(gen) ? 2 : 1, 0, out,
 			    err);
 }
 
 int ap_fwk_decode_param_tensor(const uint8_t *p, size_t len, enum ap_fwk_gen gen,
 			       struct ap_fwk_keyed *out, struct ap_err *err)
 {
-	return decode_keyed(p, len, "param_tensor_info", gen == AP_FWK_GEN3 ? 1 : 2,
-			    gen == AP_FWK_GEN3 ? 2 : 3, out, err);
+	return decode_keyed(p, len, "param_tensor_info", old_numbering(gen) ? 2 : 1,
+			    old_numbering(gen) ? 3 : 2, out, err);
 }
 
 void ap_fwk_decode_tracer_func(const uint8_t *p, struct ap_fwk_tracer_func *out)

@@ -343,6 +343,15 @@ static int reserve_for(struct ap_host *h, enum kind k, size_t bytes)
 	}
 }
 
+static void free_names(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
 static int list_dir(const char *dir, char ***names, size_t *n, struct ap_err *err)
 {
 	DIR *d = opendir(dir);
@@ -374,16 +383,10 @@ static int list_dir(const char *dir, char ***names, size_t *n, struct ap_err *er
 	return 0;
 nomem:
 	closedir(d);
+	free_names(*names, *n);
+	*names = NULL;
+	*n = 0;
 	return ap_err_set(err, AP_ENOMEM, "out of memory listing '%s'", dir);
-}
-
-static void free_names(char **names, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
 }
 
 /* The file of each kind: the exact name, else the first (sorted) name with it as prefix. */

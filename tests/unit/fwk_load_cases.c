@@ -1,0 +1,692 @@
+/*
+ * The "loader" TCase of the fwk unit suite: ap_fwk_load (lib/formats/framework/fwk_load.c) on small
+ * FRAMEWORK directories made of hand-written fixtures in a temp dir. Messages are checked for their
+ * facts (file, byte offset, counts, bytes skipped), not their wording.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ap/diag.h"
+#include "ap/err.h"
+#include "ap/fwk.h"
+#include "ap/fwk_load.h"
+#include "ap/host.h"
+#include "ap/strtab.h"
+#include "ap/timeconv.h"
+#include "fwk_test_util.h"
+#include "../../lib/base/banned.h"
+
+static char tmp_base[4096];
+
+static void rm_tree(const char *path)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *de;
+
+	if (lstat(path, &st) < 0)
+		return;
+	if (S_ISDIR(st.st_mode) && (d = opendir(path))) {
+		while ((de = readdir(d))) {
+			char sub[4096];
+
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+				continue;
+			if (snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name) < (int)sizeof(sub))
+				rm_tree(sub);
+		}
+		closedir(d);
+		rmdir(path);
+	} else {
+		unlink(path);
+	}
+}
+
+/* Unchecked fixture (runs in the parent): one base temp dir per TCase, removed even on failure. */
+static void loader_setup(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	if (snprintf(tmp_base, sizeof(tmp_base), "%s/ap_test_fwk_XXXXXX", t && *t ? t : "/tmp") >=
+		    (int)sizeof(tmp_base) ||
+	    !mkdtemp(tmp_base)) {
+		fprintf(stderr, "test_fwk: mkdtemp '%s': %s\n", tmp_base, strerror(errno));
+		exit(99);
+	}
+}
+
+static void loader_teardown(void)
+{
+	rm_tree(tmp_base);
+}
+
+/* A fresh FRAMEWORK dir under the base dir. */
+static void mk_dir(char *out, size_t cap)
+{
+	ck_assert_msg(snprintf(out, cap, "%s/FRAMEWORK_XXXXXX", tmp_base) < (int)cap, "path too long");
+	ck_assert_msg(mkdtemp(out) != NULL, "mkdtemp: %s", strerror(errno));
+}
+
+static void put_file(const char *dir, const char *name, const void *p, size_t len)
+{
+	char path[4096];
+	FILE *o;
+
+	ck_assert_msg(snprintf(path, sizeof(path), "%s/%s", dir, name) < (int)sizeof(path),
+		      "path too long");
+	o = fopen(path, "wb");
+	ck_assert_msg(o != NULL, "create '%s': %s", path, strerror(errno));
+	ck_assert_uint_eq(len ? fwrite(p, 1, len, o) : 0, len);
+	ck_assert_int_eq(fclose(o), 0);
+}
+
+static void put_fixture(const char *dir, const char *name, const char *fixture)
+{
+	struct ap_test_fx f = ap_test_fx_load(fixture);
+
+	put_file(dir, name, f.p, f.len);
+	ap_test_fx_free(&f);
+}
+
+struct loaded {
+	struct ap_host h;
+	struct ap_diag d;
+};
+
+static void load_dir(const char *dir, const struct ap_timeconv *tc, struct loaded *l)
+{
+	static const struct ap_timeconv mono = { 0, 1.0, 0, 0, 0 };
+	struct ap_err e = AP_ERR_INIT;
+	int r;
+
+	ck_assert_int_eq(ap_host_init(&l->h), 0);
+	ap_diag_init(&l->d);
+	r = ap_fwk_load(dir, tc ? tc : &mono, &l->h, &l->d, &e);
+	ck_assert_msg(r == 0, "ap_fwk_load = %d (%s)", r, ap_err_text(&e));
+	ap_err_release(&e);
+}
+
+static void loaded_release(struct loaded *l)
+{
+	ap_host_release(&l->h);
+	ap_diag_release(&l->d);
+}
+
+static const char *str(const struct loaded *l, uint32_t id)
+{
+	return ap_strtab_get(&l->h.strs, id);
+}
+
+#define CK_STR(l, id, want) ck_str((l), (id), (want), #id, __LINE__)
+static void ck_str(const struct loaded *l, uint32_t id, const char *want, const char *what, int line)
+{
+	const char *s = str(l, id);
+
+	if (!want) {
+		ck_assert_msg(id == AP_STR_NONE, "line %d: %s = \"%s\", expected absent", line, what,
+			      s ? s : "");
+		return;
+	}
+	ck_assert_msg(s != NULL, "line %d: %s absent, expected \"%s\"", line, what, want);
+	ck_assert_msg(!strcmp(s, want), "line %d: %s = \"%s\", expected \"%s\"", line, what, s, want);
+}
+
+/* The diag entry of this kind whose first message holds every fact of the NULL-terminated list. */
+static const struct ap_diag_entry *diag_find(const struct ap_diag *d, enum ap_diag_kind kind,
+					     const char *const *facts)
+{
+	size_t i, j;
+
+	for (i = 0; i < d->n; i++) {
+		if (d->v[i].kind != kind)
+			continue;
+		for (j = 0; facts[j] && ap_test_has_fact(d->v[i].first.buf, facts[j]); j++)
+			;
+		if (!facts[j])
+			return &d->v[i];
+	}
+	return NULL;
+}
+
+static const char *diag_dump(const struct ap_diag *d)
+{
+	static char buf[4096];
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < d->n && n < sizeof(buf); i++) {
+		int w = snprintf(buf + n, sizeof(buf) - n, "[%d x%lu %s] %s\n", (int)d->v[i].kind,
+				 d->v[i].count, d->v[i].key, d->v[i].first.buf);
+
+		if (w < 0)
+			break;
+		n += (size_t)w;
+	}
+	return buf;
+}
+
+/* One diagnostic of this kind, counted count times, names every fact given. */
+#define CK_DIAG(l, kind, count, ...) \
+	ck_diag((l), (kind), (count), __LINE__, (const char *const[]){ __VA_ARGS__, NULL })
+static void ck_diag(const struct loaded *l, enum ap_diag_kind kind, unsigned long count, int line,
+		    const char *const *facts)
+{
+	const struct ap_diag_entry *e = diag_find(&l->d, kind, facts);
+
+	ck_assert_msg(e != NULL, "line %d: no diag of kind %d with \"%s\"%s; have:\n%s", line,
+		      (int)kind, facts[0], facts[1] ? " ..." : "", diag_dump(&l->d));
+	ck_assert_msg(e->count == count, "line %d: diag \"%s\" counted %lu, expected %lu", line,
+		      e->first.buf, e->count, count);
+}
+
+#define CK_NO_DIAG(l) \
+	ck_assert_msg((l)->d.n == 0, "unexpected diagnostics:\n%s", diag_dump(&(l)->d))
+
+START_TEST(test_load_g3_dump)
+{
+	/* local = monotonic + local_diff (syscnt off) */
+	static const struct ap_timeconv tc = { 0, 1.0, 0, 0, 1000000 };
+	char dir[4096];
+	struct loaded l;
+	const struct ap_op *op;
+
+	mk_dir(dir, sizeof(dir));
+	put_fixture(dir, "torch.op_range", "fwk_op_range_g3");
+	put_fixture(dir, "torch.op_mark", "fwk_op_mark_upstream");
+	put_fixture(dir, "torch.memory_usage", "fwk_memory_77");
+	put_fixture(dir, "torch.python_tracer_func", "fwk_tracer_func");
+	put_fixture(dir, "torch.python_tracer_hash", "fwk_tracer_hash_g3");
+	put_fixture(dir, "torch.param_tensor_info", "fwk_param_tensor_g3");
+	put_fixture(dir, "torch.gc_record", "fwk_gc_record");
+	load_dir(dir, &tc, &l);
+	CK_NO_DIAG(&l);
+	ck_assert_int_eq(ap_diag_worst(&l.d), -1);
+	ck_assert_int_eq(l.h.gen, AP_FWK_GEN3);
+	ck_assert_int_eq(l.h.has_op_mark, 1);
+	ck_assert_int_eq(l.h.has_tracer, 1);
+
+	ck_assert_uint_eq(l.h.ops.n, 2);
+	op = &l.h.ops.v[0];
+	ck_assert_int_eq(op->ts, 1001000);
+	ck_assert_int_eq(op->end, 1002500);
+	ck_assert_int_eq(op->seq, 7);
+	ck_assert_uint_eq(op->pid, 4242);
+	ck_assert_uint_eq(op->tid, 4243);
+	ck_assert_uint_eq(op->fwd_tid, 0);
+	CK_STR(&l, op->name, "aten::add");
+	CK_STR(&l, op->input_type, "float;float;Scalar");
+	CK_STR(&l, op->input_dims, "2,3;2,3;");
+	CK_STR(&l, op->call_stack, "train.py(12): step;model.py(40): forward");
+	CK_STR(&l, op->module, "nn.Module: Net_0;nn.Module: Linear_1");
+	CK_STR(&l, op->flops, NULL);
+	op = &l.h.ops.v[1];
+	ck_assert_int_eq(op->ts, 1732600000123456789LL + 1000000);
+	ck_assert_int_eq(op->seq, -1);
+	ck_assert_uint_eq(op->fwd_tid, 4243);
+	CK_STR(&l, op->name, "aten::ones");
+	CK_STR(&l, op->input_dims, "");
+	ck_assert_uint_eq(op->input_dims, AP_STR_EMPTY);
+	CK_STR(&l, op->call_stack, NULL);
+
+	ck_assert_uint_eq(l.h.marks.n, 1);
+	ck_assert_int_eq(l.h.marks.v[0].ts, 111 + 1000000);
+	ck_assert_uint_eq(l.h.marks.v[0].cat, AP_DEQUEUE_START);
+	ck_assert_uint_eq(l.h.marks.v[0].corr, 333);
+	ck_assert_uint_eq(l.h.marks.v[0].tid, 444);
+	ck_assert_uint_eq(l.h.marks.v[0].pid, 555);
+	CK_STR(&l, l.h.marks.v[0].name, "test");
+
+	ck_assert_uint_eq(l.h.mems.n, 1);
+	ck_assert_int_eq(l.h.mems.v[0].ts, 8000 + 1000000);
+	ck_assert_int_eq(l.h.mems.v[0].ptr, 0x12c0a0000400LL);
+	ck_assert_int_eq(l.h.mems.v[0].total_active, 4194304);
+	ck_assert_uint_eq(l.h.mems.v[0].component, 1);
+	ck_assert_uint_eq(l.h.mems.v[0].tid, 999);
+
+	ck_assert_uint_eq(l.h.pyrecs.n, 2);
+	ck_assert_int_eq(l.h.pyrecs.v[1].ts, 2000 + 1000000);
+	ck_assert_uint_eq(l.h.pyrecs.v[1].key, 0x1111);
+	ck_assert_uint_eq(l.h.pyrecs.v[1].tag, 1);
+	ck_assert_uint_eq(l.h.pyhash.n, 3);
+	ck_assert_uint_eq(l.h.pyhash.v[1].key, 0x1111);
+	CK_STR(&l, l.h.pyhash.v[1].value, "__torch_npu_profiler_python_tracer_exit");
+	CK_STR(&l, l.h.pyhash.v[2].value, "Linear######0x7f3a2c1b0e50");
+
+	ck_assert_uint_eq(l.h.gcs.n, 2);
+	ck_assert_uint_eq(l.h.gcs.v[0].pid, 4242);
+	ck_assert_int_eq(l.h.gcs.v[0].ts, 100 + 1000000);
+	ck_assert_int_eq(l.h.gcs.v[0].end, 350 + 1000000);
+	loaded_release(&l);
+}
+END_TEST
+
+START_TEST(test_load_g2_dump_syscnt)
+{
+	/* local = trunc((raw - 100) * 10.0) + 5000 + 1000000 (§4 steps A and B) */
+	static const struct ap_timeconv tc = { 1, 10.0, 100, 5000, 1000000 };
+	char dir[4096];
+	struct loaded l;
+
+	mk_dir(dir, sizeof(dir));
+	put_fixture(dir, "torch.op_range", "fwk_op_range_g2");
+	put_fixture(dir, "torch.op_mark", "fwk_op_mark_g2");
+	put_fixture(dir, "torch.memory_usage", "fwk_memory_76");
+	put_fixture(dir, "torch.python_tracer_hash", "fwk_tracer_hash_g2");
+	put_fixture(dir, "torch.param_tensor_info", "fwk_param_tensor_g2");
+	load_dir(dir, &tc, &l);
+	CK_NO_DIAG(&l);
+	ck_assert_int_eq(l.h.gen, AP_FWK_GEN2);
+	ck_assert_int_eq(l.h.has_tracer, 0); /* no tracer_func file */
+	ck_assert_uint_eq(l.h.ops.n, 2);
+	ck_assert_int_eq(l.h.ops.v[0].ts, 0 + 5000 + 1000000);
+	ck_assert_int_eq(l.h.ops.v[0].end, 1000 + 5000 + 1000000);
+	CK_STR(&l, l.h.ops.v[0].name, "aten::matmul");
+	CK_STR(&l, l.h.ops.v[0].call_stack, "a.py(1): f");
+	CK_STR(&l, l.h.ops.v[1].name, "aten::add_");
+	CK_STR(&l, l.h.ops.v[1].call_stack, NULL);
+	CK_STR(&l, l.h.ops.v[1].module, "nn.Module: Net_0");
+	ck_assert_uint_eq(l.h.marks.n, 2);
+	CK_STR(&l, l.h.marks.v[0].name, "test");
+	CK_STR(&l, l.h.marks.v[1].name, "aclnnAdd");
+	ck_assert_uint_eq(l.h.marks.v[1].cat, AP_ENQUEUE_START);
+	ck_assert_int_eq(l.h.marks.v[1].ts, 0 + 5000 + 1000000);
+	ck_assert_uint_eq(l.h.mems.n, 1);
+	ck_assert_int_eq(l.h.mems.v[0].stream, -1);
+	ck_assert_int_eq(l.h.mems.v[0].device_index, -1);
+	ck_assert_uint_eq(l.h.mems.v[0].allocator, 1);
+	ck_assert_uint_eq(l.h.pyhash.n, 2);
+	CK_STR(&l, l.h.pyhash.v[0].value, "train.py(12): step");
+	loaded_release(&l);
+}
+END_TEST
+
+START_TEST(test_load_g1_dump)
+{
+	char dir[4096];
+	struct loaded l;
+
+	mk_dir(dir, sizeof(dir));
+	put_fixture(dir, "torch.op_range", "fwk_op_range_g1");
+	put_fixture(dir, "torch.op_mark", "fwk_op_mark_g2");
+	put_fixture(dir, "torch.memory_usage", "fwk_memory_75");
+	load_dir(dir, NULL, &l);
+	CK_NO_DIAG(&l);
+	ck_assert_int_eq(l.h.gen, AP_FWK_GEN1);
+	ck_assert_uint_eq(l.h.ops.n, 2);
+	CK_STR(&l, l.h.ops.v[0].name, "aten::conv2d");
+	CK_STR(&l, l.h.ops.v[0].call_stack, "b.py(2): g");
+	CK_STR(&l, l.h.ops.v[0].module, "nn.Module: Net_0");
+	CK_STR(&l, l.h.ops.v[1].flops, "flops:12");
+	CK_STR(&l, l.h.ops.v[1].input_dims, "2,3;3,4");
+	ck_assert_uint_eq(l.h.marks.n, 2);
+	CK_STR(&l, l.h.marks.v[0].name, "test");
+	ck_assert_uint_eq(l.h.mems.n, 1);
+	ck_assert_int_eq(l.h.mems.v[0].alloc_size, -512);
+	ck_assert_uint_eq(l.h.mems.v[0].data_type, 1);
+	loaded_release(&l);
+}
+END_TEST
+
+/* Without op_range, op_mark's field id decides the numbering (§3.10). */
+START_TEST(test_load_mark_only)
+{
+	char dir[4096];
+	struct loaded l;
+
+	mk_dir(dir, sizeof(dir));
+	put_fixture(dir, "torch.op_mark", "fwk_op_mark_g2");
+	put_fixture(dir, "torch.python_tracer_hash", "fwk_tracer_hash_g2");
+	load_dir(dir, NULL, &l);
+	CK_NO_DIAG(&l);
+	ck_assert_int_eq(l.h.gen, AP_FWK_GEN2);
+	ck_assert_uint_eq(l.h.marks.n, 2);
+	CK_STR(&l, l.h.marks.v[1].name, "aclnnAdd");
+	CK_STR(&l, l.h.pyhash.v[0].value, "train.py(12): step");
+	loaded_release(&l);
+
+	mk_dir(dir, sizeof(dir));
+	put_fixture(dir, "torch.op_mark", "fwk_op_mark_upstream");
+	load_dir(dir, NULL, &l);
+	CK_NO_DIAG(&l);
+	ck_assert_int_eq(l.h.gen, AP_FWK_GEN3);
+	CK_STR(&l, l.h.marks.v[0].name, "test");
+	loaded_release(&l);
+}
+END_TEST
+
+START_TEST(test_load_empty_and_missing)
+{
+	char dir[4096], missing[4200];
+	struct loaded l;
+	struct ap_err e = AP_ERR_INIT;
+
+	mk_dir(dir, sizeof(dir));
+	load_dir(dir, NULL, &l);
+	CK_NO_DIAG(&l);
+	ck_assert_uint_eq(l.h.ops.n + l.h.marks.n + l.h.mems.n + l.h.pyrecs.n + l.h.gcs.n, 0);
+	ck_assert_int_eq(l.h.has_op_mark, 0);
+	loaded_release(&l);
+	/* empty files are no trouble */
+	put_file(dir, "torch.op_range", "", 0);
+	put_file(dir, "torch.gc_record", "", 0);
+	load_dir(dir, NULL, &l);
+	CK_NO_DIAG(&l);
+	ck_assert_uint_eq(l.h.ops.n, 0);
+	loaded_release(&l);
+
+	ck_assert_int_lt(snprintf(missing, sizeof(missing), "%s/nope", dir), (int)sizeof(missing));
+	ck_assert_int_eq(ap_host_init(&l.h), 0);
+	ap_diag_init(&l.d);
+	ck_assert_int_lt(ap_fwk_load(missing, &(struct ap_timeconv){ 0, 1.0, 0, 0, 0 }, &l.h, &l.d,
+				     &e), 0);
+	ck_assert_int_eq(e.code, AP_EIO);
+	ck_assert_ptr_nonnull(strstr(e.msg.buf, missing));
+	ap_err_release(&e);
+	loaded_release(&l);
+}
+END_TEST
+
+/* Exact names win; a name with a suffix is accepted (§3.1). */
+START_TEST(test_load_suffixed_names)
+{
+	char dir[4096];
+	struct loaded l;
+
+	mk_dir(dir, sizeof(dir));
+	put_fixture(dir, "torch.op_range.1", "fwk_op_range_g2");
+	put_fixture(dir, "torch.gc_record_x", "fwk_gc_record");
+	load_dir(dir, NULL, &l);
+	ck_assert_int_eq(l.h.gen, AP_FWK_GEN2);
+	ck_assert_uint_eq(l.h.ops.n, 2);
+	ck_assert_uint_eq(l.h.gcs.n, 2);
+	loaded_release(&l);
+
+	put_fixture(dir, "torch.op_range", "fwk_op_range_g3");
+	load_dir(dir, NULL, &l);
+	ck_assert_int_eq(l.h.gen, AP_FWK_GEN3);
+	CK_STR(&l, l.h.ops.v[0].name, "aten::add");
+	loaded_release(&l);
+}
+END_TEST
+
+struct trunc_case {
+	const char *fixture;
+	size_t ends[2];
+	const char *names[2];
+};
+
+static const struct trunc_case trunc_cases[] = {
+	{ "fwk_op_range_g3", { 205, 307 }, { "aten::add", "aten::ones" } },
+	{ "fwk_op_range_g2", { 98, 230 }, { "aten::matmul", "aten::add_" } },
+	{ "fwk_op_range_g1", { 119, 240 }, { "aten::conv2d", "aten::mm" } },
+};
+
+/* A cut at every byte offset: no crash, the records before the cut kept, one DATA_LOSS that names
+ * the offset of the cut record and the bytes skipped. */
+START_TEST(test_load_truncated_everywhere)
+{
+	const struct trunc_case *tc = &trunc_cases[_i];
+	struct ap_test_fx f = ap_test_fx_load(tc->fixture);
+	size_t cut;
+
+	ck_assert_uint_eq(f.len, tc->ends[1]);
+	for (cut = 0; cut <= f.len; cut++) {
+		char dir[4096], off[32], skipped[48];
+		struct loaded l;
+		size_t n = (cut >= tc->ends[0]) + (cut >= tc->ends[1]), start, i;
+
+		mk_dir(dir, sizeof(dir));
+		put_file(dir, "torch.op_range", f.p, cut);
+		load_dir(dir, NULL, &l);
+		ck_assert_msg(l.h.ops.n == n, "%s cut at %zu: %zu ops, expected %zu", tc->fixture, cut,
+			      l.h.ops.n, n);
+		for (i = 0; i < n; i++)
+			CK_STR(&l, l.h.ops.v[i].name, tc->names[i]);
+		if (cut == 0 || cut == tc->ends[0] || cut == tc->ends[1]) {
+			CK_NO_DIAG(&l);
+		} else {
+			start = cut > tc->ends[0] ? tc->ends[0] : 0;
+			ck_assert_int_eq(ap_diag_worst(&l.d), AP_DIAG_DATA_LOSS);
+			ck_assert_msg(l.d.n == 1, "cut at %zu:\n%s", cut, diag_dump(&l.d));
+			snprintf(off, sizeof(off), "offset %zu", start);
+			snprintf(skipped, sizeof(skipped), "%zu bytes skipped", cut - start);
+			CK_DIAG(&l, AP_DIAG_DATA_LOSS, 1, "'FRAMEWORK/torch.op_range'", off, skipped);
+		}
+		loaded_release(&l);
+		rm_tree(dir);
+	}
+	ap_test_fx_free(&f);
+}
+END_TEST
+
+/* The same for the flat files: a trailing partial struct is reported, whole ones kept. */
+START_TEST(test_load_flat_truncated_everywhere)
+{
+	static const struct { const char *fixture, *file; size_t size; } cases[] = {
+		{ "fwk_tracer_func", "torch.python_tracer_func", AP_FWK_TRACER_FUNC_SIZE },
+		{ "fwk_gc_record", "torch.gc_record", AP_FWK_GC_SIZE },
+	};
+	size_t k, cut;
+
+	for (k = 0; k < 2; k++) {
+		struct ap_test_fx f = ap_test_fx_load(cases[k].fixture);
+
+		for (cut = 0; cut <= f.len; cut++) {
+			char dir[4096], file[64], off[32], skipped[48];
+			struct loaded l;
+			size_t n = cut / cases[k].size, r = cut % cases[k].size;
+
+			mk_dir(dir, sizeof(dir));
+			put_file(dir, cases[k].file, f.p, cut);
+			load_dir(dir, NULL, &l);
+			ck_assert_uint_eq(k ? l.h.gcs.n : l.h.pyrecs.n, n);
+			if (n && k == 0)
+				ck_assert_uint_eq(l.h.pyrecs.v[0].key, 0x9e3779b97f4a7c15ULL);
+			if (n && k == 1)
+				ck_assert_int_eq(l.h.gcs.v[0].end, 350);
+			if (!r) {
+				CK_NO_DIAG(&l);
+			} else {
+				snprintf(file, sizeof(file), "'FRAMEWORK/%s'", cases[k].file);
+				snprintf(off, sizeof(off), "offset %zu", n * cases[k].size);
+				snprintf(skipped, sizeof(skipped), "%zu bytes skipped", r);
+				CK_DIAG(&l, AP_DIAG_DATA_LOSS, 1, file, off, skipped);
+			}
+			loaded_release(&l);
+			rm_tree(dir);
+		}
+		ap_test_fx_free(&f);
+	}
+}
+END_TEST
+
+START_TEST(test_load_cut_files)
+{
+	char dir[4096];
+	struct loaded l;
+
+	mk_dir(dir, sizeof(dir));
+	put_fixture(dir, "torch.op_range", "fwk_op_range_len_past_eof");
+	load_dir(dir, NULL, &l);
+	ck_assert_uint_eq(l.h.ops.n, 1);
+	CK_STR(&l, l.h.ops.v[0].name, "aten::add");
+	CK_DIAG(&l, AP_DIAG_DATA_LOSS, 1, "'FRAMEWORK/torch.op_range'", "offset 79", "200", "73",
+		"79 bytes skipped");
+	loaded_release(&l);
+
+	put_fixture(dir, "torch.op_range", "fwk_op_range_cut_header");
+	load_dir(dir, NULL, &l);
+	ck_assert_uint_eq(l.h.ops.n, 1);
+	CK_DIAG(&l, AP_DIAG_DATA_LOSS, 1, "'FRAMEWORK/torch.op_range'", "offset 79", "header",
+		"3 bytes skipped");
+	loaded_release(&l);
+}
+END_TEST
+
+START_TEST(test_load_bad_records)
+{
+	char dir[4096];
+	struct loaded l;
+
+	mk_dir(dir, sizeof(dir));
+	put_fixture(dir, "torch.op_range", "fwk_op_range_field_past_end");
+	put_fixture(dir, "torch.memory_usage", "fwk_memory_bad_len");
+	load_dir(dir, NULL, &l);
+	ck_assert_int_eq(l.h.gen, AP_FWK_GEN3);
+	ck_assert_uint_eq(l.h.ops.n, 2);
+	CK_STR(&l, l.h.ops.v[0].name, "aten::add");
+	CK_STR(&l, l.h.ops.v[1].name, "aten::sub");
+	CK_DIAG(&l, AP_DIAG_DATA_LOSS, 2, "'FRAMEWORK/torch.op_range'", "record at offset 79",
+		"payload offset 58", "100");
+	ck_assert_uint_eq(l.h.mems.n, 1);
+	ck_assert_int_eq(l.h.mems.v[0].ts, 8000);
+	CK_DIAG(&l, AP_DIAG_DATA_LOSS, 1, "'FRAMEWORK/torch.memory_usage'", "offset 0", "60 bytes");
+	ck_assert_int_eq(ap_diag_worst(&l.d), AP_DIAG_DATA_LOSS);
+	loaded_release(&l);
+
+	/* a first record shorter than the fixed part: the generation comes from the second */
+	mk_dir(dir, sizeof(dir));
+	put_fixture(dir, "torch.op_range", "fwk_op_range_short_fixed");
+	load_dir(dir, NULL, &l);
+	ck_assert_int_eq(l.h.gen, AP_FWK_GEN3);
+	ck_assert_uint_eq(l.h.ops.n, 1);
+	ck_assert_int_eq(l.h.ops.v[0].ts, 70);
+	CK_STR(&l, l.h.ops.v[0].name, "aten::sub");
+	CK_DIAG(&l, AP_DIAG_DATA_LOSS, 1, "'FRAMEWORK/torch.op_range'", "offset 0", "40 bytes");
+	loaded_release(&l);
+}
+END_TEST
+
+/* An op_range whose records match no writer generation is reported and not decoded; op_mark
+ * then decides the numbering (§3.10). */
+START_TEST(test_load_unknown_generation)
+{
+	char dir[4096];
+	struct loaded l;
+
+	mk_dir(dir, sizeof(dir));
+	/* op_mark records in an op_range file: 50-byte payloads hold no name TLV at 57 or 58 */
+	put_fixture(dir, "torch.op_range", "fwk_op_mark_upstream");
+	put_fixture(dir, "torch.op_mark", "fwk_op_mark_g2");
+	load_dir(dir, NULL, &l);
+	ck_assert_int_eq(l.h.gen, AP_FWK_GEN2);
+	ck_assert_uint_eq(l.h.ops.n, 0);
+	ck_assert_uint_eq(l.h.marks.n, 2);
+	CK_STR(&l, l.h.marks.v[1].name, "aclnnAdd");
+	CK_DIAG(&l, AP_DIAG_DATA_LOSS, 1, "'FRAMEWORK/torch.op_range'", "unsupported layout");
+	ck_assert_uint_eq(l.d.n, 1);
+	loaded_release(&l);
+}
+END_TEST
+
+START_TEST(test_load_unknown_tlv)
+{
+	char dir[4096];
+	struct loaded l;
+
+	mk_dir(dir, sizeof(dir));
+	put_fixture(dir, "torch.op_range", "fwk_op_range_unknown_tlv");
+	load_dir(dir, NULL, &l);
+	ck_assert_uint_eq(l.h.ops.n, 3);
+	CK_STR(&l, l.h.ops.v[0].name, "aten::add");
+	CK_STR(&l, l.h.ops.v[1].name, "aten::mul");
+	CK_STR(&l, l.h.ops.v[2].name, "aten::sub");
+	CK_DIAG(&l, AP_DIAG_WARN, 1, "'FRAMEWORK/torch.op_range'", "2 records", "type 30",
+		"offset 0");
+	ck_assert_int_eq(ap_diag_worst(&l.d), AP_DIAG_WARN);
+	ck_assert_uint_eq(l.d.n, 1);
+	loaded_release(&l);
+}
+END_TEST
+
+START_TEST(test_load_bad_utf8)
+{
+	char dir[4096];
+	struct loaded l;
+
+	mk_dir(dir, sizeof(dir));
+	put_fixture(dir, "torch.op_range", "fwk_op_range_bad_utf8");
+	load_dir(dir, NULL, &l);
+	ck_assert_uint_eq(l.h.ops.n, 3);
+	CK_STR(&l, l.h.ops.v[0].name, "N/A");
+	CK_STR(&l, l.h.ops.v[0].input_type, "float");
+	CK_STR(&l, l.h.ops.v[1].name, "aten::add");
+	CK_STR(&l, l.h.ops.v[1].call_stack, "N/A");
+	CK_STR(&l, l.h.ops.v[2].name, "aten::\xe6\x97\xa5");
+	CK_DIAG(&l, AP_DIAG_WARN, 1, "'FRAMEWORK/torch.op_range'", "UTF-8", "2 string fields",
+		"N/A", "offset 0");
+	ck_assert_int_eq(ap_diag_worst(&l.d), AP_DIAG_WARN);
+	ck_assert_uint_eq(l.d.n, 1);
+	loaded_release(&l);
+}
+END_TEST
+
+START_TEST(test_load_mark_category)
+{
+	char dir[4096];
+	struct loaded l;
+
+	mk_dir(dir, sizeof(dir));
+	put_fixture(dir, "torch.op_mark", "fwk_op_mark_bad_category");
+	load_dir(dir, NULL, &l);
+	ck_assert_int_eq(l.h.gen, AP_FWK_GEN3);
+	ck_assert_uint_eq(l.h.marks.n, 1);
+	ck_assert_uint_eq(l.h.marks.v[0].cat, AP_ENQUEUE_END);
+	ck_assert_uint_eq(l.h.marks.v[0].corr, 9);
+	CK_STR(&l, l.h.marks.v[0].name, "aclnnAdd");
+	CK_DIAG(&l, AP_DIAG_WARN, 1, "'FRAMEWORK/torch.op_mark'", "offset 0", "category 7");
+	loaded_release(&l);
+}
+END_TEST
+
+START_TEST(test_load_g1_python_tracer)
+{
+	char dir[4096];
+	struct loaded l;
+
+	mk_dir(dir, sizeof(dir));
+	put_fixture(dir, "torch.op_range", "fwk_op_range_g1");
+	put_fixture(dir, "torch.python_func_call", "fwk_python_func_call_g1");
+	load_dir(dir, NULL, &l);
+	ck_assert_int_eq(l.h.gen, AP_FWK_GEN1);
+	ck_assert_uint_eq(l.h.ops.n, 2); /* the rest of the dump still loads */
+	ck_assert_uint_eq(l.h.pyrecs.n, 0);
+	ck_assert_int_eq(l.h.has_tracer, 0);
+	CK_DIAG(&l, AP_DIAG_DATA_LOSS, 1, "'FRAMEWORK/torch.python_func_call'", "unsupported layout");
+	ck_assert_uint_eq(l.d.n, 1);
+	loaded_release(&l);
+}
+END_TEST
+
+TCase *ap_test_fwk_loader_tcase(void)
+{
+	TCase *tc;
+
+	tc = tcase_create("loader");
+	tcase_add_unchecked_fixture(tc, loader_setup, loader_teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_load_g3_dump);
+	tcase_add_test(tc, test_load_g2_dump_syscnt);
+	tcase_add_test(tc, test_load_g1_dump);
+	tcase_add_test(tc, test_load_mark_only);
+	tcase_add_test(tc, test_load_empty_and_missing);
+	tcase_add_test(tc, test_load_suffixed_names);
+	tcase_add_loop_test(tc, test_load_truncated_everywhere, 0,
+			    (int)(sizeof(trunc_cases) / sizeof(*trunc_cases)));
+	tcase_add_test(tc, test_load_flat_truncated_everywhere);
+	tcase_add_test(tc, test_load_cut_files);
+	tcase_add_test(tc, test_load_bad_records);
+	tcase_add_test(tc, test_load_unknown_generation);
+	tcase_add_test(tc, test_load_unknown_tlv);
+	tcase_add_test(tc, test_load_bad_utf8);
+	tcase_add_test(tc, test_load_mark_category);
+	tcase_add_test(tc, test_load_g1_python_tracer);
+	return tc;
+}
