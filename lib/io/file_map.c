@@ -1,7 +1,9 @@
 /* madvise(MADV_DONTNEED) really drops pages; posix_madvise's is a no-op in glibc. */
 #define _DEFAULT_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -125,4 +127,38 @@ int ap_path_exists(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0;
+}
+
+char *ap_path_join(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *p = malloc(la + lb + 2);
+
+	if (!p)
+		return NULL;
+	memcpy(p, a, la);
+	p[la] = '/';
+	memcpy(p + la + 1, b, lb + 1);
+	return p;
+}
+
+int ap_dir_list(const char *dir, struct ap_strlist *out, struct ap_err *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return ap_err_set(err, errno == ENOENT ? AP_ENOTFOUND : AP_EIO,
+				  "cannot read directory '%s': %s", dir, strerror(errno));
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (ap_strlist_add(out, de->d_name) < 0) {
+			closedir(d);
+			return ap_err_set(err, AP_ENOMEM, "out of memory listing '%s'", dir);
+		}
+	}
+	closedir(d);
+	ap_strlist_sort(out);
+	return 0;
 }

@@ -12,19 +12,6 @@
 #include "ap/outdir.h"
 #include "../base/banned.h"
 
-static char *path_join(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	char *p = malloc(la + lb + 2);
-
-	if (p) {
-		memcpy(p, a, la);
-		p[la] = '/';
-		memcpy(p + la + 1, b, lb + 1);
-	}
-	return p;
-}
-
 int ap_mkdirs(const char *path, struct ap_err *err)
 {
 	char *p = strdup(path), *s;
@@ -67,7 +54,7 @@ static void remove_tree(const char *path)
 
 static int is_ours(const char *dir)
 {
-	char *m = path_join(dir, AP_OUTDIR_MARKER);
+	char *m = ap_path_join(dir, AP_OUTDIR_MARKER);
 	int r = m && ap_path_exists(m);
 
 	free(m);
@@ -81,9 +68,9 @@ int ap_outdir_begin(struct ap_outdir *od, const char *parent, const char *name, 
 
 	od->final = od->tmp = NULL;
 	AP_FORWARD_IF_ERROR(ap_mkdirs(parent, err));
-	od->final = path_join(parent, name);
+	od->final = ap_path_join(parent, name);
 	snprintf(tmpl, sizeof(tmpl), AP_OUTDIR_TMP_PREFIX "%.40s.XXXXXX", name);
-	od->tmp = path_join(parent, tmpl);
+	od->tmp = ap_path_join(parent, tmpl);
 	if (!od->final || !od->tmp) {
 		ap_outdir_abort(od);
 		return ap_err_set(err, AP_ENOMEM, "out of memory");
@@ -109,7 +96,7 @@ int ap_outdir_begin(struct ap_outdir *od, const char *parent, const char *name, 
 
 int ap_outdir_commit(struct ap_outdir *od, struct ap_err *err)
 {
-	char *marker = path_join(od->tmp, AP_OUTDIR_MARKER);
+	char *marker = ap_path_join(od->tmp, AP_OUTDIR_MARKER);
 	int fd, ret = 0;
 
 	fd = marker ? open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
@@ -131,7 +118,7 @@ int ap_outdir_commit(struct ap_outdir *od, struct ap_err *err)
 		}
 		/* No exchange on this filesystem: move the old one aside first. */
 		{
-			char *old = path_join(od->tmp, "old");
+			char *old = ap_path_join(od->tmp, "old");
 
 			if (!old || rename(od->final, old) < 0) {
 				ret = ap_err_set(err, AP_EIO, "cannot replace '%s': %s", od->final,
@@ -147,7 +134,7 @@ int ap_outdir_commit(struct ap_outdir *od, struct ap_err *err)
 			goto fail;
 		}
 		{
-			char *old = path_join(od->final, "old");
+			char *old = ap_path_join(od->final, "old");
 
 			if (old)
 				remove_tree(old);

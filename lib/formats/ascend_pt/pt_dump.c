@@ -1,7 +1,6 @@
 /* `*_ascend_pt` discovery, profiler_info and time alignment (spec torch_npu_ascend_pt.md
  * §1.1, §2, §4). */
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -15,80 +14,6 @@
 #include "../../base/banned.h"
 
 #define SIDE_FILE_MAX ((size_t)16 << 20)
-
-void ap_strlist_release(struct ap_strlist *l)
-{
-	size_t i;
-
-	if (!l)
-		return;
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = l->cap = 0;
-}
-
-int ap_strlist_add(struct ap_strlist *l, const char *s)
-{
-	char *copy;
-
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 8;
-		char **nv = realloc(l->v, ncap * sizeof(*nv));
-
-		if (!nv)
-			return AP_ENOMEM;
-		l->v = nv;
-		l->cap = ncap;
-	}
-	copy = strdup(s);
-	if (!copy)
-		return AP_ENOMEM;
-	l->v[l->n++] = copy;
-	return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static char *join(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	char *p = malloc(la + lb + 2);
-
-	if (!p)
-		return NULL;
-	memcpy(p, a, la);
-	p[la] = '/';
-	memcpy(p + la + 1, b, lb + 1);
-	return p;
-}
-
-/* Sorted names of the entries of dir (no dot files). */
-static int list_sorted(const char *dir, struct ap_strlist *out, struct ap_err *err)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-
-	if (!d)
-		return ap_err_set(err, errno == ENOENT ? AP_ENOTFOUND : AP_EIO,
-				  "cannot read directory '%s': %s", dir, strerror(errno));
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (ap_strlist_add(out, de->d_name) < 0) {
-			closedir(d);
-			return ap_err_set(err, AP_ENOMEM, "out of memory listing '%s'", dir);
-		}
-	}
-	closedir(d);
-	if (out->n > 1)
-		qsort(out->v, out->n, sizeof(*out->v), cmp_str);
-	return 0;
-}
 
 /* PROF_<digits>_<digits>_<alnum...> (§1.1: ^PROF_\d+_\d+_[0-9a-zA-Z]+) */
 static int is_prof_name(const char *s)
@@ -116,7 +41,7 @@ static int is_device_name(const char *s)
 
 static int subdir_exists(const char *dir, const char *name)
 {
-	char *p = join(dir, name);
+	char *p = ap_path_join(dir, name);
 	int r = p && ap_path_is_dir(p) == 1;
 
 	free(p);
@@ -129,11 +54,11 @@ static char *first_prof(const char *dir)
 	char *found = NULL;
 	size_t i;
 
-	if (list_sorted(dir, &l, NULL) < 0)
+	if (ap_dir_list(dir, &l, NULL) < 0)
 		return NULL;
 	for (i = 0; i < l.n && !found; i++)
 		if (is_prof_name(l.v[i]) && subdir_exists(dir, l.v[i]))
-			found = join(dir, l.v[i]);
+			found = ap_path_join(dir, l.v[i]);
 	ap_strlist_release(&l);
 	return found;
 }
@@ -144,7 +69,7 @@ static char *find_info_file(const char *dir)
 	char *found = NULL;
 	size_t i;
 
-	if (list_sorted(dir, &l, NULL) < 0)
+	if (ap_dir_list(dir, &l, NULL) < 0)
 		return NULL;
 	for (i = 0; i < l.n && !found; i++)
 		if (!strcmp(l.v[i], "profiler_info.json"))
@@ -171,11 +96,11 @@ static char *find_info_file(const char *dir)
  * profiler_info and an ASCEND_PROFILER_OUTPUT/ that ascprof did not write (§3.10). */
 static int is_analysed_dump(const char *dir)
 {
-	char *out = join(dir, AP_PT_OUTPUT_DIR), *marker = NULL, *info = NULL;
+	char *out = ap_path_join(dir, AP_PT_OUTPUT_DIR), *marker = NULL, *info = NULL;
 	int r = 0;
 
 	if (out && ap_path_is_dir(out) == 1) {
-		marker = join(out, AP_OUTDIR_MARKER);
+		marker = ap_path_join(out, AP_OUTDIR_MARKER);
 		info = find_info_file(dir);
 		r = marker && !ap_path_exists(marker) && info;
 	}
@@ -221,13 +146,13 @@ int ap_pt_discover(const char *path, struct ap_strlist *out, struct ap_err *err)
 	if (ap_pt_is_dump(path))
 		return ap_strlist_add(out, path) < 0 ? ap_err_set(err, AP_ENOMEM, "out of memory")
 						     : 0;
-	AP_FORWARD_IF_ERROR(list_sorted(path, &l, err));
+	AP_FORWARD_IF_ERROR(ap_dir_list(path, &l, err));
 	for (i = 0; i < l.n && ret == 0; i++) {
 		char *p;
 
 		if (is_output_name(l.v[i]))
 			continue;
-		p = join(path, l.v[i]);
+		p = ap_path_join(path, l.v[i]);
 		if (!p)
 			ret = ap_err_set(err, AP_ENOMEM, "out of memory");
 		else if (ap_path_is_dir(p) == 1 &&
@@ -462,7 +387,7 @@ static int cann_local_diff(const char *path, int64_t *diff)
 
 static void load_host_freq(struct ap_pt_dump *d, const char *prof)
 {
-	char *path = join(prof, "host/info.json");
+	char *path = ap_path_join(prof, "host/info.json");
 	json_t *root;
 	const json_t *f;
 	double x;
@@ -489,7 +414,7 @@ static void load_host_freq(struct ap_pt_dump *d, const char *prof)
 static void load_host_start(const char *prof, int64_t *offset, int64_t *cnt)
 {
 	struct ap_strbuf sb = AP_STRBUF_INIT;
-	char *path = join(prof, "host/host_start.log");
+	char *path = ap_path_join(prof, "host/host_start.log");
 	int in_host = 0, have_off = 0, have_cnt = 0;
 	int64_t o = 0, c = 0;
 	char *line, *next;
@@ -549,7 +474,7 @@ static void load_devices(struct ap_pt_dump *d)
 	struct ap_strlist l = { 0 };
 	size_t i;
 
-	if (!d->prof_dir || list_sorted(d->prof_dir, &l, NULL) < 0)
+	if (!d->prof_dir || ap_dir_list(d->prof_dir, &l, NULL) < 0)
 		return;
 	for (i = 0; i < l.n && d->n_devices < AP_PT_MAX_DEVICES; i++) {
 		if (is_device_name(l.v[i]) && subdir_exists(d->prof_dir, l.v[i]))
@@ -577,7 +502,7 @@ static int build_timeconv(struct ap_pt_dump *d, struct ap_err *err)
 	d->tc.start_cnt = cnt;
 	d->tc.offset = offset;
 	if (c->npu && d->prof_dir) {
-		char *p = join(d->prof_dir, "host/start_info");
+		char *p = ap_path_join(d->prof_dir, "host/start_info");
 		char name[64];
 
 		if (p && ap_path_exists(p))
@@ -586,7 +511,7 @@ static int build_timeconv(struct ap_pt_dump *d, struct ap_err *err)
 			free(p);
 			snprintf(name, sizeof(name), "device_%d/start_info.%d", d->device_ids[0],
 				 d->device_ids[0]);
-			p = join(d->prof_dir, name);
+			p = ap_path_join(d->prof_dir, name);
 			have_diff = p && ap_path_exists(p) && cann_local_diff(p, &diff) == 0;
 		}
 		free(p);
@@ -620,11 +545,11 @@ int ap_pt_open(struct ap_pt_dump *d, const char *dir, struct ap_diag *diag, stru
 		return ap_err_set(err, AP_EIO, "cannot read directory '%s': %s", d->dir,
 				  strerror(errno));
 	if (subdir_exists(d->dir, "FRAMEWORK"))
-		d->fwk_dir = join(d->dir, "FRAMEWORK");
+		d->fwk_dir = ap_path_join(d->dir, "FRAMEWORK");
 	d->prof_dir = first_prof(d->dir);
 	load_devices(d);
 	{
-		char *meta = join(d->dir, "profiler_metadata.json");
+		char *meta = ap_path_join(d->dir, "profiler_metadata.json");
 
 		d->has_metadata = meta && ap_path_exists(meta);
 		free(meta);
@@ -641,7 +566,7 @@ int ap_pt_open(struct ap_pt_dump *d, const char *dir, struct ap_diag *diag, stru
 	if (!d->info_file)
 		return ap_err_set(err, AP_ENOTFOUND,
 				  "no profiler_info.json or profiler_info_<rank>.json: needed for time alignment");
-	info_path = join(d->dir, d->info_file);
+	info_path = ap_path_join(d->dir, d->info_file);
 	if (!info_path)
 		return ap_err_set(err, AP_ENOMEM, "out of memory");
 	root = load_json(info_path, d->info_file, err);

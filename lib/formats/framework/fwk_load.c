@@ -1,5 +1,4 @@
 /* FRAMEWORK directory -> host model (spec torch_npu_ascend_pt.md §3, §7.1). */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,11 +39,6 @@ struct loader {
 static int starts_with(const char *s, const char *prefix)
 {
 	return !strncmp(s, prefix, strlen(prefix));
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 static uint32_t intern(struct loader *l, struct ap_bytes b)
@@ -343,63 +337,17 @@ static int reserve_for(struct ap_host *h, enum kind k, size_t bytes)
 	}
 }
 
-static void free_names(char **names, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
-static int list_dir(const char *dir, char ***names, size_t *n, struct ap_err *err)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	size_t cap = 0;
-
-	*names = NULL;
-	*n = 0;
-	if (!d)
-		return ap_err_set(err, AP_EIO, "cannot read directory '%s': %s", dir,
-				  strerror(errno));
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (*n == cap) {
-			char **nn = realloc(*names, (cap = cap ? cap * 2 : 16) * sizeof(*nn));
-
-			if (!nn)
-				goto nomem;
-			*names = nn;
-		}
-		if (!((*names)[*n] = strdup(de->d_name)))
-			goto nomem;
-		(*n)++;
-	}
-	closedir(d);
-	if (*n > 1)
-		qsort(*names, *n, sizeof(**names), cmp_str);
-	return 0;
-nomem:
-	closedir(d);
-	free_names(*names, *n);
-	*names = NULL;
-	*n = 0;
-	return ap_err_set(err, AP_ENOMEM, "out of memory listing '%s'", dir);
-}
-
 /* The file of each kind: the exact name, else the first (sorted) name with it as prefix. */
-static const char *pick(char **names, size_t n, const char *tag)
+static const char *pick(const struct ap_strlist *names, const char *tag)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (!strcmp(names[i], tag))
-			return names[i];
-	for (i = 0; i < n; i++)
-		if (starts_with(names[i], tag))
-			return names[i];
+	for (i = 0; i < names->n; i++)
+		if (!strcmp(names->v[i], tag))
+			return names->v[i];
+	for (i = 0; i < names->n; i++)
+		if (starts_with(names->v[i], tag))
+			return names->v[i];
 	return NULL;
 }
 
@@ -464,8 +412,8 @@ int ap_fwk_load(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_hos
 {
 	struct loader l;
 	const char *files[K_COUNT];
-	char **names;
-	size_t n, i;
+	struct ap_strlist names = { NULL, 0, 0 };
+	size_t i;
 	int ret, k;
 
 	memset(&l, 0, sizeof(l));
@@ -473,11 +421,15 @@ int ap_fwk_load(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_hos
 	l.tc = tc;
 	l.h = h;
 	l.diag = diag;
-	AP_FORWARD_IF_ERROR(list_dir(fwk_dir, &names, &n, err));
+	ret = ap_dir_list(fwk_dir, &names, err);
+	if (ret < 0) {
+		ap_strlist_release(&names);
+		return ret;
+	}
 	for (k = 0; k < K_COUNT; k++)
-		files[k] = pick(names, n, kind_tag[k]);
+		files[k] = pick(&names, kind_tag[k]);
 	for (i = 0; i < sizeof(g1_tracer_tag) / sizeof(*g1_tracer_tag); i++) {
-		const char *f = pick(names, n, g1_tracer_tag[i]);
+		const char *f = pick(&names, g1_tracer_tag[i]);
 
 		if (f)
 			ap_diag_report(diag, AP_DIAG_DATA_LOSS, f,
@@ -522,7 +474,7 @@ int ap_fwk_load(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_hos
 		finish_file_diag(&l);
 		ap_file_unmap(&m);
 	}
-	free_names(names, n);
+	ap_strlist_release(&names);
 	if (ret < 0)
 		return ap_err_set(err, ret, "out of memory decoding '%s'", fwk_dir);
 	return 0;

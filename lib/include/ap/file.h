@@ -7,6 +7,7 @@
 
 #include "ap/err.h"
 #include "ap/strbuf.h"
+#include "ap/strlist.h"
 
 struct ap_map {
 	const uint8_t *data; /* NULL for an empty file */
@@ -25,5 +26,10 @@ int ap_file_read_all(const char *path, size_t max, struct ap_strbuf *sb, struct 
 /* Returns 1 if path is a directory, 0 if not, -1 if it does not exist. */
 int ap_path_is_dir(const char *path);
 int ap_path_exists(const char *path);
+/* "a/b", newly allocated (free it); NULL when out of memory. */
+char *ap_path_join(const char *a, const char *b);
+/* Adds the names in dir (dot files left out) to out, sorted by byte order. Returns 0,
+ * AP_ENOTFOUND or AP_EIO (unreadable), or AP_ENOMEM, with err set (err may be NULL). */
+int ap_dir_list(const char *dir, struct ap_strlist *out, struct ap_err *err);
 
 #endif

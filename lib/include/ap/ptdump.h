@@ -7,6 +7,7 @@
 
 #include "ap/diag.h"
 #include "ap/err.h"
+#include "ap/strlist.h"
 #include "ap/timeconv.h"
 
 #define AP_PT_OUTPUT_DIR "ASCEND_PROFILER_OUTPUT"
@@ -38,15 +39,6 @@ struct ap_pt_dump {
 	struct ap_pt_config cfg;
 	struct ap_timeconv tc;
 };
-
-struct ap_strlist {
-	char **v;
-	size_t n, cap;
-};
-
-void ap_strlist_release(struct ap_strlist *l);
-/* Appends a copy of s; returns 0 or AP_ENOMEM. */
-int ap_strlist_add(struct ap_strlist *l, const char *s);
 
 /* 1 when dir holds FRAMEWORK/ or a PROF_<digits>_<digits>_<alnum> dir (§1.1), else 0. */
 int ap_pt_is_dump(const char *dir);
