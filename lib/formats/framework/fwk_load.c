@@ -31,6 +31,7 @@ struct loader {
 	unsigned long bad_utf8;
 	size_t bad_utf8_off;     /* record of the first invalid string */
 	size_t rec_off;          /* record being decoded */
+	int oom;                 /* interning ran out of memory */
 	unsigned long unknown_fields;
 	uint16_t unknown_id;
 	size_t unknown_off;
@@ -49,6 +50,8 @@ static uint32_t intern(struct loader *l, struct ap_bytes b)
 	if (!b.p)
 		return AP_STR_NONE;
 	id = ap_strtab_intern(&l->h->strs, b.p, b.len, &bad);
+	if (!id)
+		l->oom = 1;
 	if (bad && !l->bad_utf8++)
 		l->bad_utf8_off = l->rec_off;
 	return id;
@@ -83,150 +86,142 @@ static void report_cut(struct loader *l, size_t off, size_t total, const struct 
 		       l->file, ap_err_text(e), total - off);
 }
 
+/* Per record kind: decode rec and add it to the model. Each returns 0, AP_ENOMEM, or the
+ * decoder's negative status with e set (the record is then skipped and reported). */
+static int take_op_range(struct loader *l, const struct ap_fwk_record *rec, struct ap_err *e)
+{
+	struct ap_fwk_op_range r;
+	struct ap_op *op;
+
+	AP_FORWARD_IF_ERROR(ap_fwk_decode_op_range(rec->payload, rec->len,
+						   (enum ap_fwk_gen)l->h->gen, &r, e));
+	note_unknown(l, r.unknown_field, rec->offset);
+	op = ap_vec_push(&l->h->ops);
+	if (!op)
+		return AP_ENOMEM;
+	op->ts = ap_time_local(l->tc, r.start);
+	op->end = ap_time_local(l->tc, r.end);
+	op->seq = r.seq;
+	op->pid = r.pid;
+	op->tid = r.tid;
+	op->fwd_tid = r.fwd_tid;
+	op->name = r.f[AP_OPF_NAME].p ? intern(l, r.f[AP_OPF_NAME]) : AP_STR_EMPTY;
+	op->input_type = intern(l, r.f[AP_OPF_INPUT_TYPE]);
+	op->input_dims = intern(l, r.f[AP_OPF_INPUT_DIMS]);
+	op->call_stack = intern(l, r.f[AP_OPF_CALL_STACK]);
+	op->module = intern(l, r.f[AP_OPF_MODULE]);
+	op->flops = intern(l, r.f[AP_OPF_FLOPS]);
+	return 0;
+}
+
+static int take_op_mark(struct loader *l, const struct ap_fwk_record *rec, struct ap_err *e)
+{
+	struct ap_fwk_op_mark r;
+	struct ap_mark *m;
+
+	AP_FORWARD_IF_ERROR(ap_fwk_decode_op_mark(rec->payload, rec->len,
+						  (enum ap_fwk_gen)l->h->gen, &r, e));
+	note_unknown(l, r.unknown_field, rec->offset);
+	if (r.category > AP_DEQUEUE_END) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "markcat:%s", l->file);
+		ap_diag_report(l->diag, AP_DIAG_WARN, key,
+			       "'FRAMEWORK/%s': record at offset %zu: unknown marker category %llu; skipped",
+			       l->file, rec->offset, (unsigned long long)r.category);
+		return 0;
+	}
+	m = ap_vec_push(&l->h->marks);
+	if (!m)
+		return AP_ENOMEM;
+	m->ts = ap_time_local(l->tc, r.time);
+	m->off = rec->offset;
+	m->pid = r.pid;
+	m->tid = r.tid;
+	m->corr = r.corr;
+	m->cat = (uint8_t)r.category;
+	m->name = r.name.p ? intern(l, r.name) : AP_STR_EMPTY;
+	return 0;
+}
+
+static int take_memory(struct loader *l, const struct ap_fwk_record *rec, struct ap_err *e)
+{
+	struct ap_fwk_memory r;
+	struct ap_mem *m;
+
+	AP_FORWARD_IF_ERROR(ap_fwk_decode_memory(rec->payload, rec->len, &r, e));
+	m = ap_vec_push(&l->h->mems);
+	if (!m)
+		return AP_ENOMEM;
+	m->ts = ap_time_local(l->tc, r.time);
+	m->ptr = r.ptr;
+	m->alloc_size = r.alloc_size;
+	m->total_alloc = r.total_alloc;
+	m->total_reserved = r.total_reserved;
+	m->total_active = r.total_active;
+	m->stream = r.stream;
+	m->pid = r.pid;
+	m->tid = r.tid;
+	m->device_type = r.device_type;
+	m->device_index = r.device_index;
+	m->component = r.component;
+	m->data_type = r.data_type;
+	m->allocator = r.allocator;
+	return 0;
+}
+
+static int take_tracer_hash(struct loader *l, const struct ap_fwk_record *rec, struct ap_err *e)
+{
+	struct ap_fwk_keyed r;
+	struct ap_pyhash *ph;
+
+	AP_FORWARD_IF_ERROR(ap_fwk_decode_tracer_hash(rec->payload, rec->len,
+						      (enum ap_fwk_gen)l->h->gen, &r, e));
+	note_unknown(l, r.unknown_field, rec->offset);
+	ph = ap_vec_push(&l->h->pyhash);
+	if (!ph)
+		return AP_ENOMEM;
+	ph->key = r.key;
+	ph->value = r.f[0].p ? intern(l, r.f[0]) : AP_STR_EMPTY;
+	return 0;
+}
+
+/* Validated only: analyse() does not use it (§3.8). */
+static int take_param(struct loader *l, const struct ap_fwk_record *rec, struct ap_err *e)
+{
+	struct ap_fwk_keyed r;
+
+	AP_FORWARD_IF_ERROR(ap_fwk_decode_param_tensor(rec->payload, rec->len,
+						       (enum ap_fwk_gen)l->h->gen, &r, e));
+	note_unknown(l, r.unknown_field, rec->offset);
+	if (((r.f[0].p && !ap_utf8_valid(r.f[0].p, r.f[0].len)) ||
+	     (r.f[1].p && !ap_utf8_valid(r.f[1].p, r.f[1].len))) &&
+	    !l->bad_utf8++)
+		l->bad_utf8_off = rec->offset;
+	return 0;
+}
+
+typedef int (*take_fn)(struct loader *l, const struct ap_fwk_record *rec, struct ap_err *e);
+
+static const take_fn take_of[K_COUNT] = {
+	[K_OP_RANGE] = take_op_range, [K_OP_MARK] = take_op_mark, [K_MEMORY] = take_memory,
+	[K_TRACER_HASH] = take_tracer_hash, [K_PARAM] = take_param,
+};
+
 /* One TLV record of file kind k; returns 0 or AP_ENOMEM. */
 static int take_record(struct loader *l, enum kind k, const struct ap_fwk_record *rec)
 {
-	struct ap_host *h = l->h;
 	struct ap_err e = AP_ERR_INIT;
-	int ret = 0;
+	int ret;
 
 	l->rec_off = rec->offset;
-	switch (k) {
-	case K_OP_RANGE: {
-		struct ap_fwk_op_range r;
-		struct ap_op *op;
-
-		if (ap_fwk_decode_op_range(rec->payload, rec->len, (enum ap_fwk_gen)h->gen, &r,
-					   &e) < 0) {
-			report_bad_record(l, rec->offset, &e);
-			break;
-		}
-		note_unknown(l, r.unknown_field, rec->offset);
-		op = ap_vec_push(&h->ops);
-		if (!op) {
-			ret = AP_ENOMEM;
-			break;
-		}
-		op->ts = ap_time_local(l->tc, r.start);
-		op->end = ap_time_local(l->tc, r.end);
-		op->seq = r.seq;
-		op->pid = r.pid;
-		op->tid = r.tid;
-		op->fwd_tid = r.fwd_tid;
-		op->name = intern(l, r.f[AP_OPF_NAME]);
-		if (!op->name)
-			op->name = AP_STR_EMPTY;
-		op->input_type = intern(l, r.f[AP_OPF_INPUT_TYPE]);
-		op->input_dims = intern(l, r.f[AP_OPF_INPUT_DIMS]);
-		op->call_stack = intern(l, r.f[AP_OPF_CALL_STACK]);
-		op->module = intern(l, r.f[AP_OPF_MODULE]);
-		op->flops = intern(l, r.f[AP_OPF_FLOPS]);
-		break;
+	ret = take_of[k](l, rec, &e);
+	if (ret < 0 && ret != AP_ENOMEM) {
+		report_bad_record(l, rec->offset, &e);
+		ret = 0;
 	}
-	case K_OP_MARK: {
-		struct ap_fwk_op_mark r;
-		struct ap_mark *m;
-
-		if (ap_fwk_decode_op_mark(rec->payload, rec->len, (enum ap_fwk_gen)h->gen, &r,
-					  &e) < 0) {
-			report_bad_record(l, rec->offset, &e);
-			break;
-		}
-		note_unknown(l, r.unknown_field, rec->offset);
-		if (r.category > AP_DEQUEUE_END) {
-			char key[64];
-
-			snprintf(key, sizeof(key), "markcat:%s", l->file);
-			ap_diag_report(l->diag, AP_DIAG_WARN, key,
-				       "'FRAMEWORK/%s': record at offset %zu: unknown marker category %llu; skipped",
-				       l->file, rec->offset, (unsigned long long)r.category);
-			break;
-		}
-		m = ap_vec_push(&h->marks);
-		if (!m) {
-			ret = AP_ENOMEM;
-			break;
-		}
-		m->ts = ap_time_local(l->tc, r.time);
-		m->off = rec->offset;
-		m->pid = r.pid;
-		m->tid = r.tid;
-		m->corr = r.corr;
-		m->cat = (uint8_t)r.category;
-		m->name = intern(l, r.name);
-		if (!m->name)
-			m->name = AP_STR_EMPTY;
-		break;
-	}
-	case K_MEMORY: {
-		struct ap_fwk_memory r;
-		struct ap_mem *m;
-
-		if (ap_fwk_decode_memory(rec->payload, rec->len, &r, &e) < 0) {
-			report_bad_record(l, rec->offset, &e);
-			break;
-		}
-		m = ap_vec_push(&h->mems);
-		if (!m) {
-			ret = AP_ENOMEM;
-			break;
-		}
-		m->ts = ap_time_local(l->tc, r.time);
-		m->ptr = r.ptr;
-		m->alloc_size = r.alloc_size;
-		m->total_alloc = r.total_alloc;
-		m->total_reserved = r.total_reserved;
-		m->total_active = r.total_active;
-		m->stream = r.stream;
-		m->pid = r.pid;
-		m->tid = r.tid;
-		m->device_type = r.device_type;
-		m->device_index = r.device_index;
-		m->component = r.component;
-		m->data_type = r.data_type;
-		m->allocator = r.allocator;
-		break;
-	}
-	case K_TRACER_HASH: {
-		struct ap_fwk_keyed r;
-		struct ap_pyhash *ph;
-
-		if (ap_fwk_decode_tracer_hash(rec->payload, rec->len, (enum ap_fwk_gen)h->gen, &r,
-					      &e) < 0) {
-			report_bad_record(l, rec->offset, &e);
-			break;
-		}
-		note_unknown(l, r.unknown_field, rec->offset);
-		ph = ap_vec_push(&h->pyhash);
-		if (!ph) {
-			ret = AP_ENOMEM;
-			break;
-		}
-		ph->key = r.key;
-		ph->value = intern(l, r.f[0]);
-		if (!ph->value)
-			ph->value = AP_STR_EMPTY;
-		break;
-	}
-	case K_PARAM: {
-		/* Validated only: analyse() does not use it (§3.8). */
-		struct ap_fwk_keyed r;
-
-		if (ap_fwk_decode_param_tensor(rec->payload, rec->len, (enum ap_fwk_gen)h->gen, &r,
-					       &e) < 0) {
-			report_bad_record(l, rec->offset, &e);
-			break;
-		}
-		note_unknown(l, r.unknown_field, rec->offset);
-		if (((r.f[0].p && !ap_utf8_valid(r.f[0].p, r.f[0].len)) ||
-		     (r.f[1].p && !ap_utf8_valid(r.f[1].p, r.f[1].len))) &&
-		    !l->bad_utf8++)
-			l->bad_utf8_off = rec->offset;
-		break;
-	}
-	default:
-		break;
-	}
+	if (l->oom)
+		ret = AP_ENOMEM;
 	ap_err_release(&e);
 	return ret;
 }
