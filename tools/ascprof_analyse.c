@@ -165,6 +165,34 @@ static int check_output(const struct ap_strlist *dumps)
 	return ret;
 }
 
+/* Drops dumps named twice (the same directory reached by two operands or paths): analysing
+ * one directory twice at once would race on its output. */
+static void drop_duplicates(struct ap_strlist *dumps)
+{
+	char **real = calloc(dumps->n ? dumps->n : 1, sizeof(*real));
+	size_t i, j, n = 0;
+
+	if (!real)
+		return;
+	for (i = 0; i < dumps->n; i++) {
+		int dup = 0;
+
+		real[n] = realpath(dumps->v[i], NULL);
+		for (j = 0; j < n && real[n] && !dup; j++)
+			dup = real[j] && !strcmp(real[j], real[n]);
+		if (dup) {
+			free(real[n]);
+			free(dumps->v[i]);
+			continue;
+		}
+		dumps->v[n++] = dumps->v[i];
+	}
+	dumps->n = n;
+	for (i = 0; i < n; i++)
+		free(real[i]);
+	free(real);
+}
+
 /* Reports one dump's trouble in a stable order; returns 1 when the dump failed. */
 static int report(const struct ap_job *job)
 {
@@ -240,6 +268,7 @@ int main(int argc, char **argv)
 		}
 		ap_err_release(&err);
 	}
+	drop_duplicates(&dumps);
 	if (cfg.output && check_output(&dumps) < 0) {
 		code = AP_EXIT_USAGE;
 		goto out;
