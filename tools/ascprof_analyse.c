@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ap/analyse.h"
@@ -118,49 +119,95 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
-/* The -o rules of CONVENTIONS §8. Returns 0 or -1 (message printed). */
+/* The -o rules of CONVENTIONS §8, on canonical paths (real[i] of dumps->v[i]). Returns 0
+ * or -1 (message printed). */
+static int check_output_paths(const struct ap_strlist *dumps, char *const *real, const char *out)
+{
+	size_t i, j;
+
+	for (i = 0; i < dumps->n; i++) {
+		char *target, *target_real;
+		const char *name;
+
+		if (!real[i])
+			continue; /* unreadable: that dump fails on its own */
+		name = base_name(real[i]);
+		if (is_within(out, real[i])) {
+			fprintf(stderr, PROG ": output directory '%s' lies inside the input dump '%s'\n",
+				cfg.output, dumps->v[i]);
+			return -1;
+		}
+		if (!strncmp(out, real[i], strlen(out)) && real[i][strlen(out)] == '/' &&
+		    !strchr(real[i] + strlen(out) + 1, '/')) {
+			fprintf(stderr,
+				PROG ": output directory '%s' is the parent of the input dump '%s': its copy would overwrite the input\n",
+				cfg.output, dumps->v[i]);
+			return -1;
+		}
+		/* DIR/<name> may already exist as a link into an input */
+		target = malloc(strlen(out) + strlen(name) + 2);
+		if (!target)
+			return -1;
+		memcpy(target, out, strlen(out));
+		target[strlen(out)] = '/';
+		memcpy(target + strlen(out) + 1, name, strlen(name) + 1);
+		target_real = realpath(target, NULL);
+		for (j = 0; target_real && j < dumps->n; j++) {
+			if (real[j] && (is_within(target_real, real[j]) || is_within(real[j], target_real))) {
+				fprintf(stderr,
+					PROG ": output directory '%s' leads into the input dump '%s'\n",
+					target, dumps->v[j]);
+				free(target);
+				free(target_real);
+				return -1;
+			}
+		}
+		free(target);
+		free(target_real);
+		for (j = 0; j < i; j++) {
+			if (real[j] && !strcmp(name, base_name(real[j]))) {
+				fprintf(stderr,
+					PROG ": inputs '%s' and '%s' share the name '%s': their outputs would collide in '%s'\n",
+					dumps->v[j], dumps->v[i], name, cfg.output);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 static int check_output(const struct ap_strlist *dumps)
 {
-	char *out = resolve(cfg.output);
-	size_t i, j;
-	int ret = 0;
+	struct stat st;
+	char *out, **real;
+	size_t i;
+	int ret;
 
+	if (!*cfg.output) {
+		fprintf(stderr, PROG ": the output directory of -o is empty\n");
+		return -1;
+	}
+	if (stat(cfg.output, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, PROG ": output directory '%s' is not a directory\n", cfg.output);
+		return -1;
+	}
+	out = resolve(cfg.output);
 	if (!out) {
 		fprintf(stderr, PROG ": cannot resolve output directory '%s': %s\n", cfg.output,
 			strerror(errno));
 		return -1;
 	}
-	for (i = 0; i < dumps->n && ret == 0; i++) {
-		char *d = realpath(dumps->v[i], NULL);
-
-		if (!d)
-			continue;
-		if (is_within(out, d)) {
-			fprintf(stderr, PROG ": output directory '%s' lies inside the input dump '%s'\n",
-				cfg.output, dumps->v[i]);
-			ret = -1;
-		} else {
-			char *slash = strrchr(d, '/');
-
-			if (slash)
-				*slash = '\0';
-			if (!strcmp(*d ? d : "/", out)) {
-				fprintf(stderr,
-					PROG ": output directory '%s' is the parent of the input dump '%s': its copy would overwrite the input\n",
-					cfg.output, dumps->v[i]);
-				ret = -1;
-			}
-		}
-		free(d);
-		for (j = 0; j < i && ret == 0; j++) {
-			if (!strcmp(base_name(dumps->v[i]), base_name(dumps->v[j]))) {
-				fprintf(stderr,
-					PROG ": inputs '%s' and '%s' share the name '%s': their outputs would collide in '%s'\n",
-					dumps->v[j], dumps->v[i], base_name(dumps->v[i]), cfg.output);
-				ret = -1;
-			}
-		}
+	real = calloc(dumps->n ? dumps->n : 1, sizeof(*real));
+	if (!real) {
+		free(out);
+		return -1;
 	}
+	for (i = 0; i < dumps->n; i++)
+		real[i] = realpath(dumps->v[i], NULL);
+	ret = check_output_paths(dumps, real, out);
+	for (i = 0; i < dumps->n; i++)
+		free(real[i]);
+	free(real);
 	free(out);
 	return ret;
 }

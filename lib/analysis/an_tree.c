@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ap/checked.h"
 #include "ap/hostan.h"
 #include "ap/sort.h"
 #include "../base/banned.h"
@@ -62,7 +63,8 @@ int ap_tree_build(const struct ap_host *h, const struct ap_queue *q, struct ap_t
 			t->op[node] = idx;
 			t->parent[node] = cur;
 			if (cur >= 0)
-				t->child_dur[cur] += op->end - op->ts;
+				t->child_dur[cur] =
+					ap_sat_add_i64(t->child_dur[cur], op->end - op->ts);
 			cur = (int32_t)node++;
 		} else {
 			const struct ap_qev *e = &q->enq.v[idx - nops];

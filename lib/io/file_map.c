@@ -12,6 +12,28 @@
 #include "ap/file.h"
 #include "../base/banned.h"
 
+/* Opens path for reading when it is a regular file. O_NONBLOCK: opening a FIFO or device
+ * found in a dump must not block the run. Returns the fd, or a negative status with err set. */
+static int open_regular(const char *path, struct stat *st, struct ap_err *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return ap_err_set(err, errno == ENOENT ? AP_ENOTFOUND : AP_EIO, "cannot open '%s': %s",
+				  path, strerror(errno));
+	if (fstat(fd, st) < 0) {
+		int e = errno;
+
+		close(fd);
+		return ap_err_set(err, AP_EIO, "cannot read '%s': %s", path, strerror(e));
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		return ap_err_set(err, AP_EIO, "cannot read '%s': not a regular file", path);
+	}
+	return fd;
+}
+
 int ap_file_map(const char *path, struct ap_map *out, struct ap_err *err)
 {
 	struct stat st;
@@ -20,17 +42,9 @@ int ap_file_map(const char *path, struct ap_map *out, struct ap_err *err)
 
 	out->data = NULL;
 	out->len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open_regular(path, &st, err);
 	if (fd < 0)
-		return ap_err_set(err, errno == ENOENT ? AP_ENOTFOUND : AP_EIO, "cannot open '%s': %s",
-				  path, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		int e = errno;
-
-		close(fd);
-		return ap_err_set(err, AP_EIO, "cannot read '%s': %s", path,
-				  S_ISREG(st.st_mode) ? strerror(e) : "not a regular file");
-	}
+		return fd;
 	if (st.st_size == 0) {
 		close(fd);
 		return 0;
@@ -72,14 +86,9 @@ int ap_file_read_all(const char *path, size_t max, struct ap_strbuf *sb, struct 
 	struct stat st;
 	int fd, ret = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open_regular(path, &st, err);
 	if (fd < 0)
-		return ap_err_set(err, errno == ENOENT ? AP_ENOTFOUND : AP_EIO, "cannot open '%s': %s",
-				  path, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		ret = ap_err_set(err, AP_EIO, "cannot read '%s': not a regular file", path);
-		goto out;
-	}
+		return fd;
 	if ((uint64_t)st.st_size > max) {
 		ret = ap_err_set(err, AP_EFORMAT, "'%s': file of %lld bytes is larger than %zu", path,
 				 (long long)st.st_size, max);
@@ -127,6 +136,11 @@ int ap_path_exists(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0;
+}
+
+char *ap_path_real(const char *path)
+{
+	return realpath(path, NULL);
 }
 
 char *ap_path_join(const char *a, const char *b)

@@ -3,6 +3,7 @@
  * (Python's sum of an empty list). */
 #include <string.h>
 
+#include "ap/checked.h"
 #include "ap/fmt.h"
 #include "ap/out.h"
 #include "ap/views.h"
@@ -79,7 +80,7 @@ int ap_write_operator_details(const char *dir, const struct ap_fwk_view *v, stru
 		ap_out_str_id(&o, &name, op->name);
 		put_field(&o, &semi, op->input_dims);
 		put_field(&o, &semi, op->call_stack);
-		put_us_float(&o, dur - t->child_dur[node]);
+		put_us_float(&o, ap_sat_sub_i64(dur, t->child_dur[node]));
 		put_us_float(&o, dur);
 		ap_out_write(&o, ",0,0,0,0\r\n", 10);
 	}

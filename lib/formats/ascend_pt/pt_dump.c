@@ -539,8 +539,10 @@ int ap_pt_open(struct ap_pt_dump *d, const char *dir, struct ap_diag *diag, stru
 	/* Drop trailing slashes for the name. */
 	while (strlen(d->dir) > 1 && d->dir[strlen(d->dir) - 1] == '/')
 		d->dir[strlen(d->dir) - 1] = '\0';
-	slash = strrchr(d->dir, '/');
-	d->name = slash ? slash + 1 : d->dir;
+	/* The name from the canonical path: "dump/", "." and links name the directory itself. */
+	d->real = ap_path_real(d->dir);
+	slash = strrchr(d->real ? d->real : d->dir, '/');
+	d->name = slash && slash[1] ? slash + 1 : d->real ? d->real : d->dir;
 	if (access(d->dir, R_OK | X_OK) != 0)
 		return ap_err_set(err, AP_EIO, "cannot read directory '%s': %s", d->dir,
 				  strerror(errno));
@@ -591,6 +593,7 @@ void ap_pt_release(struct ap_pt_dump *d)
 	if (!d)
 		return;
 	free(d->dir);
+	free(d->real);
 	free(d->info_file);
 	free(d->fwk_dir);
 	free(d->prof_dir);

@@ -32,6 +32,8 @@ struct loader {
 	size_t bad_utf8_off;     /* record of the first invalid string */
 	size_t rec_off;          /* record being decoded */
 	int oom;                 /* interning ran out of memory */
+	unsigned long clamped;   /* timestamps outside the representable range */
+	size_t clamped_off;
 	unsigned long unknown_fields;
 	uint16_t unknown_id;
 	size_t unknown_off;
@@ -55,6 +57,16 @@ static uint32_t intern(struct loader *l, struct ap_bytes b)
 	if (bad && !l->bad_utf8++)
 		l->bad_utf8_off = l->rec_off;
 	return id;
+}
+
+/* A raw time converted to local ns; times no clock reaches are counted (corrupt records). */
+static int64_t local_time(struct loader *l, int64_t raw)
+{
+	int64_t t = ap_time_local(l->tc, raw);
+
+	if ((t == AP_TIME_MAX || t == AP_TIME_MIN) && !l->clamped++)
+		l->clamped_off = l->rec_off;
+	return t;
 }
 
 static void note_unknown(struct loader *l, uint16_t id, size_t off)
@@ -99,8 +111,8 @@ static int take_op_range(struct loader *l, const struct ap_fwk_record *rec, stru
 	op = ap_vec_push(&l->h->ops);
 	if (!op)
 		return AP_ENOMEM;
-	op->ts = ap_time_local(l->tc, r.start);
-	op->end = ap_time_local(l->tc, r.end);
+	op->ts = local_time(l, r.start);
+	op->end = local_time(l, r.end);
 	op->seq = r.seq;
 	op->pid = r.pid;
 	op->tid = r.tid;
@@ -134,7 +146,7 @@ static int take_op_mark(struct loader *l, const struct ap_fwk_record *rec, struc
 	m = ap_vec_push(&l->h->marks);
 	if (!m)
 		return AP_ENOMEM;
-	m->ts = ap_time_local(l->tc, r.time);
+	m->ts = local_time(l, r.time);
 	m->off = rec->offset;
 	m->pid = r.pid;
 	m->tid = r.tid;
@@ -153,7 +165,7 @@ static int take_memory(struct loader *l, const struct ap_fwk_record *rec, struct
 	m = ap_vec_push(&l->h->mems);
 	if (!m)
 		return AP_ENOMEM;
-	m->ts = ap_time_local(l->tc, r.time);
+	m->ts = local_time(l, r.time);
 	m->ptr = r.ptr;
 	m->alloc_size = r.alloc_size;
 	m->total_alloc = r.total_alloc;
@@ -263,20 +275,21 @@ static int load_flat_file(struct loader *l, enum kind k, const struct ap_map *m)
 	for (i = 0; i < n; i++) {
 		const uint8_t *p = m->data + i * sz;
 
+		l->rec_off = i * sz;
 		if (k == K_GC) {
 			struct ap_fwk_gc r;
 			struct ap_gc *g = &h->gcs.v[h->gcs.n++];
 
 			ap_fwk_decode_gc(p, &r);
 			g->pid = r.pid;
-			g->ts = ap_time_local(l->tc, (int64_t)r.start);
-			g->end = ap_time_local(l->tc, (int64_t)r.end);
+			g->ts = local_time(l, (int64_t)r.start);
+			g->end = local_time(l, (int64_t)r.end);
 		} else {
 			struct ap_fwk_tracer_func r;
 			struct ap_pyrec *py = &h->pyrecs.v[h->pyrecs.n++];
 
 			ap_fwk_decode_tracer_func(p, &r);
-			py->ts = ap_time_local(l->tc, (int64_t)r.ts);
+			py->ts = local_time(l, (int64_t)r.ts);
 			py->pid = r.pid;
 			py->tid = r.tid;
 			py->key = r.key;
@@ -304,6 +317,12 @@ static void finish_file_diag(struct loader *l)
 			       "'FRAMEWORK/%s': invalid UTF-8 in %lu string field%s (first in the record at offset %zu), written as N/A",
 			       l->file, l->bad_utf8, l->bad_utf8 == 1 ? "" : "s", l->bad_utf8_off);
 	}
+	if (l->clamped) {
+		snprintf(key, sizeof(key), "time:%s", l->file);
+		ap_diag_report(l->diag, AP_DIAG_DATA_LOSS, key,
+			       "'FRAMEWORK/%s': %lu timestamp%s beyond +-146 years of 1970 (first in the record at offset %zu): corrupt, clamped",
+			       l->file, l->clamped, l->clamped == 1 ? "" : "s", l->clamped_off);
+	}
 	if (l->unknown_fields) {
 		snprintf(key, sizeof(key), "tlv:%s", l->file);
 		ap_diag_report(l->diag, AP_DIAG_WARN, key,
@@ -311,7 +330,7 @@ static void finish_file_diag(struct loader *l)
 			       l->file, l->unknown_fields, l->unknown_fields == 1 ? "" : "s",
 			       l->unknown_id, l->unknown_off);
 	}
-	l->bad_utf8 = l->unknown_fields = 0;
+	l->bad_utf8 = l->unknown_fields = l->clamped = 0;
 }
 
 /* Reserves table room from the file size and the smallest record of the kind. */

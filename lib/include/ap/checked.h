@@ -22,4 +22,23 @@ static inline int ap_mul_size(size_t a, size_t b, size_t *out)
 	return 0;
 }
 
+/* Saturating int64 arithmetic: results clamp at INT64_MIN / INT64_MAX. */
+static inline int64_t ap_sat_add_i64(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return b > 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
+static inline int64_t ap_sat_sub_i64(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_sub_overflow(a, b, &r))
+		return b < 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
 #endif

@@ -26,6 +26,8 @@ int ap_file_read_all(const char *path, size_t max, struct ap_strbuf *sb, struct 
 /* Returns 1 if path is a directory, 0 if not, -1 if it does not exist. */
 int ap_path_is_dir(const char *path);
 int ap_path_exists(const char *path);
+/* The canonical absolute path (realpath), newly allocated; NULL when it cannot be resolved. */
+char *ap_path_real(const char *path);
 /* "a/b", newly allocated (free it); NULL when out of memory. */
 char *ap_path_join(const char *a, const char *b);
 /* Adds the names in dir (dot files left out) to out, sorted by byte order. Returns 0,

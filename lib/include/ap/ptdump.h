@@ -29,7 +29,8 @@ struct ap_pt_config {
 
 struct ap_pt_dump {
 	char *dir;          /* as found (owned) */
-	const char *name;   /* last path component of dir */
+	char *real;         /* canonical path, NULL if it could not be resolved (owned) */
+	const char *name;   /* last component of the canonical path */
 	char *info_file;    /* "profiler_info[_N].json" inside dir, or NULL (owned) */
 	int has_metadata;   /* profiler_metadata.json exists */
 	char *fwk_dir;      /* dir/FRAMEWORK or NULL (owned) */

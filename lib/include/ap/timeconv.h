@@ -4,6 +4,13 @@
 
 #include <stdint.h>
 
+#include "ap/checked.h"
+
+/* Local times are kept within +-(2^62 - 1) ns (+-146 years around 1970), so that the
+ * difference of any two fits an int64; only corrupt records reach the bounds. */
+#define AP_TIME_MAX (((int64_t)1 << 62) - 1)
+#define AP_TIME_MIN (-AP_TIME_MAX)
+
 struct ap_timeconv {
 	int syscnt;          /* step A applies */
 	double factor;       /* 1000.0 / freq (MHz) */
@@ -12,19 +19,9 @@ struct ap_timeconv {
 	int64_t local_diff;  /* step B: local = mono + local_diff */
 };
 
-/* a + b, saturated at the int64 range. */
-static inline int64_t ap__sat_add(int64_t a, int64_t b)
-{
-	int64_t r;
-
-	if (__builtin_add_overflow(a, b, &r))
-		return b > 0 ? INT64_MAX : INT64_MIN;
-	return r;
-}
-
 /* Step A then step B: trunc((raw - start_cnt) * factor) + offset + local_diff. The
- * difference is exact before its conversion to double, as in Python; values of corrupt
- * records that leave the int64 range saturate instead of overflowing. */
+ * difference is exact before its conversion to double, as in Python; the result is clamped
+ * to [AP_TIME_MIN, AP_TIME_MAX]. */
 static inline int64_t ap_time_local(const struct ap_timeconv *tc, int64_t raw)
 {
 	int64_t mono = raw;
@@ -38,9 +35,10 @@ static inline int64_t ap_time_local(const struct ap_timeconv *tc, int64_t raw)
 			mono = INT64_MIN;
 		else
 			mono = (int64_t)x;
-		mono = ap__sat_add(mono, tc->offset);
+		mono = ap_sat_add_i64(mono, tc->offset);
 	}
-	return ap__sat_add(mono, tc->local_diff);
+	mono = ap_sat_add_i64(mono, tc->local_diff);
+	return mono > AP_TIME_MAX ? AP_TIME_MAX : mono < AP_TIME_MIN ? AP_TIME_MIN : mono;
 }
 
 #endif
