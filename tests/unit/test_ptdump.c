@@ -181,6 +181,34 @@ START_TEST(no_time_reference_fails)
 }
 END_TEST
 
+START_TEST(partial_references_fail)
+{
+	struct ap_pt_dump d;
+	struct ap_err err = AP_ERR_INIT;
+
+	/* end_info without MonotonicTimeEnd: no silent shift by collectionTimeEnd */
+	mk("p_ascend_pt");
+	mk("p_ascend_pt/FRAMEWORK");
+	put("p_ascend_pt/profiler_info.json", INFO_CPU_ONLY
+	    "\"start_info\": {\"syscnt_enable\": false}, "
+	    "\"end_info\": {\"collectionTimeEnd\": 1700000000300000123}}");
+	ck_assert_int_eq(open_dump("p_ascend_pt", &d, &err), AP_EFORMAT);
+	ck_assert_ptr_nonnull(strstr(ap_err_text(&err), "end_info is missing or incomplete"));
+	ap_pt_release(&d);
+	ap_err_release(&err);
+	/* syscnt on without start_cnt / start_monotonic and no host_start.log */
+	mk("q_ascend_pt");
+	mk("q_ascend_pt/FRAMEWORK");
+	put("q_ascend_pt/profiler_info.json", INFO_CPU_ONLY
+	    "\"start_info\": {\"syscnt_enable\": true, \"freq\": 100, \"start_cnt\": 5}, "
+	    "\"end_info\": {\"collectionTimeEnd\": 9, \"MonotonicTimeEnd\": 1}}");
+	ck_assert_int_eq(open_dump("q_ascend_pt", &d, &err), AP_EFORMAT);
+	ck_assert_ptr_nonnull(strstr(ap_err_text(&err), "lacks start_cnt or start_monotonic"));
+	ap_pt_release(&d);
+	ap_err_release(&err);
+}
+END_TEST
+
 START_TEST(malformed_info_fails)
 {
 	struct ap_pt_dump d;
@@ -259,6 +287,7 @@ static Suite *ptdump_suite(void)
 	tcase_add_test(tc, cann_host_files_win);
 	tcase_add_test(tc, device_start_info_fallback);
 	tcase_add_test(tc, no_time_reference_fails);
+	tcase_add_test(tc, partial_references_fail);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("info_and_discovery");
 	tcase_add_checked_fixture(tc, setup, teardown);

@@ -347,10 +347,11 @@ static void parse_info(struct ap_pt_dump *d, const json_t *root, struct ap_diag 
 	if (v && json_is_number(v))
 		c->freq = json_number_value(v);
 	c->start_cnt = get_int(si, "start_cnt", &ok);
-	c->start_monotonic = get_int(si, "start_monotonic", &ok);
+	c->start_monotonic = get_int(si, "start_monotonic", &ok2);
+	c->has_start_ref = ok && ok2;
 	c->time_end = get_int(ei, "collectionTimeEnd", &ok);
 	c->mono_end = get_int(ei, "MonotonicTimeEnd", &ok2);
-	c->has_end_info = ei && json_object_size(ei) > 0;
+	c->has_end_info = ok && ok2;
 	v = json_object_get(root, "torch_npu_version");
 	if (v && json_is_string(v))
 		snprintf(c->torch_npu_version, sizeof(c->torch_npu_version), "%s",
@@ -410,8 +411,9 @@ static void load_host_freq(struct ap_pt_dump *d, const char *prof)
 	free(path);
 }
 
-/* [Host] clock_monotonic_raw / cntvct of host_start.log (INI, "key: value" or "key=value"). */
-static void load_host_start(const char *prof, int64_t *offset, int64_t *cnt)
+/* [Host] clock_monotonic_raw / cntvct of host_start.log (INI, "key: value" or "key=value").
+ * Returns 1 when both were found. */
+static int load_host_start(const char *prof, int64_t *offset, int64_t *cnt)
 {
 	struct ap_strbuf sb = AP_STRBUF_INIT;
 	char *path = ap_path_join(prof, "host/host_start.log");
@@ -467,6 +469,7 @@ static void load_host_start(const char *prof, int64_t *offset, int64_t *cnt)
 out:
 	ap_strbuf_release(&sb);
 	free(path);
+	return have_off && have_cnt;
 }
 
 static void load_devices(struct ap_pt_dump *d)
@@ -487,12 +490,16 @@ static int build_timeconv(struct ap_pt_dump *d, struct ap_err *err)
 {
 	struct ap_pt_config *c = &d->cfg;
 	int64_t offset = c->start_monotonic, cnt = c->start_cnt, diff = 0;
-	int have_diff = 0;
+	int have_diff = 0, have_ref = c->has_start_ref;
 
 	if (d->prof_dir) {
 		load_host_freq(d, d->prof_dir);
-		load_host_start(d->prof_dir, &offset, &cnt);
+		have_ref |= load_host_start(d->prof_dir, &offset, &cnt);
 	}
+	if (c->syscnt_enable && !have_ref)
+		return ap_err_set(err, AP_EFORMAT,
+				  "'%s': no time reference: syscnt_enable is set but start_info lacks start_cnt or start_monotonic and there is no host_start.log",
+				  d->info_file);
 	if (c->syscnt_enable && !(c->freq > 1e-9 && c->freq < 1e12))
 		return ap_err_set(err, AP_EFORMAT,
 				  "'%s': syscnt frequency %g MHz is not usable for time alignment",
@@ -520,7 +527,7 @@ static int build_timeconv(struct ap_pt_dump *d, struct ap_err *err)
 		have_diff = !__builtin_sub_overflow(c->time_end, c->mono_end, &diff);
 	if (!have_diff || diff == 0)
 		return ap_err_set(err, AP_EFORMAT,
-				  "'%s': no time reference: end_info is missing and there is no CANN start_info",
+				  "'%s': no time reference: end_info is missing or incomplete and there is no CANN start_info",
 				  d->info_file);
 	d->tc.local_diff = diff;
 	return 0;

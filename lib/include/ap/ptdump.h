@@ -22,7 +22,8 @@ struct ap_pt_config {
 	int syscnt_enable;
 	double freq;             /* MHz */
 	int64_t start_cnt, start_monotonic;
-	int has_end_info;
+	int has_start_ref;       /* start_info holds both start_cnt and start_monotonic */
+	int has_end_info;        /* end_info holds both times */
 	int64_t time_end, mono_end;
 	char torch_npu_version[64];
 };
