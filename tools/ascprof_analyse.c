@@ -267,6 +267,10 @@ static int report(const struct ap_job *job)
 			fprintf(stderr, " (and %lu more like it)", e->count - 1);
 		fputc('\n', stderr);
 	}
+	if (!failed && r->db_skipped && !cfg.quiet)
+		fprintf(stderr,
+			PROG ": note: '%s': database outputs (export type db) are not written yet; text outputs written\n",
+			job->dir);
 	if (!failed && r->cann_skipped && !cfg.quiet)
 		fprintf(stderr,
 			PROG ": note: '%s': PROF_* (CANN) data is not analysed yet; framework outputs only\n",

@@ -144,12 +144,13 @@ static int write_outputs(const struct ap_pt_dump *d, const struct fwk_state *s,
 	v.mv = &s->mv;
 	v.device_id = d->n_devices ? d->device_ids[0] : -1;
 	v.n_devices = d->n_devices;
-	if (d->cfg.cpu && d->cfg.export_text) {
+	/* The text outputs also for export type "db": its database outputs are not written
+	 * yet, and a dump should not come back empty. */
+	if (d->cfg.cpu) {
 		AP_FORWARD_IF_ERROR(ap_write_trace_view(dir, &v, err));
 		AP_FORWARD_IF_ERROR(ap_write_operator_details(dir, &v, err));
 	}
-	if (d->cfg.export_text)
-		AP_FORWARD_IF_ERROR(ap_write_memory(dir, &v, err));
+	AP_FORWARD_IF_ERROR(ap_write_memory(dir, &v, err));
 	return write_done(dir, err);
 }
 
@@ -181,6 +182,7 @@ int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_an
 	if (ret < 0)
 		goto out;
 	r->cann_skipped = d.prof_dir != NULL;
+	r->db_skipped = d.cfg.export_db;
 	if (o->out_root)
 		ap_strbuf_addf(&parent, "%s/%s", o->out_root, d.name);
 	else

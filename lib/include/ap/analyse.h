@@ -17,6 +17,7 @@ struct ap_analyse_result {
 	char *out_dir;        /* the output directory written, or NULL (owned) */
 	int rank_id;          /* -1 when unknown */
 	int cann_skipped;     /* the dump holds PROF_* data this version does not analyse */
+	int db_skipped;       /* export type "db" asked for database outputs, not written yet */
 	int gen;              /* FRAMEWORK writer generation found (enum ap_fwk_gen) */
 	size_t n_ops, n_marks, n_mems, n_pyrecs, n_gcs; /* records decoded */
 };
