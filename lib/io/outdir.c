@@ -129,8 +129,14 @@ int ap_outdir_commit(struct ap_outdir *od, struct ap_err *err)
 			free(old);
 		}
 		if (rename(od->tmp, od->final) < 0) {
+			char *old = ap_path_join(od->tmp, "old");
+
 			ret = ap_err_set(err, AP_EIO, "cannot move '%s' into place: %s", od->tmp,
 					 strerror(errno));
+			/* put the previous output back before the temporary tree goes */
+			if (old)
+				rename(old, od->final);
+			free(old);
 			goto fail;
 		}
 		{
