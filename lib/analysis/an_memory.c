@@ -12,19 +12,6 @@
 #define MEM_INNER_ALLOC 0   /* ap_mem.allocator of the records that feed operator_memory */
 #define LIFECYCLE_MAX 3     /* malloc + free + block free */
 
-void ap_memview_init(struct ap_memview *mv)
-{
-	memset(mv, 0, sizeof(*mv));
-}
-
-void ap_memview_release(struct ap_memview *mv)
-{
-	if (!mv)
-		return;
-	ap_vec_free(&mv->pta);
-	ap_vec_free(&mv->groups);
-	ap_memview_init(mv);
-}
 
 /* ---- small sorted tables (qsort keys are total orders, so the sorts are stable) ---- */
 

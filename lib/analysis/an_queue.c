@@ -35,20 +35,6 @@ static size_t slot_of(const struct start_table *t, uint64_t tid, uint32_t name, 
 	}
 }
 
-void ap_queue_init(struct ap_queue *q)
-{
-	memset(q, 0, sizeof(*q));
-}
-
-void ap_queue_release(struct ap_queue *q)
-{
-	if (!q)
-		return;
-	ap_vec_free(&q->enq);
-	ap_vec_free(&q->deq);
-	ap_queue_init(q);
-}
-
 int ap_queue_build(const struct ap_host *h, struct ap_queue *q, struct ap_err *err)
 {
 	struct start_table t = { NULL, 0 };

@@ -7,22 +7,6 @@
 #include "ap/sort.h"
 #include "../base/banned.h"
 
-void ap_tree_init(struct ap_tree *t)
-{
-	memset(t, 0, sizeof(*t));
-}
-
-void ap_tree_release(struct ap_tree *t)
-{
-	if (!t)
-		return;
-	free(t->op);
-	free(t->parent);
-	free(t->child_dur);
-	free(t->enq_node);
-	ap_tree_init(t);
-}
-
 int ap_tree_build(const struct ap_host *h, const struct ap_queue *q, struct ap_tree *t,
 		  struct ap_err *err)
 {

@@ -6,7 +6,7 @@
 
 #include "ap/fmt.h"
 #include "ap/log.h"
-#include "ap/memview.h"
+#include "ap/hostview.h"
 #include "ap/out.h"
 #include "ap/views.h"
 #include "../base/banned.h"

@@ -5,8 +5,7 @@
 
 #include "ap/err.h"
 #include "ap/host.h"
-#include "ap/hostan.h"
-#include "ap/memview.h"
+#include "ap/hostview.h"
 
 /* Everything the framework writers read; all borrowed, nothing is changed. */
 struct ap_fwk_view {

@@ -1,0 +1,55 @@
+#!/bin/sh
+# The library's layering (CONVENTIONS §1): each lib/<layer> includes only public headers of
+# the layers it may depend on. Every header of lib/include/ap/ belongs to one layer here, so a
+# new header must be added to this table.
+# usage: layers.sh SRCROOT
+set -u
+cd "$1/lib" || exit 99
+layer_of() {
+	case $1 in
+	status.h | strbuf.h | err.h | arena.h | vec.h | checked.h | fmt.h | log.h | diag.h | \
+		cursor.h | strtab.h | sort.h | strlist.h | timeconv.h) echo base ;;
+	file.h | outdir.h) echo io ;;
+	host.h | hostview.h) echo model ;;
+	fwk.h | fwk_load.h | ptdump.h) echo formats ;;
+	hostan.h | memview.h) echo analysis ;;
+	out.h | views.h) echo writers ;;
+	analyse.h) echo pipeline ;;
+	*) echo unknown ;;
+	esac
+}
+allowed() { # layer -> layers it may include
+	case $1 in
+	base) echo "base" ;;
+	io | model) echo "base $1" ;;
+	formats) echo "base io model formats" ;;
+	analysis) echo "base model analysis" ;;
+	writers) echo "base io model writers" ;;
+	pipeline) echo "base io model formats analysis writers pipeline" ;;
+	esac
+}
+passed=0 failed=0
+for h in include/ap/*.h; do
+	if [ "$(layer_of "$(basename "$h")")" = unknown ]; then
+		echo "FAIL: $h has no layer in tests/consistency/layers.sh"
+		failed=$((failed + 1))
+	fi
+done
+check_file() { # file, its layer
+	ok=1
+	for inc in $(sed -n 's/^#include "ap\/\([a-z_]*\.h\)".*/\1/p' "$1"); do
+		l=$(layer_of "$inc")
+		case " $(allowed "$2") " in
+		*" $l "*) ;;
+		*) echo "FAIL: $1 ($2) includes ap/$inc ($l)"; ok=0 ;;
+		esac
+	done
+	if [ $ok = 1 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+}
+for dir in base io model analysis writers pipeline; do
+	for f in "$dir"/*.c; do check_file "$f" "$dir"; done
+done
+for f in formats/*/*.c; do check_file "$f" formats; done
+for h in include/ap/*.h; do check_file "$h" "$(layer_of "$(basename "$h")")"; done
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
