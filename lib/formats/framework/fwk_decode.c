@@ -107,24 +107,23 @@ int ap_fwk_decode_op_range(const uint8_t *p, size_t len, enum ap_fwk_gen gen,
 {
 	size_t fixed = gen == AP_FWK_GEN1 ? AP_FWK_OP_RANGE_FIXED_G1 : AP_FWK_OP_RANGE_FIXED;
 	struct op_ctx ctx = { out, gen };
+	struct ap_cursor c;
 
 	memset(out, 0, sizeof(*out));
 	AP_RETURN_ERROR_IF(len < fixed, err, AP_EFORMAT,
 			   "op_range record of %zu bytes is shorter than its %zu-byte fixed part",
 			   len, fixed);
-	out->start = (int64_t)ap_le64(p);
-	out->end = (int64_t)ap_le64(p + 8);
-	out->seq = (int64_t)ap_le64(p + 16);
-	out->pid = ap_le64(p + 24);
-	out->tid = ap_le64(p + 32);
-	out->end_tid = ap_le64(p + 40);
-	out->fwd_tid = ap_le64(p + 48);
-	if (gen == AP_FWK_GEN1) {
-		out->is_async = p[56];
-	} else {
-		out->scope = p[56];
-		out->is_async = p[57];
-	}
+	ap_cursor_init(&c, p, fixed);
+	ap_cursor_i64(&c, &out->start);
+	ap_cursor_i64(&c, &out->end);
+	ap_cursor_i64(&c, &out->seq);
+	ap_cursor_u64(&c, &out->pid);
+	ap_cursor_u64(&c, &out->tid);
+	ap_cursor_u64(&c, &out->end_tid);
+	ap_cursor_u64(&c, &out->fwd_tid);
+	if (gen != AP_FWK_GEN1)
+		ap_cursor_u8(&c, &out->scope); /* G1 has no scope byte (§3.10) */
+	ap_cursor_u8(&c, &out->is_async);
 	return walk_tlv(p, len, fixed, op_field, &ctx, err);
 }
 
@@ -157,51 +156,56 @@ int ap_fwk_decode_op_mark(const uint8_t *p, size_t len, enum ap_fwk_gen gen,
 			  struct ap_fwk_op_mark *out, struct ap_err *err)
 {
 	struct one_ctx ctx = { &out->name, { old_numbering(gen) ? 2 : 1, 0 }, &out->unknown_field };
+	struct ap_cursor c;
 
 	memset(out, 0, sizeof(*out));
 	AP_RETURN_ERROR_IF(len < AP_FWK_OP_MARK_FIXED, err, AP_EFORMAT,
 			   "op_mark record of %zu bytes is shorter than its %d-byte fixed part",
 			   len, AP_FWK_OP_MARK_FIXED);
-	out->time = (int64_t)ap_le64(p);
-	out->category = ap_le64(p + 8);
-	out->corr = ap_le64(p + 16);
-	out->tid = ap_le64(p + 24);
-	out->pid = ap_le64(p + 32);
+	ap_cursor_init(&c, p, AP_FWK_OP_MARK_FIXED);
+	ap_cursor_i64(&c, &out->time);
+	ap_cursor_u64(&c, &out->category);
+	ap_cursor_u64(&c, &out->corr);
+	ap_cursor_u64(&c, &out->tid);
+	ap_cursor_u64(&c, &out->pid);
 	return walk_tlv(p, len, AP_FWK_OP_MARK_FIXED, one_field, &ctx, err);
 }
 
 int ap_fwk_decode_memory(const uint8_t *p, size_t len, struct ap_fwk_memory *out,
 			 struct ap_err *err)
 {
-	size_t pos;
+	struct ap_cursor c;
+	uint8_t u8;
 
 	memset(out, 0, sizeof(*out));
-	/* The record length alone tells the layout (§3.5, §3.10). */
+	/* The record length alone tells the layout (§3.5, §3.10): 58 (5.0.x), 75 (6.0.rc1),
+	 * 76 (adds allocator_type), 77 (adds component_type). */
 	AP_RETURN_ERROR_IF(len != 58 && len != 75 && len != 76 && len != 77, err,
 			   AP_EUNSUPPORTED,
 			   "memory record of %zu bytes matches no known layout (58, 75, 76, 77)",
 			   len);
-	out->ptr = (int64_t)ap_le64(p);
-	out->time = (int64_t)ap_le64(p + 8);
-	out->alloc_size = (int64_t)ap_le64(p + 16);
-	out->total_alloc = (int64_t)ap_le64(p + 24);
-	out->total_reserved = (int64_t)ap_le64(p + 32);
-	pos = 40;
+	ap_cursor_init(&c, p, len);
+	ap_cursor_i64(&c, &out->ptr);
+	ap_cursor_i64(&c, &out->time);
+	ap_cursor_i64(&c, &out->alloc_size);
+	ap_cursor_i64(&c, &out->total_alloc);
+	ap_cursor_i64(&c, &out->total_reserved);
 	if (len >= 75) {
-		out->total_active = (int64_t)ap_le64(p + 40);
-		out->stream = (int64_t)ap_le64(p + 48);
-		pos = 56;
+		ap_cursor_i64(&c, &out->total_active);
+		ap_cursor_i64(&c, &out->stream);
 	}
-	out->device_type = (int8_t)p[pos++];
-	out->device_index = (int8_t)p[pos++];
+	ap_cursor_u8(&c, &u8);
+	out->device_type = (int8_t)u8;
+	ap_cursor_u8(&c, &u8);
+	out->device_index = (int8_t)u8;
 	if (len == 77)
-		out->component = p[pos++];
+		ap_cursor_u8(&c, &out->component);
 	if (len >= 75)
-		out->data_type = p[pos++];
+		ap_cursor_u8(&c, &out->data_type);
 	if (len >= 76)
-		out->allocator = p[pos++];
-	out->tid = ap_le64(p + pos);
-	out->pid = ap_le64(p + pos + 8);
+		ap_cursor_u8(&c, &out->allocator);
+	ap_cursor_u64(&c, &out->tid);
+	ap_cursor_u64(&c, &out->pid);
 	return 0;
 }
 
@@ -209,12 +213,14 @@ static int decode_keyed(const uint8_t *p, size_t len, const char *what, uint16_t
 			uint16_t id1, struct ap_fwk_keyed *out, struct ap_err *err)
 {
 	struct one_ctx ctx = { out->f, { id0, id1 }, &out->unknown_field };
+	struct ap_cursor c;
 
 	memset(out, 0, sizeof(*out));
 	AP_RETURN_ERROR_IF(len < AP_FWK_KEY_FIXED, err, AP_EFORMAT,
 			   "%s record of %zu bytes is shorter than its %d-byte fixed part", what,
 			   len, AP_FWK_KEY_FIXED);
-	out->key = ap_le64(p);
+	ap_cursor_init(&c, p, AP_FWK_KEY_FIXED);
+	ap_cursor_u64(&c, &out->key);
 	return walk_tlv(p, len, AP_FWK_KEY_FIXED, one_field, &ctx, err);
 }
 
@@ -234,18 +240,24 @@ int ap_fwk_decode_param_tensor(const uint8_t *p, size_t len, enum ap_fwk_gen gen
 
 void ap_fwk_decode_tracer_func(const uint8_t *p, struct ap_fwk_tracer_func *out)
 {
-	out->ts = ap_le64(p);
-	out->tid = ap_le64(p + 8);
-	out->pid = ap_le64(p + 16);
-	out->key = ap_le64(p + 24);
-	out->tag = p[32];
+	struct ap_cursor c;
+
+	ap_cursor_init(&c, p, AP_FWK_TRACER_FUNC_SIZE);
+	ap_cursor_u64(&c, &out->ts);
+	ap_cursor_u64(&c, &out->tid);
+	ap_cursor_u64(&c, &out->pid);
+	ap_cursor_u64(&c, &out->key);
+	ap_cursor_u8(&c, &out->tag);
 }
 
 void ap_fwk_decode_gc(const uint8_t *p, struct ap_fwk_gc *out)
 {
-	out->pid = ap_le64(p);
-	out->start = ap_le64(p + 8);
-	out->end = ap_le64(p + 16);
+	struct ap_cursor c;
+
+	ap_cursor_init(&c, p, AP_FWK_GC_SIZE);
+	ap_cursor_u64(&c, &out->pid);
+	ap_cursor_u64(&c, &out->start);
+	ap_cursor_u64(&c, &out->end);
 }
 
 /* A name TLV header at off: the given id and a length that fits the payload. */
