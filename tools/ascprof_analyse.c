@@ -26,7 +26,7 @@ static struct config cfg;
 static const struct ap_opt opts[] = {
 	{ 'o', "output", AP_OPT_STRING, &cfg.output, "DIR",
 	  "write DIR/<dump>/ASCEND_PROFILER_OUTPUT instead of inside each dump" },
-	{ 'j', "jobs", AP_OPT_INT, &cfg.jobs, "N", "analyse N dumps at a time (default: all cores)" },
+	{ 'j', "jobs", AP_OPT_INT, &cfg.jobs, "N", "analyse N dumps at a time (default: $OMP_NUM_THREADS, else all cores)" },
 	{ 0, "force", AP_OPT_FLAG, &cfg.force, NULL,
 	  "replace an ASCEND_PROFILER_OUTPUT/ that another tool wrote" },
 	{ 0, "strict", AP_OPT_FLAG, &cfg.strict, NULL, "treat warnings as failures of their dump" },
@@ -248,7 +248,7 @@ static int report(const struct ap_job *job)
 	size_t i;
 
 	if (failed)
-		fprintf(stderr, PROG ": '%s': %s\n", job->dir, ap_err_text(&r->err));
+		fprintf(stderr, PROG ": %s\n", ap_err_text(&r->err));
 	for (i = 0; i < r->diag.n; i++) {
 		const struct ap_diag_entry *e = &r->diag.v[i];
 

@@ -173,15 +173,6 @@ size_t ap_fmt_double(char *buf, double x)
 	return n;
 }
 
-size_t ap_fmt_double_json(char *buf, double x)
-{
-	if (isnan(x))
-		return (size_t)snprintf(buf, AP_FMT_MAX, "NaN");
-	if (isinf(x))
-		return (size_t)snprintf(buf, AP_FMT_MAX, "%s", x < 0 ? "-Infinity" : "Infinity");
-	return ap_fmt_double(buf, x);
-}
-
 /* Python repr of the double v / 2^shift (shift <= 20), like ap_fmt_double((double)v / 2^shift)
  * but without its digit search in the common case: the quotient is exact, and an exact decimal
  * of at most 15 significant digits is the shortest string that round-trips (DBL_DIG), hence

@@ -202,6 +202,8 @@ int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_an
 out:
 	if (ret < 0 && r->err.code == AP_OK)
 		r->err.code = (enum ap_status)ret;
+	if (ret < 0)
+		ap_err_prefix(&r->err, "'%s'", dir);
 	if (ret < 0) {
 		free(r->out_dir);
 		r->out_dir = NULL;

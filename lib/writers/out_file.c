@@ -221,12 +221,6 @@ void ap_json_u64(struct ap_out *o, uint64_t v)
 	ap_out_write(o, b, ap_fmt_u64(b, v));
 }
 
-void ap_json_double(struct ap_out *o, double v)
-{
-	char b[AP_FMT_MAX];
-
-	ap_out_write(o, b, ap_fmt_double_json(b, v));
-}
 
 /* ---- CSV (Python csv.writer, excel dialect, QUOTE_MINIMAL) ---- */
 

@@ -155,20 +155,6 @@ static void elem(struct tv *w)
 		LIT(&w->o, ", ");
 }
 
-static void put_u64(struct tv *w, uint64_t v)
-{
-	char b[AP_FMT_MAX];
-
-	ap_out_write(&w->o, b, ap_fmt_u64(b, v));
-}
-
-static void put_i64(struct tv *w, int64_t v)
-{
-	char b[AP_FMT_MAX];
-
-	ap_out_write(&w->o, b, ap_fmt_i64(b, v));
-}
-
 static void put_ts(struct tv *w, int64_t ns)
 {
 	char b[AP_FMT_MAX + 2];
@@ -204,9 +190,9 @@ static void x_rest(struct tv *w, uint64_t pid, uint64_t tid, int64_t ts, int64_t
 		   const char *cat)
 {
 	LIT(&w->o, ", \"pid\": ");
-	put_u64(w, pid);
+	ap_json_u64(&w->o, pid);
 	LIT(&w->o, ", \"tid\": ");
-	put_u64(w, tid);
+	ap_json_u64(&w->o, tid);
 	LIT(&w->o, ", \"ts\": ");
 	put_ts(w, ts);
 	LIT(&w->o, ", \"dur\": ");
@@ -227,13 +213,13 @@ static void flow(struct tv *w, char ph, const char *name, int64_t id, int id_sig
 	ap_out_puts(&w->o, name);
 	LIT(&w->o, "\", \"id\": ");
 	if (id_signed)
-		put_i64(w, id);
+		ap_json_i64(&w->o, id);
 	else
-		put_u64(w, (uint64_t)id);
+		ap_json_u64(&w->o, (uint64_t)id);
 	LIT(&w->o, ", \"pid\": ");
-	put_u64(w, pid);
+	ap_json_u64(&w->o, pid);
 	LIT(&w->o, ", \"tid\": ");
-	put_u64(w, tid);
+	ap_json_u64(&w->o, tid);
 	LIT(&w->o, ", \"ts\": ");
 	put_ts(w, ts);
 	LIT(&w->o, ", \"cat\": \"");
@@ -248,9 +234,9 @@ static void m_open(struct tv *w, const char *what, uint64_t pid, uint64_t tid, c
 	LIT(&w->o, "{\"ph\": \"M\", \"name\": \"");
 	ap_out_puts(&w->o, what);
 	LIT(&w->o, "\", \"pid\": ");
-	put_u64(w, pid);
+	ap_json_u64(&w->o, pid);
 	LIT(&w->o, ", \"tid\": ");
-	put_u64(w, tid);
+	ap_json_u64(&w->o, tid);
 	LIT(&w->o, ", \"args\": {\"");
 	ap_out_puts(&w->o, key);
 	LIT(&w->o, "\": ");
@@ -268,7 +254,7 @@ static void m_num(struct tv *w, const char *what, uint64_t pid, uint64_t tid, co
 		  uint64_t val)
 {
 	m_open(w, what, pid, tid, key);
-	put_u64(w, val);
+	ap_json_u64(&w->o, val);
 	LIT(&w->o, "}}");
 }
 
@@ -303,9 +289,9 @@ static void cpu_ops(struct tv *w, const struct ap_host *h)
 		put_sid(w, op->name);
 		x_rest(w, op->pid, op->tid, op->ts, op->end - op->ts, "cpu_op");
 		LIT(&w->o, "{\"Sequence number\": ");
-		put_i64(w, op->seq);
+		ap_json_i64(&w->o, op->seq);
 		LIT(&w->o, ", \"Fwd thread id\": ");
-		put_u64(w, op->fwd_tid);
+		ap_json_u64(&w->o, op->fwd_tid);
 		for (k = 0; k < sizeof(opt) / sizeof(opt[0]); k++) {
 			uint32_t id;
 
@@ -334,7 +320,7 @@ static void queue_event(struct tv *w, const struct ap_qev *e, const char *prefix
 	ap_json_str(&w->o, w->name.buf, w->name.len);
 	x_rest(w, e->pid, e->tid, e->ts, e->dur, cat);
 	LIT(&w->o, "{\"correlation_id\": ");
-	put_u64(w, e->corr);
+	ap_json_u64(&w->o, e->corr);
 	LIT(&w->o, "}}");
 }
 
@@ -414,19 +400,19 @@ static void python_frames(struct tv *w, const struct ap_pyframe_vec *py)
 		x_open(w);
 		if (f->missing || f->name == AP_STR_NONE) {
 			ap_out_putc(&w->o, '"');
-			put_u64(w, f->key);
+			ap_json_u64(&w->o, f->key);
 			ap_out_putc(&w->o, '"');
 		} else {
 			put_sid(w, f->name);
 		}
 		x_rest(w, f->pid, f->tid, f->ts, f->end - f->ts, "python_function");
 		LIT(&w->o, "{\"Python id\": ");
-		put_u64(w, f->id);
+		ap_json_u64(&w->o, f->id);
 		LIT(&w->o, ", \"Python parent id\": ");
-		put_u64(w, f->parent_id);
+		ap_json_u64(&w->o, f->parent_id);
 		if (f->module_id >= 0) {
 			LIT(&w->o, ", \"Python module id\": ");
-			put_i64(w, f->module_id);
+			ap_json_i64(&w->o, f->module_id);
 		}
 		LIT(&w->o, "}}");
 	}

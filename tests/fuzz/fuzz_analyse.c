@@ -133,6 +133,7 @@ static const struct {
 };
 
 static char base[4096]; /* the private temp dir: base/DUMP and base/out */
+static int verbose;     /* FUZZ_ANALYSE_VERBOSE set: one line per run and per output file */
 
 /* ---- files and trees ---- */
 
@@ -188,6 +189,7 @@ static void setup_once(void)
 		abort();
 	}
 	atexit(cleanup);
+	verbose = getenv("FUZZ_ANALYSE_VERBOSE") != NULL;
 }
 
 static void put(const char *path, const void *p, size_t len, const char *mode)
@@ -420,6 +422,8 @@ static void check_outdir(const char *dir, struct snapshot *snap)
 		snap->name[i] = names[i];
 		snap->data[i] = slurp(path, &snap->len[i]);
 		snap->n = i + 1;
+		if (verbose)
+			fprintf(stderr, "fuzz_analyse:   %s %zu bytes\n", names[i], snap->len[i]);
 	}
 	FUZZ_CHECK(done);
 	FUZZ_CHECK(marker);
@@ -515,6 +519,10 @@ static int run(const char *dump, const char *out, int in_place, struct snapshot 
 
 	ap_analyse_result_init(&r);
 	ret = ap_analyse_pt(dump, &o, &r);
+	if (verbose)
+		fprintf(stderr, "fuzz_analyse: status %d%s%s, %zu ops %zu marks %zu mems %zu pyrecs %zu gcs\n",
+			ret, ret < 0 ? ": " : "", ret < 0 ? ap_err_text(&r.err) : "", r.n_ops,
+			r.n_marks, r.n_mems, r.n_pyrecs, r.n_gcs);
 	check_no_leftovers(base, &n_outdirs);
 	if (ret < 0) {
 		FUZZ_CHECK(r.err.code == ret);

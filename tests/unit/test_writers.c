@@ -261,10 +261,8 @@ END_TEST
 START_TEST(json_numbers)
 {
 	RENDER_CHECK((ap_json_i64(&o, -5), ap_out_putc(&o, ' '), ap_json_i64(&o, INT64_MIN),
-		      ap_out_putc(&o, ' '), ap_json_u64(&o, UINT64_MAX), ap_out_putc(&o, ' '),
-		      ap_json_double(&o, 0.1), ap_out_putc(&o, ' '), ap_json_double(&o, 1e-5),
-		      ap_out_putc(&o, ' '), ap_json_double(&o, 1.0 / 0.0)),
-		     "-5 -9223372036854775808 18446744073709551615 0.1 1e-05 Infinity");
+		      ap_out_putc(&o, ' '), ap_json_u64(&o, UINT64_MAX)),
+		     "-5 -9223372036854775808 18446744073709551615");
 }
 END_TEST
 

@@ -6,10 +6,11 @@
 #include <omp.h>
 #endif
 
-int ap_driver_cores(void)
+/* Without -j: OMP_NUM_THREADS when set, else one thread per core. */
+static int default_threads(void)
 {
 #ifdef _OPENMP
-	return omp_get_num_procs();
+	return omp_get_max_threads();
 #else
 	return 1;
 #endif
@@ -28,7 +29,7 @@ void ap_driver_run(struct ap_job *jobs, size_t n, int threads, int progress,
 	long i;
 
 	if (threads <= 0)
-		threads = ap_driver_cores();
+		threads = default_threads();
 	if ((size_t)threads > n)
 		threads = n ? (int)n : 1;
 	if (progress)

@@ -12,11 +12,9 @@ struct ap_job {
 	int ret;
 };
 
-/* Runs ap_analyse_pt on every job with at most jobs threads (0: all cores). When progress
- * is set, a progress line on stderr is redrawn (a TTY only). */
+/* Runs ap_analyse_pt on every job with at most threads threads (0: OMP_NUM_THREADS when
+ * set, else one per core). When progress is set, a progress line on stderr is redrawn. */
 void ap_driver_run(struct ap_job *jobs, size_t n, int threads, int progress,
 		   const struct ap_analyse_opts *o);
-/* Number of cores OpenMP would use. */
-int ap_driver_cores(void);
 
 #endif

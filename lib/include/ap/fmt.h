@@ -23,7 +23,5 @@ size_t ap_fmt_double(char *buf, double x);
 /* Python repr() of the double v / 2^shift (shift <= 20: bytes -> KB or MB) without the digit
  * search of ap_fmt_double when the exact quotient has at most 15 significant digits. */
 size_t ap_fmt_div_pow2(char *buf, int64_t v, unsigned shift);
-/* Like ap_fmt_double but JSON spelling of non-finite values (Infinity, -Infinity, NaN). */
-size_t ap_fmt_double_json(char *buf, double x);
 
 #endif

@@ -54,7 +54,6 @@ void ap_json_str(struct ap_out *o, const char *s, size_t len);
 void ap_json_str_semi(struct ap_out *o, const char *s, size_t len);
 void ap_json_i64(struct ap_out *o, int64_t v);
 void ap_json_u64(struct ap_out *o, uint64_t v);
-void ap_json_double(struct ap_out *o, double v);
 
 /* CSV pieces (Python csv.writer: ',' delimiter, CRLF, minimal quoting: a field is quoted
  * iff it contains ',', '"', CR or LF). first: no leading delimiter. */
