@@ -5,7 +5,9 @@
 #
 # On a copy of testdata/vllm_profile (two dumps): DIR inside an input dump (the dump itself, a
 # subdirectory, a path not created yet, a symbolic link into the dump, a relative path), DIR = an
-# input's parent (given as the dump or as that parent), and two inputs with the same base name. Each
+# input's parent (given as the dump or as that parent), two inputs with the same base name (also
+# spelled with a trailing slash), an empty DIR, DIR an existing file, DIR/<dump name> a link into the
+# input. Each
 # must exit 2 with exactly its one-line message on stderr, print nothing on stdout, and leave the whole
 # temporary tree as it was (no output directory, no -o DIR created, no .ascprof-* directory).
 # Prints "N passed, N failed". Exit 0 all passed, 1 a check failed, 99 setup error.
@@ -104,6 +106,35 @@ unsafe "two inputs with the same base name" \
 unsafe "two inputs with the same base name, found under two parents" \
 	"$P: inputs '$in/$name_a' and '$tmp/other/$name_a' share the name '$name_a': their outputs would collide in '$tmp/out'" \
 	-o "$tmp/out" "$in" "$tmp/other"
+
+unsafe "two inputs with the same name, one spelled with a trailing slash" \
+	"$P: inputs '$a/' and '$tmp/other/$name_a' share the name '$name_a': their outputs would collide in '$tmp/out'" \
+	-o "$tmp/out" "$a/" "$tmp/other/$name_a"
+unsafe "an empty -o DIR (-o \"\$UNSET\")" \
+	"$P: the output directory of -o is empty" \
+	-o "" "$a"
+: >"$tmp/a_file"
+snapshot >"$tmp/case.before"
+unsafe "-o DIR = an existing file" \
+	"$P: output directory '$tmp/a_file' is not a directory" \
+	-o "$tmp/a_file" "$a"
+mkdir "$tmp/linkdir" && ln -s "$a" "$tmp/linkdir/$name_a" || exit 99
+snapshot >"$tmp/case.before"
+unsafe "-o DIR whose DIR/<dump name> is a link to the input" \
+	"$P: output directory '$tmp/linkdir/$name_a' leads into the input dump '$a'" \
+	-o "$tmp/linkdir" "$a"
+
+# A dump given as '.' or with a trailing slash is named by its directory: DIR/<name>/.
+(cd "$a" && "$analyse" -q -o "$tmp/dot" .) && (cd "$tmp" && "$analyse" -q -o "$tmp/slash" "in/$name_a/")
+if [ -d "$tmp/dot/$name_a/ASCEND_PROFILER_OUTPUT" ] && [ -f "$tmp/dot/$name_a/profiler_info_0.json" ] &&
+	[ -d "$tmp/slash/$name_a/ASCEND_PROFILER_OUTPUT" ] && [ ! -e "$tmp/dot/ASCEND_PROFILER_OUTPUT" ]; then
+	passed=$((passed + 1))
+	echo "ok: '.' and 'dump/' write DIR/<dump name>/"
+else
+	failed=$((failed + 1))
+	echo "FAIL: '.' and 'dump/' write DIR/<dump name>/:"
+	(cd "$tmp" && find dot slash | head -20)
+fi
 
 # Control: a safe -o next to the inputs works (so the checks above fail for the right reason).
 "$analyse" -o "$tmp/out" "$in" >"$tmp/case.out" 2>"$tmp/case.err"

@@ -30,14 +30,27 @@ trap 'rm -rf "$tmproot"' EXIT
 # Prints the files of a tree (relative, sorted by name), skipping the ascprof marker.
 listing() { (cd "$1" 2>/dev/null && find . -type f ! -name .ascprof-output | LC_ALL=C sort); }
 
-# Compares stderr with a pattern file whose lines may contain '*'.
+# Compares stderr with a pattern file whose lines may contain '*' (any text); every other
+# character, '?' and '[' included, matches only itself.
 match_lines() {
-	exp=$1 act=$2
-	[ "$(wc -l <"$exp")" -eq "$(wc -l <"$act")" ] || return 1
-	paste -d '\n' "$exp" "$act" | while IFS= read -r pat && IFS= read -r line; do
-		# shellcheck disable=SC2254
-		case $line in $pat) ;; *) exit 1 ;; esac
-	done
+	awk 'NR == FNR { pat[NR] = $0; np = NR; next }
+	{
+		n = FNR
+		if (!(n in pat)) exit 1
+		k = split(pat[n], part, "*")
+		line = $0
+		if (k == 1) { if (line != part[1]) exit 1; next }
+		if (substr(line, 1, length(part[1])) != part[1]) exit 1
+		line = substr(line, length(part[1]) + 1)
+		for (i = 2; i < k; i++) {
+			j = index(line, part[i])
+			if (!j) exit 1
+			line = substr(line, j + length(part[i]))
+		}
+		if (length(line) < length(part[k]) ||
+		    substr(line, length(line) - length(part[k]) + 1) != part[k]) exit 1
+	}
+	END { if (FNR != np) exit 1 }' "$1" "$2"
 }
 
 run_case() { # case threads workdir
