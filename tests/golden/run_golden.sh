@@ -19,6 +19,7 @@
 # nothing is sorted.
 # Each case runs with OMP_NUM_THREADS=1 and with 4 and -j 4; the outputs must be identical.
 # AP_UPDATE_GOLDEN=1 rewrites expectations from the actual results (review the diff!).
+# AP_JSON_CHECK=PROGRAM (json-check): every *.json a case writes must parse as JSON.
 set -u
 bindir=$1
 srcroot=$(cd "$2" && pwd) || exit 99
@@ -114,6 +115,13 @@ for c in "$@"; do
 		fi
 	elif [ -n "$(listing "$w1/result")" ]; then
 		ok=0 msg="$msg unexpected outputs: $(listing "$w1/result" | tr '\n' ' ');"
+	fi
+	if [ -n "${AP_JSON_CHECK:-}" ]; then
+		jsons=$(find "$w1/result" -name '*.json' -type f)
+		# shellcheck disable=SC2086
+		if [ -n "$jsons" ] && ! "$AP_JSON_CHECK" $jsons; then
+			ok=0 msg="$msg invalid JSON;"
+		fi
 	fi
 	if [ -f "$c/stdout" ] && ! diff -u "$c/stdout" "$w1/stdout"; then
 		ok=0 msg="$msg stdout differs;"
