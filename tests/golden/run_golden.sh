@@ -9,9 +9,10 @@
 #             @SRC@ = the source tree, @OUT@ = an empty output directory,
 #             @COPY@ = a scratch copy of the case's input tree (see "input"), for in-place runs
 #   input     optional: path (relative to the source tree) copied to @COPY@
-#   expected/ every file the run writes under @OUT@ (or @COPY@ when args use @COPY@ and no
-#             @OUT@), compared byte for byte; a missing expected/ means "no output at all"
-#   stdout    optional: expected standard output
+#   expected/ every non-empty file the run writes under @OUT@ (or @COPY@ when args use @COPY@
+#             and no @OUT@), compared byte for byte; a missing expected/ means "no output at all"
+#   empty_files  the empty files it writes (analyse.done...), one relative path a line
+#   stdout    expected standard output (absent: none)
 #   stderr    optional: expected standard error (lines may use * as a wildcard)
 #   exit      optional: expected exit status (default 0)
 # The one normaliser: in stdout and stderr the temporary directory's path is replaced by
@@ -28,8 +29,13 @@ passed=0 failed=0
 tmproot=$(mktemp -d "${TMPDIR:-/tmp}/ap_golden.XXXXXX") || exit 99
 trap 'rm -rf "$tmproot"' EXIT
 
-# Prints the files of a tree (relative, sorted by name), skipping the ascprof marker.
-listing() { (cd "$1" 2>/dev/null && find . -type f ! -name .ascprof-output | LC_ALL=C sort); }
+# Prints the files of a tree (relative, sorted by name), skipping the ascprof marker;
+# "listing DIR -empty" lists the empty ones only, "listing DIR ! -empty" the others.
+listing() {
+	d=$1
+	shift
+	(cd "$d" 2>/dev/null && find . -type f ! -name .ascprof-output "$@" | LC_ALL=C sort)
+}
 
 # Compares stderr with a pattern file whose lines may contain '*' (any text); every other
 # character, '?' and '[' included, matches only itself.
@@ -90,15 +96,18 @@ for c in "$@"; do
 	want_exit=0
 	[ -f "$c/exit" ] && want_exit=$(cat "$c/exit")
 	if [ "${AP_UPDATE_GOLDEN:-}" = 1 ]; then
-		rm -rf "$c/expected"
-		if [ -n "$(listing "$w1/result")" ]; then
+		rm -rf "$c/expected" "$c/empty_files"
+		if [ -n "$(listing "$w1/result" ! -empty)" ]; then
 			mkdir -p "$c/expected"
-			(cd "$w1/result" && find . -type f ! -name .ascprof-output | while read -r f; do
+			listing "$w1/result" ! -empty | while read -r f; do
 				mkdir -p "$c/expected/$(dirname "$f")"
-				cp "$f" "$c/expected/$f"
-			done)
+				cp "$w1/result/$f" "$c/expected/$f"
+			done
 		fi
-		cp "$w1/stdout" "$c/stdout"
+		if [ -n "$(listing "$w1/result" -empty)" ]; then
+			listing "$w1/result" -empty >"$c/empty_files"
+		fi
+		if [ -s "$w1/stdout" ]; then cp "$w1/stdout" "$c/stdout"; else rm -f "$c/stdout"; fi
 		if [ -s "$w1/stderr" ]; then cp "$w1/stderr" "$c/stderr"; else rm -f "$c/stderr"; fi
 		if [ "$(cat "$w1/exit")" != 0 ]; then cp "$w1/exit" "$c/exit"; else rm -f "$c/exit"; fi
 		echo "updated: $name"
@@ -108,13 +117,19 @@ for c in "$@"; do
 	if [ "$(cat "$w1/exit")" != "$want_exit" ]; then
 		ok=0 msg="$msg exit $(cat "$w1/exit") (want $want_exit);"
 	fi
+	# non-empty files byte for byte, empty ones by name
+	cp -R "$w1/result" "$w1/nonempty"
+	find "$w1/nonempty" -type f -empty -delete
 	if [ -d "$c/expected" ]; then
-		if ! diff -r -u -x .ascprof-output "$c/expected" "$w1/result" >"$w1/diff"; then
+		if ! diff -r -u -x .ascprof-output "$c/expected" "$w1/nonempty" >"$w1/diff"; then
 			ok=0 msg="$msg outputs differ;"
 			head -60 "$w1/diff"
 		fi
-	elif [ -n "$(listing "$w1/result")" ]; then
-		ok=0 msg="$msg unexpected outputs: $(listing "$w1/result" | tr '\n' ' ');"
+	elif [ -n "$(listing "$w1/result" ! -empty)" ]; then
+		ok=0 msg="$msg unexpected outputs: $(listing "$w1/result" ! -empty | tr '\n' ' ');"
+	fi
+	if [ "$(cat "$c/empty_files" 2>/dev/null)" != "$(listing "$w1/result" -empty)" ]; then
+		ok=0 msg="$msg empty files differ: $(listing "$w1/result" -empty | tr '\n' ' ');"
 	fi
 	if [ -n "${AP_JSON_CHECK:-}" ]; then
 		jsons=$(find "$w1/result" -name '*.json' -type f)
@@ -123,8 +138,11 @@ for c in "$@"; do
 			ok=0 msg="$msg invalid JSON;"
 		fi
 	fi
-	if [ -f "$c/stdout" ] && ! diff -u "$c/stdout" "$w1/stdout"; then
-		ok=0 msg="$msg stdout differs;"
+	if [ -f "$c/stdout" ]; then
+		diff -u "$c/stdout" "$w1/stdout" || ok=0 msg="$msg stdout differs;"
+	elif [ -s "$w1/stdout" ]; then
+		ok=0 msg="$msg unexpected stdout;"
+		cat "$w1/stdout"
 	fi
 	if [ -f "$c/stderr" ]; then
 		if ! match_lines "$c/stderr" "$w1/stderr"; then
