@@ -261,6 +261,33 @@ START_TEST(discovery)
 }
 END_TEST
 
+START_TEST(probe_confidence)
+{
+	char path[512];
+	int rank;
+
+	mk("p1_ascend_pt");
+	mk("p1_ascend_pt/FRAMEWORK");
+	put("p1_ascend_pt/profiler_info_5.json", "{}");
+	mk("p2_ascend_pt");
+	mk("p2_ascend_pt/PROF_000001_20250101120000123_ABCD");
+	mk("p3_ascend_pt");
+	mk("p3_ascend_pt/ASCEND_PROFILER_OUTPUT");
+	put("p3_ascend_pt/profiler_info.json", "{}");
+	mk("p4");
+	snprintf(path, sizeof(path), "%s/p1_ascend_pt", root);
+	ck_assert_int_eq(ap_pt_probe(path, &rank), 100);
+	ck_assert_int_eq(rank, 5);
+	snprintf(path, sizeof(path), "%s/p2_ascend_pt", root);
+	ck_assert_int_eq(ap_pt_probe(path, &rank), 60);
+	ck_assert_int_eq(rank, -1);
+	snprintf(path, sizeof(path), "%s/p3_ascend_pt", root);
+	ck_assert_int_eq(ap_pt_probe(path, &rank), 30);
+	snprintf(path, sizeof(path), "%s/p4", root);
+	ck_assert_int_eq(ap_pt_probe(path, &rank), 0);
+}
+END_TEST
+
 START_TEST(analysed_dump_without_framework)
 {
 	struct ap_pt_dump d;
@@ -294,6 +321,7 @@ static Suite *ptdump_suite(void)
 	tcase_add_test(tc, malformed_info_fails);
 	tcase_add_test(tc, discovery);
 	tcase_add_test(tc, analysed_dump_without_framework);
+	tcase_add_test(tc, probe_confidence);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -110,15 +110,24 @@ static int is_analysed_dump(const char *dir)
 	return r;
 }
 
-int ap_pt_is_dump(const char *dir)
+int ap_pt_probe(const char *dir, int *rank)
 {
-	char *prof;
+	char *prof = NULL, *info = NULL;
+	int data, conf = 0;
 
-	if (subdir_exists(dir, "FRAMEWORK"))
-		return 1;
-	prof = first_prof(dir);
+	*rank = -1;
+	data = subdir_exists(dir, "FRAMEWORK") || (prof = first_prof(dir)) != NULL;
+	if (data || is_analysed_dump(dir)) {
+		info = find_info_file(dir);
+		/* FRAMEWORK/ or PROF_* with profiler_info: certain; data without it: a dump that
+		 * will fail for want of a time reference; only an old analyser's output: weak. */
+		conf = data ? (info ? 100 : 60) : 30;
+		if (info && strcmp(info, "profiler_info.json"))
+			*rank = (int)strtol(info + strlen("profiler_info_"), NULL, 10);
+	}
 	free(prof);
-	return prof != NULL || is_analysed_dump(dir);
+	free(info);
+	return conf;
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -136,14 +145,14 @@ static int is_output_name(const char *name)
 int ap_pt_discover(const char *path, struct ap_strlist *out, struct ap_err *err)
 {
 	struct ap_strlist l = { 0 };
-	int ret = 0;
+	int ret = 0, rank;
 	size_t i;
 
 	if (ap_path_is_dir(path) != 1)
 		return ap_err_set(err, ap_path_exists(path) ? AP_EINVAL : AP_ENOTFOUND,
 				  "'%s': %s", path,
 				  ap_path_exists(path) ? "not a directory" : "no such directory");
-	if (ap_pt_is_dump(path))
+	if (ap_pt_probe(path, &rank) > 0)
 		return ap_strlist_add(out, path) < 0 ? ap_err_set(err, AP_ENOMEM, "out of memory")
 						     : 0;
 	AP_FORWARD_IF_ERROR(ap_dir_list(path, &l, err));
@@ -156,7 +165,7 @@ int ap_pt_discover(const char *path, struct ap_strlist *out, struct ap_err *err)
 		if (!p)
 			ret = ap_err_set(err, AP_ENOMEM, "out of memory");
 		else if (ap_path_is_dir(p) == 1 &&
-			 (ap_pt_is_dump(p) ||
+			 (ap_pt_probe(p, &rank) > 0 ||
 			  /* unreadable, so it cannot be probed: analysing it reports why */
 			  (ends_with(l.v[i], "_ascend_pt") && access(p, R_OK | X_OK) != 0)) &&
 			 ap_strlist_add(out, p) < 0)

@@ -42,9 +42,12 @@ struct ap_pt_dump {
 	struct ap_timeconv tc;
 };
 
-/* 1 when dir holds FRAMEWORK/ or a PROF_<digits>_<digits>_<alnum> dir (§1.1), else 0. */
-int ap_pt_is_dump(const char *dir);
-/* Adds the dumps under path: path itself when it is a dump, else each immediate
+/* How sure it is that dir is a torch_npu dump (§1.1), 0..100: 100 for FRAMEWORK/ or a
+ * PROF_<digits>_<digits>_<alnum> dir beside a profiler_info file, 60 without that file, 30
+ * for a dump an old analyser emptied (profiler_info and another tool's output only), 0
+ * otherwise. *rank is the rank of its profiler_info_<rank>.json name, or -1. */
+int ap_pt_probe(const char *dir, int *rank);
+/* Adds the dumps under path (probe > 0): path itself when it is a dump, else each immediate
  * subdirectory that is one (sorted by name). Output directories are never taken.
  * Returns 0 (possibly adding nothing), or AP_ENOTFOUND / AP_EIO with err set. */
 int ap_pt_discover(const char *path, struct ap_strlist *out, struct ap_err *err);
