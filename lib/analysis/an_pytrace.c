@@ -6,6 +6,7 @@
 #include "ap/fmt.h"
 #include "ap/hostan.h"
 #include "ap/sort.h"
+#include "ap/u64map.h"
 #include "../base/banned.h"
 
 #define MODULE_DELIM "######"
@@ -14,74 +15,12 @@
 #define TAG_C_CALL 2
 #define TAG_C_RETURN 3
 
-struct u64map_slot {
-	uint64_t key;
-	uint32_t val;
-	uint32_t used;
-};
-
-struct u64map {
-	struct u64map_slot *v;
-	size_t mask, count;
-};
-
-static int u64map_init(struct u64map *m, size_t n)
-{
-	size_t cap = 16;
-
-	while (cap < n * 2)
-		cap *= 2;
-	m->v = calloc(cap, sizeof(*m->v));
-	m->mask = cap - 1;
-	m->count = 0;
-	return m->v ? 0 : -1;
-}
-
-static struct u64map_slot *u64map_slot(struct u64map *m, uint64_t key)
-{
-	uint64_t h = key * 0x9e3779b97f4a7c15ull;
-	size_t j;
-
-	for (j = (size_t)(h >> 21) & m->mask; m->v[j].used && m->v[j].key != key;
-	     j = (j + 1) & m->mask)
-		;
-	return &m->v[j];
-}
-
-/* The slot of key, added (used, val 0) when new; NULL when out of memory. */
-static struct u64map_slot *u64map_get(struct u64map *m, uint64_t key)
-{
-	struct u64map_slot *s;
-
-	if (m->count * 2 >= m->mask) {
-		struct u64map bigger;
-		size_t j;
-
-		if (u64map_init(&bigger, m->mask + 1) < 0)
-			return NULL;
-		for (j = 0; j <= m->mask; j++)
-			if (m->v[j].used)
-				*u64map_slot(&bigger, m->v[j].key) = m->v[j];
-		bigger.count = m->count;
-		free(m->v);
-		*m = bigger;
-	}
-	s = u64map_slot(m, key);
-	if (!s->used) {
-		s->used = 1;
-		s->key = key;
-		s->val = 0;
-		m->count++;
-	}
-	return s;
-}
-
 struct replay {
 	struct ap_host *h;
 	struct ap_pyframe_vec *out;
-	struct u64map names;     /* hash key -> strtab id of the value */
-	struct u64map uid_ord;   /* module uid (strtab id) -> ordinal, per thread */
-	struct u64map class_cnt; /* module class (strtab id) -> next ordinal, per thread */
+	struct ap_u64map names;     /* hash key -> strtab id of the value */
+	struct ap_u64map uid_ord;   /* module uid (strtab id) -> ordinal, per thread */
+	struct ap_u64map class_cnt; /* module class (strtab id) -> next ordinal, per thread */
 	struct ap_pyframe *stack;
 	size_t depth, stack_cap;
 	struct ap_strbuf sb;
@@ -134,7 +73,7 @@ static uint32_t module_name(struct replay *r, uint32_t value, int64_t *module_id
 {
 	const char *s = ap_strtab_get(&r->h->strs, value);
 	const char *d = strstr(s, MODULE_DELIM);
-	struct u64map_slot *us, *cs;
+	struct ap_u64map_slot *us, *cs;
 	uint32_t cls, uid;
 	char num[AP_FMT_MAX];
 
@@ -146,14 +85,19 @@ static uint32_t module_name(struct replay *r, uint32_t value, int64_t *module_id
 			       strlen(d + strlen(MODULE_DELIM)), NULL);
 	if (!cls || !uid)
 		return 0;
-	if (!u64map_slot(&r->uid_ord, uid)->used) {
-		cs = u64map_get(&r->class_cnt, cls);
-		us = u64map_get(&r->uid_ord, uid);
-		if (!cs || !us)
+	us = ap_u64map_find(&r->uid_ord, uid);
+	if (!us) {
+		/* a new instance: the next ordinal of its class */
+		cs = ap_u64map_get(&r->class_cnt, cls, NULL);
+		if (!cs)
 			return 0;
-		us->val = cs->val++;
+		*module_id = cs->val++;
+		us = ap_u64map_get(&r->uid_ord, uid, NULL);
+		if (!us)
+			return 0;
+		us->val = (uint32_t)*module_id;
 	}
-	*module_id = u64map_slot(&r->uid_ord, uid)->val;
+	*module_id = us->val;
 	ap_strbuf_reset(&r->sb);
 	ap_strbuf_addstr(&r->sb, "nn.Module: ");
 	ap_strbuf_addstr(&r->sb, ap_strtab_get(&r->h->strs, cls));
@@ -172,19 +116,16 @@ static int replay_thread(struct replay *r, const struct ap_sortkey *recs, size_t
 
 	r->depth = 0;
 	/* Module ordinals count per thread. */
-	free(r->uid_ord.v);
-	free(r->class_cnt.v);
-	r->class_cnt.v = NULL;
-	if (u64map_init(&r->uid_ord, 16) < 0 || u64map_init(&r->class_cnt, 16) < 0)
-		return -1;
+	ap_u64map_release(&r->uid_ord);
+	ap_u64map_release(&r->class_cnt);
 	for (i = 0; i < n; i++) {
 		const struct ap_pyrec *rec = &r->h->pyrecs.v[recs[i].idx];
 
 		if (rec->tag == TAG_PY_CALL || rec->tag == TAG_C_CALL) {
-			struct u64map_slot *s = u64map_slot(&r->names, rec->key);
+			const struct ap_u64map_slot *s = ap_u64map_find(&r->names, rec->key);
 			uint32_t name;
 			int64_t mid = -1;
-			int missing = !s->used;
+			int missing = !s;
 
 			if (missing) {
 				char num[AP_FMT_MAX];
@@ -219,7 +160,7 @@ int ap_pytrace_build(struct ap_host *h, struct ap_pyframe_vec *out, struct ap_py
 {
 	struct replay r;
 	struct ap_sortkey *byts = NULL, *bythr = NULL;
-	struct u64map thr = { NULL, 0, 0 };
+	struct ap_u64map thr = { NULL, 0, 0 };
 	uint32_t *thr_of = NULL, nthr = 0;
 	size_t *start = NULL, n = h->pyrecs.n, i;
 	int ret = 0;
@@ -235,25 +176,24 @@ int ap_pytrace_build(struct ap_host *h, struct ap_pyframe_vec *out, struct ap_py
 	byts = malloc(n * sizeof(*byts));
 	bythr = malloc(n * sizeof(*bythr));
 	thr_of = malloc(n * sizeof(*thr_of));
-	if (!byts || !bythr || !thr_of || u64map_init(&r.names, h->pyhash.n) < 0 ||
-	    u64map_init(&thr, 64) < 0)
+	if (!byts || !bythr || !thr_of || ap_u64map_init(&r.names, h->pyhash.n) < 0)
 		goto nomem;
 	for (i = 0; i < h->pyhash.n; i++) {
 		/* Later entries of a key win, as in a dict built in file order. */
-		struct u64map_slot *s = u64map_slot(&r.names, h->pyhash.v[i].key);
+		struct ap_u64map_slot *s = ap_u64map_get(&r.names, h->pyhash.v[i].key, NULL);
 
-		s->used = 1;
-		s->key = h->pyhash.v[i].key;
+		if (!s)
+			goto nomem;
 		s->val = h->pyhash.v[i].value;
 	}
 	/* Thread ordinal by first appearance in file order. */
 	for (i = 0; i < n; i++) {
-		size_t before = thr.count;
-		struct u64map_slot *s = u64map_get(&thr, h->pyrecs.v[i].tid);
+		int added;
+		struct ap_u64map_slot *s = ap_u64map_get(&thr, h->pyrecs.v[i].tid, &added);
 
 		if (!s)
 			goto nomem;
-		if (thr.count != before)
+		if (added)
 			s->val = nthr++;
 		thr_of[i] = s->val;
 		byts[i].key = h->pyrecs.v[i].ts;
@@ -286,10 +226,10 @@ out:
 	free(bythr);
 	free(thr_of);
 	free(start);
-	free(thr.v);
-	free(r.names.v);
-	free(r.uid_ord.v);
-	free(r.class_cnt.v);
+	ap_u64map_release(&thr);
+	ap_u64map_release(&r.names);
+	ap_u64map_release(&r.uid_ord);
+	ap_u64map_release(&r.class_cnt);
 	free(r.stack);
 	ap_strbuf_release(&r.sb);
 	return ret;

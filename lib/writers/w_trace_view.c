@@ -8,6 +8,7 @@
 #include "ap/fmt.h"
 #include "ap/out.h"
 #include "ap/strbuf.h"
+#include "ap/u64map.h"
 #include "ap/views.h"
 #include "../base/banned.h"
 
@@ -20,87 +21,57 @@
 /* ---- insertion-ordered tid -> "is a dequeue thread" map (upstream's tid_dict) ---- */
 
 struct tidmap {
-	uint64_t *tid;     /* insertion order */
+	uint64_t *tid;          /* insertion order */
 	uint8_t *deq;
 	uint32_t n, cap;
-	uint32_t *slot;    /* open addressing: index + 1, 0 = empty */
-	uint32_t mask;
-	uint32_t last;     /* index + 1 of the last tid looked up (runs of one thread are common) */
+	struct ap_u64map index; /* tid -> position */
+	uint32_t last;          /* position + 1 of the last tid set (runs of one thread are common) */
 };
 
 static void tidmap_release(struct tidmap *m)
 {
 	free(m->tid);
 	free(m->deq);
-	free(m->slot);
+	ap_u64map_release(&m->index);
 	memset(m, 0, sizeof(*m));
-}
-
-static uint32_t tid_hash(uint64_t tid, uint32_t mask)
-{
-	return (uint32_t)((tid * 0x9e3779b97f4a7c15ull) >> 32) & mask;
-}
-
-static int tidmap_grow(struct tidmap *m)
-{
-	uint32_t ncap = m->cap ? m->cap * 2 : 64, nslots = ncap * 2, i;
-	uint64_t *t = realloc(m->tid, ncap * sizeof(*t));
-	uint8_t *d;
-	uint32_t *s;
-
-	if (!t || ncap < m->cap)
-		return AP_ENOMEM;
-	m->tid = t;
-	d = realloc(m->deq, ncap);
-	if (!d)
-		return AP_ENOMEM;
-	m->deq = d;
-	s = calloc(nslots, sizeof(*s));
-	if (!s)
-		return AP_ENOMEM;
-	free(m->slot);
-	m->slot = s;
-	m->mask = nslots - 1;
-	m->cap = ncap;
-	for (i = 0; i < m->n; i++) {
-		uint32_t h = tid_hash(m->tid[i], m->mask);
-
-		while (s[h])
-			h = (h + 1) & m->mask;
-		s[h] = i + 1;
-	}
-	return 0;
 }
 
 /* Sets the flag of tid (inserting it at the end if new); with only_new, a known tid is left
  * as it is. Returns 0 or AP_ENOMEM. */
 static int tidmap_set(struct tidmap *m, uint64_t tid, int deq, int only_new)
 {
-	uint32_t h;
+	struct ap_u64map_slot *s;
+	int added;
 
-	if (m->last && m->tid[m->last - 1] == tid) {
-		if (!only_new)
-			m->deq[m->last - 1] = (uint8_t)deq;
-		return 0;
-	}
-	if (m->cap) {
-		for (h = tid_hash(tid, m->mask); m->slot[h]; h = (h + 1) & m->mask) {
-			if (m->tid[m->slot[h] - 1] == tid) {
-				m->last = m->slot[h];
-				if (!only_new)
-					m->deq[m->last - 1] = (uint8_t)deq;
-				return 0;
+	if (!(m->last && m->tid[m->last - 1] == tid)) {
+		s = ap_u64map_get(&m->index, tid, &added);
+		if (!s)
+			return AP_ENOMEM;
+		if (added) {
+			if (m->n == m->cap) {
+				uint32_t ncap = m->cap ? m->cap * 2 : 64;
+				uint64_t *t = realloc(m->tid, ncap * sizeof(*t));
+				uint8_t *d;
+
+				if (!t)
+					return AP_ENOMEM;
+				m->tid = t;
+				d = realloc(m->deq, ncap);
+				if (!d)
+					return AP_ENOMEM;
+				m->deq = d;
+				m->cap = ncap;
 			}
+			s->val = m->n;
+			m->tid[m->n] = tid;
+			m->deq[m->n++] = (uint8_t)deq;
+			m->last = m->n;
+			return 0;
 		}
+		m->last = s->val + 1;
 	}
-	if (m->n == m->cap && tidmap_grow(m) < 0)
-		return AP_ENOMEM;
-	for (h = tid_hash(tid, m->mask); m->slot[h]; h = (h + 1) & m->mask)
-		;
-	m->tid[m->n] = tid;
-	m->deq[m->n] = (uint8_t)deq;
-	m->slot[h] = ++m->n;
-	m->last = m->n;
+	if (!only_new)
+		m->deq[m->last - 1] = (uint8_t)deq;
 	return 0;
 }
 
@@ -178,6 +149,15 @@ static void put_sid(struct tv *w, uint32_t id)
 	ap_out_str_id(&w->o, &w->str, id);
 }
 
+/* , "pid": P, "tid": T */
+static void pid_tid(struct tv *w, uint64_t pid, uint64_t tid)
+{
+	LIT(&w->o, ", \"pid\": ");
+	ap_json_u64(&w->o, pid);
+	LIT(&w->o, ", \"tid\": ");
+	ap_json_u64(&w->o, tid);
+}
+
 /* {"ph": "X", "name": — the caller writes the name next. */
 static void x_open(struct tv *w)
 {
@@ -189,10 +169,7 @@ static void x_open(struct tv *w)
 static void x_rest(struct tv *w, uint64_t pid, uint64_t tid, int64_t ts, int64_t dur,
 		   const char *cat)
 {
-	LIT(&w->o, ", \"pid\": ");
-	ap_json_u64(&w->o, pid);
-	LIT(&w->o, ", \"tid\": ");
-	ap_json_u64(&w->o, tid);
+	pid_tid(w, pid, tid);
 	LIT(&w->o, ", \"ts\": ");
 	put_ts(w, ts);
 	LIT(&w->o, ", \"dur\": ");
@@ -216,10 +193,7 @@ static void flow(struct tv *w, char ph, const char *name, int64_t id, int id_sig
 		ap_json_i64(&w->o, id);
 	else
 		ap_json_u64(&w->o, (uint64_t)id);
-	LIT(&w->o, ", \"pid\": ");
-	ap_json_u64(&w->o, pid);
-	LIT(&w->o, ", \"tid\": ");
-	ap_json_u64(&w->o, tid);
+	pid_tid(w, pid, tid);
 	LIT(&w->o, ", \"ts\": ");
 	put_ts(w, ts);
 	LIT(&w->o, ", \"cat\": \"");
@@ -233,10 +207,8 @@ static void m_open(struct tv *w, const char *what, uint64_t pid, uint64_t tid, c
 	elem(w);
 	LIT(&w->o, "{\"ph\": \"M\", \"name\": \"");
 	ap_out_puts(&w->o, what);
-	LIT(&w->o, "\", \"pid\": ");
-	ap_json_u64(&w->o, pid);
-	LIT(&w->o, ", \"tid\": ");
-	ap_json_u64(&w->o, tid);
+	ap_out_putc(&w->o, '"');
+	pid_tid(w, pid, tid);
 	LIT(&w->o, ", \"args\": {\"");
 	ap_out_puts(&w->o, key);
 	LIT(&w->o, "\": ");

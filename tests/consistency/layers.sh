@@ -8,7 +8,7 @@ cd "$1/lib" || exit 99
 layer_of() {
 	case $1 in
 	status.h | strbuf.h | err.h | arena.h | vec.h | checked.h | fmt.h | log.h | diag.h | \
-		cursor.h | strtab.h | sort.h | strlist.h | timeconv.h) echo base ;;
+		cursor.h | strtab.h | sort.h | strlist.h | timeconv.h | u64map.h) echo base ;;
 	file.h | outdir.h) echo io ;;
 	host.h | hostview.h) echo model ;;
 	fwk.h | fwk_load.h | ptdump.h) echo formats ;;
