@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ap/memview.h"
+#include "ap/sort.h"
 #include "ap/strtab.h"
 #include "../base/banned.h"
 
@@ -14,20 +15,6 @@
 
 
 /* ---- small sorted tables (qsort keys are total orders, so the sorts are stable) ---- */
-
-struct tkey {
-	int64_t ts;
-	uint32_t idx;
-};
-
-static int cmp_tkey(const void *a, const void *b)
-{
-	const struct tkey *x = a, *y = b;
-
-	if (x->ts != y->ts)
-		return x->ts < y->ts ? -1 : 1;
-	return (x->idx > y->idx) - (x->idx < y->idx);
-}
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -426,25 +413,21 @@ static int pick_process(const struct ap_host *h, const struct ap_tree *t,
 static int build_pta(const struct ap_host *h, struct ap_memview *mv)
 {
 	size_t i, n = h->mems.n;
-	struct tkey *k = NULL;
-	int sorted = 1;
+	struct ap_sortkey *k = malloc((n ? n : 1) * sizeof(*k));
 
-	for (i = 1; i < n && sorted; i++)
-		sorted = h->mems.v[i - 1].ts <= h->mems.v[i].ts;
-	if (!sorted) {
-		k = malloc(n * sizeof(*k));
-		if (!k)
-			return AP_ENOMEM;
-		for (i = 0; i < n; i++)
-			k[i] = (struct tkey){ h->mems.v[i].ts, (uint32_t)i };
-		qsort(k, n, sizeof(*k), cmp_tkey);
+	if (!k)
+		return AP_ENOMEM;
+	for (i = 0; i < n; i++) {
+		k[i].key = h->mems.v[i].ts;
+		k[i].idx = (uint32_t)i;
 	}
-	if (ap_vec_reserve(&mv->pta, n) < 0) {
+	/* stable: records of equal time keep their file order */
+	if (ap_sort_keys(k, n) < 0 || ap_vec_reserve(&mv->pta, n) < 0) {
 		free(k);
 		return AP_ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
-		uint32_t idx = k ? k[i].idx : (uint32_t)i;
+		uint32_t idx = k[i].idx;
 
 		if (h->mems.v[idx].device_type == MEM_DEVICE_NPU)
 			mv->pta.v[mv->pta.n++] = idx;
