@@ -48,85 +48,100 @@ static int subdir_exists(const char *dir, const char *name)
 	return r;
 }
 
-static char *first_prof(const char *dir)
+/* profiler_info.json, or profiler_info_<digits>.json (§1.1, §2.1). */
+static int info_rank_of(const char *s, int *rank)
 {
-	struct ap_strlist l = { 0 };
-	char *found = NULL;
-	size_t i;
+	size_t n = strlen(s), k;
 
-	if (ap_dir_list(dir, &l, NULL) < 0)
-		return NULL;
-	for (i = 0; i < l.n && !found; i++)
-		if (is_prof_name(l.v[i]) && subdir_exists(dir, l.v[i]))
-			found = ap_path_join(dir, l.v[i]);
-	ap_strlist_release(&l);
-	return found;
+	if (!strcmp(s, "profiler_info.json")) {
+		*rank = -1;
+		return 1;
+	}
+	if (strncmp(s, "profiler_info_", 14) || n <= 19 || strcmp(s + n - 5, ".json"))
+		return 0;
+	for (k = 14; k < n - 5 && isdigit((unsigned char)s[k]); k++)
+		;
+	if (k != n - 5)
+		return 0;
+	*rank = (int)strtol(s + 14, NULL, 10);
+	return 1;
 }
 
-static char *find_info_file(const char *dir)
+/* What one listing of a dump directory tells (§1.1). */
+struct dump_scan {
+	char *prof;   /* first PROF_* directory in byte order (name, owned), or NULL */
+	char *info;   /* profiler_info.json, else the first profiler_info_<rank>.json (owned) */
+	int rank;     /* rank of the info file name, -1 if none */
+	int has_fwk, has_meta;
+	int foreign_out; /* an ASCEND_PROFILER_OUTPUT/ that ascprof did not write */
+};
+
+static void scan_release(struct dump_scan *sc)
+{
+	free(sc->prof);
+	free(sc->info);
+}
+
+/* Returns 0, or a negative status (unreadable directory, out of memory). */
+static int scan_dump(const char *dir, struct dump_scan *sc, struct ap_err *err)
 {
 	struct ap_strlist l = { 0 };
-	char *found = NULL;
 	size_t i;
+	int ret, rank;
 
-	if (ap_dir_list(dir, &l, NULL) < 0)
-		return NULL;
-	for (i = 0; i < l.n && !found; i++)
-		if (!strcmp(l.v[i], "profiler_info.json"))
-			found = strdup(l.v[i]);
-	for (i = 0; i < l.n && !found; i++) {
-		const char *s = l.v[i];
-		size_t n = strlen(s);
+	memset(sc, 0, sizeof(*sc));
+	sc->rank = -1;
+	ret = ap_dir_list(dir, &l, err);
+	for (i = 0; ret == 0 && i < l.n; i++) {
+		const char *e = l.v[i];
 
-		if (!strncmp(s, "profiler_info_", 14) && n > 19 &&
-		    !strcmp(s + n - 5, ".json")) {
-			size_t k;
+		if (!strcmp(e, "FRAMEWORK")) {
+			sc->has_fwk = subdir_exists(dir, e);
+		} else if (!sc->prof && is_prof_name(e) && subdir_exists(dir, e)) {
+			if (!(sc->prof = strdup(e)))
+				ret = AP_ENOMEM;
+		} else if (info_rank_of(e, &rank) && (!sc->info || rank < 0)) {
+			free(sc->info);
+			sc->rank = rank;
+			if (!(sc->info = strdup(e)))
+				ret = AP_ENOMEM;
+		} else if (!strcmp(e, "profiler_metadata.json")) {
+			sc->has_meta = 1;
+		} else if (!strcmp(e, AP_PT_OUTPUT_DIR) && subdir_exists(dir, e)) {
+			char *out = ap_path_join(dir, e), *marker = out ? ap_path_join(out, AP_OUTDIR_MARKER) : NULL;
 
-			for (k = 14; k < n - 5 && isdigit((unsigned char)s[k]); k++)
-				;
-			if (k == n - 5)
-				found = strdup(s);
+			sc->foreign_out = marker && !ap_path_exists(marker);
+			free(out);
+			free(marker);
 		}
 	}
 	ap_strlist_release(&l);
-	return found;
-}
-
-/* A torch_npu dump that an analyser of its time analysed and then deleted FRAMEWORK/ from:
- * profiler_info and an ASCEND_PROFILER_OUTPUT/ that ascprof did not write (§3.10). */
-static int is_analysed_dump(const char *dir)
-{
-	char *out = ap_path_join(dir, AP_PT_OUTPUT_DIR), *marker = NULL, *info = NULL;
-	int r = 0;
-
-	if (out && ap_path_is_dir(out) == 1) {
-		marker = ap_path_join(out, AP_OUTDIR_MARKER);
-		info = find_info_file(dir);
-		r = marker && !ap_path_exists(marker) && info;
-	}
-	free(out);
-	free(marker);
-	free(info);
-	return r;
+	if (ret == AP_ENOMEM)
+		ret = ap_err_set(err, AP_ENOMEM, "out of memory scanning '%s'", dir);
+	if (ret < 0)
+		scan_release(sc);
+	return ret;
 }
 
 int ap_pt_probe(const char *dir, int *rank)
 {
-	char *prof = NULL, *info = NULL;
+	struct dump_scan sc;
 	int data, conf = 0;
 
 	*rank = -1;
-	data = subdir_exists(dir, "FRAMEWORK") || (prof = first_prof(dir)) != NULL;
-	if (data || is_analysed_dump(dir)) {
-		info = find_info_file(dir);
-		/* FRAMEWORK/ or PROF_* with profiler_info: certain; data without it: a dump that
-		 * will fail for want of a time reference; only an old analyser's output: weak. */
-		conf = data ? (info ? 100 : 60) : 30;
-		if (info && strcmp(info, "profiler_info.json"))
-			*rank = (int)strtol(info + strlen("profiler_info_"), NULL, 10);
-	}
-	free(prof);
-	free(info);
+	if (scan_dump(dir, &sc, NULL) < 0)
+		return 0;
+	data = sc.has_fwk || sc.prof;
+	/* FRAMEWORK/ or PROF_* with profiler_info: certain; data without it: a dump that will
+	 * fail for want of a time reference; profiler_info beside another tool's output only: a
+	 * dump an old analyser emptied (§3.10), weak. */
+	if (data)
+		conf = sc.info ? 100 : 60;
+	else if (sc.info && sc.foreign_out)
+		conf = 30;
+	if (conf)
+		*rank = sc.rank;
+	scan_release(&sc);
 	return conf;
 }
 
@@ -544,9 +559,11 @@ static int build_timeconv(struct ap_pt_dump *d, struct ap_err *err)
 
 int ap_pt_open(struct ap_pt_dump *d, const char *dir, struct ap_diag *diag, struct ap_err *err)
 {
+	struct dump_scan sc;
 	const char *slash;
 	char *info_path;
 	json_t *root;
+	int rank, foreign_out;
 
 	memset(d, 0, sizeof(*d));
 	d->dir = strdup(dir);
@@ -562,25 +579,24 @@ int ap_pt_open(struct ap_pt_dump *d, const char *dir, struct ap_diag *diag, stru
 	if (access(d->dir, R_OK | X_OK) != 0)
 		return ap_err_set(err, AP_EIO, "cannot read directory '%s': %s", d->dir,
 				  strerror(errno));
-	if (subdir_exists(d->dir, "FRAMEWORK"))
-		d->fwk_dir = ap_path_join(d->dir, "FRAMEWORK");
-	d->prof_dir = first_prof(d->dir);
+	if (scan_dump(d->dir, &sc, err) < 0)
+		return err ? err->code : AP_EIO;
+	d->fwk_dir = sc.has_fwk ? ap_path_join(d->dir, "FRAMEWORK") : NULL;
+	d->prof_dir = sc.prof ? ap_path_join(d->dir, sc.prof) : NULL;
+	d->has_metadata = sc.has_meta;
+	d->info_file = sc.info;
+	foreign_out = sc.foreign_out;
+	sc.info = NULL;
+	scan_release(&sc);
 	load_devices(d);
-	{
-		char *meta = ap_path_join(d->dir, "profiler_metadata.json");
-
-		d->has_metadata = meta && ap_path_exists(meta);
-		free(meta);
-	}
 	if (!d->fwk_dir && !d->prof_dir) {
-		if (subdir_exists(d->dir, AP_PT_OUTPUT_DIR))
+		if (foreign_out)
 			return ap_err_set(err, AP_ENOTFOUND,
 					  "nothing to analyse: no FRAMEWORK/ or PROF_* data (the dump holds an %s/ already; torch_npu analysers of 2023-2025 delete FRAMEWORK/ after analysing)",
 					  AP_PT_OUTPUT_DIR);
 		return ap_err_set(err, AP_ENOTFOUND,
 				  "not a torch_npu dump: no FRAMEWORK/ or PROF_* directory");
 	}
-	d->info_file = find_info_file(d->dir);
 	if (!d->info_file)
 		return ap_err_set(err, AP_ENOTFOUND,
 				  "no profiler_info.json or profiler_info_<rank>.json: needed for time alignment");
@@ -594,8 +610,8 @@ int ap_pt_open(struct ap_pt_dump *d, const char *dir, struct ap_diag *diag, stru
 	parse_info(d, root, diag);
 	json_decref(root);
 	/* The rank from the file name wins over a missing rank_id (§11). */
-	if (d->cfg.rank_id < 0 && strcmp(d->info_file, "profiler_info.json"))
-		d->cfg.rank_id = (int)strtol(d->info_file + 14, NULL, 10);
+	if (d->cfg.rank_id < 0 && info_rank_of(d->info_file, &rank))
+		d->cfg.rank_id = rank;
 	/* Activity sanity (§2.1). */
 	if (d->cfg.cpu && !d->fwk_dir)
 		d->cfg.cpu = 0;
