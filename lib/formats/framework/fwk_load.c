@@ -367,29 +367,23 @@ static const char *pick(const struct ap_strlist *names, const char *tag)
 
 #define DETECT_RECORDS 16
 
-/* Generation from the first records of file (the first one recognised among the first
- * DETECT_RECORDS); *has_records says whether the file holds any whole record. */
-static int detect_gen(struct loader *l, const char *file, enum kind k, int *has_records)
+/* Generation from the first records of a mapped file (the first one recognised among the
+ * first DETECT_RECORDS); *has_records says whether the file holds any whole record. */
+static int detect_gen(const struct ap_map *m, enum kind k, int *has_records)
 {
-	struct ap_map m;
 	struct ap_err e = AP_ERR_INIT;
 	struct ap_cursor c;
 	struct ap_fwk_record rec;
-	char path[4096];
 	int gen = AP_FWK_GEN_UNKNOWN, i;
 
 	*has_records = 0;
-	snprintf(path, sizeof(path), "%s/%s", l->dir, file);
-	if (ap_file_map(path, &m, &e) == 0) {
-		ap_cursor_init(&c, m.data, m.len);
-		for (i = 0; i < DETECT_RECORDS && gen == AP_FWK_GEN_UNKNOWN &&
-			    ap_fwk_next_record(&c, &rec, &e) == 0;
-		     i++) {
-			*has_records = 1;
-			gen = k == K_OP_RANGE ? ap_fwk_detect_gen(rec.payload, rec.len)
-					      : ap_fwk_detect_gen_mark(rec.payload, rec.len);
-		}
-		ap_file_unmap(&m);
+	ap_cursor_init(&c, m->data, m->len);
+	for (i = 0; i < DETECT_RECORDS && gen == AP_FWK_GEN_UNKNOWN &&
+		    ap_fwk_next_record(&c, &rec, &e) == 0;
+	     i++) {
+		*has_records = 1;
+		gen = k == K_OP_RANGE ? ap_fwk_detect_gen(rec.payload, rec.len)
+				      : ap_fwk_detect_gen_mark(rec.payload, rec.len);
 	}
 	ap_err_release(&e);
 	return gen;
@@ -397,7 +391,7 @@ static int detect_gen(struct loader *l, const char *file, enum kind k, int *has_
 
 /* Sets h->gen from op_range, else op_mark (§3.10). A file whose records match no writer
  * generation cannot be decoded: it is reported and dropped from files[]. */
-static void choose_gen(struct loader *l, const char **files)
+static void choose_gen(struct loader *l, const char **files, struct ap_map *maps)
 {
 	static const enum kind probe[] = { K_OP_RANGE, K_OP_MARK };
 	size_t i;
@@ -409,16 +403,41 @@ static void choose_gen(struct loader *l, const char **files)
 
 		if (!files[k])
 			continue;
-		l->h->gen = detect_gen(l, files[k], k, &has_records);
+		l->h->gen = detect_gen(&maps[k], k, &has_records);
 		if (l->h->gen == AP_FWK_GEN_UNKNOWN && has_records) {
 			ap_diag_report(l->diag, AP_DIAG_DATA_LOSS, files[k],
 				       "'FRAMEWORK/%s': unsupported layout: the name field of its first records matches no known torch_npu writer generation (spec §3.10); file not decoded",
 				       files[k]);
 			files[k] = NULL;
+			ap_file_unmap(&maps[k]);
 		}
 	}
 	if (l->h->gen == AP_FWK_GEN_UNKNOWN)
 		l->h->gen = AP_FWK_GEN3;
+}
+
+/* Maps every chosen file once; one that cannot be read is reported and dropped. */
+static void map_files(struct loader *l, const char **files, struct ap_map *maps)
+{
+	int k;
+
+	for (k = 0; k < K_COUNT; k++) {
+		struct ap_err e = AP_ERR_INIT;
+		char path[4096];
+
+		if (!files[k])
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", l->dir, files[k]);
+		if (ap_file_map(path, &maps[k], &e) < 0) {
+			char key[64];
+
+			snprintf(key, sizeof(key), "open:%s", files[k]);
+			ap_diag_report(l->diag, AP_DIAG_DATA_LOSS, key, "'FRAMEWORK/%s': %s",
+				       files[k], ap_err_text(&e));
+			files[k] = NULL;
+		}
+		ap_err_release(&e);
+	}
 }
 
 int ap_fwk_load(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_host *h,
@@ -426,11 +445,13 @@ int ap_fwk_load(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_hos
 {
 	struct loader l;
 	const char *files[K_COUNT];
+	struct ap_map maps[K_COUNT];
 	struct ap_strlist names = { NULL, 0, 0 };
 	size_t i;
 	int ret, k;
 
 	memset(&l, 0, sizeof(l));
+	memset(maps, 0, sizeof(maps));
 	l.dir = fwk_dir;
 	l.tc = tc;
 	l.h = h;
@@ -450,9 +471,10 @@ int ap_fwk_load(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_hos
 				       "'FRAMEWORK/%s': unsupported layout: python tracer file of torch_npu 6.0.rc1/rc2 writers (spec §3.10); its Python events are not analysed",
 				       f);
 	}
+	map_files(&l, files, maps);
 	/* One writer produced every file of a dump: op_range decides the generation, else
 	 * op_mark decides the TLV numbering (§3.10). */
-	choose_gen(&l, files);
+	choose_gen(&l, files, maps);
 	h->has_op_mark = files[K_OP_MARK] != NULL;
 	h->has_tracer = files[K_TRACER_FUNC] && files[K_TRACER_HASH];
 	if (files[K_OP_MARK])
@@ -460,34 +482,21 @@ int ap_fwk_load(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_hos
 	if (files[K_TRACER_FUNC])
 		snprintf(h->tracer_func_file, sizeof(h->tracer_func_file), "%s",
 			 files[K_TRACER_FUNC]);
-	ret = 0;
 	for (k = 0; k < K_COUNT && ret == 0; k++) {
-		struct ap_map m;
-		struct ap_err e = AP_ERR_INIT;
-		char path[4096];
-
 		if (!files[k])
 			continue;
 		l.file = files[k];
-		snprintf(path, sizeof(path), "%s/%s", fwk_dir, files[k]);
-		if (ap_file_map(path, &m, &e) < 0) {
-			char key[64];
-
-			snprintf(key, sizeof(key), "open:%s", files[k]);
-			ap_diag_report(diag, AP_DIAG_DATA_LOSS, key, "'FRAMEWORK/%s': %s", files[k],
-				       ap_err_text(&e));
-			ap_err_release(&e);
-			continue;
-		}
-		if (reserve_for(h, (enum kind)k, m.len) < 0)
+		if (reserve_for(h, (enum kind)k, maps[k].len) < 0)
 			ret = AP_ENOMEM;
 		else if (k == K_TRACER_FUNC || k == K_GC)
-			ret = load_flat_file(&l, (enum kind)k, &m);
+			ret = load_flat_file(&l, (enum kind)k, &maps[k]);
 		else
-			ret = load_tlv_file(&l, (enum kind)k, &m);
+			ret = load_tlv_file(&l, (enum kind)k, &maps[k]);
 		finish_file_diag(&l);
-		ap_file_unmap(&m);
+		ap_file_unmap(&maps[k]);
 	}
+	for (k = 0; k < K_COUNT; k++)
+		ap_file_unmap(&maps[k]);
 	ap_strlist_release(&names);
 	if (ret < 0)
 		return ap_err_set(err, ret, "out of memory decoding '%s'", fwk_dir);
