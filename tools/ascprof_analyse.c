@@ -176,11 +176,10 @@ static int check_output_paths(const struct ap_strlist *dumps, char *const *real,
 	return 0;
 }
 
-static int check_output(const struct ap_strlist *dumps)
+static int check_output(const struct ap_strlist *dumps, char *const *real)
 {
 	struct stat st;
-	char *out, **real;
-	size_t i;
+	char *out;
 	int ret;
 
 	if (!*cfg.output) {
@@ -197,30 +196,22 @@ static int check_output(const struct ap_strlist *dumps)
 			strerror(errno));
 		return -1;
 	}
-	real = calloc(dumps->n ? dumps->n : 1, sizeof(*real));
-	if (!real) {
-		free(out);
-		return -1;
-	}
-	for (i = 0; i < dumps->n; i++)
-		real[i] = realpath(dumps->v[i], NULL);
 	ret = check_output_paths(dumps, real, out);
-	for (i = 0; i < dumps->n; i++)
-		free(real[i]);
-	free(real);
 	free(out);
 	return ret;
 }
 
-/* Drops dumps named twice (the same directory reached by two operands or paths): analysing
- * one directory twice at once would race on its output. */
-static void drop_duplicates(struct ap_strlist *dumps)
+/* Canonical paths of the dumps (NULL where one cannot be resolved), with dumps named twice
+ * (the same directory reached by two operands or paths) dropped: analysing one directory
+ * twice at once would race on its output. Returns the array (dumps->n entries, free with
+ * free_paths) or NULL when out of memory. */
+static char **resolve_dumps(struct ap_strlist *dumps)
 {
 	char **real = calloc(dumps->n ? dumps->n : 1, sizeof(*real));
 	size_t i, j, n = 0;
 
 	if (!real)
-		return;
+		return NULL;
 	for (i = 0; i < dumps->n; i++) {
 		int dup = 0;
 
@@ -229,15 +220,23 @@ static void drop_duplicates(struct ap_strlist *dumps)
 			dup = real[j] && !strcmp(real[j], real[n]);
 		if (dup) {
 			free(real[n]);
+			real[n] = NULL;
 			free(dumps->v[i]);
 			continue;
 		}
 		dumps->v[n++] = dumps->v[i];
 	}
 	dumps->n = n;
-	for (i = 0; i < n; i++)
-		free(real[i]);
-	free(real);
+	return real;
+}
+
+static void free_paths(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
 }
 
 /* Reports one dump's trouble in a stable order; returns 1 when the dump failed. */
@@ -289,7 +288,7 @@ int main(int argc, char **argv)
 	struct ap_strlist dumps = { 0 };
 	struct ap_analyse_opts o = { NULL, 0 };
 	struct ap_job *jobs = NULL;
-	char **operands;
+	char **operands, **real = NULL;
 	int noperands, i, code = AP_EXIT_OK, r;
 	size_t k;
 
@@ -319,8 +318,13 @@ int main(int argc, char **argv)
 		}
 		ap_err_release(&err);
 	}
-	drop_duplicates(&dumps);
-	if (cfg.output && check_output(&dumps) < 0) {
+	real = resolve_dumps(&dumps);
+	if (!real) {
+		fprintf(stderr, PROG ": out of memory\n");
+		code = AP_EXIT_FAIL;
+		goto out;
+	}
+	if (cfg.output && check_output(&dumps, real) < 0) {
 		code = AP_EXIT_USAGE;
 		goto out;
 	}
@@ -344,6 +348,7 @@ out:
 	for (k = 0; jobs && k < dumps.n; k++)
 		ap_analyse_result_release(&jobs[k].res);
 	free(jobs);
+	free_paths(real, dumps.n);
 	ap_strlist_release(&dumps);
 	return ap_tool_finish(PROG, code);
 }
