@@ -481,24 +481,6 @@ static void check_same(const struct snapshot *a, const struct snapshot *b)
 
 /* ---- the dump ---- */
 
-/* One op_range record of generation gen named "x": header, zeroed fixed part, name TLV (§3.3,
- * §3.10); as in fuzz_fwk_load.c. */
-static size_t companion(int gen, uint8_t *buf)
-{
-	size_t fixed = gen == 1 ? AP_FWK_OP_RANGE_FIXED_G1 : AP_FWK_OP_RANGE_FIXED;
-	size_t len = fixed + AP_FWK_TLV_HDR + 1;
-
-	memset(buf, 0, AP_FWK_TLV_HDR + len);
-	buf[0] = 1;                        /* record type 1 */
-	buf[2] = (uint8_t)len;             /* u32 length */
-	buf[6 + 16] = 0xff;                /* sequence_number = -1 */
-	memset(buf + 6 + 17, 0xff, 7);
-	buf[6 + fixed] = gen == 3 ? 2 : 3; /* name TLV id */
-	buf[6 + fixed + 2] = 1;            /* its length */
-	buf[6 + fixed + 6] = 'x';
-	return AP_FWK_TLV_HDR + len;
-}
-
 static void make_dump(const char *dump, unsigned opt, const uint8_t *data, size_t size)
 {
 	char path[PATH_CAP], fwk[PATH_CAP], info[sizeof(info_fmt) + 128];
@@ -541,7 +523,7 @@ static void make_dump(const char *dump, unsigned opt, const uint8_t *data, size_
 		uint8_t comp[AP_FWK_TLV_HDR + AP_FWK_OP_RANGE_FIXED + AP_FWK_TLV_HDR + 1];
 
 		join(path, fwk, files[0]);
-		put(path, comp, companion((int)gen, comp), "wb");
+		put(path, comp, fuzz_companion_op_range((int)gen, comp), "wb");
 	}
 }
 

@@ -84,23 +84,6 @@ static void put(const char *name, const uint8_t *p, size_t len)
 	FUZZ_CHECK(fclose(o) == 0);
 }
 
-/* One op_range record of generation gen named "x": header, zeroed fixed part, name TLV (§3.3, §3.10). */
-static size_t companion(int gen, uint8_t *buf)
-{
-	size_t fixed = gen == 1 ? AP_FWK_OP_RANGE_FIXED_G1 : AP_FWK_OP_RANGE_FIXED;
-	size_t len = fixed + AP_FWK_TLV_HDR + 1;
-
-	memset(buf, 0, AP_FWK_TLV_HDR + len);
-	buf[0] = 1;                      /* record type 1 */
-	buf[2] = (uint8_t)len;           /* u32 length */
-	buf[6 + 16] = 0xff;              /* sequence_number = -1 */
-	memset(buf + 6 + 17, 0xff, 7);
-	buf[6 + fixed] = gen == 3 ? 2 : 3; /* name TLV id */
-	buf[6 + fixed + 2] = 1;          /* its length */
-	buf[6 + fixed + 6] = 'x';
-	return AP_FWK_TLV_HDR + len;
-}
-
 static void check_str(const struct ap_strtab *t, uint32_t id)
 {
 	if (id == AP_STR_NONE)
@@ -135,7 +118,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	put(files[kind], data, len);
 	if (gen && kind != 0)
-		put(files[0], comp, companion((int)gen, comp));
+		put(files[0], comp, fuzz_companion_op_range((int)gen, comp));
 
 	if (ap_host_init(&h) < 0) {
 		remove_files();
