@@ -9,18 +9,8 @@
 # unchanged, that no temporary directory (.ascprof-*) is left anywhere, and that both runs wrote the
 # same bytes; then that -j1 and -j2 write byte-identical outputs. Prints "N passed, N failed".
 # Exit 0 all passed, 1 a check failed, 99 setup error.
-set -u
-[ $# -eq 2 ] || { echo "usage: $0 BINDIR SRCROOT" >&2; exit 99; }
-analyse=$(cd "$1" 2>/dev/null && pwd)/ascprof-analyse
-src=$2/testdata/vllm_profile
-[ -x "$analyse" ] || { echo "$0: no executable $analyse" >&2; exit 99; }
-[ -d "$src" ] || { echo "$0: no $src" >&2; exit 99; }
-passed=0 failed=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ap_e2e.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/common.sh"
 
-ok() { passed=$((passed + 1)); echo "ok: $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL: $1"; }
 check() { # name command...
 	name=$1
 	shift
@@ -111,5 +101,4 @@ snapshot "$in" "$tmp/after3"
 check "-o runs: file list and checksums identical" same_snapshot "$tmp/before" "$tmp/after3"
 check "-o runs: no .ascprof-* temporary directory left" no_temp_dirs "$tmp"
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

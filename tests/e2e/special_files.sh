@@ -2,11 +2,7 @@
 # End-to-end: special files where a dump has regular files (a FIFO left by a crashed collector,
 # say) fail that file or dump with a message instead of blocking the whole run.
 # usage: special_files.sh BINDIR SRCROOT
-set -u
-analyse=$1/ascprof-analyse src=$2/testdata/vllm_profile
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ap_special.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
+. "$(dirname "$0")/common.sh"
 cp -R "$src" "$tmp/in" || exit 99
 find "$tmp/in" \( -name ASCEND_PROFILER_OUTPUT -o -name '.ascprof-*' \) -prune -exec rm -rf {} +
 set -- "$tmp"/in/*_ascend_pt
@@ -17,8 +13,7 @@ rm "$b/$info_b" && mkfifo "$b/$info_b" || exit 99
 timeout 60 "$analyse" -o "$tmp/out" "$tmp/in" >"$tmp/stdout" 2>"$tmp/stderr"
 rc=$?
 check() { # description, condition result
-	if [ "$2" = 0 ]; then passed=$((passed + 1)); echo "ok: $1"; else
-		failed=$((failed + 1)); echo "FAIL: $1"; cat "$tmp/stderr"; fi
+	if [ "$2" = 0 ]; then ok "$1"; else fail "$1"; cat "$tmp/stderr"; fi
 }
 [ "$rc" = 1 ]; check "exit 1, not blocked (rc $rc)" $?
 grep -qx "ascprof-analyse: '$a': 'FRAMEWORK/torch.gc_record': cannot read '$a/FRAMEWORK/torch.gc_record': not a regular file" "$tmp/stderr"
@@ -27,5 +22,4 @@ grep -qx "ascprof-analyse: '$b': cannot read '$b/$info_b': not a regular file" "
 check "a FIFO as profiler_info fails that dump" $?
 [ -f "$tmp/out/$(basename "$a")/ASCEND_PROFILER_OUTPUT/trace_view.json" ]
 check "the dump with the FIFO in FRAMEWORK/ is still analysed" $?
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

@@ -12,16 +12,7 @@
 # Skips (exit 77) when that is impossible: running as root without setpriv, the build not executable
 # by uid 65534, or the user can still read a chmod 000 file.
 # Prints "N passed, N failed". Exit 0 all passed, 1 a check failed, 77 skipped, 99 setup error.
-set -u
-[ $# -eq 2 ] || { echo "usage: $0 BINDIR SRCROOT" >&2; exit 99; }
-analyse=$(cd "$1" 2>/dev/null && pwd)/ascprof-analyse
-src=$2/testdata/vllm_profile
-[ -x "$analyse" ] || { echo "$0: no executable $analyse" >&2; exit 99; }
-[ -d "$src" ] || { echo "$0: no $src" >&2; exit 99; }
-passed=0 failed=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ap_e2e.XXXXXX") || exit 99
-tmp=$(cd "$tmp" && pwd -P) || exit 99
-trap 'chmod -R u+rwX "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/common.sh"
 P=ascprof-analyse
 
 if [ "$(id -u)" = 0 ]; then
@@ -146,5 +137,4 @@ else
 	sed 's/^/  got stderr:  /' "$tmp/ro.stderr"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

@@ -11,16 +11,7 @@
 # must exit 2 with exactly its one-line message on stderr, print nothing on stdout, and leave the whole
 # temporary tree as it was (no output directory, no -o DIR created, no .ascprof-* directory).
 # Prints "N passed, N failed". Exit 0 all passed, 1 a check failed, 99 setup error.
-set -u
-[ $# -eq 2 ] || { echo "usage: $0 BINDIR SRCROOT" >&2; exit 99; }
-analyse=$(cd "$1" 2>/dev/null && pwd)/ascprof-analyse
-src=$2/testdata/vllm_profile
-[ -x "$analyse" ] || { echo "$0: no executable $analyse" >&2; exit 99; }
-[ -d "$src" ] || { echo "$0: no $src" >&2; exit 99; }
-passed=0 failed=0
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ap_e2e.XXXXXX") || exit 99
-tmp=$(cd "$tmp" && pwd -P) || exit 99
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/common.sh"
 P=ascprof-analyse
 
 # The input tree: in/<two dumps>, and other/<a dump with the same name as in/'s first>.
@@ -148,5 +139,4 @@ else
 	cat "$tmp/case.err"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

@@ -1,0 +1,22 @@
+# shellcheck shell=sh
+# Sourced by the e2e scripts that take BINDIR SRCROOT: sets $analyse (BINDIR/ascprof-analyse),
+# $src (SRCROOT/testdata/vllm_profile) and a private $tmp (physical path, removed at exit, made
+# writable first so chmod'ed cases go too); counts checks with ok / fail; finish prints
+# "N passed, N failed" and sets the exit status. Setup errors exit 99.
+set -u
+[ $# -eq 2 ] || { echo "usage: $0 BINDIR SRCROOT" >&2; exit 99; }
+analyse=$(cd "$1" 2>/dev/null && pwd)/ascprof-analyse
+src=$2/testdata/vllm_profile
+[ -x "$analyse" ] || { echo "$0: no executable $analyse" >&2; exit 99; }
+[ -d "$src" ] || { echo "$0: no $src" >&2; exit 99; }
+passed=0 failed=0
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ap_e2e.XXXXXX") || exit 99
+tmp=$(cd "$tmp" && pwd -P) || exit 99
+trap 'chmod -R u+rwX "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+
+ok() { passed=$((passed + 1)); echo "ok: $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL: $1"; }
+finish() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" = 0 ]
+}
