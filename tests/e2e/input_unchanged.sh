@@ -9,6 +9,7 @@
 # unchanged, that no temporary directory (.ascprof-*) is left anywhere, and that both runs wrote the
 # same bytes; then that -j1 and -j2 write byte-identical outputs. Prints "N passed, N failed".
 # Exit 0 all passed, 1 a check failed, 99 setup error.
+# shellcheck source=tests/e2e/common.sh
 . "$(dirname "$0")/common.sh"
 
 check() { # name command...

@@ -2,6 +2,7 @@
 # End-to-end: special files where a dump has regular files (a FIFO left by a crashed collector,
 # say) fail that file or dump with a message instead of blocking the whole run.
 # usage: special_files.sh BINDIR SRCROOT
+# shellcheck source=tests/e2e/common.sh
 . "$(dirname "$0")/common.sh"
 cp -R "$src" "$tmp/in" || exit 99
 find "$tmp/in" \( -name ASCEND_PROFILER_OUTPUT -o -name '.ascprof-*' \) -prune -exec rm -rf {} +

@@ -12,6 +12,7 @@
 # Skips (exit 77) when that is impossible: running as root without setpriv, the build not executable
 # by uid 65534, or the user can still read a chmod 000 file.
 # Prints "N passed, N failed". Exit 0 all passed, 1 a check failed, 77 skipped, 99 setup error.
+# shellcheck source=tests/e2e/common.sh
 . "$(dirname "$0")/common.sh"
 P=ascprof-analyse
 

@@ -11,6 +11,7 @@
 # must exit 2 with exactly its one-line message on stderr, print nothing on stdout, and leave the whole
 # temporary tree as it was (no output directory, no -o DIR created, no .ascprof-* directory).
 # Prints "N passed, N failed". Exit 0 all passed, 1 a check failed, 99 setup error.
+# shellcheck source=tests/e2e/common.sh
 . "$(dirname "$0")/common.sh"
 P=ascprof-analyse
 
