@@ -266,6 +266,12 @@ static int report(const struct ap_job *job)
 			fprintf(stderr, " (and %lu more like it)", e->count - 1);
 		fputc('\n', stderr);
 	}
+	if (r->diag.lost && (r->diag.lost_worst > AP_DIAG_WARN || cfg.strict || !cfg.quiet)) {
+		if (r->diag.lost_worst > AP_DIAG_WARN || cfg.strict)
+			failed = 1;
+		fprintf(stderr, PROG ": '%s': %lu more problem report%s lost: out of memory\n",
+			job->dir, r->diag.lost, r->diag.lost == 1 ? "" : "s");
+	}
 	if (!failed && r->db_skipped && !cfg.quiet)
 		fprintf(stderr,
 			PROG ": note: '%s': database outputs (export type db) are not written yet; text outputs written\n",

@@ -11,6 +11,25 @@ void ap_diag_init(struct ap_diag *d)
 {
 	d->v = NULL;
 	d->n = d->cap = 0;
+	d->lost = 0;
+	d->lost_worst = -1;
+}
+
+static void lose(struct ap_diag *d, enum ap_diag_kind kind, unsigned long n)
+{
+	d->lost += n;
+	if ((int)kind > d->lost_worst)
+		d->lost_worst = (int)kind;
+}
+
+static struct ap_diag_entry *find(struct ap_diag *d, enum ap_diag_kind kind, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].kind == kind && !strncmp(d->v[i].key, key, sizeof(d->v[i].key) - 1))
+			return &d->v[i];
+	return NULL;
 }
 
 void ap_diag_release(struct ap_diag *d)
@@ -28,19 +47,18 @@ void ap_diag_release(struct ap_diag *d)
 void ap_diag_report(struct ap_diag *d, enum ap_diag_kind kind, const char *key,
 		    const char *fmt, ...)
 {
-	struct ap_diag_entry *e;
+	struct ap_diag_entry *e = find(d, kind, key);
 	va_list ap;
-	size_t i;
 
-	for (i = 0; i < d->n; i++) {
-		if (d->v[i].kind == kind && !strcmp(d->v[i].key, key)) {
-			d->v[i].count++;
-			return;
-		}
+	if (e) {
+		e->count++;
+		return;
 	}
 	e = ap_vec__push((void **)&d->v, &d->n, &d->cap, sizeof(*d->v));
-	if (!e)
+	if (!e) {
+		lose(d, kind, 1);
 		return;
+	}
 	e->kind = kind;
 	snprintf(e->key, sizeof(e->key), "%s", key);
 	e->count = 1;
@@ -50,9 +68,19 @@ void ap_diag_report(struct ap_diag *d, enum ap_diag_kind kind, const char *key,
 	va_end(ap);
 }
 
+void ap_diag_add(struct ap_diag *d, enum ap_diag_kind kind, const char *key, unsigned long n)
+{
+	struct ap_diag_entry *e = find(d, kind, key);
+
+	if (e)
+		e->count += n;
+	else if (n)
+		lose(d, kind, n);
+}
+
 int ap_diag_worst(const struct ap_diag *d)
 {
-	int worst = -1;
+	int worst = d->lost ? d->lost_worst : -1;
 	size_t i;
 
 	for (i = 0; i < d->n; i++)

@@ -8,6 +8,7 @@
 
 #include "ap/cursor.h"
 #include "ap/file.h"
+#include "ap/window.h"
 #include "ap/outdir.h"
 
 static char root[256];
@@ -63,33 +64,79 @@ START_TEST(cursor_bounds)
 }
 END_TEST
 
-START_TEST(file_map_and_read)
+START_TEST(file_read)
 {
-	struct ap_map m;
 	struct ap_err err = AP_ERR_INIT;
 	struct ap_strbuf sb = AP_STRBUF_INIT;
 	char path[512];
 
 	snprintf(path, sizeof(path), "%s/f", root);
 	put(path, "hello");
-	ck_assert_int_eq(ap_file_map(path, &m, &err), 0);
-	ck_assert_uint_eq(m.len, 5);
-	ck_assert_int_eq(memcmp(m.data, "hello", 5), 0);
-	ap_file_map_done(&m, m.len);
-	ap_file_unmap(&m);
 	ck_assert_int_eq(ap_file_read_all(path, 100, &sb, &err), 0);
 	ck_assert_str_eq(sb.buf, "hello");
 	ap_strbuf_reset(&sb);
 	ck_assert_int_eq(ap_file_read_all(path, 3, &sb, &err), AP_EFORMAT);
-	snprintf(path, sizeof(path), "%s/empty", root);
-	put(path, "");
-	ck_assert_int_eq(ap_file_map(path, &m, &err), 0);
-	ck_assert_ptr_null(m.data);
 	snprintf(path, sizeof(path), "%s/missing", root);
-	ck_assert_int_eq(ap_file_map(path, &m, &err), AP_ENOTFOUND);
+	ap_strbuf_reset(&sb);
+	ck_assert_int_eq(ap_file_read_all(path, 100, &sb, &err), AP_ENOTFOUND);
 	ck_assert_ptr_nonnull(strstr(ap_err_text(&err), "missing"));
-	ck_assert_int_eq(ap_file_map(root, &m, &err), AP_EIO); /* a directory */
+	ck_assert_int_eq(ap_file_read_all(root, 100, &sb, &err), AP_EIO); /* a directory */
 	ap_strbuf_release(&sb);
+	ap_err_release(&err);
+}
+END_TEST
+
+START_TEST(window_reads)
+{
+	struct ap_err err = AP_ERR_INIT;
+	struct ap_window w;
+	char path[512], big[10000];
+	size_t i;
+
+	for (i = 0; i < sizeof(big); i++)
+		big[i] = (char)('a' + i % 26);
+	snprintf(path, sizeof(path), "%s/w", root);
+	{
+		FILE *f = fopen(path, "wb");
+
+		ck_assert_ptr_nonnull(f);
+		ck_assert_uint_eq(fwrite(big, 1, sizeof(big), f), sizeof(big));
+		fclose(f);
+	}
+	/* a window smaller than the file: the first fill reads a whole window */
+	ck_assert_int_eq(ap_window_open(&w, path, 4096, &err), 0);
+	ck_assert_uint_eq(w.size, sizeof(big));
+	ck_assert_uint_eq(w.len, 0);
+	ck_assert_int_eq(ap_window_fill(&w, 0, 10, &err), 0);
+	ck_assert_uint_eq(w.len, 4096);
+	ck_assert_int_eq(memcmp(w.buf, big, 4096), 0);
+	/* consume 4000 bytes, ask for a record of 5000: the buffer grows */
+	ck_assert_int_eq(ap_window_fill(&w, 4000, 5000, &err), 0);
+	ck_assert_uint_eq(w.off, 4000);
+	ck_assert_uint_ge(w.len, 5000);
+	ck_assert_int_eq(memcmp(w.buf, big + 4000, w.len), 0);
+	/* more than the file has: limited to its end, which is then reached */
+	ck_assert_int_eq(ap_window_fill(&w, 1000, 1u << 30, &err), 0);
+	ck_assert_uint_eq(w.off, 5000);
+	ck_assert_uint_eq(w.len, sizeof(big) - 5000);
+	ck_assert_int_eq(w.eof, 1);
+	ck_assert_int_eq(memcmp(w.buf, big + 5000, w.len), 0);
+	ap_window_close(&w);
+	ap_window_close(&w); /* closing twice is harmless */
+	/* the file shrinks after the open: a shorter file, not an error (nor a SIGBUS) */
+	ck_assert_int_eq(ap_window_open(&w, path, 4096, &err), 0);
+	ck_assert_int_eq(truncate(path, 100), 0);
+	ck_assert_int_eq(ap_window_fill(&w, 0, 200, &err), 0);
+	ck_assert_uint_eq(w.len, 100);
+	ck_assert_int_eq(w.eof, 1);
+	ap_window_close(&w);
+	snprintf(path, sizeof(path), "%s/missing", root);
+	ck_assert_int_eq(ap_window_open(&w, path, 4096, &err), AP_ENOTFOUND);
+	ck_assert_ptr_nonnull(strstr(ap_err_text(&err), "missing"));
+	ap_window_close(&w);
+	ck_assert_int_eq(ap_window_open(&w, root, 4096, &err), AP_EIO); /* a directory */
+	ck_assert_ptr_nonnull(strstr(ap_err_text(&err), "not a regular file"));
+	ap_window_close(&w);
 	ap_err_release(&err);
 }
 END_TEST
@@ -172,7 +219,8 @@ static Suite *io_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("files");
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, file_map_and_read);
+	tcase_add_test(tc, file_read);
+	tcase_add_test(tc, window_reads);
 	tcase_add_test(tc, outdir_replace_own_only);
 	tcase_add_test(tc, file_copy_atomic);
 	suite_add_tcase(s, tc);

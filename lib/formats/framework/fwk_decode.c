@@ -4,6 +4,27 @@
 #include "ap/fwk.h"
 #include "../../base/banned.h"
 
+int ap_fwk_frame(const uint8_t *p, size_t avail, uint64_t off, uint64_t file_left, uint32_t *len,
+		 struct ap_err *err)
+{
+	uint32_t n;
+
+	if (file_left < AP_FWK_TLV_HDR || avail < AP_FWK_TLV_HDR)
+		return ap_err_set(err, AP_EFORMAT,
+				  "offset %llu: record header cut off (%llu of %d bytes)",
+				  (unsigned long long)off,
+				  (unsigned long long)(file_left < avail ? file_left : avail),
+				  AP_FWK_TLV_HDR);
+	n = ap_le32(p + 2);
+	if (n > file_left - AP_FWK_TLV_HDR)
+		return ap_err_set(err, AP_EFORMAT,
+				  "offset %llu: record length %u but only %llu bytes follow its header",
+				  (unsigned long long)off, n,
+				  (unsigned long long)(file_left - AP_FWK_TLV_HDR));
+	*len = n;
+	return 0;
+}
+
 int ap_fwk_next_record(struct ap_cursor *c, struct ap_fwk_record *rec, struct ap_err *err)
 {
 	size_t left = ap_cursor_left(c), off = c->pos;
@@ -11,15 +32,7 @@ int ap_fwk_next_record(struct ap_cursor *c, struct ap_fwk_record *rec, struct ap
 
 	if (left == 0)
 		return AP_END;
-	if (left < AP_FWK_TLV_HDR)
-		return ap_err_set(err, AP_EFORMAT,
-				  "offset %zu: record header cut off (%zu of %d bytes)", off, left,
-				  AP_FWK_TLV_HDR);
-	len = ap_le32(c->p + off + 2);
-	if (len > left - AP_FWK_TLV_HDR)
-		return ap_err_set(err, AP_EFORMAT,
-				  "offset %zu: record length %u but only %zu bytes follow its header",
-				  off, len, left - AP_FWK_TLV_HDR);
+	AP_FORWARD_IF_ERROR(ap_fwk_frame(c->p + off, left, off, left, &len, err));
 	rec->type = ap_le16(c->p + off);
 	rec->len = len;
 	rec->payload = c->p + off + AP_FWK_TLV_HDR;
@@ -109,10 +122,10 @@ int ap_fwk_decode_op_range(const uint8_t *p, size_t len, enum ap_fwk_gen gen,
 	struct op_ctx ctx = { out, gen };
 	struct ap_cursor c;
 
-	memset(out, 0, sizeof(*out));
 	AP_RETURN_ERROR_IF(len < fixed, err, AP_EFORMAT,
 			   "op_range record of %zu bytes is shorter than its %zu-byte fixed part",
 			   len, fixed);
+	memset(out, 0, sizeof(*out));
 	ap_cursor_init(&c, p, fixed);
 	ap_cursor_i64(&c, &out->start);
 	ap_cursor_i64(&c, &out->end);
@@ -158,10 +171,10 @@ int ap_fwk_decode_op_mark(const uint8_t *p, size_t len, enum ap_fwk_gen gen,
 	struct one_ctx ctx = { &out->name, { old_numbering(gen) ? 2 : 1, 0 }, &out->unknown_field };
 	struct ap_cursor c;
 
-	memset(out, 0, sizeof(*out));
 	AP_RETURN_ERROR_IF(len < AP_FWK_OP_MARK_FIXED, err, AP_EFORMAT,
 			   "op_mark record of %zu bytes is shorter than its %d-byte fixed part",
 			   len, AP_FWK_OP_MARK_FIXED);
+	memset(out, 0, sizeof(*out));
 	ap_cursor_init(&c, p, AP_FWK_OP_MARK_FIXED);
 	ap_cursor_i64(&c, &out->time);
 	ap_cursor_u64(&c, &out->category);
@@ -177,13 +190,13 @@ int ap_fwk_decode_memory(const uint8_t *p, size_t len, struct ap_fwk_memory *out
 	struct ap_cursor c;
 	uint8_t u8;
 
-	memset(out, 0, sizeof(*out));
 	/* The record length alone tells the layout (§3.5, §3.10): 58 (5.0.x), 75 (6.0.rc1),
 	 * 76 (adds allocator_type), 77 (adds component_type). */
 	AP_RETURN_ERROR_IF(len != 58 && len != 75 && len != 76 && len != 77, err,
 			   AP_EUNSUPPORTED,
 			   "memory record of %zu bytes matches no known layout (58, 75, 76, 77)",
 			   len);
+	memset(out, 0, sizeof(*out));
 	ap_cursor_init(&c, p, len);
 	ap_cursor_i64(&c, &out->ptr);
 	ap_cursor_i64(&c, &out->time);
@@ -215,10 +228,10 @@ static int decode_keyed(const uint8_t *p, size_t len, const char *what, uint16_t
 	struct one_ctx ctx = { out->f, { id0, id1 }, &out->unknown_field };
 	struct ap_cursor c;
 
-	memset(out, 0, sizeof(*out));
 	AP_RETURN_ERROR_IF(len < AP_FWK_KEY_FIXED, err, AP_EFORMAT,
 			   "%s record of %zu bytes is shorter than its %d-byte fixed part", what,
 			   len, AP_FWK_KEY_FIXED);
+	memset(out, 0, sizeof(*out));
 	ap_cursor_init(&c, p, AP_FWK_KEY_FIXED);
 	ap_cursor_u64(&c, &out->key);
 	return walk_tlv(p, len, AP_FWK_KEY_FIXED, one_field, &ctx, err);

@@ -7,6 +7,7 @@
 #include "ap/file.h"
 #include "ap/fwk.h"
 #include "ap/fwk_load.h"
+#include "ap/window.h"
 #include "../../base/banned.h"
 
 enum kind { K_OP_RANGE, K_OP_MARK, K_MEMORY, K_TRACER_FUNC, K_TRACER_HASH, K_PARAM, K_GC, K_COUNT };
@@ -20,7 +21,9 @@ static const char *const kind_tag[K_COUNT] = {
 /* Files of the G1 writers' python tracer (§3.10), which we do not decode. */
 static const char *const g1_tracer_tag[] = { "torch.python_func_call", "torch.python_module_call" };
 
-#define STREAM_WINDOW ((size_t)64 << 20)
+/* Files are read through a window this large (records longer than it grow it). */
+#define WINDOW ((size_t)4 << 20)
+#define DETECT_WINDOW ((size_t)64 << 10)
 
 struct loader {
 	const char *dir;
@@ -37,6 +40,11 @@ struct loader {
 	unsigned long unknown_fields;
 	uint16_t unknown_id;
 	size_t unknown_off;
+	/* Corrupt records and unknown marker categories after the first of a file are only
+	 * counted: a corrupt file decodes as fast as a clean one (no message formatting). */
+	unsigned long bad_records, bad_cats;
+	char oom_what[96];       /* what could not be allocated, for the message */
+	struct ap_err rec_err;   /* why the first corrupt record of a file is corrupt */
 };
 
 static int starts_with(const char *s, const char *prefix)
@@ -52,8 +60,11 @@ static uint32_t intern(struct loader *l, struct ap_bytes b)
 	if (!b.p)
 		return AP_STR_NONE;
 	id = ap_strtab_intern(&l->h->strs, b.p, b.len, &bad);
-	if (!id)
+	if (!id) {
 		l->oom = 1;
+		snprintf(l->oom_what, sizeof(l->oom_what), "string table of %u strings",
+			 l->h->strs.n);
+	}
 	if (bad && !l->bad_utf8++)
 		l->bad_utf8_off = l->rec_off;
 	return id;
@@ -108,9 +119,9 @@ static int take_op_range(struct loader *l, const struct ap_fwk_record *rec, stru
 	AP_FORWARD_IF_ERROR(ap_fwk_decode_op_range(rec->payload, rec->len,
 						   (enum ap_fwk_gen)l->h->gen, &r, e));
 	note_unknown(l, r.unknown_field, rec->offset);
-	op = ap_vec_push(&l->h->ops);
-	if (!op)
+	if (ap_vec_reserve(&l->h->ops, 1) < 0)
 		return AP_ENOMEM;
+	op = &l->h->ops.v[l->h->ops.n++];
 	op->ts = local_time(l, r.start);
 	op->end = local_time(l, r.end);
 	op->seq = r.seq;
@@ -135,17 +146,19 @@ static int take_op_mark(struct loader *l, const struct ap_fwk_record *rec, struc
 						  (enum ap_fwk_gen)l->h->gen, &r, e));
 	note_unknown(l, r.unknown_field, rec->offset);
 	if (r.category > AP_DEQUEUE_END) {
-		char key[64];
+		if (!l->bad_cats++) {
+			char key[64];
 
-		snprintf(key, sizeof(key), "markcat:%s", l->file);
-		ap_diag_report(l->diag, AP_DIAG_WARN, key,
-			       "'FRAMEWORK/%s': record at offset %zu: unknown marker category %llu; skipped",
-			       l->file, rec->offset, (unsigned long long)r.category);
+			snprintf(key, sizeof(key), "markcat:%s", l->file);
+			ap_diag_report(l->diag, AP_DIAG_WARN, key,
+				       "'FRAMEWORK/%s': record at offset %zu: unknown marker category %llu; skipped",
+				       l->file, rec->offset, (unsigned long long)r.category);
+		}
 		return 0;
 	}
-	m = ap_vec_push(&l->h->marks);
-	if (!m)
+	if (ap_vec_reserve(&l->h->marks, 1) < 0)
 		return AP_ENOMEM;
+	m = &l->h->marks.v[l->h->marks.n++];
 	m->ts = local_time(l, r.time);
 	m->off = rec->offset;
 	m->pid = r.pid;
@@ -162,9 +175,9 @@ static int take_memory(struct loader *l, const struct ap_fwk_record *rec, struct
 	struct ap_mem *m;
 
 	AP_FORWARD_IF_ERROR(ap_fwk_decode_memory(rec->payload, rec->len, &r, e));
-	m = ap_vec_push(&l->h->mems);
-	if (!m)
+	if (ap_vec_reserve(&l->h->mems, 1) < 0)
 		return AP_ENOMEM;
+	m = &l->h->mems.v[l->h->mems.n++];
 	m->ts = local_time(l, r.time);
 	m->ptr = r.ptr;
 	m->alloc_size = r.alloc_size;
@@ -190,9 +203,9 @@ static int take_tracer_hash(struct loader *l, const struct ap_fwk_record *rec, s
 	AP_FORWARD_IF_ERROR(ap_fwk_decode_tracer_hash(rec->payload, rec->len,
 						      (enum ap_fwk_gen)l->h->gen, &r, e));
 	note_unknown(l, r.unknown_field, rec->offset);
-	ph = ap_vec_push(&l->h->pyhash);
-	if (!ph)
+	if (ap_vec_reserve(&l->h->pyhash, 1) < 0)
 		return AP_ENOMEM;
+	ph = &l->h->pyhash.v[l->h->pyhash.n++];
 	ph->key = r.key;
 	ph->value = r.f[0].p ? intern(l, r.f[0]) : AP_STR_EMPTY;
 	return 0;
@@ -220,96 +233,221 @@ static const take_fn take_of[K_COUNT] = {
 	[K_TRACER_HASH] = take_tracer_hash, [K_PARAM] = take_param,
 };
 
+/* Reserves table room from the file size and the smallest record of the kind. */
+static int reserve_for(struct ap_host *h, enum kind k, size_t bytes)
+{
+	switch (k) {
+	case K_OP_RANGE:
+		return ap_vec_reserve(&h->ops, bytes / (AP_FWK_TLV_HDR + AP_FWK_OP_RANGE_FIXED_G1 +
+							 AP_FWK_TLV_HDR));
+	case K_OP_MARK:
+		return ap_vec_reserve(&h->marks, bytes / (AP_FWK_TLV_HDR + AP_FWK_OP_MARK_FIXED));
+	case K_MEMORY:
+		return ap_vec_reserve(&h->mems, bytes / (AP_FWK_TLV_HDR + 58));
+	case K_TRACER_HASH:
+		return ap_vec_reserve(&h->pyhash, bytes / (AP_FWK_TLV_HDR + AP_FWK_KEY_FIXED));
+	default:
+		return 0;
+	}
+}
+
 /* One TLV record of file kind k; returns 0 or AP_ENOMEM. */
 static int take_record(struct loader *l, enum kind k, const struct ap_fwk_record *rec)
 {
-	struct ap_err e = AP_ERR_INIT;
 	int ret;
 
 	l->rec_off = rec->offset;
-	ret = take_of[k](l, rec, &e);
-	if (ret < 0 && ret != AP_ENOMEM) {
-		report_bad_record(l, rec->offset, &e);
+	/* Only the first corrupt record of a file is described. */
+	ret = take_of[k](l, rec, l->bad_records ? NULL : &l->rec_err);
+	if (ret == AP_ENOMEM && !l->oom_what[0]) {
+		snprintf(l->oom_what, sizeof(l->oom_what), "record table");
+	} else if (ret < 0 && ret != AP_ENOMEM) {
+		if (!l->bad_records++)
+			report_bad_record(l, rec->offset, &l->rec_err);
 		ret = 0;
 	}
-	if (l->oom)
-		ret = AP_ENOMEM;
+	return l->oom ? AP_ENOMEM : ret;
+}
+
+/* The TLV records of one file in order, read through a window. */
+struct tlv_reader {
+	struct ap_window w;
+	size_t pos;       /* the next record's position in the window */
+	uint64_t cut_at;  /* after a framing error: its file offset and the bytes skipped */
+	uint64_t skipped;
+};
+
+/* Returns 0 with rec (payload borrowed until the next call), AP_END, AP_EFORMAT (the rest of
+ * the file cannot be framed: cut_at/skipped set, e describes it), or AP_EIO / AP_ENOMEM
+ * (e set). */
+static int tlv_next(struct tlv_reader *t, struct ap_fwk_record *rec, struct ap_err *e)
+{
+	struct ap_window *w = &t->w;
+	uint64_t at = w->off + t->pos, left;
+	size_t avail = w->len - t->pos;
+	uint32_t len;
+	int r;
+
+	if (avail < AP_FWK_TLV_HDR && !w->eof) {
+		AP_FORWARD_IF_ERROR(ap_window_fill(w, t->pos, AP_FWK_TLV_HDR, e));
+		t->pos = 0;
+		avail = w->len;
+	}
+	/* At the end of the file every byte left is in the window. */
+	left = w->eof ? avail : w->size - at;
+	if (left == 0)
+		return AP_END;
+	r = ap_fwk_frame(w->buf + t->pos, avail, at, left, &len, e);
+	if (r == 0 && avail - AP_FWK_TLV_HDR < len) {
+		AP_FORWARD_IF_ERROR(ap_window_fill(w, t->pos, AP_FWK_TLV_HDR + (size_t)len, e));
+		t->pos = 0;
+		avail = w->len;
+		if (avail - AP_FWK_TLV_HDR < len) /* the file shrank while it was read */
+			r = ap_fwk_frame(w->buf, avail, at, left = avail, &len, e);
+	}
+	if (r < 0) {
+		t->cut_at = at;
+		t->skipped = left;
+		return r;
+	}
+	rec->type = ap_le16(w->buf + t->pos);
+	rec->len = len;
+	rec->payload = w->buf + t->pos + AP_FWK_TLV_HDR;
+	rec->offset = (size_t)at;
+	t->pos += AP_FWK_TLV_HDR + (size_t)len;
+	return 0;
+}
+
+static void report_io(struct loader *l, const struct ap_err *e)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "io:%s", l->file);
+	ap_diag_report(l->diag, AP_DIAG_DATA_LOSS, key, "'FRAMEWORK/%s': %s; rest of the file skipped",
+		       l->file, ap_err_text(e));
+}
+
+static int load_tlv_file(struct loader *l, enum kind k, const char *path)
+{
+	struct tlv_reader t;
+	struct ap_fwk_record rec;
+	struct ap_err e = AP_ERR_INIT;
+	int r, ret = 0;
+
+	memset(&t, 0, sizeof(t));
+	r = ap_window_open(&t.w, path, WINDOW, &e);
+	if (r == 0 && reserve_for(l->h, k, t.w.size) < 0) {
+		snprintf(l->oom_what, sizeof(l->oom_what), "record table for %llu bytes of records",
+			 (unsigned long long)t.w.size);
+		r = ret = AP_ENOMEM;
+	}
+	while (r == 0 && (r = tlv_next(&t, &rec, &e)) == 0) {
+		if (take_record(l, k, &rec) < 0) {
+			ret = AP_ENOMEM;
+			break;
+		}
+	}
+	if (r == AP_EFORMAT)
+		report_cut(l, (size_t)t.cut_at, (size_t)(t.cut_at + t.skipped), &e);
+	else if (r == AP_ENOMEM)
+		ret = r;
+	else if (r < 0)
+		report_io(l, &e);
+	if (ret == AP_ENOMEM && !l->oom_what[0])
+		snprintf(l->oom_what, sizeof(l->oom_what), "read buffer");
+	ap_window_close(&t.w);
 	ap_err_release(&e);
 	return ret;
 }
 
-static int load_tlv_file(struct loader *l, enum kind k, const struct ap_map *m)
+static void take_flat(struct loader *l, enum kind k, const uint8_t *p)
 {
-	struct ap_cursor c;
-	struct ap_fwk_record rec;
-	struct ap_err e = AP_ERR_INIT;
-	size_t next_release = STREAM_WINDOW;
-	int r;
-
-	ap_cursor_init(&c, m->data, m->len);
-	while ((r = ap_fwk_next_record(&c, &rec, &e)) == 0) {
-		if (take_record(l, k, &rec) < 0) {
-			ap_err_release(&e);
-			return AP_ENOMEM;
-		}
-		if (c.pos >= next_release) {
-			/* Strings are interned, so consumed pages can go. */
-			ap_file_map_done((struct ap_map *)m, c.pos);
-			next_release = c.pos + STREAM_WINDOW;
-		}
-	}
-	if (r < 0)
-		report_cut(l, c.pos, m->len, &e);
-	ap_err_release(&e);
-	return 0;
-}
-
-static int load_flat_file(struct loader *l, enum kind k, const struct ap_map *m)
-{
-	size_t sz = k == K_GC ? AP_FWK_GC_SIZE : AP_FWK_TRACER_FUNC_SIZE;
-	size_t n = m->len / sz, i;
 	struct ap_host *h = l->h;
 
-	if (k == K_GC ? ap_vec_reserve(&h->gcs, n) < 0 : ap_vec_reserve(&h->pyrecs, n) < 0)
-		return AP_ENOMEM;
+	if (k == K_GC) {
+		struct ap_fwk_gc r;
+		struct ap_gc *g = &h->gcs.v[h->gcs.n++];
+
+		ap_fwk_decode_gc(p, &r);
+		g->pid = r.pid;
+		g->ts = local_time(l, (int64_t)r.start);
+		g->end = local_time(l, (int64_t)r.end);
+	} else {
+		struct ap_fwk_tracer_func r;
+		struct ap_pyrec *py = &h->pyrecs.v[h->pyrecs.n++];
+
+		ap_fwk_decode_tracer_func(p, &r);
+		py->ts = local_time(l, (int64_t)r.ts);
+		py->pid = r.pid;
+		py->tid = r.tid;
+		py->key = r.key;
+		py->tag = r.tag;
+	}
+}
+
+static int load_flat_file(struct loader *l, enum kind k, const char *path)
+{
+	size_t sz = k == K_GC ? AP_FWK_GC_SIZE : AP_FWK_TRACER_FUNC_SIZE, n, i, pos = 0;
+	struct ap_host *h = l->h;
+	struct ap_window w;
+	struct ap_err e = AP_ERR_INIT;
+	uint64_t end;
+	int r;
+
+	r = ap_window_open(&w, path, WINDOW - WINDOW % sz, &e);
+	if (r < 0)
+		goto out;
+	n = (size_t)(w.size / sz);
+	if (k == K_GC ? ap_vec_reserve(&h->gcs, n) < 0 : ap_vec_reserve(&h->pyrecs, n) < 0) {
+		snprintf(l->oom_what, sizeof(l->oom_what), "record table of %zu records", n);
+		r = AP_ENOMEM;
+		goto out;
+	}
 	for (i = 0; i < n; i++) {
-		const uint8_t *p = m->data + i * sz;
-
+		if (w.len - pos < sz) {
+			r = ap_window_fill(&w, pos, sz, &e);
+			pos = 0;
+			if (r < 0 || w.len < sz) /* unreadable, or the file shrank while read */
+				break;
+		}
 		l->rec_off = i * sz;
-		if (k == K_GC) {
-			struct ap_fwk_gc r;
-			struct ap_gc *g = &h->gcs.v[h->gcs.n++];
+		take_flat(l, k, w.buf + pos);
+		pos += sz;
+	}
+	if (r == 0) {
+		end = w.eof ? w.off + w.len : w.size;
+		if (end > (uint64_t)i * sz) {
+			char key[64];
+			size_t part = (size_t)(end - (uint64_t)i * sz);
 
-			ap_fwk_decode_gc(p, &r);
-			g->pid = r.pid;
-			g->ts = local_time(l, (int64_t)r.start);
-			g->end = local_time(l, (int64_t)r.end);
-		} else {
-			struct ap_fwk_tracer_func r;
-			struct ap_pyrec *py = &h->pyrecs.v[h->pyrecs.n++];
-
-			ap_fwk_decode_tracer_func(p, &r);
-			py->ts = local_time(l, (int64_t)r.ts);
-			py->pid = r.pid;
-			py->tid = r.tid;
-			py->key = r.key;
-			py->tag = r.tag;
+			snprintf(key, sizeof(key), "cut:%s", l->file);
+			ap_diag_report(l->diag, AP_DIAG_DATA_LOSS, key,
+				       "'FRAMEWORK/%s': offset %zu: last record cut off (%zu of %zu bytes); %zu bytes skipped",
+				       l->file, i * sz, part, sz, part);
 		}
 	}
-	if (m->len % sz) {
-		char key[64];
-
-		snprintf(key, sizeof(key), "cut:%s", l->file);
-		ap_diag_report(l->diag, AP_DIAG_DATA_LOSS, key,
-			       "'FRAMEWORK/%s': offset %zu: last record cut off (%zu of %zu bytes); %zu bytes skipped",
-			       l->file, n * sz, m->len % sz, sz, m->len % sz);
-	}
-	return 0;
+out:
+	if (r == AP_ENOMEM && !l->oom_what[0])
+		snprintf(l->oom_what, sizeof(l->oom_what), "read buffer");
+	else if (r < 0 && r != AP_ENOMEM)
+		report_io(l, &e);
+	ap_window_close(&w);
+	ap_err_release(&e);
+	return r == AP_ENOMEM ? r : 0;
 }
 
 static void finish_file_diag(struct loader *l)
 {
 	char key[64];
+
+	if (l->bad_records > 1) {
+		snprintf(key, sizeof(key), "record:%s", l->file);
+		ap_diag_add(l->diag, AP_DIAG_DATA_LOSS, key, l->bad_records - 1);
+	}
+	if (l->bad_cats > 1) {
+		snprintf(key, sizeof(key), "markcat:%s", l->file);
+		ap_diag_add(l->diag, AP_DIAG_WARN, key, l->bad_cats - 1);
+	}
 
 	if (l->bad_utf8) {
 		snprintf(key, sizeof(key), "utf8:%s", l->file);
@@ -330,25 +468,7 @@ static void finish_file_diag(struct loader *l)
 			       l->file, l->unknown_fields, l->unknown_fields == 1 ? "" : "s",
 			       l->unknown_id, l->unknown_off);
 	}
-	l->bad_utf8 = l->unknown_fields = l->clamped = 0;
-}
-
-/* Reserves table room from the file size and the smallest record of the kind. */
-static int reserve_for(struct ap_host *h, enum kind k, size_t bytes)
-{
-	switch (k) {
-	case K_OP_RANGE:
-		return ap_vec_reserve(&h->ops, bytes / (AP_FWK_TLV_HDR + AP_FWK_OP_RANGE_FIXED_G1 +
-							 AP_FWK_TLV_HDR));
-	case K_OP_MARK:
-		return ap_vec_reserve(&h->marks, bytes / (AP_FWK_TLV_HDR + AP_FWK_OP_MARK_FIXED));
-	case K_MEMORY:
-		return ap_vec_reserve(&h->mems, bytes / (AP_FWK_TLV_HDR + 58));
-	case K_TRACER_HASH:
-		return ap_vec_reserve(&h->pyhash, bytes / (AP_FWK_TLV_HDR + AP_FWK_KEY_FIXED));
-	default:
-		return 0;
-	}
+	l->bad_utf8 = l->unknown_fields = l->clamped = l->bad_records = l->bad_cats = 0;
 }
 
 /* The file of each kind: the exact name, else the first (sorted) name with it as prefix. */
@@ -367,31 +487,40 @@ static const char *pick(const struct ap_strlist *names, const char *tag)
 
 #define DETECT_RECORDS 16
 
-/* Generation from the first records of a mapped file (the first one recognised among the
- * first DETECT_RECORDS); *has_records says whether the file holds any whole record. */
-static int detect_gen(const struct ap_map *m, enum kind k, int *has_records)
+/* Generation from the first records of a file (the first one recognised among the first
+ * DETECT_RECORDS); *has_records says whether the file holds any whole record. A file that
+ * cannot be read is left to the loading pass to report. */
+static int detect_gen(const char *path, enum kind k, int *has_records)
 {
 	struct ap_err e = AP_ERR_INIT;
-	struct ap_cursor c;
+	struct tlv_reader t;
 	struct ap_fwk_record rec;
 	int gen = AP_FWK_GEN_UNKNOWN, i;
 
 	*has_records = 0;
-	ap_cursor_init(&c, m->data, m->len);
-	for (i = 0; i < DETECT_RECORDS && gen == AP_FWK_GEN_UNKNOWN &&
-		    ap_fwk_next_record(&c, &rec, &e) == 0;
-	     i++) {
-		*has_records = 1;
-		gen = k == K_OP_RANGE ? ap_fwk_detect_gen(rec.payload, rec.len)
-				      : ap_fwk_detect_gen_mark(rec.payload, rec.len);
+	memset(&t, 0, sizeof(t));
+	if (ap_window_open(&t.w, path, DETECT_WINDOW, &e) == 0) {
+		for (i = 0; i < DETECT_RECORDS && gen == AP_FWK_GEN_UNKNOWN &&
+			    tlv_next(&t, &rec, &e) == 0;
+		     i++) {
+			*has_records = 1;
+			gen = k == K_OP_RANGE ? ap_fwk_detect_gen(rec.payload, rec.len)
+					      : ap_fwk_detect_gen_mark(rec.payload, rec.len);
+		}
 	}
+	ap_window_close(&t.w);
 	ap_err_release(&e);
 	return gen;
 }
 
+static void file_path(const struct loader *l, const char *name, char *path, size_t size)
+{
+	snprintf(path, size, "%s/%s", l->dir, name);
+}
+
 /* Sets h->gen from op_range, else op_mark (§3.10). A file whose records match no writer
  * generation cannot be decoded: it is reported and dropped from files[]. */
-static void choose_gen(struct loader *l, const char **files, struct ap_map *maps)
+static void choose_gen(struct loader *l, const char **files)
 {
 	static const enum kind probe[] = { K_OP_RANGE, K_OP_MARK };
 	size_t i;
@@ -399,36 +528,39 @@ static void choose_gen(struct loader *l, const char **files, struct ap_map *maps
 	l->h->gen = AP_FWK_GEN_UNKNOWN;
 	for (i = 0; i < sizeof(probe) / sizeof(probe[0]) && l->h->gen == AP_FWK_GEN_UNKNOWN; i++) {
 		enum kind k = probe[i];
+		char path[4096];
 		int has_records;
 
 		if (!files[k])
 			continue;
-		l->h->gen = detect_gen(&maps[k], k, &has_records);
+		file_path(l, files[k], path, sizeof(path));
+		l->h->gen = detect_gen(path, k, &has_records);
 		if (l->h->gen == AP_FWK_GEN_UNKNOWN && has_records) {
 			ap_diag_report(l->diag, AP_DIAG_DATA_LOSS, files[k],
 				       "'FRAMEWORK/%s': unsupported layout: the name field of its first records matches no known torch_npu writer generation (spec §3.10); file not decoded",
 				       files[k]);
 			files[k] = NULL;
-			ap_file_unmap(&maps[k]);
 		}
 	}
 	if (l->h->gen == AP_FWK_GEN_UNKNOWN)
 		l->h->gen = AP_FWK_GEN3;
 }
 
-/* Maps every chosen file once; one that cannot be read is reported and dropped. */
-static void map_files(struct loader *l, const char **files, struct ap_map *maps)
+/* Opens every chosen file once before decoding: one that cannot be read is reported (before
+ * anything else about the dump) and dropped. */
+static void check_files(struct loader *l, const char **files)
 {
 	int k;
 
 	for (k = 0; k < K_COUNT; k++) {
 		struct ap_err e = AP_ERR_INIT;
+		struct ap_window w;
 		char path[4096];
 
 		if (!files[k])
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", l->dir, files[k]);
-		if (ap_file_map(path, &maps[k], &e) < 0) {
+		file_path(l, files[k], path, sizeof(path));
+		if (ap_window_open(&w, path, 0, &e) < 0) {
 			char key[64];
 
 			snprintf(key, sizeof(key), "open:%s", files[k]);
@@ -436,6 +568,7 @@ static void map_files(struct loader *l, const char **files, struct ap_map *maps)
 				       files[k], ap_err_text(&e));
 			files[k] = NULL;
 		}
+		ap_window_close(&w);
 		ap_err_release(&e);
 	}
 }
@@ -445,20 +578,20 @@ int ap_fwk_load(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_hos
 {
 	struct loader l;
 	const char *files[K_COUNT];
-	struct ap_map maps[K_COUNT];
 	struct ap_strlist names = { NULL, 0, 0 };
 	size_t i;
 	int ret, k;
 
 	memset(&l, 0, sizeof(l));
-	memset(maps, 0, sizeof(maps));
 	l.dir = fwk_dir;
 	l.tc = tc;
 	l.h = h;
 	l.diag = diag;
+	ap_err_init(&l.rec_err);
 	ret = ap_dir_list(fwk_dir, &names, err);
 	if (ret < 0) {
 		ap_strlist_release(&names);
+		ap_err_release(&l.rec_err);
 		return ret;
 	}
 	for (k = 0; k < K_COUNT; k++)
@@ -471,10 +604,10 @@ int ap_fwk_load(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_hos
 				       "'FRAMEWORK/%s': unsupported layout: python tracer file of torch_npu 6.0.rc1/rc2 writers (spec §3.10); its Python events are not analysed",
 				       f);
 	}
-	map_files(&l, files, maps);
+	check_files(&l, files);
 	/* One writer produced every file of a dump: op_range decides the generation, else
 	 * op_mark decides the TLV numbering (§3.10). */
-	choose_gen(&l, files, maps);
+	choose_gen(&l, files);
 	h->has_op_mark = files[K_OP_MARK] != NULL;
 	h->has_tracer = files[K_TRACER_FUNC] && files[K_TRACER_HASH];
 	if (files[K_OP_MARK])
@@ -483,22 +616,22 @@ int ap_fwk_load(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_hos
 		snprintf(h->tracer_func_file, sizeof(h->tracer_func_file), "%s",
 			 files[K_TRACER_FUNC]);
 	for (k = 0; k < K_COUNT && ret == 0; k++) {
+		char path[4096];
+
 		if (!files[k])
 			continue;
 		l.file = files[k];
-		if (reserve_for(h, (enum kind)k, maps[k].len) < 0)
-			ret = AP_ENOMEM;
-		else if (k == K_TRACER_FUNC || k == K_GC)
-			ret = load_flat_file(&l, (enum kind)k, &maps[k]);
+		file_path(&l, files[k], path, sizeof(path));
+		if (k == K_TRACER_FUNC || k == K_GC)
+			ret = load_flat_file(&l, (enum kind)k, path);
 		else
-			ret = load_tlv_file(&l, (enum kind)k, &maps[k]);
+			ret = load_tlv_file(&l, (enum kind)k, path);
 		finish_file_diag(&l);
-		ap_file_unmap(&maps[k]);
 	}
-	for (k = 0; k < K_COUNT; k++)
-		ap_file_unmap(&maps[k]);
-	ap_strlist_release(&names);
 	if (ret < 0)
-		return ap_err_set(err, ret, "out of memory decoding '%s'", fwk_dir);
-	return 0;
+		ret = ap_err_set(err, ret, "'FRAMEWORK/%s': out of memory (%s)", l.file,
+				 l.oom_what[0] ? l.oom_what : "records");
+	ap_strlist_release(&names);
+	ap_err_release(&l.rec_err);
+	return ret;
 }

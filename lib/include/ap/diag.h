@@ -22,14 +22,22 @@ struct ap_diag_entry {
 struct ap_diag {
 	struct ap_diag_entry *v;
 	size_t n, cap;
+	/* Reports that found no memory to be stored: still counted, so that data loss is never
+	 * mistaken for a clean run. */
+	unsigned long lost;
+	int lost_worst;         /* highest kind among them, -1 if none */
 };
 
 void ap_diag_init(struct ap_diag *d);
 void ap_diag_release(struct ap_diag *d);
-/* Counts one occurrence of key; the message is formatted only for the first. */
+/* Counts one occurrence of key; the message is formatted only for the first. When no entry
+ * can be stored (out of memory) the report is counted in lost / lost_worst instead. */
 void ap_diag_report(struct ap_diag *d, enum ap_diag_kind kind, const char *key,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-/* Highest kind reported, or -1 when nothing was reported. */
+/* Adds n more occurrences to the entry of (kind, key), which ap_diag_report made; without
+ * such an entry, counts them as lost. Formats nothing: for the repeats of a hot loop. */
+void ap_diag_add(struct ap_diag *d, enum ap_diag_kind kind, const char *key, unsigned long n);
+/* Highest kind reported (lost reports included), or -1 when nothing was reported. */
 int ap_diag_worst(const struct ap_diag *d);
 
 #endif

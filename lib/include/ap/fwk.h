@@ -40,6 +40,12 @@ struct ap_fwk_record {
 	size_t offset; /* of the record header in the file */
 };
 
+/* Checks the framing of the record whose header starts at p, at file offset off: avail bytes
+ * are at p, and the file holds file_left bytes from p on (avail >= file_left when everything
+ * is in memory). Returns 0 with *len, the payload length, when the header is whole and the
+ * payload ends inside the file; else AP_EFORMAT with err naming the offset. */
+int ap_fwk_frame(const uint8_t *p, size_t avail, uint64_t off, uint64_t file_left, uint32_t *len,
+		 struct ap_err *err);
 /* Reads the next record. Returns 0, AP_END at the clean end of the data, or AP_EFORMAT
  * when the header or payload is cut off (err names the offset; the cursor is unchanged). */
 int ap_fwk_next_record(struct ap_cursor *c, struct ap_fwk_record *rec, struct ap_err *err);

@@ -1,11 +1,10 @@
-/* madvise(MADV_DONTNEED) really drops pages; posix_madvise's is a no-op in glibc. */
+/* realpath */
 #define _DEFAULT_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,53 +31,6 @@ static int open_regular(const char *path, struct stat *st, struct ap_err *err)
 		return ap_err_set(err, AP_EIO, "cannot read '%s': not a regular file", path);
 	}
 	return fd;
-}
-
-int ap_file_map(const char *path, struct ap_map *out, struct ap_err *err)
-{
-	struct stat st;
-	void *p;
-	int fd;
-
-	out->data = NULL;
-	out->len = 0;
-	fd = open_regular(path, &st, err);
-	if (fd < 0)
-		return fd;
-	if (st.st_size == 0) {
-		close(fd);
-		return 0;
-	}
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED)
-		return ap_err_set(err, AP_EIO, "cannot map '%s': %s", path, strerror(errno));
-	madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
-	out->data = p;
-	out->len = (size_t)st.st_size;
-	return 0;
-}
-
-void ap_file_unmap(struct ap_map *m)
-{
-	if (m && m->data)
-		munmap((void *)m->data, m->len);
-	if (m) {
-		m->data = NULL;
-		m->len = 0;
-	}
-}
-
-void ap_file_map_done(struct ap_map *m, size_t upto)
-{
-	long pg = sysconf(_SC_PAGESIZE);
-	size_t n;
-
-	if (!m->data || pg <= 0)
-		return;
-	n = upto - upto % (size_t)pg;
-	if (n)
-		madvise((void *)m->data, n, MADV_DONTNEED);
 }
 
 int ap_file_read_all(const char *path, size_t max, struct ap_strbuf *sb, struct ap_err *err)
