@@ -168,6 +168,13 @@ struct attrib {
 	size_t n_enq;
 	uint64_t *deq_pids, *deq_tids;
 	size_t n_deq_pids, n_deq_tids;
+	/* node -> an ancestor such that every node strictly between has ended before the time
+	 * of the queries so far; the parent at first. The queries of name_by_thread come in time
+	 * order, so a node that ended before one has ended before all later ones: walks skip it
+	 * (path compression keeps the whole pass near-linear, however deep the tree). */
+	int32_t *jump;
+	/* node -> the node itself or its nearest ancestor named aten* or npu*, -1 if none */
+	int32_t *named;
 };
 
 static const char *op_name(const struct ap_host *h, uint32_t op)
@@ -199,17 +206,18 @@ static int64_t last_op_before(const struct attrib *a, struct run *r, int64_t ts,
 static uint32_t name_by_thread(struct attrib *a, uint64_t tid, int64_t ts)
 {
 	int64_t i = last_op_before(a, runtab_find(&a->ops, tid, 0), ts, 0);
-	int32_t node;
+	int32_t node, live, next;
 
 	if (i < 0)
 		return AP_STR_NONE;
 	node = (int32_t)a->ops.e[i].idx;
-	while (a->h->ops.v[a->t->op[node]].end < ts) {
-		node = a->t->parent[node];
-		if (node < 0)
-			return AP_STR_NONE;
+	for (live = node; live >= 0 && a->h->ops.v[a->t->op[live]].end < ts;)
+		live = a->jump[live];
+	for (; node != live; node = next) { /* every node passed ended before ts */
+		next = a->jump[node];
+		a->jump[node] = live;
 	}
-	return a->h->ops.v[a->t->op[node]].name;
+	return live < 0 ? AP_STR_NONE : a->h->ops.v[a->t->op[live]].name;
 }
 
 /* Through an enqueue: the last op of the enqueuing thread started at or before the enqueue's
@@ -221,16 +229,8 @@ static uint32_t name_by_enqueue(struct attrib *a, const struct ap_qev *enq)
 
 	if (i < 0)
 		return AP_STR_NONE;
-	node = (int32_t)a->ops.e[i].idx;
-	for (;;) {
-		const char *s = op_name(a->h, a->t->op[node]);
-
-		if (!strncmp(s, "aten", 4) || !strncmp(s, "npu", 3))
-			return a->h->ops.v[a->t->op[node]].name;
-		node = a->t->parent[node];
-		if (node < 0)
-			return AP_STR_NONE;
-	}
+	node = a->named[a->ops.e[i].idx];
+	return node < 0 ? AP_STR_NONE : a->h->ops.v[a->t->op[node]].name;
 }
 
 static const struct ap_qev *enqueue_of(const struct attrib *a, uint64_t corr)
@@ -284,6 +284,8 @@ static void attrib_release(struct attrib *a)
 	free(a->enq);
 	free(a->deq_pids);
 	free(a->deq_tids);
+	free(a->jump);
+	free(a->named);
 }
 
 static int attrib_init(struct attrib *a, const struct ap_host *h, const struct ap_queue *q,
@@ -300,8 +302,21 @@ static int attrib_init(struct attrib *a, const struct ap_host *h, const struct a
 	a->enq = malloc((n_enq ? n_enq : 1) * sizeof(*a->enq));
 	a->deq_pids = malloc((n_deq ? n_deq : 1) * sizeof(*a->deq_pids));
 	a->deq_tids = malloc((n_deq ? n_deq : 1) * sizeof(*a->deq_tids));
-	if (!a->ops.e || !a->deqs.e || !a->enq || !a->deq_pids || !a->deq_tids)
+	a->jump = malloc((t->n ? t->n : 1) * sizeof(*a->jump));
+	a->named = malloc((t->n ? t->n : 1) * sizeof(*a->named));
+	if (!a->ops.e || !a->deqs.e || !a->enq || !a->deq_pids || !a->deq_tids || !a->jump ||
+	    !a->named)
 		return AP_ENOMEM;
+	/* A parent comes before its children in node order. */
+	for (i = 0; i < t->n; i++) {
+		const char *s = op_name(h, t->op[i]);
+		int32_t up = t->parent[i];
+
+		a->jump[i] = up;
+		a->named[i] = !strncmp(s, "aten", 4) || !strncmp(s, "npu", 3) ? (int32_t)i
+			      : up >= 0					       ? a->named[up]
+									       : -1;
+	}
 	for (i = 0; i < t->n; i++) {
 		const struct ap_op *op = &h->ops.v[t->op[i]];
 		const char *s = op_name(h, t->op[i]);
