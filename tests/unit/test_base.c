@@ -310,8 +310,34 @@ START_TEST(diag_counts)
 	ck_assert_uint_eq(d.v[0].count, 2);
 	ck_assert_str_eq(d.v[0].first.buf, "first 1");
 	ck_assert_int_eq(ap_diag_worst(&d), AP_DIAG_DATA_LOSS);
+	/* repeats counted without formatting */
+	ap_diag_add(&d, AP_DIAG_DATA_LOSS, "cut", 5);
+	ck_assert_uint_eq(d.v[1].count, 6);
+	ck_assert_str_eq(d.v[1].first.buf, "cut at 10");
+	ck_assert_uint_eq(d.lost, 0);
 	ap_diag_release(&d);
 	ap_diag_release(NULL);
+}
+END_TEST
+
+/* A report that cannot be stored is still counted: data loss never reads as a clean run. */
+START_TEST(diag_lost_reports_count)
+{
+	struct ap_diag d;
+
+	ap_diag_init(&d);
+	ap_diag_add(&d, AP_DIAG_WARN, "nothing", 0);
+	ck_assert_int_eq(ap_diag_worst(&d), -1);
+	ap_diag_add(&d, AP_DIAG_WARN, "no-entry", 2);
+	ck_assert_uint_eq(d.lost, 2);
+	ck_assert_int_eq(ap_diag_worst(&d), AP_DIAG_WARN);
+	ap_diag_add(&d, AP_DIAG_DATA_LOSS, "no-entry-either", 1);
+	ck_assert_uint_eq(d.lost, 3);
+	ck_assert_uint_eq(d.n, 0);
+	ck_assert_int_eq(ap_diag_worst(&d), AP_DIAG_DATA_LOSS);
+	ap_diag_release(&d);
+	ck_assert_uint_eq(d.lost, 0);
+	ck_assert_int_eq(ap_diag_worst(&d), -1);
 }
 END_TEST
 
@@ -346,6 +372,7 @@ static Suite *base_suite(void)
 	tc = tcase_create("sort_diag");
 	tcase_add_test(tc, sort_stable_radix);
 	tcase_add_test(tc, diag_counts);
+	tcase_add_test(tc, diag_lost_reports_count);
 	suite_add_tcase(s, tc);
 	return s;
 }
