@@ -121,10 +121,49 @@ static int shortest_digits(double x, char *digits, int *exp10)
 	return nd;
 }
 
+/* Python's repr layout of the digits d[0..nd) (no trailing zeros) whose first digit has the
+ * decimal exponent e, after n bytes already in buf (the sign). */
+static size_t layout(char *buf, size_t n, const char *d, int nd, int e)
+{
+	int i;
+
+	if (e < -4 || e >= 16) {
+		buf[n++] = d[0];
+		if (nd > 1) {
+			buf[n++] = '.';
+			memcpy(buf + n, d + 1, (size_t)nd - 1);
+			n += (size_t)nd - 1;
+		}
+		n += (size_t)snprintf(buf + n, AP_FMT_MAX - n, "e%c%02d", e < 0 ? '-' : '+',
+				      e < 0 ? -e : e);
+		return n;
+	}
+	if (e < 0) {
+		buf[n++] = '0';
+		buf[n++] = '.';
+		for (i = -1; i > e; i--)
+			buf[n++] = '0';
+		memcpy(buf + n, d, (size_t)nd);
+		n += (size_t)nd;
+	} else {
+		for (i = 0; i <= e; i++)
+			buf[n++] = i < nd ? d[i] : '0';
+		buf[n++] = '.';
+		if (nd > e + 1) {
+			memcpy(buf + n, d + e + 1, (size_t)(nd - e - 1));
+			n += (size_t)(nd - e - 1);
+		} else {
+			buf[n++] = '0';
+		}
+	}
+	buf[n] = '\0';
+	return n;
+}
+
 size_t ap_fmt_double(char *buf, double x)
 {
 	char digits[24];
-	int nd, e, i;
+	int nd, e;
 	size_t n = 0;
 
 	if (isnan(x))
@@ -140,43 +179,140 @@ size_t ap_fmt_double(char *buf, double x)
 		return n + 3;
 	}
 	nd = shortest_digits(x, digits, &e);
-	if (e < -4 || e >= 16) {
-		buf[n++] = digits[0];
-		if (nd > 1) {
-			buf[n++] = '.';
-			memcpy(buf + n, digits + 1, (size_t)nd - 1);
-			n += (size_t)nd - 1;
-		}
-		n += (size_t)snprintf(buf + n, AP_FMT_MAX - n, "e%c%02d", e < 0 ? '-' : '+',
-				      e < 0 ? -e : e);
-		return n;
+	return layout(buf, n, digits, nd, e);
+}
+
+typedef unsigned __int128 u128;
+
+static const uint64_t pow10_u64[20] = {
+	1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+	100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
+	10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+	100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull,
+};
+#define P19 10000000000000000000ull
+
+/* The exact decimal M = a * 5^shift of a / 2^shift = M / 10^shift (M < 2^100), split as
+ * hi * 10^19 + lo, with what deciding a round trip of a / 2^shift needs. */
+struct exact {
+	uint64_t hi, lo;
+	char d[40];   /* the n digits of M, most significant first */
+	int n;
+	int b;        /* bit length of a */
+	uint64_t a, five;
+};
+
+static u128 pow10_k(int k)
+{
+	return k < 20 ? pow10_u64[k] : (u128)pow10_u64[k - 19] * P19;
+}
+
+static u128 tail_k(const struct exact *x, int k) /* M mod 10^k */
+{
+	if (k <= 19)
+		return k == 19 ? x->lo : x->lo % pow10_u64[k];
+	return (u128)(x->hi % pow10_u64[k - 19]) * P19 + x->lo;
+}
+
+/* Rounds M to its first p digits (ties to even, as printf rounds): *up says whether upwards.
+ * Returns whether that decimal reads back as a / 2^shift: within half a unit in the last
+ * place, 2^(b-54-shift), ties to an even mantissa as strtod rounds; below a power of two
+ * the gap is half as wide. */
+static int round_trips(const struct exact *x, int p, int *up)
+{
+	int k = x->n - p, lower;
+	u128 err = tail_k(x, k);
+
+	*up = 0;
+	if (k > 0) {
+		u128 half = pow10_k(k - 1) * 5;
+
+		*up = err > half || (err == half && (x->d[p - 1] - '0') % 2);
+		if (*up)
+			err = pow10_k(k) - err;
 	}
-	if (e < 0) {
-		buf[n++] = '0';
-		buf[n++] = '.';
-		for (i = -1; i > e; i--)
-			buf[n++] = '0';
-		memcpy(buf + n, digits, (size_t)nd);
-		n += (size_t)nd;
+	lower = !*up && err && x->a == (uint64_t)1 << (x->b - 1);
+	err <<= 54 - x->b + lower;
+	return err < x->five || (err == x->five && (x->b < 53 || !(x->a & 1)));
+}
+
+/* Shortest round-trip digits of the double a / 2^shift (0 < a < 2^53, shift <= 20: exactly
+ * representable), the same digits as shortest_digits() finds with printf and strtod, in
+ * exact integer arithmetic. Rounding to more digits never moves further away, so the
+ * shortest p that round-trips is found by counting down from 17. */
+static int exact_digits(uint64_t a, unsigned shift, char *digits, int *exp10)
+{
+	static const uint64_t pow5[21] = {
+		1ull, 5ull, 25ull, 125ull, 625ull, 3125ull, 15625ull, 78125ull, 390625ull,
+		1953125ull, 9765625ull, 48828125ull, 244140625ull, 1220703125ull, 6103515625ull,
+		30517578125ull, 152587890625ull, 762939453125ull, 3814697265625ull,
+		19073486328125ull, 95367431640625ull,
+	};
+	struct exact x;
+	char tmp[24], *t;
+	int p, up, i;
+	uint64_t mhi, mlo;
+	u128 m;
+
+	x.a = a;
+	x.five = pow5[shift];
+	m = (u128)a * x.five;
+	mhi = (uint64_t)(m / P19);
+	mlo = (uint64_t)(m - (u128)mhi * P19);
+	x.n = 0;
+	if (mhi) {
+		t = digits_rev(tmp + sizeof(tmp), mhi);
+		x.n = (int)(tmp + sizeof(tmp) - t);
+		memcpy(x.d, t, (size_t)x.n);
+		memset(x.d + x.n, '0', 19);
+		t = digits_rev(tmp + sizeof(tmp), mlo);
+		memcpy(x.d + x.n + 19 - (tmp + sizeof(tmp) - t), t, (size_t)(tmp + sizeof(tmp) - t));
+		x.n += 19;
 	} else {
-		for (i = 0; i <= e; i++)
-			buf[n++] = i < nd ? digits[i] : '0';
-		buf[n++] = '.';
-		if (nd > e + 1) {
-			memcpy(buf + n, digits + e + 1, (size_t)(nd - e - 1));
-			n += (size_t)(nd - e - 1);
+		t = digits_rev(tmp + sizeof(tmp), mlo);
+		x.n = (int)(tmp + sizeof(tmp) - t);
+		memcpy(x.d, t, (size_t)x.n);
+	}
+	x.hi = mhi;
+	x.lo = mlo;
+	x.b = 64 - __builtin_clzll(a);
+	/* 17 significant digits always read back; most values here need 16 or 17 */
+	for (p = x.n < 17 ? x.n : 17; p > 1 && round_trips(&x, p - 1, &up); p--)
+		;
+	round_trips(&x, p, &up);
+	*exp10 = x.n - 1 - (int)shift;
+	memcpy(digits, x.d, (size_t)p);
+	if (up) {
+		for (i = p - 1; i >= 0 && digits[i] == '9'; i--)
+			digits[i] = '0';
+		if (i < 0) { /* 99.. rounded up to 100.. */
+			digits[0] = '1';
+			(*exp10)++;
 		} else {
-			buf[n++] = '0';
+			digits[i]++;
 		}
 	}
-	buf[n] = '\0';
-	return n;
+	while (p > 1 && digits[p - 1] == '0')
+		p--;
+	digits[p] = '\0';
+	return p;
 }
 
 /* Python repr of the double v / 2^shift (shift <= 20), like ap_fmt_double((double)v / 2^shift)
  * but without its digit search in the common case: the quotient is exact, and an exact decimal
  * of at most 15 significant digits is the shortest string that round-trips (DBL_DIG), hence
  * Python's repr. Everything else goes to ap_fmt_double. */
+/* ap_fmt_div_pow2 through exact_digits, for 0 < |v| = a < 2^53. */
+static size_t exact(char *buf, int64_t v, uint64_t a, unsigned shift)
+{
+	char digits[AP_FMT_MAX];
+	int nd, e;
+
+	buf[0] = '-';
+	nd = exact_digits(a, shift, digits, &e);
+	return layout(buf, v < 0, digits, nd, e);
+}
+
 size_t ap_fmt_div_pow2(char *buf, int64_t v, unsigned shift)
 {
 	static const uint64_t pow10[20] = {
@@ -192,7 +328,7 @@ size_t ap_fmt_div_pow2(char *buf, int64_t v, unsigned shift)
 	char digits[AP_FMT_MAX];
 	size_t n = 0;
 
-	if (a > ((uint64_t)1 << 53))
+	if (a >= ((uint64_t)1 << 53) || shift > 20)
 		return ap_fmt_double(buf, (double)v / (double)((uint64_t)1 << shift));
 	if (!r) {
 		if (v < 0)
@@ -206,7 +342,7 @@ size_t ap_fmt_div_pow2(char *buf, int64_t v, unsigned shift)
 		d--;
 	}
 	if (d > 15)
-		return ap_fmt_double(buf, (double)v / (double)((uint64_t)1 << shift));
+		return exact(buf, v, a, shift);
 	for (i = 0; i < d; i++)
 		f *= 5;
 	f *= r; /* r / 2^d == f / 10^d, f < 10^d */
@@ -214,7 +350,7 @@ size_t ap_fmt_div_pow2(char *buf, int64_t v, unsigned shift)
 	for (i = 0; i < 20 && q >= pow10[i]; i++)
 		nq = i + 1;
 	if ((q && nq + d > 15) || (!q && d - nf >= 4)) /* too long, or repr uses an exponent */
-		return ap_fmt_double(buf, (double)v / (double)((uint64_t)1 << shift));
+		return exact(buf, v, a, shift);
 	if (v < 0)
 		buf[n++] = '-';
 	n += ap_fmt_u64(buf + n, q);

@@ -199,6 +199,33 @@ START_TEST(fmt_div_pow2_matches_repr)
 	ck_assert_str_eq(a, "18816.0");
 	ap_fmt_div_pow2(a, 512, 20);
 	ck_assert_str_eq(a, "0.00048828125");
+	/* Python 3 repr(v / 2**shift): 16 and 17 digits, exponents, ties near powers of two */
+	ap_fmt_div_pow2(a, 123456789, 20);
+	ck_assert_str_eq(a, "117.73756885528564");
+	ap_fmt_div_pow2(a, 1, 20);
+	ck_assert_str_eq(a, "9.5367431640625e-07");
+	ap_fmt_div_pow2(a, 3, 20);
+	ck_assert_str_eq(a, "2.86102294921875e-06");
+	ap_fmt_div_pow2(a, 4503599627370497, 20);
+	ck_assert_str_eq(a, "4294967296.000001");
+	ap_fmt_div_pow2(a, 9007199254740991, 10);
+	ck_assert_str_eq(a, "8796093022207.999");
+	ap_fmt_div_pow2(a, 9007199254740991, 20);
+	ck_assert_str_eq(a, "8589934591.999999");
+	ap_fmt_div_pow2(a, 999999999999, 20);
+	ck_assert_str_eq(a, "953674.3164052963");
+	ap_fmt_div_pow2(a, 1048575, 20);
+	ck_assert_str_eq(a, "0.9999990463256836");
+	ap_fmt_div_pow2(a, -7777777777, 10);
+	ck_assert_str_eq(a, "-7595486.1103515625");
+	for (i = 0; i < 2000; i++) { /* around powers of two, every shift */
+		unsigned shift = (unsigned)i % 21;
+		int64_t v = ((int64_t)1 << (i / 21 % 53)) + i % 5 - 2;
+
+		ap_fmt_div_pow2(a, v, shift);
+		ap_fmt_double(b, (double)v / (double)(1u << shift));
+		ck_assert_str_eq(a, b);
+	}
 	for (i = 0; i < 20000; i++) {
 		int64_t v;
 		unsigned shift = i % 2 ? 10 : 20;
