@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,9 +35,33 @@ static int is_prof_name(const char *s)
 	return isalnum((unsigned char)*s);
 }
 
-static int is_device_name(const char *s)
+/* The decimal number at s (at least one digit) into *out, rest of s in *end. Returns 1, or -1
+ * when it exceeds INT_MAX (then *out is -1). */
+static int parse_index(const char *s, const char **end, int *out)
 {
-	return !strncmp(s, "device_", 7) && isdigit((unsigned char)s[7]);
+	long long v = 0;
+	int over = 0;
+
+	for (; isdigit((unsigned char)*s); s++) {
+		if (!over && v > (INT_MAX - (*s - '0')) / 10)
+			over = 1;
+		if (!over)
+			v = v * 10 + (*s - '0');
+	}
+	*end = s;
+	*out = over ? -1 : (int)v;
+	return over ? -1 : 1;
+}
+
+/* A device dir (§1.1: ^device_\d, the id the integer after the underscore): returns 1 with
+ * *id set, -1 when the id exceeds INT_MAX, 0 when s is no device dir name. */
+static int device_id_of(const char *s, int *id)
+{
+	const char *end;
+
+	if (strncmp(s, "device_", 7) || !isdigit((unsigned char)s[7]))
+		return 0;
+	return parse_index(s + 7, &end, id);
 }
 
 static int subdir_exists(const char *dir, const char *name)
@@ -48,23 +73,23 @@ static int subdir_exists(const char *dir, const char *name)
 	return r;
 }
 
-/* profiler_info.json, or profiler_info_<digits>.json (§1.1, §2.1). */
+enum { INFO_NONE, INFO_PLAIN, INFO_RANKED };
+
+/* profiler_info.json (INFO_PLAIN, *rank -1), or profiler_info_<digits>.json (INFO_RANKED, *rank
+ * the number, or -1 when it exceeds INT_MAX) (§1.1, §2.1); else INFO_NONE. */
 static int info_rank_of(const char *s, int *rank)
 {
-	size_t n = strlen(s), k;
+	size_t n = strlen(s);
+	const char *end;
 
-	if (!strcmp(s, "profiler_info.json")) {
-		*rank = -1;
-		return 1;
-	}
-	if (strncmp(s, "profiler_info_", 14) || n <= 19 || strcmp(s + n - 5, ".json"))
-		return 0;
-	for (k = 14; k < n - 5 && isdigit((unsigned char)s[k]); k++)
-		;
-	if (k != n - 5)
-		return 0;
-	*rank = (int)strtol(s + 14, NULL, 10);
-	return 1;
+	*rank = -1;
+	if (!strcmp(s, "profiler_info.json"))
+		return INFO_PLAIN;
+	if (strncmp(s, "profiler_info_", 14) || n <= 19 || strcmp(s + n - 5, ".json") ||
+	    !isdigit((unsigned char)s[14]))
+		return INFO_NONE;
+	parse_index(s + 14, &end, rank);
+	return end == s + n - 5 ? INFO_RANKED : INFO_NONE;
 }
 
 /* What one listing of a dump directory tells (§1.1). */
@@ -87,7 +112,7 @@ static int scan_dump(const char *dir, struct dump_scan *sc, struct ap_err *err)
 {
 	struct ap_strlist l = { 0 };
 	size_t i;
-	int ret, rank;
+	int ret, rank, kind;
 
 	memset(sc, 0, sizeof(*sc));
 	sc->rank = -1;
@@ -100,7 +125,8 @@ static int scan_dump(const char *dir, struct dump_scan *sc, struct ap_err *err)
 		} else if (!sc->prof && is_prof_name(e) && subdir_exists(dir, e)) {
 			if (!(sc->prof = strdup(e)))
 				ret = AP_ENOMEM;
-		} else if (info_rank_of(e, &rank) && (!sc->info || rank < 0)) {
+		} else if ((kind = info_rank_of(e, &rank)) != INFO_NONE &&
+			   (!sc->info || kind == INFO_PLAIN)) {
 			free(sc->info);
 			sc->rank = rank;
 			if (!(sc->info = strdup(e)))
@@ -496,16 +522,24 @@ out:
 	return have_off && have_cnt;
 }
 
-static void load_devices(struct ap_pt_dump *d)
+static void load_devices(struct ap_pt_dump *d, struct ap_diag *diag)
 {
 	struct ap_strlist l = { 0 };
 	size_t i;
+	int id, kind;
 
 	if (!d->prof_dir || ap_dir_list(d->prof_dir, &l, NULL) < 0)
 		return;
 	for (i = 0; i < l.n && d->n_devices < AP_PT_MAX_DEVICES; i++) {
-		if (is_device_name(l.v[i]) && subdir_exists(d->prof_dir, l.v[i]))
-			d->device_ids[d->n_devices++] = (int)strtol(l.v[i] + 7, NULL, 10);
+		kind = device_id_of(l.v[i], &id);
+		if (!kind || !subdir_exists(d->prof_dir, l.v[i]))
+			continue;
+		if (kind < 0)
+			ap_diag_report(diag, AP_DIAG_WARN, "device-id-range",
+				       "'%s/%s': device id out of range (above %d); directory ignored",
+				       strrchr(d->prof_dir, '/') + 1, l.v[i], INT_MAX);
+		else
+			d->device_ids[d->n_devices++] = id;
 	}
 	ap_strlist_release(&l);
 }
@@ -588,7 +622,7 @@ int ap_pt_open(struct ap_pt_dump *d, const char *dir, struct ap_diag *diag, stru
 	foreign_out = sc.foreign_out;
 	sc.info = NULL;
 	scan_release(&sc);
-	load_devices(d);
+	load_devices(d, diag);
 	if (!d->fwk_dir && !d->prof_dir) {
 		if (foreign_out)
 			return ap_err_set(err, AP_ENOTFOUND,
@@ -610,8 +644,14 @@ int ap_pt_open(struct ap_pt_dump *d, const char *dir, struct ap_diag *diag, stru
 	parse_info(d, root, diag);
 	json_decref(root);
 	/* The rank from the file name wins over a missing rank_id (§11). */
-	if (d->cfg.rank_id < 0 && info_rank_of(d->info_file, &rank))
-		d->cfg.rank_id = rank;
+	if (d->cfg.rank_id < 0 && info_rank_of(d->info_file, &rank) == INFO_RANKED) {
+		if (rank >= 0)
+			d->cfg.rank_id = rank;
+		else
+			ap_diag_report(diag, AP_DIAG_WARN, "rank-name-range",
+				       "'%s': the rank in the file name is out of range (above %d); rank unknown",
+				       d->info_file, INT_MAX);
+	}
 	/* Activity sanity (§2.1). */
 	if (d->cfg.cpu && !d->fwk_dir)
 		d->cfg.cpu = 0;
