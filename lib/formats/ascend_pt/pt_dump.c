@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ap/file.h"
@@ -75,6 +76,23 @@ static int subdir_exists(const char *dir, const char *name)
 
 enum { INFO_NONE, INFO_PLAIN, INFO_RANKED };
 
+/* 0 when dir/name is a directory, else why not (an errno value). */
+static int fwk_state(const char *dir, const char *name)
+{
+	char *p = ap_path_join(dir, name);
+	struct stat st;
+	int e = 0;
+
+	if (!p)
+		return ENOMEM;
+	if (stat(p, &st) < 0)
+		e = errno;
+	else if (!S_ISDIR(st.st_mode))
+		e = ENOTDIR;
+	free(p);
+	return e;
+}
+
 /* profiler_info.json (INFO_PLAIN, *rank -1), or profiler_info_<digits>.json (INFO_RANKED, *rank
  * the number, or -1 when it exceeds INT_MAX) (§1.1, §2.1); else INFO_NONE. */
 static int info_rank_of(const char *s, int *rank)
@@ -98,6 +116,7 @@ struct dump_scan {
 	char *info;   /* profiler_info.json, else the first profiler_info_<rank>.json (owned) */
 	int rank;     /* rank of the info file name, -1 if none */
 	int has_fwk, has_meta;
+	int fwk_errno; /* a FRAMEWORK entry that is no readable directory: why (errno) */
 	int foreign_out; /* an ASCEND_PROFILER_OUTPUT/ that ascprof did not write */
 };
 
@@ -121,7 +140,9 @@ static int scan_dump(const char *dir, struct dump_scan *sc, struct ap_err *err)
 		const char *e = l.v[i];
 
 		if (!strcmp(e, "FRAMEWORK")) {
-			sc->has_fwk = subdir_exists(dir, e);
+			/* a dangling or looping link, or a file: an unreadable directory (§4) */
+			sc->fwk_errno = fwk_state(dir, e);
+			sc->has_fwk = sc->fwk_errno == 0;
 		} else if (!sc->prof && is_prof_name(e) && subdir_exists(dir, e)) {
 			if (!(sc->prof = strdup(e)))
 				ret = AP_ENOMEM;
@@ -157,7 +178,7 @@ int ap_pt_probe(const char *dir, int *rank)
 	*rank = -1;
 	if (scan_dump(dir, &sc, NULL) < 0)
 		return 0;
-	data = sc.has_fwk || sc.prof;
+	data = sc.has_fwk || sc.fwk_errno || sc.prof;
 	/* FRAMEWORK/ or PROF_* with profiler_info: certain; data without it: a dump that will
 	 * fail for want of a time reference; profiler_info beside another tool's output only: a
 	 * dump an old analyser emptied (§3.10), weak. */
@@ -597,7 +618,7 @@ int ap_pt_open(struct ap_pt_dump *d, const char *dir, struct ap_diag *diag, stru
 	const char *slash;
 	char *info_path;
 	json_t *root;
-	int rank, foreign_out;
+	int rank, foreign_out, fwk_errno;
 
 	memset(d, 0, sizeof(*d));
 	d->dir = strdup(dir);
@@ -620,9 +641,19 @@ int ap_pt_open(struct ap_pt_dump *d, const char *dir, struct ap_diag *diag, stru
 	d->has_metadata = sc.has_meta;
 	d->info_file = sc.info;
 	foreign_out = sc.foreign_out;
+	fwk_errno = sc.fwk_errno;
 	sc.info = NULL;
 	scan_release(&sc);
 	load_devices(d, diag);
+	if (fwk_errno) {
+		/* FRAMEWORK/ is unreadable (§4): the dump fails unless it has other data */
+		if (!d->prof_dir)
+			return ap_err_set(err, AP_EIO, "cannot read directory '%s/FRAMEWORK': %s",
+					  d->dir, strerror(fwk_errno));
+		ap_diag_report(diag, AP_DIAG_DATA_LOSS, "fwk-unreadable",
+			       "cannot read directory '%s/FRAMEWORK': %s", d->dir,
+			       strerror(fwk_errno));
+	}
 	if (!d->fwk_dir && !d->prof_dir) {
 		if (foreign_out)
 			return ap_err_set(err, AP_ENOTFOUND,
