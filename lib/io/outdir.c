@@ -102,7 +102,8 @@ int ap_outdir_commit(struct ap_outdir *od, struct ap_err *err)
 	fd = marker ? open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
 	free(marker);
 	if (fd < 0 || close(fd) < 0) {
-		ret = ap_err_set(err, AP_EIO, "cannot write in '%s': %s", od->tmp, strerror(errno));
+		ret = ap_err_set(err, AP_EIO, "cannot write '%s/%s': %s", od->final,
+				 AP_OUTDIR_MARKER, strerror(errno));
 		goto fail;
 	}
 	if (ap_path_exists(od->final)) {
@@ -131,7 +132,7 @@ int ap_outdir_commit(struct ap_outdir *od, struct ap_err *err)
 		if (rename(od->tmp, od->final) < 0) {
 			char *old = ap_path_join(od->tmp, "old");
 
-			ret = ap_err_set(err, AP_EIO, "cannot move '%s' into place: %s", od->tmp,
+			ret = ap_err_set(err, AP_EIO, "cannot replace '%s': %s", od->final,
 					 strerror(errno));
 			/* put the previous output back before the temporary tree goes */
 			if (old)
@@ -149,8 +150,7 @@ int ap_outdir_commit(struct ap_outdir *od, struct ap_err *err)
 		goto done;
 	}
 	if (rename(od->tmp, od->final) < 0) {
-		ret = ap_err_set(err, AP_EIO, "cannot move '%s' into place: %s", od->tmp,
-				 strerror(errno));
+		ret = ap_err_set(err, AP_EIO, "cannot create '%s': %s", od->final, strerror(errno));
 		goto fail;
 	}
 done:
@@ -161,6 +161,38 @@ done:
 fail:
 	ap_outdir_abort(od);
 	return ret;
+}
+
+void ap_outdir_err_final(const struct ap_outdir *od, struct ap_err *err)
+{
+	struct ap_strbuf sb = AP_STRBUF_INIT, swap;
+	const char *p, *hit;
+	size_t n;
+
+	if (!od || !od->tmp || !od->final || !err || !strstr(err->msg.buf, od->tmp))
+		return;
+	n = strlen(od->tmp);
+	for (p = err->msg.buf; (hit = strstr(p, od->tmp)); ) {
+		const char *rest = hit + n;
+		size_t len = strcspn(rest, "'");
+
+		ap_strbuf_add(&sb, p, (size_t)(hit - p));
+		ap_strbuf_addstr(&sb, od->final);
+		/* NAME.tmp is written and renamed to NAME (CONVENTIONS §7): name NAME */
+		if (len >= 4 && !memcmp(rest + len - 4, ".tmp", 4))
+			ap_strbuf_add(&sb, rest, len - 4);
+		else
+			ap_strbuf_add(&sb, rest, len);
+		p = rest + len;
+	}
+	ap_strbuf_addstr(&sb, p);
+	if (sb.failed) {
+		ap_strbuf_release(&sb);
+		return;
+	}
+	swap = err->msg;
+	err->msg = sb;
+	ap_strbuf_release(&swap);
 }
 
 void ap_outdir_abort(struct ap_outdir *od)

@@ -1,5 +1,6 @@
 /* analyse for one torch_npu dump: probe -> load -> analyse -> write (spec
  * torch_npu_ascend_pt.md §5, FWK-only configuration). */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,8 +45,9 @@ static int write_done(const char *dir, struct ap_err *err)
 	ap_strbuf_addf(&p, "%s/analyse.done", dir);
 	fd = open(p.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || close(fd) < 0) {
+		ap_err_set(err, AP_EIO, "cannot write '%s': %s", p.buf, strerror(errno));
 		ap_strbuf_release(&p);
-		return ap_err_set(err, AP_EIO, "cannot write '%s/analyse.done'", dir);
+		return AP_EIO;
 	}
 	ap_strbuf_release(&p);
 	return 0;
@@ -194,6 +196,8 @@ int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_an
 	if (ret == 0 && o->out_root)
 		ret = copy_side_files(&d, parent.buf, &r->err);
 	if (ret < 0) {
+		/* name the files where they would have been, not in the temporary directory */
+		ap_outdir_err_final(&od, &r->err);
 		ap_outdir_abort(&od);
 		goto out;
 	}

@@ -22,6 +22,10 @@ int ap_outdir_begin(struct ap_outdir *od, const char *parent, const char *name, 
 /* Writes the marker, moves the directory into place (exchanging it with an older one,
  * which is then removed) and releases od. Returns 0 or AP_EIO (od aborted). */
 int ap_outdir_commit(struct ap_outdir *od, struct ap_err *err);
+/* Rewrites every path inside od's temporary directory that err's message names into the
+ * path it would have had once committed (a NAME.tmp file of CONVENTIONS §7 becomes NAME), so
+ * that messages name final paths only. Call it before ap_outdir_abort. */
+void ap_outdir_err_final(const struct ap_outdir *od, struct ap_err *err);
 /* Removes the temporary directory and releases od; accepts a zeroed od. */
 void ap_outdir_abort(struct ap_outdir *od);
 /* mkdir -p. Returns 0 or AP_EIO. */
