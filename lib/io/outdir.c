@@ -52,13 +52,30 @@ static void remove_tree(const char *path)
 	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-static int is_ours(const char *dir)
+int ap_outdir_is_ours(const char *dir)
 {
 	char *m = ap_path_join(dir, AP_OUTDIR_MARKER);
 	int r = m && ap_path_exists(m);
 
 	free(m);
 	return r;
+}
+
+int ap_outdir_mark(const char *dir, struct ap_err *err)
+{
+	char *marker = ap_path_join(dir, AP_OUTDIR_MARKER);
+	int fd;
+
+	if (!marker)
+		return ap_err_set(err, AP_ENOMEM, "out of memory");
+	fd = open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || close(fd) < 0) {
+		ap_err_set(err, AP_EIO, "cannot write '%s': %s", marker, strerror(errno));
+		free(marker);
+		return AP_EIO;
+	}
+	free(marker);
+	return 0;
 }
 
 int ap_outdir_begin(struct ap_outdir *od, const char *parent, const char *name, int force,
@@ -75,7 +92,7 @@ int ap_outdir_begin(struct ap_outdir *od, const char *parent, const char *name, 
 		ap_outdir_abort(od);
 		return ap_err_set(err, AP_ENOMEM, "out of memory");
 	}
-	if (ap_path_exists(od->final) && !force && !is_ours(od->final)) {
+	if (ap_path_exists(od->final) && !force && !ap_outdir_is_ours(od->final)) {
 		ap_err_set(err, AP_EINVAL,
 			   "'%s' was not written by ascprof and is left alone; write elsewhere with -o DIR, or replace it with --force",
 			   od->final);
@@ -96,14 +113,11 @@ int ap_outdir_begin(struct ap_outdir *od, const char *parent, const char *name, 
 
 int ap_outdir_commit(struct ap_outdir *od, struct ap_err *err)
 {
-	char *marker = ap_path_join(od->tmp, AP_OUTDIR_MARKER);
-	int fd, ret = 0;
+	int ret;
 
-	fd = marker ? open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
-	free(marker);
-	if (fd < 0 || close(fd) < 0) {
-		ret = ap_err_set(err, AP_EIO, "cannot write '%s/%s': %s", od->final,
-				 AP_OUTDIR_MARKER, strerror(errno));
+	ret = ap_outdir_mark(od->tmp, err);
+	if (ret < 0) {
+		ap_outdir_err_final(od, err);
 		goto fail;
 	}
 	if (ap_path_exists(od->final)) {

@@ -28,6 +28,10 @@ int ap_outdir_commit(struct ap_outdir *od, struct ap_err *err);
 void ap_outdir_err_final(const struct ap_outdir *od, struct ap_err *err);
 /* Removes the temporary directory and releases od; accepts a zeroed od. */
 void ap_outdir_abort(struct ap_outdir *od);
+/* 1 when dir holds the marker file (ascprof wrote it), else 0. */
+int ap_outdir_is_ours(const char *dir);
+/* Writes the marker file into dir. Returns 0 or AP_EIO. */
+int ap_outdir_mark(const char *dir, struct ap_err *err);
 /* mkdir -p. Returns 0 or AP_EIO. */
 int ap_mkdirs(const char *path, struct ap_err *err);
 /* Copies a regular file to dst atomically (dst.tmp + rename). Returns 0 or AP_EIO. */
