@@ -1,10 +1,13 @@
 #define _GNU_SOURCE /* renameat2 */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -78,12 +81,74 @@ int ap_outdir_mark(const char *dir, struct ap_err *err)
 	return 0;
 }
 
+/* A name mkdtemp gave from AP_OUTDIR_TMP_PREFIX "<name>.XXXXXX". */
+static int is_tmp_name(const char *s)
+{
+	size_t n = strlen(s), k, lp = strlen(AP_OUTDIR_TMP_PREFIX);
+
+	if (strncmp(s, AP_OUTDIR_TMP_PREFIX, lp) || n < lp + 8 || s[n - 7] != '.')
+		return 0;
+	for (k = n - 6; k < n; k++)
+		if (!isalnum((unsigned char)s[k]))
+			return 0;
+	return 1;
+}
+
+/* Removes the temporary directories in parent that runs killed before their commit left
+ * behind (CONVENTIONS §8). A run holds an exclusive flock on its temporary directory from
+ * before it writes the marker there until the directory has been moved into place or
+ * removed, so one that holds the marker and whose lock can be taken has no owner left; one
+ * being built by a concurrent run (in this process or another) cannot be locked, and one
+ * without the marker is not provably ascprof's. flock locks belong to an open file
+ * description, so they also keep apart the threads of one process. Where directories cannot
+ * be locked at all (NFS refuses an exclusive flock on a directory), nothing is removed. */
+static void remove_stale(const char *parent)
+{
+	DIR *d = opendir(parent);
+	struct dirent *e;
+	struct stat st, at;
+	int fd;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char *path;
+
+		if (!is_tmp_name(e->d_name))
+			continue;
+		fd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+		    fstatat(fd, AP_OUTDIR_MARKER, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && fstat(fd, &st) == 0 &&
+		    fstatat(dirfd(d), e->d_name, &at, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    st.st_dev == at.st_dev && st.st_ino == at.st_ino &&
+		    (path = ap_path_join(parent, e->d_name))) {
+			remove_tree(path);
+			free(path);
+		}
+		close(fd);
+	}
+	closedir(d);
+}
+
+/* Closes the temporary directory's lock (accepts none). */
+static void unlock_tmp(struct ap_outdir *od)
+{
+	if (od->lock_fd >= 0)
+		close(od->lock_fd);
+	od->lock_fd = -1;
+}
+
 int ap_outdir_begin(struct ap_outdir *od, const char *parent, const char *name, int force,
 		    struct ap_err *err)
 {
 	char tmpl[64];
+	int ret;
 
 	od->final = od->tmp = NULL;
+	od->lock_fd = -1;
 	AP_FORWARD_IF_ERROR(ap_mkdirs(parent, err));
 	od->final = ap_path_join(parent, name);
 	snprintf(tmpl, sizeof(tmpl), AP_OUTDIR_TMP_PREFIX "%.40s.XXXXXX", name);
@@ -99,6 +164,7 @@ int ap_outdir_begin(struct ap_outdir *od, const char *parent, const char *name, 
 		ap_outdir_abort(od);
 		return AP_EINVAL;
 	}
+	remove_stale(parent);
 	if (!mkdtemp(od->tmp)) {
 		ap_err_set(err, AP_EIO, "cannot create a directory in '%s': %s", parent,
 			   strerror(errno));
@@ -108,18 +174,25 @@ int ap_outdir_begin(struct ap_outdir *od, const char *parent, const char *name, 
 		return AP_EIO;
 	}
 	chmod(od->tmp, 0755);
-	return 0;
+	/* Locked before the marker is written, for the life of the directory (remove_stale).
+	 * Blocking: a later run's remove_stale holds it only for a moment. A filesystem
+	 * without locks has no remove_stale either, so the run goes on without one. */
+	od->lock_fd = open(od->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (od->lock_fd >= 0 && flock(od->lock_fd, LOCK_EX) < 0)
+		unlock_tmp(od);
+	ret = ap_outdir_mark(od->tmp, err);
+	if (ret < 0) {
+		ap_outdir_err_final(od, err);
+		ap_outdir_abort(od);
+	}
+	return ret;
 }
 
 int ap_outdir_commit(struct ap_outdir *od, struct ap_err *err)
 {
 	int ret;
 
-	ret = ap_outdir_mark(od->tmp, err);
-	if (ret < 0) {
-		ap_outdir_err_final(od, err);
-		goto fail;
-	}
+	/* The marker is there since ap_outdir_begin. */
 	if (ap_path_exists(od->final)) {
 		/* Swap atomically, then remove the old tree (now at the temporary name). */
 		if (renameat2(AT_FDCWD, od->tmp, AT_FDCWD, od->final, RENAME_EXCHANGE) == 0) {
@@ -168,6 +241,7 @@ int ap_outdir_commit(struct ap_outdir *od, struct ap_err *err)
 		goto fail;
 	}
 done:
+	unlock_tmp(od);
 	free(od->tmp);
 	free(od->final);
 	od->tmp = od->final = NULL;
@@ -215,6 +289,8 @@ void ap_outdir_abort(struct ap_outdir *od)
 		return;
 	if (od->tmp && ap_path_exists(od->tmp))
 		remove_tree(od->tmp);
+	if (od->tmp)
+		unlock_tmp(od);
 	free(od->tmp);
 	free(od->final);
 	od->tmp = od->final = NULL;

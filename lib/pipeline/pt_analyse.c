@@ -234,7 +234,7 @@ int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_an
 {
 	struct ap_pt_dump d;
 	struct fwk_state s;
-	struct ap_outdir od = { NULL, NULL };
+	struct ap_outdir od = { NULL, NULL, -1 };
 	struct ap_strbuf wdir = AP_STRBUF_INIT;
 	int ret;
 
