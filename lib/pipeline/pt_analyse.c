@@ -1,8 +1,11 @@
 /* analyse for one torch_npu dump: probe -> load -> analyse -> write (spec
  * torch_npu_ascend_pt.md §5, FWK-only configuration). */
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ap/analyse.h"
@@ -44,14 +47,16 @@ static int write_done(const char *dir, struct ap_err *err)
 	ap_strbuf_addf(&p, "%s/analyse.done", dir);
 	fd = open(p.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || close(fd) < 0) {
+		ap_err_set(err, AP_EIO, "cannot write '%s': %s", p.buf, strerror(errno));
 		ap_strbuf_release(&p);
-		return ap_err_set(err, AP_EIO, "cannot write '%s/analyse.done'", dir);
+		return AP_EIO;
 	}
 	ap_strbuf_release(&p);
 	return 0;
 }
 
-/* With -o, the side files cluster tools read are copied beside the output (§8). */
+/* With -o, the side files cluster tools read are copied beside the output (§8), into the
+ * directory that becomes DIR/<dump>/. */
 static int copy_side_files(const struct ap_pt_dump *d, const char *parent, struct ap_err *err)
 {
 	static const char *const meta = "profiler_metadata.json";
@@ -70,6 +75,77 @@ static int copy_side_files(const struct ap_pt_dump *d, const char *parent, struc
 	}
 	ap_strbuf_release(&src);
 	ap_strbuf_release(&dst);
+	return ret;
+}
+
+static int is_side_file_name(const char *n)
+{
+	size_t len = strlen(n);
+
+	return !strcmp(n, "profiler_metadata.json") ||
+	       (!strncmp(n, "profiler_info", 13) && len > 18 && !strcmp(n + len - 5, ".json"));
+}
+
+/* DIR/<dump>/ as ascprof wrote it before it marked that directory itself: only its
+ * (marked) ASCEND_PROFILER_OUTPUT/ and the copied side files, or nothing at all. */
+static int is_earlier_output(const char *path)
+{
+	DIR *dd = opendir(path);
+	struct dirent *e;
+	int ok = dd != NULL;
+
+	while (ok && (e = readdir(dd))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (!strcmp(e->d_name, AP_PT_OUTPUT_DIR)) {
+			char *sub = ap_path_join(path, e->d_name);
+
+			ok = sub && ap_outdir_is_ours(sub);
+			free(sub);
+		} else {
+			ok = is_side_file_name(e->d_name);
+		}
+	}
+	if (dd)
+		closedir(dd);
+	return ok;
+}
+
+/* Starts the output of dump d: in place, <dump>/ASCEND_PROFILER_OUTPUT/; with -o, the whole
+ * DIR/<dump>/ (ASCEND_PROFILER_OUTPUT/ and the side files), so that it appears complete or
+ * not at all (§8). *write_dir is where the outputs go. */
+static int begin_output(const struct ap_pt_dump *d, const struct ap_analyse_opts *o,
+			struct ap_outdir *od, struct ap_strbuf *write_dir, struct ap_err *err)
+{
+	struct ap_strbuf final = AP_STRBUF_INIT;
+	int ret;
+
+	if (!o->out_root) {
+		AP_FORWARD_IF_ERROR(ap_outdir_begin(od, d->dir, AP_PT_OUTPUT_DIR, o->force, err));
+		ap_strbuf_addstr(write_dir, od->tmp);
+		return 0;
+	}
+	/* DIR/<dump>/ is replaced whole, so only when ascprof wrote it; --force does not
+	 * extend to it: whatever else it holds is not an output of another analyser. */
+	ap_strbuf_addf(&final, "%s/%s", o->out_root, d->name);
+	if (ap_path_exists(final.buf) && !ap_outdir_is_ours(final.buf) &&
+	    !is_earlier_output(final.buf)) {
+		ret = ap_err_set(err, AP_EINVAL,
+				 "'%s' was not written by ascprof and is left alone; write elsewhere with -o DIR",
+				 final.buf);
+		ap_strbuf_release(&final);
+		return ret;
+	}
+	ap_strbuf_release(&final);
+	AP_FORWARD_IF_ERROR(ap_outdir_begin(od, o->out_root, d->name, 1, err));
+	ap_strbuf_addf(write_dir, "%s/%s", od->tmp, AP_PT_OUTPUT_DIR);
+	if (mkdir(write_dir->buf, 0777) < 0)
+		ret = ap_err_set(err, AP_EIO, "cannot create directory '%s': %s", write_dir->buf,
+				 strerror(errno));
+	else
+		ret = ap_outdir_mark(write_dir->buf, err);
+	if (ret == 0)
+		ret = copy_side_files(d, od->tmp, err);
 	return ret;
 }
 
@@ -158,8 +234,8 @@ int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_an
 {
 	struct ap_pt_dump d;
 	struct fwk_state s;
-	struct ap_outdir od = { NULL, NULL };
-	struct ap_strbuf parent = AP_STRBUF_INIT;
+	struct ap_outdir od = { NULL, NULL, -1 };
+	struct ap_strbuf wdir = AP_STRBUF_INIT;
 	int ret;
 
 	memset(&s, 0, sizeof(s));
@@ -183,21 +259,19 @@ int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_an
 		goto out;
 	r->cann_skipped = d.prof_dir != NULL;
 	r->db_skipped = d.cfg.export_db;
-	if (o->out_root)
-		ap_strbuf_addf(&parent, "%s/%s", o->out_root, d.name);
-	else
-		ap_strbuf_addstr(&parent, d.dir);
-	ret = ap_outdir_begin(&od, parent.buf, AP_PT_OUTPUT_DIR, o->force, &r->err);
-	if (ret < 0)
-		goto out;
-	ret = write_outputs(&d, &s, od.tmp, &r->err);
-	if (ret == 0 && o->out_root)
-		ret = copy_side_files(&d, parent.buf, &r->err);
+	ret = begin_output(&d, o, &od, &wdir, &r->err);
+	if (ret == 0)
+		ret = write_outputs(&d, &s, wdir.buf, &r->err);
 	if (ret < 0) {
+		/* name the files where they would have been, not in the temporary directory */
+		ap_outdir_err_final(&od, &r->err);
 		ap_outdir_abort(&od);
 		goto out;
 	}
-	r->out_dir = strdup(od.final);
+	if (o->out_root)
+		r->out_dir = ap_path_join(od.final, AP_PT_OUTPUT_DIR);
+	else
+		r->out_dir = strdup(od.final);
 	ret = ap_outdir_commit(&od, &r->err);
 out:
 	if (ret < 0 && r->err.code == AP_OK)
@@ -210,6 +284,6 @@ out:
 	}
 	fwk_release(&s);
 	ap_pt_release(&d);
-	ap_strbuf_release(&parent);
+	ap_strbuf_release(&wdir);
 	return ret;
 }

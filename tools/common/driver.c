@@ -1,3 +1,4 @@
+#include <pthread.h>
 #include <stdio.h>
 
 #include "driver.h"
@@ -16,6 +17,41 @@ static int default_threads(void)
 #endif
 }
 
+/* One run over the jobs; done counts finished jobs, under lock, signalled on each. */
+struct run {
+	struct ap_job *jobs;
+	size_t n;
+	int threads;
+	const struct ap_analyse_opts *o;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	size_t done;
+};
+
+/* The parallel region: each job writes only its own result; no stream is touched here
+ * (CONVENTIONS §6). */
+static void run_jobs(struct run *r)
+{
+	long i;
+
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 1) num_threads(r->threads)
+#endif
+	for (i = 0; i < (long)r->n; i++) {
+		r->jobs[i].ret = ap_analyse_pt(r->jobs[i].dir, r->o, &r->jobs[i].res);
+		pthread_mutex_lock(&r->lock);
+		r->done++;
+		pthread_cond_signal(&r->cond);
+		pthread_mutex_unlock(&r->lock);
+	}
+}
+
+static void *run_thread(void *arg)
+{
+	run_jobs(arg);
+	return NULL;
+}
+
 static void show_progress(size_t done, size_t n)
 {
 	fprintf(stderr, "\ranalysing: %zu/%zu dumps", done, n);
@@ -25,36 +61,48 @@ static void show_progress(size_t done, size_t n)
 void ap_driver_run(struct ap_job *jobs, size_t n, int threads, int progress,
 		   const struct ap_analyse_opts *o)
 {
-	size_t done = 0;
-	long i;
+	struct run r;
+	pthread_t t;
+	size_t shown = 0, now;
+	int started;
 
 	if (threads <= 0)
 		threads = default_threads();
 	if ((size_t)threads > n)
 		threads = n ? (int)n : 1;
-	if (progress)
-		show_progress(0, n);
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-#endif
-	for (i = 0; i < (long)n; i++) {
-		size_t now;
-
-		jobs[i].ret = ap_analyse_pt(jobs[i].dir, o, &jobs[i].res);
-#ifdef _OPENMP
-#pragma omp atomic capture
-#endif
-		now = ++done;
-		/* Only the first thread redraws, so the line never interleaves. */
-#ifdef _OPENMP
-		if (progress && omp_get_thread_num() == 0)
-#else
-		if (progress)
-#endif
-			show_progress(now, n);
+	r.jobs = jobs;
+	r.n = n;
+	r.threads = threads;
+	r.o = o;
+	r.done = 0;
+	pthread_mutex_init(&r.lock, NULL);
+	pthread_cond_init(&r.cond, NULL);
+	if (!progress) {
+		run_jobs(&r);
+		goto out;
 	}
-	if (progress) {
-		show_progress(n, n);
-		fputc('\n', stderr);
+	/* The analysis runs in its own thread; this one, outside the parallel region, draws
+	 * the progress line. Every count from 0 to n is drawn once, in order, so what reaches
+	 * stderr does not depend on timing or the number of threads. */
+	show_progress(0, n);
+	started = pthread_create(&t, NULL, run_thread, &r) == 0;
+	if (!started)
+		run_jobs(&r); /* no thread to spare: the counts are drawn afterwards */
+	pthread_mutex_lock(&r.lock);
+	while (shown < n) {
+		while (r.done == shown)
+			pthread_cond_wait(&r.cond, &r.lock);
+		now = r.done;
+		pthread_mutex_unlock(&r.lock);
+		while (shown < now)
+			show_progress(++shown, n);
+		pthread_mutex_lock(&r.lock);
 	}
+	pthread_mutex_unlock(&r.lock);
+	if (started)
+		pthread_join(t, NULL);
+	fputc('\n', stderr);
+out:
+	pthread_cond_destroy(&r.cond);
+	pthread_mutex_destroy(&r.lock);
 }

@@ -107,8 +107,15 @@ static int store(const struct ap_tool *t, const struct ap_opt *o, const char *va
 
 		errno = 0;
 		v = strtol(val, &end, 10);
-		if (end == val || *end || errno || v < 1 || v > INT_MAX)
+		if (end == val || *end || (errno && errno != ERANGE))
 			return usage_error(t, "invalid number", val, NULL);
+		/* strtol saturates at LONG_MIN/MAX with ERANGE: out of range either way */
+		if (errno == ERANGE || v < 1 || v > INT_MAX) {
+			char tail[48];
+
+			snprintf(tail, sizeof(tail), "(from 1 to %d)", INT_MAX);
+			return usage_error(t, "number out of range", val, tail);
+		}
 		*(int *)o->dest = (int)v;
 		return 0;
 	}

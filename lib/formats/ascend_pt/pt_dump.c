@@ -3,9 +3,11 @@
 #include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ap/file.h"
@@ -34,9 +36,33 @@ static int is_prof_name(const char *s)
 	return isalnum((unsigned char)*s);
 }
 
-static int is_device_name(const char *s)
+/* The decimal number at s (at least one digit) into *out, rest of s in *end. Returns 1, or -1
+ * when it exceeds INT_MAX (then *out is -1). */
+static int parse_index(const char *s, const char **end, int *out)
 {
-	return !strncmp(s, "device_", 7) && isdigit((unsigned char)s[7]);
+	long long v = 0;
+	int over = 0;
+
+	for (; isdigit((unsigned char)*s); s++) {
+		if (!over && v > (INT_MAX - (*s - '0')) / 10)
+			over = 1;
+		if (!over)
+			v = v * 10 + (*s - '0');
+	}
+	*end = s;
+	*out = over ? -1 : (int)v;
+	return over ? -1 : 1;
+}
+
+/* A device dir (§1.1: ^device_\d, the id the integer after the underscore): returns 1 with
+ * *id set, -1 when the id exceeds INT_MAX, 0 when s is no device dir name. */
+static int device_id_of(const char *s, int *id)
+{
+	const char *end;
+
+	if (strncmp(s, "device_", 7) || !isdigit((unsigned char)s[7]))
+		return 0;
+	return parse_index(s + 7, &end, id);
 }
 
 static int subdir_exists(const char *dir, const char *name)
@@ -48,23 +74,40 @@ static int subdir_exists(const char *dir, const char *name)
 	return r;
 }
 
-/* profiler_info.json, or profiler_info_<digits>.json (§1.1, §2.1). */
+enum { INFO_NONE, INFO_PLAIN, INFO_RANKED };
+
+/* 0 when dir/name is a directory, else why not (an errno value). */
+static int fwk_state(const char *dir, const char *name)
+{
+	char *p = ap_path_join(dir, name);
+	struct stat st;
+	int e = 0;
+
+	if (!p)
+		return ENOMEM;
+	if (stat(p, &st) < 0)
+		e = errno;
+	else if (!S_ISDIR(st.st_mode))
+		e = ENOTDIR;
+	free(p);
+	return e;
+}
+
+/* profiler_info.json (INFO_PLAIN, *rank -1), or profiler_info_<digits>.json (INFO_RANKED, *rank
+ * the number, or -1 when it exceeds INT_MAX) (§1.1, §2.1); else INFO_NONE. */
 static int info_rank_of(const char *s, int *rank)
 {
-	size_t n = strlen(s), k;
+	size_t n = strlen(s);
+	const char *end;
 
-	if (!strcmp(s, "profiler_info.json")) {
-		*rank = -1;
-		return 1;
-	}
-	if (strncmp(s, "profiler_info_", 14) || n <= 19 || strcmp(s + n - 5, ".json"))
-		return 0;
-	for (k = 14; k < n - 5 && isdigit((unsigned char)s[k]); k++)
-		;
-	if (k != n - 5)
-		return 0;
-	*rank = (int)strtol(s + 14, NULL, 10);
-	return 1;
+	*rank = -1;
+	if (!strcmp(s, "profiler_info.json"))
+		return INFO_PLAIN;
+	if (strncmp(s, "profiler_info_", 14) || n <= 19 || strcmp(s + n - 5, ".json") ||
+	    !isdigit((unsigned char)s[14]))
+		return INFO_NONE;
+	parse_index(s + 14, &end, rank);
+	return end == s + n - 5 ? INFO_RANKED : INFO_NONE;
 }
 
 /* What one listing of a dump directory tells (§1.1). */
@@ -73,6 +116,7 @@ struct dump_scan {
 	char *info;   /* profiler_info.json, else the first profiler_info_<rank>.json (owned) */
 	int rank;     /* rank of the info file name, -1 if none */
 	int has_fwk, has_meta;
+	int fwk_errno; /* a FRAMEWORK entry that is no readable directory: why (errno) */
 	int foreign_out; /* an ASCEND_PROFILER_OUTPUT/ that ascprof did not write */
 };
 
@@ -87,7 +131,7 @@ static int scan_dump(const char *dir, struct dump_scan *sc, struct ap_err *err)
 {
 	struct ap_strlist l = { 0 };
 	size_t i;
-	int ret, rank;
+	int ret, rank, kind;
 
 	memset(sc, 0, sizeof(*sc));
 	sc->rank = -1;
@@ -96,11 +140,14 @@ static int scan_dump(const char *dir, struct dump_scan *sc, struct ap_err *err)
 		const char *e = l.v[i];
 
 		if (!strcmp(e, "FRAMEWORK")) {
-			sc->has_fwk = subdir_exists(dir, e);
+			/* a dangling or looping link, or a file: an unreadable directory (§4) */
+			sc->fwk_errno = fwk_state(dir, e);
+			sc->has_fwk = sc->fwk_errno == 0;
 		} else if (!sc->prof && is_prof_name(e) && subdir_exists(dir, e)) {
 			if (!(sc->prof = strdup(e)))
 				ret = AP_ENOMEM;
-		} else if (info_rank_of(e, &rank) && (!sc->info || rank < 0)) {
+		} else if ((kind = info_rank_of(e, &rank)) != INFO_NONE &&
+			   (!sc->info || kind == INFO_PLAIN)) {
 			free(sc->info);
 			sc->rank = rank;
 			if (!(sc->info = strdup(e)))
@@ -131,7 +178,7 @@ int ap_pt_probe(const char *dir, int *rank)
 	*rank = -1;
 	if (scan_dump(dir, &sc, NULL) < 0)
 		return 0;
-	data = sc.has_fwk || sc.prof;
+	data = sc.has_fwk || sc.fwk_errno || sc.prof;
 	/* FRAMEWORK/ or PROF_* with profiler_info: certain; data without it: a dump that will
 	 * fail for want of a time reference; profiler_info beside another tool's output only: a
 	 * dump an old analyser emptied (§3.10), weak. */
@@ -496,16 +543,24 @@ out:
 	return have_off && have_cnt;
 }
 
-static void load_devices(struct ap_pt_dump *d)
+static void load_devices(struct ap_pt_dump *d, struct ap_diag *diag)
 {
 	struct ap_strlist l = { 0 };
 	size_t i;
+	int id, kind;
 
 	if (!d->prof_dir || ap_dir_list(d->prof_dir, &l, NULL) < 0)
 		return;
 	for (i = 0; i < l.n && d->n_devices < AP_PT_MAX_DEVICES; i++) {
-		if (is_device_name(l.v[i]) && subdir_exists(d->prof_dir, l.v[i]))
-			d->device_ids[d->n_devices++] = (int)strtol(l.v[i] + 7, NULL, 10);
+		kind = device_id_of(l.v[i], &id);
+		if (!kind || !subdir_exists(d->prof_dir, l.v[i]))
+			continue;
+		if (kind < 0)
+			ap_diag_report(diag, AP_DIAG_WARN, "device-id-range",
+				       "'%s/%s': device id out of range (above %d); directory ignored",
+				       strrchr(d->prof_dir, '/') + 1, l.v[i], INT_MAX);
+		else
+			d->device_ids[d->n_devices++] = id;
 	}
 	ap_strlist_release(&l);
 }
@@ -563,7 +618,7 @@ int ap_pt_open(struct ap_pt_dump *d, const char *dir, struct ap_diag *diag, stru
 	const char *slash;
 	char *info_path;
 	json_t *root;
-	int rank, foreign_out;
+	int rank, foreign_out, fwk_errno;
 
 	memset(d, 0, sizeof(*d));
 	d->dir = strdup(dir);
@@ -586,9 +641,19 @@ int ap_pt_open(struct ap_pt_dump *d, const char *dir, struct ap_diag *diag, stru
 	d->has_metadata = sc.has_meta;
 	d->info_file = sc.info;
 	foreign_out = sc.foreign_out;
+	fwk_errno = sc.fwk_errno;
 	sc.info = NULL;
 	scan_release(&sc);
-	load_devices(d);
+	load_devices(d, diag);
+	if (fwk_errno) {
+		/* FRAMEWORK/ is unreadable (§4): the dump fails unless it has other data */
+		if (!d->prof_dir)
+			return ap_err_set(err, AP_EIO, "cannot read directory '%s/FRAMEWORK': %s",
+					  d->dir, strerror(fwk_errno));
+		ap_diag_report(diag, AP_DIAG_DATA_LOSS, "fwk-unreadable",
+			       "cannot read directory '%s/FRAMEWORK': %s", d->dir,
+			       strerror(fwk_errno));
+	}
 	if (!d->fwk_dir && !d->prof_dir) {
 		if (foreign_out)
 			return ap_err_set(err, AP_ENOTFOUND,
@@ -610,8 +675,14 @@ int ap_pt_open(struct ap_pt_dump *d, const char *dir, struct ap_diag *diag, stru
 	parse_info(d, root, diag);
 	json_decref(root);
 	/* The rank from the file name wins over a missing rank_id (§11). */
-	if (d->cfg.rank_id < 0 && info_rank_of(d->info_file, &rank))
-		d->cfg.rank_id = rank;
+	if (d->cfg.rank_id < 0 && info_rank_of(d->info_file, &rank) == INFO_RANKED) {
+		if (rank >= 0)
+			d->cfg.rank_id = rank;
+		else
+			ap_diag_report(diag, AP_DIAG_WARN, "rank-name-range",
+				       "'%s': the rank in the file name is out of range (above %d); rank unknown",
+				       d->info_file, INT_MAX);
+	}
 	/* Activity sanity (§2.1). */
 	if (d->cfg.cpu && !d->fwk_dir)
 		d->cfg.cpu = 0;

@@ -12,18 +12,29 @@
 struct ap_outdir {
 	char *final; /* parent/name */
 	char *tmp;   /* parent/.ascprof-name.XXXXXX, where files are written */
+	int lock_fd; /* tmp, open and flock'ed while it is built; -1 when none (valid while tmp) */
 };
 
 /* Checks that parent/name may be (re)placed and creates the temporary directory (and
- * parent, with its missing ancestors). Returns 0, AP_EINVAL when parent/name exists and
- * was written by another tool (and !force), or AP_EIO. */
+ * parent, with its missing ancestors), locked and holding the marker. First removes from
+ * parent the temporary directories of killed runs: those holding the marker whose lock can
+ * be taken (CONVENTIONS §8); a concurrent run's stays. Returns 0, AP_EINVAL when
+ * parent/name exists and was written by another tool (and !force), or AP_EIO. */
 int ap_outdir_begin(struct ap_outdir *od, const char *parent, const char *name, int force,
 		    struct ap_err *err);
-/* Writes the marker, moves the directory into place (exchanging it with an older one,
- * which is then removed) and releases od. Returns 0 or AP_EIO (od aborted). */
+/* Moves the directory into place (exchanging it with an older one, which is then removed),
+ * unlocks it and releases od. Returns 0 or AP_EIO (od aborted). */
 int ap_outdir_commit(struct ap_outdir *od, struct ap_err *err);
+/* Rewrites every path inside od's temporary directory that err's message names into the
+ * path it would have had once committed (a NAME.tmp file of CONVENTIONS §7 becomes NAME), so
+ * that messages name final paths only. Call it before ap_outdir_abort. */
+void ap_outdir_err_final(const struct ap_outdir *od, struct ap_err *err);
 /* Removes the temporary directory and releases od; accepts a zeroed od. */
 void ap_outdir_abort(struct ap_outdir *od);
+/* 1 when dir holds the marker file (ascprof wrote it), else 0. */
+int ap_outdir_is_ours(const char *dir);
+/* Writes the marker file into dir. Returns 0 or AP_EIO. */
+int ap_outdir_mark(const char *dir, struct ap_err *err);
 /* mkdir -p. Returns 0 or AP_EIO. */
 int ap_mkdirs(const char *path, struct ap_err *err);
 /* Copies a regular file to dst atomically (dst.tmp + rename). Returns 0 or AP_EIO. */
