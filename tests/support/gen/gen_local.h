@@ -13,6 +13,7 @@
  *   gen_time.c        §4 time inversion: scenario TIME → raw clock value
  *   gen_dump.c        profiler_info writer and the pass that writes the dump directory
  *   gen_synth.c       --synth: command, ops and task-queue markers, steps, profiler_info
+ *   gen_synth_layer.c --synth: the decoder layer's ops, their TLV fields and Python frame names
  *   gen_synth_mem.c   --synth: torch.memory_usage (allocator pools, lifecycles, per-thread batches)
  *   gen_synth_py.c    --synth: python tracer func + hash, gc_record, param_tensor_info
  */
@@ -275,6 +276,26 @@ struct ap_gen_synth {
 	uint64_t py_key[AP_GEN_PY_NAMES];
 	int npy;
 };
+
+/* gen_synth_layer.c: one decoder layer's ops, in pre-order. */
+enum { AP_GEN_LAYER_OPS = 11, AP_GEN_LAYERS = 28 };
+struct ap_gen_synth_op {
+	const char *name, *type, *dims, *stack_tail, *module;
+	const char *kernel;  /* NULL: launches no task */
+	int depth_children;  /* number of following entries that are its children (pre-order) */
+	int dur;             /* ticks of own time */
+};
+extern const struct ap_gen_synth_op ap_gen__synth_layer[AP_GEN_LAYER_OPS];
+
+/* Built once: op_range TLV fields per op (op[]) and of the other ranges, op_mark name fields, and the
+ * python_tracer_hash indexes of the Python frames. */
+struct ap_gen_synth_blobs {
+	struct ap_gen_buf op[AP_GEN_LAYER_OPS], mark[AP_GEN_LAYER_OPS], bwd, exec, empty, ws;
+	int py_fn[AP_GEN_LAYER_OPS], py_c[AP_GEN_LAYER_OPS], py_exec, py_call_impl, py_layer_fwd, py_model;
+	int py_layer[AP_GEN_LAYERS], py_helper[4], py_wait, py_acquire;
+};
+void ap_gen__synth_blobs(struct ap_gen_synth *g, struct ap_gen_synth_blobs *s);
+void ap_gen__synth_blobs_release(struct ap_gen_synth_blobs *s);
 
 /* gen_synth.c: pseudo-random in [0, range); appends b to file k once it holds 8 MiB (force: always). */
 uint64_t ap_gen__synth_rnd(struct ap_gen_synth *s, uint64_t range);

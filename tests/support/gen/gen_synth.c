@@ -2,7 +2,8 @@
  * gen_synth.c — ap-gen --synth BYTES OUTDIR [RANK]: a G3 dump of about BYTES holding every FRAMEWORK record
  * kind in the proportions of a real Level1 capture with memory and stacks (see --synth in gen_main.c), for
  * benchmarks. This file: the command, the forward / backward / dequeue threads' ops and task-queue markers,
- * the step loop and profiler_info; gen_synth_mem.c and gen_synth_py.c write the other kinds. Deterministic: a
+ * the step loop and profiler_info; gen_synth_layer.c describes a decoder layer, gen_synth_mem.c and
+ * gen_synth_py.c write the other kinds. Deterministic: a
  * fixed-seed LCG.
  */
 #include <errno.h>
@@ -27,49 +28,14 @@ static const uint64_t MIX[SK_N] = {520, 500, 420, 140, 0, 17, 0};
 
 static const int64_t synth_start_cnt = 17238197612056, synth_start_mono = 172163581670080;
 
-struct synth_op {
-	const char *name, *type, *dims, *stack_tail, *module;
-	const char *kernel; /* NULL: launches no task */
-	int depth_children; /* number of following entries that are its children (pre-order) */
-	int dur;            /* ticks of own time */
-};
-
-/* One decoder layer as launched by a vLLM-style forward: pre-order with child counts. */
-static const struct synth_op LAYER[] = {
-	{"npu::npu_rms_norm", "c10::BFloat16;c10::BFloat16", "8,4096;4096",
-	 "vllm/model_executor/layers/layernorm.py(120): forward_oot", "Qwen2DecoderLayer.input_layernorm",
-	 "aclnnRmsNorm", 0, 90},
-	{"aten::linear", "c10::BFloat16;c10::BFloat16;", "8,4096;6144,4096;",
-	 "vllm/model_executor/layers/linear.py(540): forward", "Qwen2Attention.qkv_proj", NULL, 2, 40},
-	{"aten::t", "c10::BFloat16", "6144,4096", "vllm/model_executor/layers/linear.py(540): forward",
-	 "Qwen2Attention.qkv_proj", NULL, 0, 12},
-	{"aten::matmul", "c10::BFloat16;c10::BFloat16", "8,4096;4096,6144",
-	 "vllm/model_executor/layers/linear.py(540): forward", "Qwen2Attention.qkv_proj", NULL, 1, 25},
-	{"aten::mm", "c10::BFloat16;c10::BFloat16", "8,4096;4096,6144",
-	 "vllm/model_executor/layers/linear.py(540): forward", "Qwen2Attention.qkv_proj", "aclnnMm", 0, 110},
-	{"npu::npu_fused_infer_attention_score", "c10::BFloat16;c10::BFloat16;c10::BFloat16;;;long int",
-	 "8,1,4096;1024,128,512;1024,128,512;;;8", "vllm_ascend/attention/attention_v1.py(402): forward",
-	 "Qwen2Attention.attn", "aclnnFusedInferAttentionScore", 0, 160},
-	{"aten::empty", "ScalarList;Scalar;Scalar;Scalar;Scalar;None", ";;;;;",
-	 "vllm_ascend/attention/attention_v1.py(388): forward", "Qwen2Attention.attn", NULL, 0, 9},
-	{"aten::add_", "c10::BFloat16;c10::BFloat16;Scalar", "8,4096;8,4096;",
-	 "vllm/model_executor/models/qwen2.py(231): forward", "Qwen2DecoderLayer", "aclnnInplaceAdd", 0, 60},
-	{"aten::copy_", "c10::BFloat16;c10::BFloat16;Scalar", "8,4096;8,4096;",
-	 "vllm/model_executor/models/qwen2.py(233): forward", "Qwen2DecoderLayer", "aclnnInplaceCopy", 0, 55},
-	{"aten::silu", "c10::BFloat16", "8,11008", "vllm/model_executor/layers/activation.py(84): forward_oot",
-	 "Qwen2MLP.act_fn", "aclnnSilu", 0, 50},
-	{"aten::mul", "c10::BFloat16;c10::BFloat16", "8,11008;8,11008",
-	 "vllm/model_executor/layers/activation.py(85): forward_oot", "Qwen2MLP.act_fn", "aclnnMul", 0, 45},
-};
-enum { NLAYER_OPS = sizeof(LAYER) / sizeof(LAYER[0]), NLAYERS = 28 };
+enum { NLAYER_OPS = AP_GEN_LAYER_OPS, NLAYERS = AP_GEN_LAYERS };
+#define LAYER ap_gen__synth_layer
 
 struct synth {
 	struct ap_gen_synth g;
+	struct ap_gen_synth_blobs b;
 	unsigned rank;
 	char name[96];
-	struct ap_gen_buf blobs[NLAYER_OPS], mark_names[NLAYER_OPS], bwd_blob, exec_blob, empty_blob, ws_blob;
-	int py_fn[NLAYER_OPS], py_c[NLAYER_OPS], py_exec, py_call_impl, py_layer_fwd, py_model, py_layer[NLAYERS];
-	int py_helper[4], py_wait, py_acquire;
 };
 
 uint64_t ap_gen__synth_rnd(struct ap_gen_synth *s, uint64_t range)
@@ -164,7 +130,7 @@ static void py(struct synth *s, int name, int tag)
 }
 
 /* Bytes of op i's output tensor: the product of its first input's sizes, BFloat16. */
-static int64_t out_size(const struct synth_op *op)
+static int64_t out_size(const struct ap_gen_synth_op *op)
 {
 	int64_t n = 2, v = 0;
 	for (const char *p = op->dims;; p++) {
@@ -191,10 +157,10 @@ static void synth_task(struct synth *s, int i, int ws)
 	if (deq < s->g.deq_free + 2)
 		deq = s->g.deq_free + 2;
 	s->g.deq_free = deq + 16 + rnd(s, 40);
-	synth_mark(s, t, 0, 0, s->g.tid, &s->mark_names[i]);
-	synth_mark(s, enq_end, 1, corr, s->g.tid, &s->mark_names[i]);
-	synth_mark(s, deq, 2, corr, s->g.deq_tid, &s->mark_names[i]);
-	synth_mark(s, s->g.deq_free, 3, corr, s->g.deq_tid, &s->mark_names[i]);
+	synth_mark(s, t, 0, 0, s->g.tid, &s->b.mark[i]);
+	synth_mark(s, enq_end, 1, corr, s->g.tid, &s->b.mark[i]);
+	synth_mark(s, deq, 2, corr, s->g.deq_tid, &s->b.mark[i]);
+	synth_mark(s, s->g.deq_free, 3, corr, s->g.deq_tid, &s->b.mark[i]);
 	if (behind(s, SK_MEM) && rnd(s, 2))
 		ap_gen__synth_deq_block(&s->g, rnd(s, 8) ? 0 : 2, 4096 + (int64_t)rnd(s, 64) * 512, deq + 2,
 					s->g.deq_free - 6);
@@ -205,7 +171,7 @@ static void synth_task(struct synth *s, int i, int ws)
 /* Emits op i (and its children) starting at s->g.now; returns the index after its subtree. */
 static int synth_op(struct synth *s, int i, int64_t seq_base)
 {
-	const struct synth_op *op = &LAYER[i];
+	const struct ap_gen_synth_op *op = &LAYER[i];
 	uint64_t start = s->g.now;
 	s->g.now += 3 + rnd(s, 5);
 	int j = i + 1;
@@ -220,7 +186,7 @@ static int synth_op(struct synth *s, int i, int64_t seq_base)
 			ap_gen__synth_malloc(&s->g, rnd(s, 16) ? 0 : 2, out_size(op), s->g.now,
 					     s->g.ops + 1 + rnd(s, 6));
 			s->g.now += 2 + rnd(s, 3);
-			synth_range(s, e0, s->g.now, -1, s->g.tid, 0, 0, &s->empty_blob);
+			synth_range(s, e0, s->g.now, -1, s->g.tid, 0, 0, &s->b.empty);
 			s->g.now += 2;
 		}
 		if (behind(s, SK_MEM) && rnd(s, 2)) { /* a temporary of the op itself, freed by the next op */
@@ -232,7 +198,7 @@ static int synth_op(struct synth *s, int i, int64_t seq_base)
 			uint64_t m0 = s->g.now++;
 			ws = ap_gen__synth_malloc(&s->g, 1, 65536 + (int64_t)rnd(s, 32) * 4096, s->g.now, UINT64_MAX);
 			s->g.now += 2;
-			synth_range(s, m0, s->g.now, -1, s->g.tid, 0, 0, &s->ws_blob);
+			synth_range(s, m0, s->g.now, -1, s->g.tid, 0, 0, &s->b.ws);
 			s->g.now += 2;
 		}
 		synth_task(s, i, ws);
@@ -242,7 +208,7 @@ static int synth_op(struct synth *s, int i, int64_t seq_base)
 	}
 	s->g.ops++;
 	s->g.now += 2;
-	synth_range(s, start, s->g.now, seq_base + i, s->g.tid, 0, 0, &s->blobs[i]);
+	synth_range(s, start, s->g.now, seq_base + i, s->g.tid, 0, 0, &s->b.op[i]);
 	return j;
 }
 
@@ -250,15 +216,15 @@ static int synth_op(struct synth *s, int i, int64_t seq_base)
  * Python frame and a C call, short helper calls and GC pauses between ops while those kinds lag the mix. */
 static void synth_layer(struct synth *s, int layer, int64_t seq)
 {
-	py(s, s->py_call_impl, PY_CALL);
-	py(s, s->py_layer[layer], PY_CALL);
-	py(s, s->py_layer_fwd, PY_CALL);
+	py(s, s->b.py_call_impl, PY_CALL);
+	py(s, s->b.py_layer[layer], PY_CALL);
+	py(s, s->b.py_layer_fwd, PY_CALL);
 	for (int i = 0; i < NLAYER_OPS;) {
 		int fn = behind(s, SK_PYFUNC), c = fn && behind(s, SK_PYFUNC);
 		if (fn)
-			py(s, s->py_fn[i], PY_CALL);
+			py(s, s->b.py_fn[i], PY_CALL);
 		if (c)
-			py(s, s->py_c[i], PY_C_CALL);
+			py(s, s->b.py_c[i], PY_C_CALL);
 		int next = synth_op(s, i, seq);
 		if (c)
 			py(s, 0, PY_C_RETURN);
@@ -266,7 +232,7 @@ static void synth_layer(struct synth *s, int layer, int64_t seq)
 			py(s, 0, PY_RETURN);
 		for (int k = 0; k < 2 && behind(s, SK_PYFUNC); k++) {
 			s->g.now += 2;
-			py(s, s->py_helper[rnd(s, 4)], PY_CALL);
+			py(s, s->b.py_helper[rnd(s, 4)], PY_CALL);
 			s->g.now += 3 + rnd(s, 8);
 			py(s, 0, PY_RETURN);
 		}
@@ -288,13 +254,13 @@ static void synth_layer(struct synth *s, int layer, int64_t seq)
 static void synth_step(struct synth *s, unsigned step, int64_t *seq)
 {
 	uint64_t step_start = s->g.now, exec_start = s->g.now + 20;
-	ap_gen__synth_py(&s->g, 1, step_start + 1, s->py_wait, PY_CALL);
-	ap_gen__synth_py(&s->g, 1, step_start + 2, s->py_acquire, PY_C_CALL);
+	ap_gen__synth_py(&s->g, 1, step_start + 1, s->b.py_wait, PY_CALL);
+	ap_gen__synth_py(&s->g, 1, step_start + 2, s->b.py_acquire, PY_C_CALL);
 	s->g.now += 4;
-	py(s, s->py_exec, PY_CALL);
+	py(s, s->b.py_exec, PY_CALL);
 	ap_gen__synth_cpu_mem(&s->g, s->g.now, s->g.now + 3); /* a pinned host buffer for the inputs */
 	s->g.now = exec_start + 10;
-	py(s, s->py_model, PY_CALL);
+	py(s, s->b.py_model, PY_CALL);
 	int64_t step_seq = *seq;
 	for (int layer = 0; layer < NLAYERS; layer++) {
 		synth_layer(s, layer, *seq);
@@ -302,14 +268,14 @@ static void synth_step(struct synth *s, unsigned step, int64_t *seq)
 	}
 	py(s, 0, PY_RETURN);
 	s->g.now += 10;
-	synth_range(s, exec_start, s->g.now, -1, s->g.tid, 0, 7, &s->exec_blob);
+	synth_range(s, exec_start, s->g.now, -1, s->g.tid, 0, 7, &s->b.exec);
 	/* backward thread: one MmBackward0 + aten::mm per layer, fwd = forward tid, same seq as the mm */
 	for (int layer = 0; layer < NLAYERS; layer++) {
 		uint64_t b0 = s->g.now;
 		s->g.now += 30 + rnd(s, 20);
-		synth_range(s, b0 + 5, s->g.now - 5, -1, s->g.bwd_tid, 0, 0, &s->blobs[4]);
+		synth_range(s, b0 + 5, s->g.now - 5, -1, s->g.bwd_tid, 0, 0, &s->b.op[4]);
 		synth_range(s, b0, s->g.now, step_seq + (int64_t)layer * NLAYER_OPS + 4, s->g.bwd_tid, s->g.tid, 1,
-			    &s->bwd_blob);
+			    &s->b.bwd);
 	}
 	s->g.now += 40;
 	py(s, 0, PY_RETURN);
@@ -322,105 +288,6 @@ static void synth_step(struct synth *s, unsigned step, int64_t *seq)
 	ap_gen__synth_py(&s->g, 1, s->g.now - 2, 0, PY_C_RETURN);
 	ap_gen__synth_py(&s->g, 1, s->g.now - 1, 0, PY_RETURN);
 	s->g.now += 100 + rnd(s, 50);
-}
-
-/* Field 5 (Input Tensors, §3.3): "impl;ptr;dtype;dtype_size;sizes;strides;device_type;device_index" per tensor
- * input (types and dims tokens side by side), joined by ')'. Strides are those of a contiguous tensor. */
-static void tensors_field(struct ap_gen_buf *out, const char *types, const char *dims, uint64_t ptr)
-{
-	struct ap_gen_buf f = {0};
-	const char *t = types, *d = dims;
-	for (;;) {
-		const char *te = strchr(t, ';'), *de = strchr(d, ';');
-		size_t tl = te ? (size_t)(te - t) : strlen(t), dl = de ? (size_t)(de - d) : strlen(d);
-		if (dl && tl && strncmp(t, "Scalar", 6) != 0) {
-			int64_t sz[8], stride = 1;
-			int n = 0;
-			for (const char *p = d; p < d + dl && n < 8; p++)
-				if (p == d || p[-1] == ',')
-					sz[n++] = strtoll(p, NULL, 10);
-			if (f.len)
-				put_u8(&f, ')');
-			ap_gen__printf(&f, "%llu;%llu;%.*s;%d;%.*s;", (unsigned long long)(ptr + 0x5a0000000000ULL),
-				       (unsigned long long)ptr, (int)tl, t, strstr(t, "long") ? 8 : 2, (int)dl, d);
-			char st[128];
-			size_t sl = sizeof(st);
-			st[--sl] = '\0';
-			for (int k = n - 1; k >= 0; k--) {
-				char num[24];
-				int nl = snprintf(num, sizeof(num), "%s%lld", k == n - 1 ? "" : ",", (long long)stride);
-				if ((size_t)nl > sl)
-					break;
-				sl -= (size_t)nl;
-				memcpy(st + sl, num, (size_t)nl);
-				stride *= sz[k];
-			}
-			ap_gen__printf(&f, "%s;20;0", st + sl);
-			ptr += 0x200000;
-		}
-		if (!te || !de)
-			break;
-		t = te + 1;
-		d = de + 1;
-	}
-	if (f.len)
-		tlv(out, 5, f.p, f.len);
-	free(f.p);
-}
-
-static void synth_blobs(struct synth *s)
-{
-	static const char stack_rest[] =
-		";vllm/model_executor/models/qwen2.py(360): forward;torch/nn/modules/module.py(1750): _call_impl;"
-		"vllm_ascend/worker/model_runner_v1.py(1422): execute_model;vllm/v1/worker/worker_base.py(210): "
-		"execute_model";
-	char cname[160];
-	for (int i = 0; i < NLAYER_OPS; i++) {
-		const struct synth_op *op = &LAYER[i];
-		struct ap_gen_buf *b = &s->blobs[i], stack = {0};
-		tlv(b, 2, op->name, strlen(op->name));
-		tlv(b, 3, op->type, strlen(op->type));
-		tlv(b, 4, op->dims, strlen(op->dims));
-		tensors_field(b, op->type, op->dims, 0x12c100000000ULL + (uint64_t)i * 0x1000000);
-		puts_(&stack, op->stack_tail);
-		puts_(&stack, stack_rest);
-		tlv(b, 8, stack.p, stack.len);
-		free(stack.p);
-		tlv(b, 9, op->module, strlen(op->module));
-		if (op->kernel)
-			tlv(&s->mark_names[i], 1, op->kernel, strlen(op->kernel));
-		s->py_fn[i] = ap_gen__synth_py_name(&s->g, op->stack_tail);
-		const char *fn = strstr(op->name, "::");
-		snprintf(cname, sizeof(cname), "<built-in method %s of PyCapsule object at 0xfffe9c1a3e40>",
-			 fn ? fn + 2 : op->name);
-		s->py_c[i] = ap_gen__synth_py_name(&s->g, cname);
-	}
-	static const char bn[] = "autograd::engine::evaluate_function: MmBackward0",
-			  en[] = "vllm.model_runner.execute_model", et[] = "empty_tensor",
-			  mw[] = "malloc_workspace", ms[] = "vllm/model_executor/layers/linear.py(540): forward";
-	tlv(&s->bwd_blob, 2, bn, strlen(bn));
-	tlv(&s->exec_blob, 2, en, strlen(en));
-	tlv(&s->empty_blob, 2, et, strlen(et));
-	tlv(&s->empty_blob, 8, ms, strlen(ms));
-	tlv(&s->ws_blob, 2, mw, strlen(mw));
-	tlv(&s->ws_blob, 8, ms, strlen(ms));
-	s->py_exec = ap_gen__synth_py_name(&s->g, "vllm_ascend/worker/model_runner_v1.py(1422): execute_model");
-	s->py_call_impl = ap_gen__synth_py_name(&s->g, "torch/nn/modules/module.py(1750): _call_impl");
-	s->py_layer_fwd = ap_gen__synth_py_name(&s->g, "vllm/model_executor/models/qwen2.py(231): forward");
-	s->py_model = ap_gen__synth_py_name(&s->g, "Qwen2ForCausalLM######281472812461056");
-	for (int l = 0; l < NLAYERS; l++) {
-		snprintf(cname, sizeof(cname), "Qwen2DecoderLayer######%llu", 281472812462080ULL + 4096ULL * (unsigned)l);
-		s->py_layer[l] = ap_gen__synth_py_name(&s->g, cname);
-	}
-	static const char *const helpers[4] = {
-		"vllm/forward_context.py(146): get_forward_context", "vllm/distributed/parallel_state.py(1012): get_tp_group",
-		"torch/_ops.py(1158): __call__", "<built-in method is_grad_enabled of type object at 0xfffe9c0b2c80>",
-	};
-	for (int k = 0; k < 4; k++)
-		s->py_helper[k] = ap_gen__synth_py_name(&s->g, helpers[k]);
-	s->py_wait = ap_gen__synth_py_name(&s->g, "threading.py(331): wait");
-	s->py_acquire = ap_gen__synth_py_name(&s->g, "<method 'acquire' of '_thread.lock' objects>");
-	s->g.py_exit_key = ap_gen__fnv1a((const unsigned char *)AP_GEN_EXIT_NAME, strlen(AP_GEN_EXIT_NAME));
 }
 
 static int synth_open(const char *dir, const char *name)
@@ -461,14 +328,7 @@ static int synth_info(const struct synth *s, const char *outdir)
 
 static void synth_release(struct synth *s)
 {
-	for (int i = 0; i < NLAYER_OPS; i++) {
-		free(s->blobs[i].p);
-		free(s->mark_names[i].p);
-	}
-	free(s->bwd_blob.p);
-	free(s->exec_blob.p);
-	free(s->empty_blob.p);
-	free(s->ws_blob.p);
+	ap_gen__synth_blobs_release(&s->b);
 	for (int k = 0; k < SK_N; k++)
 		free(s->g.out[k].p);
 	ap_gen__synth_mem_release(&s->g);
@@ -496,7 +356,7 @@ static int synth_write(struct synth *s, const char *fwdir, uint64_t target)
 			rc = 1;
 	if (rc)
 		return 1;
-	synth_blobs(s);
+	ap_gen__synth_blobs(&s->g, &s->b);
 	ap_gen__synth_mem_init(&s->g);
 	ap_gen__synth_params(&s->g);
 	int64_t seq = 0;
