@@ -378,10 +378,11 @@ static int synth_write(struct synth *s, const char *fwdir, uint64_t target)
 int ap_gen__run_synth(const char *bytes_arg, const char *outdir, const char *rank_arg)
 {
 	unsigned long long target, rank = 0;
-	if (parse_u64("byte count", bytes_arg, ~0ULL, &target) || target == 0 ||
-	    (rank_arg && parse_u64("rank", rank_arg, 9999, &rank))) {
-		if (target == 0)
-			fprintf(stderr, "ap-gen: --synth: bad byte count '%s'\n", bytes_arg);
+	if (parse_u64("byte count", bytes_arg, ~0ULL, &target) ||
+	    (rank_arg && parse_u64("rank", rank_arg, 9999, &rank)))
+		return 2;
+	if (target == 0) {
+		fprintf(stderr, "ap-gen: --synth: bad byte count '%s'\n", bytes_arg);
 		return 2;
 	}
 	char dir[4096], fwdir[4096];
