@@ -128,7 +128,7 @@ for size in "$@"; do
 		-v cpu="$(median "$work/run.cpu")" -v rss="$(median "$work/run.rss")" -v sum="$(same run)" 'BEGIN {
 		# times too short to measure print as rate 0
 		printf "%-6s %9.1f %8.2f %8.3f %8.3f %8.1f %8.1f %7.2f  %s\n", size, in_b / 1e6,
-			dec > 0 ? in_b / dec / 1e9 : 0, wall, cpu, wall > 0 ? in_b / 1e6 / wall : 0, rss * 1024 / 1e6,
+			(dec > 0 ? in_b / dec / 1e9 : 0), wall, cpu, (wall > 0 ? in_b / 1e6 / wall : 0), rss * 1024 / 1e6,
 			rss * 1024 / in_b, sum
 	}'
 	rm -rf "$work/in"

@@ -112,7 +112,8 @@
  *   - torch.gc_record: GC pauses between ops, in time order. torch.param_tensor_info: a few module records.
  *   Proportions, held at every size by steering each kind against the op_range bytes written so far: per 160 MB,
  *   52 MB op_range, 50 op_mark, 42 memory_usage, 14 python_tracer_func, 1.7 gc_record (and a few KB of hash and
- *   param records). Deterministic (fixed-seed LCG); writes go through 8 MiB buffers (about 0.85 GB/s of CPU time here).
+ *   param records). Deterministic (fixed-seed LCG); writes go through 8 MiB buffers (about 0.85 GB/s of CPU
+ *   time here).
  *
  * The program is split by pass (gen_local.h lists the files); this file holds its command line.
  */
