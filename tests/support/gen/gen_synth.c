@@ -220,16 +220,16 @@ static void synth_layer(struct synth *s, int layer, int64_t seq)
 	py(s, s->b.py_layer[layer], PY_CALL);
 	py(s, s->b.py_layer_fwd, PY_CALL);
 	for (int i = 0; i < NLAYER_OPS;) {
-		int fn = behind(s, SK_PYFUNC), c = fn && behind(s, SK_PYFUNC);
-		if (fn)
+		int fn = behind(s, SK_PYFUNC); /* the op's Python frame and the C call into torch */
+		if (fn) {
 			py(s, s->b.py_fn[i], PY_CALL);
-		if (c)
 			py(s, s->b.py_c[i], PY_C_CALL);
+		}
 		int next = synth_op(s, i, seq);
-		if (c)
+		if (fn) {
 			py(s, 0, PY_C_RETURN);
-		if (fn)
 			py(s, 0, PY_RETURN);
+		}
 		for (int k = 0; k < 2 && behind(s, SK_PYFUNC); k++) {
 			s->g.now += 2;
 			py(s, s->b.py_helper[rnd(s, 4)], PY_CALL);
