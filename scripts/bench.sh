@@ -1,22 +1,160 @@
 #!/bin/sh
-# Benchmark (not a test): generates a large FRAMEWORK dump (op_range + op_mark records) and
-# times the decode alone and the whole FWK-only analyse on one core.
-# Targets (issue 6): decode >= 1 GB/s per core; analyse >= 200 MB/s of input per core;
-# peak RSS <= 1.5 x input.
-# usage: bench.sh AP_GEN ASCPROF_ANALYSE BENCH_DECODE [BYTES]   (BYTES default 1e9)
+# Benchmark (not a test; `meson test -C BUILD --benchmark` runs it with the defaults): dumps from
+# `ap-gen --synth`, which writes every FRAMEWORK record kind in the proportions of a real Level1 capture
+# with memory and stacks, timed through the decode alone and the whole analyse.
+#
+# usage: scripts/bench.sh BUILD_DIR [SIZE...]
+#   BUILD_DIR  a meson build dir holding tests/ap-gen, tests/bench-decode and tools/ascprof-analyse
+#              (build it with --buildtype=release for figures worth comparing)
+#   SIZE       dump sizes to time, each in bytes or with a decimal suffix k, M or G (default: 40M 160M 1G)
+# environment:
+#   AP_BENCH_RUNS=N     runs per figure, medians reported (default 5)
+#   AP_BENCH_PAIR=SIZE  size of each of the two dumps analysed together with -j 1 and -j 2 (default 160M;
+#                       0 skips that part)
+#   TMPDIR              where the dumps and outputs go (default /tmp; the 1G tier needs about 4 GB there)
+#
+# For each SIZE: one dump is generated, then `bench-decode` and `ascprof-analyse -q -j 1` each run N times
+# (analyse under /usr/bin/time). Printed per size: input MB (all FRAMEWORK files), decode GB/s, median wall
+# and CPU (user + sys) seconds of analyse, MB/s of input (input / median wall), median peak RSS, RSS / input,
+# and a checksum of the outputs (the first 16 hex digits of a sha256 over the output files in name order)
+# with whether every run gave the same. Then two distinct dumps (ranks 1 and 2) analysed together with
+# -j 1 and with -j 2: median walls, MB/s each and the ratio of the rates, and whether both wrote the same.
+# Targets (issue 9; 2-core machine, release build): decode >= 1 GB/s per core; analyse -j1 >= 250 MB/s of
+# input; peak RSS <= 1.0 x input; two dumps with -j2 >= 1.8 x the -j1 rate.
 set -eu
-gen=$1 analyse=$2 decode=$3 bytes=${4:-1000000000}
+
+usage() {
+	echo "usage: $0 BUILD_DIR [SIZE...]" >&2
+	exit 2
+}
+[ $# -ge 1 ] || usage
+build=$1
+shift
+gen=$build/tests/ap-gen decode=$build/tests/bench-decode analyse=$build/tools/ascprof-analyse
+for x in "$gen" "$decode" "$analyse"; do
+	[ -x "$x" ] || {
+		echo "bench.sh: '$x' is missing: build $build first" >&2
+		exit 2
+	}
+done
+[ $# -gt 0 ] || set -- 40M 160M 1G
+runs=${AP_BENCH_RUNS:-5}
+pair=${AP_BENCH_PAIR:-160M}
+case $runs in '' | *[!0-9]* | 0) usage ;; esac
+
 work=$(mktemp -d "${TMPDIR:-/tmp}/ap_bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-"$gen" --synth "$bytes" "$work/in" >/dev/null
-dump=$(echo "$work"/in/*_ascend_pt)
-input=$(du -cb "$dump"/FRAMEWORK/* | tail -1 | cut -f1)
-"$decode" "$dump/FRAMEWORK"
-/usr/bin/time -f '%e %M' -o "$work/time" "$analyse" -q -j 1 -o "$work/out" "$dump"
-read -r wall rss_kb <"$work/time"
-output=$(du -cb "$work/out"/*/ASCEND_PROFILER_OUTPUT/* | tail -1 | cut -f1)
-awk -v in_b="$input" -v out_b="$output" -v wall="$wall" -v rss="$rss_kb" 'BEGIN {
-	printf "analyse -j1: %.0f MB in, %.0f MB out, %.2f s wall: %.0f MB/s of input\n",
-		in_b / 1e6, out_b / 1e6, wall, in_b / 1e6 / wall
-	printf "peak RSS: %.0f MB = %.2f x input\n", rss * 1024 / 1e6, rss * 1024 / in_b
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# bytes SIZE: SIZE in bytes (decimal suffixes k M G)
+bytes() {
+	awk -v s="$1" 'BEGIN {
+		if (s !~ /^[0-9]+(\.[0-9]+)?[kMG]?$/) exit 1
+		m = 1
+		if (s ~ /k$/) m = 1e3
+		if (s ~ /M$/) m = 1e6
+		if (s ~ /G$/) m = 1e9
+		sub(/[kMG]$/, "", s)
+		printf "%.0f\n", s * m
+	}' || {
+		echo "bench.sh: bad size '$1'" >&2
+		exit 2
+	}
+}
+
+# median FILE: median of the numbers in FILE, one a line
+median() {
+	sort -g "$1" | awk '{ v[NR] = $1 } END {
+		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2
+	}'
+}
+
+# input_bytes DUMP...: bytes of their FRAMEWORK files
+input_bytes() {
+	for d in "$@"; do
+		for f in "$d"/FRAMEWORK/*; do wc -c <"$f"; done
+	done | awk '{ n += $1 } END { printf "%.0f\n", n }'
+}
+
+# checksum OUTDIR: sha256 over the output files of every dump under OUTDIR, in name order
+checksum() {
+	for f in "$1"/*/ASCEND_PROFILER_OUTPUT/*; do
+		printf '%s ' "${f#"$1"/}"
+		sha256sum <"$f"
+	done | sha256sum | cut -c1-16
+}
+
+# timed TAG ARGS...: one analyse run; appends wall, cpu, rss (KB) and the checksum to $work/TAG.*
+timed() {
+	tag=$1
+	shift
+	rm -rf "$work/out"
+	/usr/bin/time -f '%e %U %S %M' -o "$work/time" "$analyse" -q -o "$work/out" "$@" || {
+		echo "bench.sh: ascprof-analyse $* failed" >&2
+		exit 1
+	}
+	tail -n 1 "$work/time" | awk -v w="$work/$tag" '{
+		print $1 >> (w ".wall"); print $2 + $3 >> (w ".cpu"); print $4 >> (w ".rss")
+	}'
+	checksum "$work/out" >>"$work/$tag.sum"
+	rm -rf "$work/out"
+}
+
+# same TAG: the checksum of the runs and "yes" / "NO" for whether they all agree
+same() {
+	printf '%s %s' "$(head -n 1 "$work/$1.sum")" "$(sort -u "$work/$1.sum" | awk 'END { print NR == 1 ? "yes" : "NO" }')"
+}
+
+echo "ascprof benchmark: $runs runs per figure, medians; $(nproc) CPUs; dumps in ${TMPDIR:-/tmp}"
+echo "targets: decode >= 1 GB/s per core; analyse -j1 >= 250 MB/s; RSS <= 1.0 x input; -j2 >= 1.8 x -j1"
+echo
+printf '%-6s %9s %8s %8s %8s %8s %8s %7s  %-16s %s\n' size 'input MB' 'dec GB/s' 'wall s' 'CPU s' 'MB/s' \
+	'RSS MB' 'RSS/in' checksum same
+printf '%-6s %9s %8s %8s %8s %8s %8s %7s\n' target '' '>= 1.00' '' '' '>= 250' '' '<= 1.00'
+for size in "$@"; do
+	n=$(bytes "$size")
+	rm -rf "$work/in" "$work"/run.*
+	dump=$("$gen" --synth "$n" "$work/in")
+	in=$(input_bytes "$dump")
+	i=0
+	while [ "$i" -lt "$runs" ]; do
+		"$decode" "$dump/FRAMEWORK" | awk '{ for (i = 1; i < NF; i++) if ($(i + 1) == "s:") print $i }' \
+			>>"$work/run.dec"
+		timed run -j 1 "$dump"
+		i=$((i + 1))
+	done
+	awk -v size="$size" -v in_b="$in" -v dec="$(median "$work/run.dec")" -v wall="$(median "$work/run.wall")" \
+		-v cpu="$(median "$work/run.cpu")" -v rss="$(median "$work/run.rss")" -v sum="$(same run)" 'BEGIN {
+		# times too short to measure print as rate 0
+		printf "%-6s %9.1f %8.2f %8.3f %8.3f %8.1f %8.1f %7.2f  %s\n", size, in_b / 1e6,
+			(dec > 0 ? in_b / dec / 1e9 : 0), wall, cpu, (wall > 0 ? in_b / 1e6 / wall : 0), rss * 1024 / 1e6,
+			rss * 1024 / in_b, sum
+	}'
+	rm -rf "$work/in"
+done
+
+[ "$pair" != 0 ] || exit 0
+n=$(bytes "$pair")
+echo
+echo "two dumps of $pair (ranks 1 and 2) analysed together:"
+rm -rf "$work/in" "$work"/pair*.*
+d1=$("$gen" --synth "$n" "$work/in" 1)
+d2=$("$gen" --synth "$n" "$work/in" 2)
+in=$(input_bytes "$d1" "$d2")
+i=0
+while [ "$i" -lt "$runs" ]; do
+	timed pair1 -j 1 "$d1" "$d2"
+	timed pair2 -j 2 "$d1" "$d2"
+	i=$((i + 1))
+done
+s1=$(sort -u "$work/pair1.sum") s2=$(sort -u "$work/pair2.sum")
+awk -v in_b="$in" -v w1="$(median "$work/pair1.wall")" -v w2="$(median "$work/pair2.wall")" \
+	-v r1="$(median "$work/pair1.rss")" -v r2="$(median "$work/pair2.rss")" \
+	-v same="$([ "$s1" = "$s2" ] && [ "$(echo "$s1" | wc -l)" = 1 ] && echo yes || echo NO)" 'BEGIN {
+	printf "  input %.1f MB\n", in_b / 1e6
+	if (w1 <= 0 || w2 <= 0) w1 = w2 = 1e-9 # too short to measure
+	printf "  -j 1: %.3f s wall, %.1f MB/s, peak RSS %.1f MB\n", w1, in_b / 1e6 / w1, r1 * 1024 / 1e6
+	printf "  -j 2: %.3f s wall, %.1f MB/s, peak RSS %.1f MB\n", w2, in_b / 1e6 / w2, r2 * 1024 / 1e6
+	printf "  -j 2 / -j 1 rate: %.2f (target >= 1.8); same outputs in every run and both -j: %s\n", w1 / w2, same
 }'

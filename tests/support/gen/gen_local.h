@@ -12,7 +12,10 @@
  *   gen_edits.c       raw edits for corrupt-input tests: raw truncate rename mkdir file
  *   gen_time.c        §4 time inversion: scenario TIME → raw clock value
  *   gen_dump.c        profiler_info writer and the pass that writes the dump directory
- *   gen_synth.c       --synth
+ *   gen_synth.c       --synth: command, ops and task-queue markers, steps, profiler_info
+ *   gen_synth_layer.c --synth: the decoder layer's ops, their TLV fields and Python frame names
+ *   gen_synth_mem.c   --synth: torch.memory_usage (allocator pools, lifecycles, per-thread batches)
+ *   gen_synth_py.c    --synth: python tracer func + hash, gc_record, param_tensor_info
  */
 #ifndef AP_TESTS_SUPPORT_GEN_GEN_LOCAL_H
 #define AP_TESTS_SUPPORT_GEN_GEN_LOCAL_H
@@ -218,7 +221,118 @@ int ap_gen__to_raw_end(struct ap_gen *g, const struct ap_gen_tok *start, const s
 /* gen_dump.c: writes outdir/<dump>/ (profiler_info, metadata, FRAMEWORK files, mkdir/file entries). */
 int ap_gen__write_dump(struct ap_gen *g, const char *outdir);
 
-/* gen_synth.c: --synth BYTES OUTDIR; returns the exit status. */
-int ap_gen__run_synth(const char *bytes_arg, const char *outdir);
+/* gen_synth.c: --synth BYTES OUTDIR [RANK]; rank_arg may be NULL (rank 0). Returns the exit status. */
+int ap_gen__run_synth(const char *bytes_arg, const char *outdir, const char *rank_arg);
+
+/* ---------------------------------------------------------------- --synth state (gen_synth*.c) */
+
+/* The FRAMEWORK files of a synthetic dump, in the order of ap_gen__synth_files[]. */
+enum ap_gen_sk { SK_RANGE, SK_MARK, SK_MEM, SK_PYFUNC, SK_PYHASH, SK_GC, SK_PARAM, SK_N };
+extern const char *const ap_gen__synth_files[SK_N];
+
+/* One allocator's running totals (§3.5) and its free pointers, reused last-in first-out. */
+struct ap_gen_pool {
+	int64_t alloc, reserved, active;
+	uint64_t base, next_ptr;
+	uint64_t free_ptr[64];
+	int nfree;
+	uint8_t comp, allocator;
+};
+
+enum { AP_GEN_POOLS = 3, AP_GEN_LIVE = 256, AP_GEN_DEQ_EVS = 4096, AP_GEN_PY_THREADS = 2, AP_GEN_PY_NAMES = 128 };
+
+/* A block handed out and not yet freed: freed on thread tid once the op counter reaches due. */
+struct ap_gen_live {
+	uint64_t ptr, due;
+	int64_t size;
+	int pool;
+};
+
+/* A record of the dequeue thread, written once the forward thread's time passes it. */
+struct ap_gen_deq_ev {
+	uint64_t ts;
+	int live, free;
+};
+
+struct ap_gen_synth {
+	struct ap_gen_buf out[SK_N];
+	int fd[SK_N];
+	uint64_t bytes[SK_N]; /* emitted (memory: committed at malloc, 3 records) for the mix */
+	uint64_t now, pid, tid, bwd_tid, deq_tid, py2_tid, deq_free, corr, rng, ops;
+	uint64_t written;
+	int err;
+	/* memory (gen_synth_mem.c) */
+	struct ap_gen_pool pools[AP_GEN_POOLS];
+	struct ap_gen_live live[AP_GEN_LIVE];
+	int nlive;
+	struct ap_gen_deq_ev deq_ev[AP_GEN_DEQ_EVS];
+	size_t deq_head, deq_n;
+	struct ap_gen_buf mem_stage[2]; /* forward, dequeue thread: appended to the file in batches */
+	int64_t cpu_alloc;
+	/* python tracer (gen_synth_py.c) */
+	struct ap_gen_buf py_stage[AP_GEN_PY_THREADS];
+	uint64_t py_last[AP_GEN_PY_THREADS], py_exit_key;
+	char *py_name[AP_GEN_PY_NAMES];
+	uint64_t py_key[AP_GEN_PY_NAMES];
+	int npy;
+};
+
+/* gen_synth_layer.c: one decoder layer's ops, in pre-order. */
+enum { AP_GEN_LAYER_OPS = 11, AP_GEN_LAYERS = 28 };
+struct ap_gen_synth_op {
+	const char *name, *type, *dims, *stack_tail, *module;
+	const char *kernel;  /* NULL: launches no task */
+	int depth_children;  /* number of following entries that are its children (pre-order) */
+	int dur;             /* ticks of own time */
+};
+extern const struct ap_gen_synth_op ap_gen__synth_layer[AP_GEN_LAYER_OPS];
+
+/* Built once: op_range TLV fields per op (op[]) and of the other ranges, op_mark name fields, and the
+ * python_tracer_hash indexes of the Python frames. */
+struct ap_gen_synth_blobs {
+	struct ap_gen_buf op[AP_GEN_LAYER_OPS], mark[AP_GEN_LAYER_OPS], bwd, exec, empty, ws;
+	int py_fn[AP_GEN_LAYER_OPS], py_c[AP_GEN_LAYER_OPS], py_exec, py_call_impl, py_layer_fwd, py_model;
+	int py_layer[AP_GEN_LAYERS], py_helper[4], py_wait, py_acquire;
+};
+void ap_gen__synth_blobs(struct ap_gen_synth *g, struct ap_gen_synth_blobs *s);
+void ap_gen__synth_blobs_release(struct ap_gen_synth_blobs *s);
+
+/* gen_synth.c: pseudo-random in [0, range); appends b to file k once it holds 8 MiB (force: always). */
+uint64_t ap_gen__synth_rnd(struct ap_gen_synth *s, uint64_t range);
+void ap_gen__synth_flush(struct ap_gen_synth *s, int k, int force);
+/* Whether kind k is behind its share of the real mix, measured against torch.op_range. */
+int ap_gen__synth_behind(const struct ap_gen_synth *s, int k);
+
+/* gen_synth_mem.c */
+void ap_gen__synth_mem_init(struct ap_gen_synth *s);
+/* A block of pool's allocator malloc'd on the forward thread at ts (times never go back on a thread); returns
+ * its index in live[] (freed on the forward thread once the op counter reaches due), or -1 when live[] is full. */
+int ap_gen__synth_malloc(struct ap_gen_synth *s, int pool, int64_t size, uint64_t ts, uint64_t due);
+/* A block malloc'd at ts and freed at end on the dequeue thread / live[i] freed on the dequeue thread at ts
+ * (free, then block free one tick later). Written when the forward thread's time passes them. */
+void ap_gen__synth_deq_block(struct ap_gen_synth *s, int pool, int64_t size, uint64_t ts, uint64_t end);
+void ap_gen__synth_deq_free(struct ap_gen_synth *s, int i, uint64_t ts);
+/* Frees on the forward thread, from ts on, every block due by the op counter; returns the next free tick. */
+uint64_t ap_gen__synth_free_due(struct ap_gen_synth *s, uint64_t ts);
+/* A pinned host (CPU) allocation and its release, as the CPU-only reporting path writes them. */
+void ap_gen__synth_cpu_mem(struct ap_gen_synth *s, uint64_t ts, uint64_t end);
+void ap_gen__synth_mem_finish(struct ap_gen_synth *s);
+void ap_gen__synth_mem_release(struct ap_gen_synth *s);
+
+/* gen_synth_py.c: one tracer record of frame name (an index from ap_gen__synth_py_name; ignored for returns)
+ * on thread th (0 forward, 1 another Python thread) at ts, or one tick after that thread's last record
+ * when ts is not later; returns the tick used. */
+enum ap_gen_py_tag { PY_CALL = 0, PY_RETURN = 1, PY_C_CALL = 2, PY_C_RETURN = 3 };
+uint64_t ap_gen__synth_py(struct ap_gen_synth *s, int th, uint64_t ts, int name, int tag);
+/* Index of a python frame name (a function, a C callable's repr, or a module "Class######address"),
+ * added to the hash table on first use. */
+int ap_gen__synth_py_name(struct ap_gen_synth *s, const char *name);
+/* A GC pause (§3.9) [ts, end). */
+void ap_gen__synth_gc(struct ap_gen_synth *s, uint64_t ts, uint64_t end);
+/* torch.param_tensor_info records, written first. */
+void ap_gen__synth_params(struct ap_gen_synth *s);
+/* Flushes the thread batches and writes torch.python_tracer_hash. */
+void ap_gen__synth_py_finish(struct ap_gen_synth *s);
+void ap_gen__synth_py_release(struct ap_gen_synth *s);
 
 #endif

@@ -9,8 +9,11 @@
  * USAGE
  *   ap-gen SCENARIO OUTDIR        write OUTDIR/<dump name>/ (SCENARIO "-" = stdin); existing files of the same
  *                                 names are overwritten, other files in the dump are left alone
- *   ap-gen --synth BYTES OUTDIR   write OUTDIR/localhost_10000_20251126100000000_ascend_pt, a G3 dump holding
- *                                 about BYTES of torch.op_range + torch.op_mark; prints its path
+ *   ap-gen --synth BYTES OUTDIR [RANK]
+ *                                 write OUTDIR/localhost_PID_20251126100000000_ascend_pt (PID = 10000 + 100 × RANK,
+ *                                 RANK 0..9999, default 0), a G3 dump of about BYTES holding every FRAMEWORK record
+ *                                 kind in the mix of a real Level1 capture; prints its path. Distinct ranks give
+ *                                 distinct dumps (name, pid and tids, profiler_info_RANK.json, random seed)
  *   Exit 0 ok (warnings on stderr), 1 error, 2 usage.
  *
  * SCENARIO SYNTAX (one directive per line)
@@ -90,12 +93,27 @@
  *   exactly (freq 100 MHz: 10 ns steps) it takes the nearest representable time (ties: the earlier), warns on
  *   stderr and the analyser will print that time. Every value is checked with the forward formula.
  *
- * --synth: G3, syscnt on at 100 MHz, Level1, one process, rank 0. A forward thread whose ProfilerStep#N roots
- *   (scope 7) hold vllm.model_runner.execute_model and 28 decoder layers of nested aten/npu ops with shapes,
- *   stacks and module paths (records written at op end, children first, as RecordFunction does); a backward
- *   thread with one MmBackward0 (fwd = forward tid, the forward aten::mm's sequence number) per layer; a dequeue
- *   thread that runs one task at a time. Every launching op has an enqueue start (corr 0) / end and a dequeue
- *   start / end marker sharing one correlation id. Writes go through 8 MiB buffers (about 0.7 GB/s here).
+ * --synth: G3, syscnt on at 100 MHz, Level1, record_shapes + profile_memory + with_stack + with_modules,
+ *   _gc_detect_threshold set, one process; what a vLLM-style decode loop captured that way writes:
+ *   - torch.op_range: a forward thread whose ProfilerStep#N roots (scope 7) hold vllm.model_runner.execute_model
+ *     and 28 decoder layers of nested aten/npu ops with shapes, input tensors, stacks and module paths (written
+ *     at op end, children first, as RecordFunction does), some with empty_tensor / malloc_workspace children
+ *     around an allocation; a backward thread with one MmBackward0 (fwd = forward tid, the forward aten::mm's
+ *     sequence number) per layer.
+ *   - torch.op_mark: each launching op queues one or more tasks: enqueue start (corr 0) / end on the forward
+ *     thread, dequeue start / end on a dequeue thread that runs one task at a time, sharing a correlation id.
+ *   - torch.memory_usage (77 B): NPU malloc / free / block free lifecycles with reused pointers and running
+ *     totals, mostly the inner caching allocator (allocator 0), some allocator 1 and workspace (component 1)
+ *     blocks; mallocs on the forward thread inside ops and on the dequeue thread inside dequeues; a pinned CPU
+ *     block per step. Each thread's records reach the file in batches, so it is not globally time sorted.
+ *   - torch.python_tracer_func / _hash: Python and C call / return pairs nested on the forward thread (layers as
+ *     nn.Module calls "Qwen2DecoderLayer######ADDRESS", each op under its Python frame and C call, helper
+ *     calls between ops) and a lock wait on another thread; per-thread batches; the hash file at the end.
+ *   - torch.gc_record: GC pauses between ops, in time order. torch.param_tensor_info: a few module records.
+ *   Proportions, held at every size by steering each kind against the op_range bytes written so far: per 160 MB,
+ *   52 MB op_range, 50 op_mark, 42 memory_usage, 14 python_tracer_func, 1.7 gc_record (and a few KB of hash and
+ *   param records). Deterministic (fixed-seed LCG); writes go through 8 MiB buffers (about 0.85 GB/s of CPU
+ *   time here).
  *
  * The program is split by pass (gen_local.h lists the files); this file holds its command line.
  */
@@ -107,14 +125,14 @@
 int main(int argc, char **argv)
 {
 	int rc;
-	if (argc == 4 && strcmp(argv[1], "--synth") == 0)
-		rc = ap_gen__run_synth(argv[2], argv[3]);
+	if ((argc == 4 || argc == 5) && strcmp(argv[1], "--synth") == 0)
+		rc = ap_gen__run_synth(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
 	else if (argc == 3 && argv[1][0] != '-')
 		rc = ap_gen__run_scenario(argv[1], argv[2]);
 	else if (argc == 3 && strcmp(argv[1], "-") == 0)
 		rc = ap_gen__run_scenario(argv[1], argv[2]);
 	else {
-		fputs("usage: ap-gen SCENARIO OUTDIR\n       ap-gen --synth BYTES OUTDIR\n", stderr);
+		fputs("usage: ap-gen SCENARIO OUTDIR\n       ap-gen --synth BYTES OUTDIR [RANK]\n", stderr);
 		rc = 2;
 	}
 	if (fflush(stdout) != 0 || ferror(stdout))
