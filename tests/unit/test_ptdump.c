@@ -306,6 +306,42 @@ START_TEST(malformed_info_fails)
 }
 END_TEST
 
+/* profiler_info.json is the info file even beside a profiler_info_<rank>.json (§1.1: "the
+ * info file: profiler_info.json or the first ... profiler_info_\d+.json"): its
+ * configuration, clock reference and rank are the dump's. */
+START_TEST(info_json_wins_over_rank_file)
+{
+	struct ap_pt_dump d;
+	struct ap_err err = AP_ERR_INIT;
+	char path[512];
+	int rank;
+
+	mk("w_ascend_pt");
+	mk("w_ascend_pt/FRAMEWORK");
+	/* written first, so that it is not first in creation order */
+	put("w_ascend_pt/profiler_info_3.json",
+	    "{\"config\": {\"common_config\": {\"activities\": [\"ProfilerActivity.CPU\"]}, "
+	    "\"experimental_config\": {\"_profiler_level\": \"Level0\"}}, "
+	    "\"start_info\": {\"syscnt_enable\": false}, \"end_info\": {\"collectionTimeEnd\": "
+	    "900000, \"MonotonicTimeEnd\": 100}, \"rank_id\": 3}");
+	put("w_ascend_pt/profiler_info.json", INFO_CPU_ONLY
+	    "\"start_info\": {\"syscnt_enable\": false}, \"end_info\": {\"collectionTimeEnd\": "
+	    "5000, \"MonotonicTimeEnd\": 1000}}");
+	ck_assert_int_eq(open_dump("w_ascend_pt", &d, &err), 0);
+	ck_assert_str_eq(d.info_file, "profiler_info.json");
+	ck_assert_str_eq(d.cfg.level, "Level1");      /* not profiler_info_3.json's Level0 */
+	ck_assert_int_eq(d.cfg.profile_memory, 1);
+	ck_assert_int_eq(d.cfg.rank_id, -1);          /* no rank_id, no rank in the name */
+	ck_assert_int_eq(d.tc.local_diff, 5000 - 1000);
+	ck_assert_int_eq(ap_time_local(&d.tc, 10), 4010);
+	ap_pt_release(&d);
+	/* the probe names the same file: no rank */
+	snprintf(path, sizeof(path), "%s/w_ascend_pt", root);
+	ck_assert_int_eq(ap_pt_probe(path, &rank), 100);
+	ck_assert_int_eq(rank, -1);
+}
+END_TEST
+
 START_TEST(discovery)
 {
 	struct ap_strlist l = { NULL, 0, 0 };
@@ -397,6 +433,7 @@ static Suite *ptdump_suite(void)
 	tc = tcase_create("info_and_discovery");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, malformed_info_fails);
+	tcase_add_test(tc, info_json_wins_over_rank_file);
 	tcase_add_test(tc, discovery);
 	tcase_add_test(tc, analysed_dump_without_framework);
 	tcase_add_test(tc, probe_confidence);
