@@ -156,6 +156,44 @@ START_TEST(fwdbwd_latest_and_threads)
 }
 END_TEST
 
+/* Ties: an op starting at the same time as the kept one does not replace it (upstream
+ * filter_fwd_bwd_event keeps the earlier op unless `kept ts < op ts`, §8.1 item 5). */
+START_TEST(fwdbwd_equal_start_keeps_first)
+{
+	struct ap_fwdbwd_vec fb = { NULL, 0, 0 };
+	struct ap_err err = AP_ERR_INIT;
+
+	/* seq 4: two forward ops start at 100, on threads 1 and 2; the backward op is on 2.
+	 * The first forward op (thread 1) stays the start: a flow 0 -> 2. Taking the second
+	 * would put start and end on thread 2: no flow. */
+	add_op("aten::mul", 100, 150, 1, 4, 0);     /* op 0 */
+	add_op("aten::mul", 100, 140, 2, 4, 0);     /* op 1: tie */
+	add_op("MulBackward0", 300, 350, 2, 4, 9);  /* op 2 */
+	/* seq 6: one forward op on thread 1; two backward ops start at 500, on threads 3 and 1.
+	 * The first (thread 3) stays the end: a flow 3 -> 4. */
+	add_op("aten::add", 400, 420, 1, 6, 0);     /* op 3 */
+	add_op("AddBackward0", 500, 510, 3, 6, 9);  /* op 4 */
+	add_op("AddBackward0", 500, 505, 1, 6, 9);  /* op 5: tie */
+	/* seq 7: a tie on both sides, all on different threads: the first of each is kept */
+	add_op("aten::div", 600, 610, 5, 7, 0);     /* op 6 */
+	add_op("aten::div", 600, 605, 6, 7, 0);     /* op 7 */
+	add_op("DivBackward0", 700, 710, 7, 7, 9);  /* op 8 */
+	add_op("DivBackward0", 700, 705, 8, 7, 9);  /* op 9 */
+	ck_assert_int_eq(ap_fwdbwd_build(&h, &fb, &err), 0);
+	ck_assert_uint_eq(fb.n, 3);
+	ck_assert_int_eq(fb.v[0].seq, 4);
+	ck_assert_uint_eq(fb.v[0].start_op, 0);
+	ck_assert_uint_eq(fb.v[0].end_op, 2);
+	ck_assert_int_eq(fb.v[1].seq, 6);
+	ck_assert_uint_eq(fb.v[1].start_op, 3);
+	ck_assert_uint_eq(fb.v[1].end_op, 4);
+	ck_assert_int_eq(fb.v[2].seq, 7);
+	ck_assert_uint_eq(fb.v[2].start_op, 6);
+	ck_assert_uint_eq(fb.v[2].end_op, 8);
+	free(fb.v);
+}
+END_TEST
+
 static void add_py(int64_t ts, uint64_t tid, uint64_t key, int tag)
 {
 	struct ap_pyrec *r = ap_vec_push(&h.pyrecs);
@@ -238,6 +276,7 @@ static Suite *hostan_suite(void)
 	tc = tcase_create("fwdbwd");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, fwdbwd_latest_and_threads);
+	tcase_add_test(tc, fwdbwd_equal_start_keeps_first);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("pytrace");
 	tcase_add_checked_fixture(tc, setup, teardown);
