@@ -18,7 +18,9 @@
 # The one normaliser: in stdout and stderr the temporary directory's path is replaced by
 # @OUT@ / @COPY@ and then the source tree's (absolute) path by @SRC@. Nothing else is masked,
 # nothing is sorted.
-# Each case runs with OMP_NUM_THREADS=1 and with 4 and -j 4; the outputs must be identical.
+# Each case runs with OMP_NUM_THREADS=1 and with 4 (and -j 4 for ascprof-analyse): the output
+# files, stdout, stderr (after the normaliser) and the exit status must be identical; a
+# difference is shown as a diff, 1 thread first.
 # AP_UPDATE_GOLDEN=1 rewrites expectations from the actual results (review the diff!).
 # AP_JSON_CHECK=PROGRAM (json-check): every *.json a case writes must parse as JSON.
 set -u
@@ -60,6 +62,22 @@ match_lines() {
 	END { if (FNR != np) exit 1 }' "$1" "$2"
 }
 
+# Compares the 1-thread run (w1) with the 4-thread run (w4): output files, stdout, stderr
+# and exit status; sets ok=0 and extends msg on a difference, printing the diff.
+threads_agree() { # w1 w4
+	if ! diff -r -u -x .ascprof-output "$1/result" "$2/result" >"$1/tdiff" 2>&1; then
+		ok=0 msg="$msg outputs differ between 1 and 4 threads;"
+		head -60 "$1/tdiff"
+	fi
+	for f in stdout stderr exit; do
+		if ! diff -u --label "$f (1 thread)" --label "$f (4 threads)" "$1/$f" "$2/$f" \
+			>"$1/tdiff" 2>&1; then
+			ok=0 msg="$msg $f differs between 1 and 4 threads;"
+			head -60 "$1/tdiff"
+		fi
+	done
+}
+
 run_case() { # case threads workdir
 	c=$1 threads=$2 w=$3
 	mkdir -p "$w/out"
@@ -96,6 +114,12 @@ for c in "$@"; do
 	want_exit=0
 	[ -f "$c/exit" ] && want_exit=$(cat "$c/exit")
 	if [ "${AP_UPDATE_GOLDEN:-}" = 1 ]; then
+		threads_agree "$w1" "$w4"
+		if [ $ok = 0 ]; then
+			failed=$((failed + 1))
+			echo "FAIL: $name:$msg (expectations not updated)"
+			continue
+		fi
 		rm -rf "$c/expected" "$c/empty_files"
 		if [ -n "$(listing "$w1/result" ! -empty)" ]; then
 			mkdir -p "$c/expected"
@@ -153,10 +177,7 @@ for c in "$@"; do
 		ok=0 msg="$msg unexpected stderr;"
 		cat "$w1/stderr"
 	fi
-	if ! diff -r -q -x .ascprof-output "$w1/result" "$w4/result" >/dev/null ||
-		! cmp -s "$w1/stdout" "$w4/stdout" || ! cmp -s "$w1/exit" "$w4/exit"; then
-		ok=0 msg="$msg 1 and 4 threads differ;"
-	fi
+	threads_agree "$w1" "$w4"
 	if [ $ok = 1 ]; then
 		passed=$((passed + 1))
 		echo "ok: $name"

@@ -416,6 +416,44 @@ START_TEST(test_load_suffixed_names)
 }
 END_TEST
 
+/* The exact name is the file of its kind even when a suffixed name is listed first by the
+ * directory (§3.1: exact names, suffixes only defensively). Both creation orders, so that the
+ * test does not lean on the lister's order; each pair holds different content. */
+START_TEST(test_load_exact_name_beats_suffix)
+{
+	static const char *const order[2][4] = {
+		{ "torch.op_range", "torch.op_range.1", "torch.memory_usage", "torch.memory_usage.1" },
+		{ "torch.op_range.1", "torch.op_range", "torch.memory_usage.1", "torch.memory_usage" },
+	};
+	char dir[4096];
+	struct loaded l;
+	int o, i;
+
+	for (o = 0; o < 2; o++) {
+		mk_dir(dir, sizeof(dir));
+		for (i = 0; i < 4; i++) {
+			const char *n = order[o][i];
+			int suffixed = strchr(n + strlen("torch."), '.') != NULL;
+
+			if (!strncmp(n, "torch.op_range", 14))
+				put_fixture(dir, n, suffixed ? "fwk_op_range_g2" : "fwk_op_range_g3");
+			else
+				put_fixture(dir, n, suffixed ? "fwk_memory_76" : "fwk_memory_77");
+		}
+		load_dir(dir, NULL, &l);
+		CK_NO_DIAG(&l);
+		ck_assert_int_eq(l.h.gen, AP_FWK_GEN3);   /* torch.op_range.1 holds G2 records */
+		ck_assert_uint_eq(l.h.ops.n, 2);
+		CK_STR(&l, l.h.ops.v[0].name, "aten::add"); /* G2's first op: aten::matmul */
+		ck_assert_int_eq(l.h.ops.v[0].ts, 1000);
+		ck_assert_uint_eq(l.h.mems.n, 1);
+		ck_assert_int_eq(l.h.mems.v[0].ts, 8000);   /* memory_76: 7000 */
+		ck_assert_uint_eq(l.h.mems.v[0].tid, 999);  /* memory_76: 888 */
+		loaded_release(&l);
+	}
+}
+END_TEST
+
 struct trunc_case {
 	const char *fixture;
 	size_t ends[2];
@@ -678,6 +716,7 @@ TCase *ap_test_fwk_loader_tcase(void)
 	tcase_add_test(tc, test_load_mark_only);
 	tcase_add_test(tc, test_load_empty_and_missing);
 	tcase_add_test(tc, test_load_suffixed_names);
+	tcase_add_test(tc, test_load_exact_name_beats_suffix);
 	tcase_add_loop_test(tc, test_load_truncated_everywhere, 0,
 			    (int)(sizeof(trunc_cases) / sizeof(*trunc_cases)));
 	tcase_add_test(tc, test_load_flat_truncated_everywhere);

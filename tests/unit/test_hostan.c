@@ -1,11 +1,13 @@
 /* Unit tests of lib/analysis host passes on in-memory tables: task-queue pairing (§7.2),
- * op tree (§7.3), fwd/bwd pairs (§8.1 item 5), Python tracer replay (§8.1 item 6). */
+ * op tree (§7.3), fwd/bwd pairs (§8.1 item 5), Python tracer replay (§8.1 item 6), op names of
+ * the memory lifecycles (§8.6). */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ap/host.h"
 #include "ap/hostan.h"
+#include "ap/memview.h"
 
 static struct ap_host h;
 
@@ -156,6 +158,44 @@ START_TEST(fwdbwd_latest_and_threads)
 }
 END_TEST
 
+/* Ties: an op starting at the same time as the kept one does not replace it (upstream
+ * filter_fwd_bwd_event keeps the earlier op unless `kept ts < op ts`, §8.1 item 5). */
+START_TEST(fwdbwd_equal_start_keeps_first)
+{
+	struct ap_fwdbwd_vec fb = { NULL, 0, 0 };
+	struct ap_err err = AP_ERR_INIT;
+
+	/* seq 4: two forward ops start at 100, on threads 1 and 2; the backward op is on 2.
+	 * The first forward op (thread 1) stays the start: a flow 0 -> 2. Taking the second
+	 * would put start and end on thread 2: no flow. */
+	add_op("aten::mul", 100, 150, 1, 4, 0);     /* op 0 */
+	add_op("aten::mul", 100, 140, 2, 4, 0);     /* op 1: tie */
+	add_op("MulBackward0", 300, 350, 2, 4, 9);  /* op 2 */
+	/* seq 6: one forward op on thread 1; two backward ops start at 500, on threads 3 and 1.
+	 * The first (thread 3) stays the end: a flow 3 -> 4. */
+	add_op("aten::add", 400, 420, 1, 6, 0);     /* op 3 */
+	add_op("AddBackward0", 500, 510, 3, 6, 9);  /* op 4 */
+	add_op("AddBackward0", 500, 505, 1, 6, 9);  /* op 5: tie */
+	/* seq 7: a tie on both sides, all on different threads: the first of each is kept */
+	add_op("aten::div", 600, 610, 5, 7, 0);     /* op 6 */
+	add_op("aten::div", 600, 605, 6, 7, 0);     /* op 7 */
+	add_op("DivBackward0", 700, 710, 7, 7, 9);  /* op 8 */
+	add_op("DivBackward0", 700, 705, 8, 7, 9);  /* op 9 */
+	ck_assert_int_eq(ap_fwdbwd_build(&h, &fb, &err), 0);
+	ck_assert_uint_eq(fb.n, 3);
+	ck_assert_int_eq(fb.v[0].seq, 4);
+	ck_assert_uint_eq(fb.v[0].start_op, 0);
+	ck_assert_uint_eq(fb.v[0].end_op, 2);
+	ck_assert_int_eq(fb.v[1].seq, 6);
+	ck_assert_uint_eq(fb.v[1].start_op, 3);
+	ck_assert_uint_eq(fb.v[1].end_op, 4);
+	ck_assert_int_eq(fb.v[2].seq, 7);
+	ck_assert_uint_eq(fb.v[2].start_op, 6);
+	ck_assert_uint_eq(fb.v[2].end_op, 8);
+	free(fb.v);
+}
+END_TEST
+
 static void add_py(int64_t ts, uint64_t tid, uint64_t key, int tag)
 {
 	struct ap_pyrec *r = ap_vec_push(&h.pyrecs);
@@ -221,6 +261,70 @@ START_TEST(pytrace_replay)
 }
 END_TEST
 
+static void add_malloc(int64_t ptr, int64_t ts, uint64_t tid)
+{
+	struct ap_mem *m = ap_vec_push(&h.mems);
+
+	*m = (struct ap_mem){ .ts = ts, .ptr = ptr, .alloc_size = 512, .pid = 100, .tid = tid,
+			      .device_type = 20, .data_type = AP_MEM_MALLOC };
+}
+
+static void add_qev(struct ap_qev *e, int64_t ts, int64_t dur, uint64_t tid, uint64_t corr)
+{
+	*e = (struct ap_qev){ ts, dur, 100, tid, corr, S("Op") };
+}
+
+/* Ops named empty_tensor and malloc_workspace are left out of the lookup of both attribution
+ * paths (§8.6; upstream _complete_record_entry filters them from torch_ops_tid_dict). Each
+ * record below would be named after one of them if they were not. */
+START_TEST(memview_skips_empty_tensor_and_malloc_workspace)
+{
+	static const char *const want[] = { "aten::zeros", "aten::zeros", "aten::add", "aten::sub" };
+	struct ap_queue q;
+	struct ap_tree t;
+	struct ap_memview mv;
+	struct ap_err err = AP_ERR_INIT;
+	size_t i;
+
+	ap_queue_init(&q);
+	ap_tree_init(&t);
+	ap_memview_init(&mv);
+	/* no dequeue on thread 1: the last op started at or before the record, still running */
+	add_op("aten::zeros", 1000, 2000, 1, -1, 0);
+	add_op("empty_tensor", 1100, 1300, 1, -1, 0);     /* running at 1200 */
+	add_op("malloc_workspace", 1500, 1600, 1, -1, 0); /* running at 1550 */
+	add_malloc(0x1000, 1200, 1);
+	add_malloc(0x2000, 1550, 1);
+	/* dequeue on thread 2 -> enqueue on thread 3 -> last op started before the enqueue, or
+	 * its aten/npu ancestor; the excluded ops have none, so they would give "" */
+	add_op("aten::add", 3000, 3100, 3, -1, 0);
+	add_op("malloc_workspace", 3200, 3300, 3, -1, 0);
+	add_op("aten::sub", 4000, 4100, 3, -1, 0);
+	add_op("empty_tensor", 4200, 4300, 3, -1, 0);
+	add_qev(ap_vec_push(&q.enq), 3400, 10, 3, 5);
+	add_qev(ap_vec_push(&q.enq), 4400, 10, 3, 6);
+	add_qev(ap_vec_push(&q.deq), 3500, 100, 2, 5);
+	add_qev(ap_vec_push(&q.deq), 4500, 100, 2, 6);
+	add_malloc(0x3000, 3550, 2);
+	add_malloc(0x4000, 4550, 2);
+	ck_assert_int_eq(ap_tree_build(&h, &q, &t, &err), 0);
+	ck_assert_int_eq(ap_memview_build(&h, &q, &t, &mv, &err), 0);
+	ck_assert(mv.has_pid);
+	ck_assert_uint_eq(mv.groups.n, 4);
+	for (i = 0; i < 4; i++) {
+		const char *name = ap_strtab_get(&h.strs, mv.groups.v[i].name);
+
+		ck_assert_uint_eq(mv.groups.v[i].rec[0], i);
+		ck_assert_msg(!strcmp(name ? name : "", want[i]), "group %zu named \"%s\", want \"%s\"",
+			      i, name ? name : "", want[i]);
+	}
+	ck_assert_uint_eq(mv.unnamed, 0);
+	ap_memview_release(&mv);
+	ap_tree_release(&t);
+	ap_queue_release(&q);
+}
+END_TEST
+
 static Suite *hostan_suite(void)
 {
 	Suite *s = suite_create("hostan");
@@ -238,10 +342,15 @@ static Suite *hostan_suite(void)
 	tc = tcase_create("fwdbwd");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, fwdbwd_latest_and_threads);
+	tcase_add_test(tc, fwdbwd_equal_start_keeps_first);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("pytrace");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, pytrace_replay);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("memview");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, memview_skips_empty_tensor_and_malloc_workspace);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -109,6 +109,82 @@ START_TEST(syscnt_on_start_info)
 }
 END_TEST
 
+/* A counter frequency that does not divide 10^9 ns (as on real hosts: 19.2 or 38.4 MHz) makes
+ * the factor fractional: step A truncates toward zero (§4; upstream int(diff * ratio)), it
+ * neither rounds nor floors. */
+START_TEST(syscnt_fractional_factor_truncates)
+{
+	/* 38.4 MHz: 1000 / 38.4 = 26.041666... ns per tick */
+	struct ap_timeconv tc = { 1, 1000.0 / 38.4, 1000000, 5000000000, 7 };
+
+	ck_assert_int_eq(ap_time_local(&tc, 1000000), 5000000000 + 7);
+	/* +23 ticks = 598.958... ns -> 598 (rounding would give 599) */
+	ck_assert_int_eq(ap_time_local(&tc, 1000000 + 23), 5000000000 + 598 + 7);
+	/* -23 ticks = -598.958... ns -> -598, toward zero (round or floor: -599) */
+	ck_assert_int_eq(ap_time_local(&tc, 1000000 - 23), 5000000000 - 598 + 7);
+	/* +10 ticks = 260.416... ns -> 260 (a fraction below one half) */
+	ck_assert_int_eq(ap_time_local(&tc, 1000000 + 10), 5000000000 + 260 + 7);
+	/* -10 ticks = -260.416... ns -> -260 (floor would give -261) */
+	ck_assert_int_eq(ap_time_local(&tc, 1000000 - 10), 5000000000 - 260 + 7);
+	/* 100 s later: 3 840 000 023 ticks = 100 000 000 598.958... ns -> ...598 */
+	ck_assert_int_eq(ap_time_local(&tc, 1000000 + 3840000023LL), 5000000000 + 100000000598LL + 7);
+	ck_assert_int_eq(ap_time_local(&tc, 1000000 - 3840000023LL), 5000000000 - 100000000598LL + 7);
+
+	/* 19.2 MHz: 1000 / 19.2 = 52.083333... ns per tick */
+	tc.factor = 1000.0 / 19.2;
+	/* +10 ticks = 520.833... ns -> 520 (rounding: 521); -10 -> -520 (round/floor: -521) */
+	ck_assert_int_eq(ap_time_local(&tc, 1000000 + 10), 5000000000 + 520 + 7);
+	ck_assert_int_eq(ap_time_local(&tc, 1000000 - 10), 5000000000 - 520 + 7);
+	/* +23 ticks = 1197.916... ns -> 1197 */
+	ck_assert_int_eq(ap_time_local(&tc, 1000000 + 23), 5000000000 + 1197 + 7);
+	ck_assert_int_eq(ap_time_local(&tc, 1000000 - 23), 5000000000 - 1197 + 7);
+}
+END_TEST
+
+/* The same through ap_pt_open: freq 19.2 from start_info, 38.4 from host/info.json (§4). */
+START_TEST(syscnt_fractional_freq_from_files)
+{
+	struct ap_pt_dump d;
+	struct ap_err err = AP_ERR_INIT;
+
+	mk("s_ascend_pt");
+	mk("s_ascend_pt/FRAMEWORK");
+	put("s_ascend_pt/profiler_info.json", INFO_CPU_ONLY
+	    "\"start_info\": {\"syscnt_enable\": true, \"freq\": 19.2, \"start_cnt\": 1000, "
+	    "\"start_monotonic\": 2000000}, \"end_info\": {\"collectionTimeEnd\": 3000, "
+	    "\"MonotonicTimeEnd\": 0}}");
+	ck_assert_int_eq(open_dump("s_ascend_pt", &d, &err), 0);
+	ck_assert_int_eq(d.tc.syscnt, 1);
+	/* (1010 - 1000) * 52.083... = 520.83 -> 520; (990 - 1000) -> -520.83 -> -520 */
+	ck_assert_int_eq(ap_time_local(&d.tc, 1010), 2000000 + 520 + 3000);
+	ck_assert_int_eq(ap_time_local(&d.tc, 990), 2000000 - 520 + 3000);
+	ap_pt_release(&d);
+
+	mk("t_ascend_pt");
+	mk("t_ascend_pt/FRAMEWORK");
+	mk("t_ascend_pt/PROF_000001_20250101120000123_ABCDEFGHIJKLMNOP");
+	mk("t_ascend_pt/PROF_000001_20250101120000123_ABCDEFGHIJKLMNOP/host");
+	put("t_ascend_pt/profiler_info.json",
+	    "{\"config\": {\"common_config\": {\"activities\": [\"ProfilerActivity.CPU\", "
+	    "\"ProfilerActivity.NPU\"]}}, \"start_info\": {\"syscnt_enable\": true, \"freq\": 100, "
+	    "\"start_cnt\": 1, \"start_monotonic\": 1}, \"end_info\": {\"collectionTimeEnd\": 9, "
+	    "\"MonotonicTimeEnd\": 1}}");
+	put("t_ascend_pt/PROF_000001_20250101120000123_ABCDEFGHIJKLMNOP/host/info.json",
+	    "{\"CPU\": [{\"Frequency\": \"38.400000\"}]}");
+	put("t_ascend_pt/PROF_000001_20250101120000123_ABCDEFGHIJKLMNOP/host/host_start.log",
+	    "[Host]\nclock_monotonic_raw: 876117208663770\ncntvct: 100000\ncntvct_diff: 0\n");
+	put("t_ascend_pt/PROF_000001_20250101120000123_ABCDEFGHIJKLMNOP/host/start_info",
+	    "{\"collectionDateBegin\": \"x\", \"collectionTimeBegin\": \"1659098679447393\", "
+	    "\"clockMonotonicRaw\": \"876117208663770\"}");
+	ck_assert_int_eq(open_dump("t_ascend_pt", &d, &err), 0);
+	ck_assert(d.tc.factor == 1000.0 / 38.4);
+	/* 23 ticks past host_start.log's cntvct: 598.958... ns -> 598 (rounding: 599) */
+	ck_assert_int_eq(ap_time_local(&d.tc, 100023), 1659098679447393000 + 598);
+	ck_assert_int_eq(ap_time_local(&d.tc, 99977), 1659098679447393000 - 598);
+	ap_pt_release(&d);
+}
+END_TEST
+
 START_TEST(cann_host_files_win)
 {
 	struct ap_pt_dump d;
@@ -230,6 +306,42 @@ START_TEST(malformed_info_fails)
 }
 END_TEST
 
+/* profiler_info.json is the info file even beside a profiler_info_<rank>.json (§1.1: "the
+ * info file: profiler_info.json or the first ... profiler_info_\d+.json"): its
+ * configuration, clock reference and rank are the dump's. */
+START_TEST(info_json_wins_over_rank_file)
+{
+	struct ap_pt_dump d;
+	struct ap_err err = AP_ERR_INIT;
+	char path[512];
+	int rank;
+
+	mk("w_ascend_pt");
+	mk("w_ascend_pt/FRAMEWORK");
+	/* written first, so that it is not first in creation order */
+	put("w_ascend_pt/profiler_info_3.json",
+	    "{\"config\": {\"common_config\": {\"activities\": [\"ProfilerActivity.CPU\"]}, "
+	    "\"experimental_config\": {\"_profiler_level\": \"Level0\"}}, "
+	    "\"start_info\": {\"syscnt_enable\": false}, \"end_info\": {\"collectionTimeEnd\": "
+	    "900000, \"MonotonicTimeEnd\": 100}, \"rank_id\": 3}");
+	put("w_ascend_pt/profiler_info.json", INFO_CPU_ONLY
+	    "\"start_info\": {\"syscnt_enable\": false}, \"end_info\": {\"collectionTimeEnd\": "
+	    "5000, \"MonotonicTimeEnd\": 1000}}");
+	ck_assert_int_eq(open_dump("w_ascend_pt", &d, &err), 0);
+	ck_assert_str_eq(d.info_file, "profiler_info.json");
+	ck_assert_str_eq(d.cfg.level, "Level1");      /* not profiler_info_3.json's Level0 */
+	ck_assert_int_eq(d.cfg.profile_memory, 1);
+	ck_assert_int_eq(d.cfg.rank_id, -1);          /* no rank_id, no rank in the name */
+	ck_assert_int_eq(d.tc.local_diff, 5000 - 1000);
+	ck_assert_int_eq(ap_time_local(&d.tc, 10), 4010);
+	ap_pt_release(&d);
+	/* the probe names the same file: no rank */
+	snprintf(path, sizeof(path), "%s/w_ascend_pt", root);
+	ck_assert_int_eq(ap_pt_probe(path, &rank), 100);
+	ck_assert_int_eq(rank, -1);
+}
+END_TEST
+
 START_TEST(discovery)
 {
 	struct ap_strlist l = { NULL, 0, 0 };
@@ -312,6 +424,8 @@ static Suite *ptdump_suite(void)
 	tcase_add_test(tc, syscnt_off_end_info);
 	tcase_add_test(tc, syscnt_on_start_info);
 	tcase_add_test(tc, cann_host_files_win);
+	tcase_add_test(tc, syscnt_fractional_factor_truncates);
+	tcase_add_test(tc, syscnt_fractional_freq_from_files);
 	tcase_add_test(tc, device_start_info_fallback);
 	tcase_add_test(tc, no_time_reference_fails);
 	tcase_add_test(tc, partial_references_fail);
@@ -319,6 +433,7 @@ static Suite *ptdump_suite(void)
 	tc = tcase_create("info_and_discovery");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, malformed_info_fails);
+	tcase_add_test(tc, info_json_wins_over_rank_file);
 	tcase_add_test(tc, discovery);
 	tcase_add_test(tc, analysed_dump_without_framework);
 	tcase_add_test(tc, probe_confidence);
