@@ -7,6 +7,7 @@
 #include "ap/memview.h"
 #include "ap/sort.h"
 #include "ap/strtab.h"
+#include "ap/u64map.h"
 #include "../base/banned.h"
 
 #define MEM_DEVICE_NPU 20   /* ap_mem.device_type of NPU records (PrivateUse1), §3.5 */
@@ -40,39 +41,6 @@ static size_t sort_unique_u64(uint64_t *v, size_t n)
 static int has_u64(const uint64_t *v, size_t n, uint64_t key)
 {
 	return bsearch(&key, v, n, sizeof(*v), cmp_u64) != NULL;
-}
-
-/* Records of one pointer, ordered: (ptr, position in time order). */
-struct pkey {
-	int64_t ptr;
-	uint32_t pos;
-};
-
-static int cmp_pkey(const void *a, const void *b)
-{
-	const struct pkey *x = a, *y = b;
-
-	if (x->ptr != y->ptr)
-		return x->ptr < y->ptr ? -1 : 1;
-	return (x->pos > y->pos) - (x->pos < y->pos);
-}
-
-/* A lifecycle with its sort key: malloc time, first position of its pointer, own position. */
-struct gkey {
-	int64_t ts;
-	uint32_t ptr_first, pos;
-	struct ap_memgroup g;
-};
-
-static int cmp_gkey(const void *a, const void *b)
-{
-	const struct gkey *x = a, *y = b;
-
-	if (x->ts != y->ts)
-		return x->ts < y->ts ? -1 : 1;
-	if (x->ptr_first != y->ptr_first)
-		return x->ptr_first < y->ptr_first ? -1 : 1;
-	return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
 /* An entry of a per-thread list: (key1, key2, index), sorted on all three. */
@@ -356,43 +324,130 @@ static int seen_type(const struct ap_host *h, const struct ap_memgroup *g, uint8
 	return 0;
 }
 
-/* Cuts the records of one pointer (rec[0..n), time order) into lifecycles: each starts at a
- * malloc and takes following records while fewer than three are taken and their data type is
- * new in the lifecycle. Non-malloc records met while looking for a start are skipped. */
-static void cut_lifecycles(const struct ap_host *h, const uint32_t *sel, const struct pkey *k,
-			   size_t n, uint32_t ptr_first, struct gkey *out, size_t *nout)
+#define NO_GROUP UINT32_MAX
+
+/* A pointer while its records are cut: where it was first seen, and its open lifecycle. */
+struct ptr_state {
+	uint32_t first;   /* position (time order) of its first record */
+	uint32_t open;    /* index in mv->groups of its open lifecycle, or NO_GROUP */
+};
+
+/* Tie order of lifecycles that start at the same time: the pointer first seen earlier, then
+ * the earlier start (upstream sorts the lifecycles of all pointers by malloc time, stably,
+ * after building them pointer by pointer in first-seen order). */
+struct tie {
+	uint32_t first, group;
+};
+
+static int cmp_tie(const void *a, const void *b)
 {
-	struct ap_memgroup g = { { 0, 0, 0 }, 0, AP_STR_NONE };
-	size_t l = 0, r = 0;
+	const struct tie *x = a, *y = b;
 
-#define EMIT()                                                                         \
-	do {                                                                           \
-		out[*nout].ts = h->mems.v[g.rec[0]].ts;                                \
-		out[*nout].ptr_first = ptr_first;                                      \
-		out[*nout].pos = k[l].pos;                                             \
-		out[*nout].g = g;                                                      \
-		(*nout)++;                                                             \
-		g.n = 0;                                                               \
-	} while (0)
+	if (x->first != y->first)
+		return x->first < y->first ? -1 : 1;
+	return (x->group > y->group) - (x->group < y->group);
+}
 
-	while (l < n && r < n) {
-		const struct ap_mem *ml = &h->mems.v[sel[k[l].pos]];
-		const struct ap_mem *mr = &h->mems.v[sel[k[r].pos]];
+/* Cuts the records of each pointer, in time order, into lifecycles: each starts at a malloc
+ * and takes following records of the pointer while fewer than three are taken and their data
+ * type is new in it; a record that does not fit closes it and is looked at again as a start,
+ * and a non-malloc record with no lifecycle open is skipped. One pass over the records,
+ * pointers tracked in a hash map. Lifecycles are appended when they start, so mv->groups is
+ * in start-time order; ties are then put in upstream's order. first_of[i] receives the first
+ * position of the pointer of group i. */
+static int cut_lifecycles(const struct ap_host *h, struct ap_memview *mv, uint32_t *first_of)
+{
+	struct ap_u64map ptrs = { NULL, 0, 0 };
+	struct ptr_state *st = NULL;
+	size_t i, nst = 0, pos = 0;
+	int ret = AP_ENOMEM;
 
-		if (ml->data_type != AP_MEM_MALLOC) {
-			l++;
-			r = l;
-		} else if (g.n < LIFECYCLE_MAX && !seen_type(h, &g, mr->data_type)) {
-			g.rec[g.n++] = sel[k[r].pos];
-			r++;
-		} else {
-			EMIT();
-			l = r;
+	if (ap_u64map_init(&ptrs, 1024) < 0)
+		goto out;
+	st = malloc((mv->pta.n ? mv->pta.n : 1) * sizeof(*st));
+	if (!st)
+		goto out;
+	for (i = 0; i < mv->pta.n; i++) {
+		uint32_t idx = mv->pta.v[i];
+		const struct ap_mem *m = &h->mems.v[idx];
+		struct ap_u64map_slot *slot;
+		struct ptr_state *ps;
+		int added;
+
+		if (m->allocator != MEM_INNER_ALLOC || m->pid != mv->pid)
+			continue;
+		slot = ap_u64map_get(&ptrs, (uint64_t)m->ptr, &added);
+		if (!slot)
+			goto out;
+		if (added) {
+			slot->val = (uint32_t)nst;
+			st[nst].first = (uint32_t)pos;
+			st[nst].open = NO_GROUP;
+			nst++;
 		}
+		ps = &st[slot->val];
+		if (ps->open != NO_GROUP) {
+			struct ap_memgroup *g = &mv->groups.v[ps->open];
+
+			if (g->n < LIFECYCLE_MAX && !seen_type(h, g, m->data_type)) {
+				g->rec[g->n++] = idx;
+				pos++;
+				continue;
+			}
+			ps->open = NO_GROUP;
+		}
+		if (m->data_type == AP_MEM_MALLOC) {
+			struct ap_memgroup *g = &mv->groups.v[mv->groups.n];
+
+			g->rec[0] = idx;
+			g->n = 1;
+			g->name = AP_STR_NONE;
+			first_of[mv->groups.n] = ps->first;
+			ps->open = (uint32_t)mv->groups.n++;
+		}
+		pos++;
 	}
-	if (g.n)
-		EMIT();
-#undef EMIT
+	ret = 0;
+out:
+	ap_u64map_release(&ptrs);
+	free(st);
+	return ret;
+}
+
+/* Orders each run of lifecycles that start at the same time by (first position of the
+ * pointer, start). Returns 0 or AP_ENOMEM. */
+static int order_ties(const struct ap_host *h, struct ap_memview *mv, const uint32_t *first_of)
+{
+	struct ap_memgroup *g = mv->groups.v;
+	size_t i, j, k;
+
+	for (i = 0; i < mv->groups.n; i = j) {
+		int64_t ts = h->mems.v[g[i].rec[0]].ts;
+		int sorted = 1;
+		struct tie *t;
+		struct ap_memgroup *copy;
+
+		for (j = i + 1; j < mv->groups.n && h->mems.v[g[j].rec[0]].ts == ts; j++)
+			sorted &= first_of[j - 1] <= first_of[j];
+		if (sorted)
+			continue;
+		t = malloc((j - i) * sizeof(*t));
+		copy = malloc((j - i) * sizeof(*copy));
+		if (!t || !copy) {
+			free(t);
+			free(copy);
+			return AP_ENOMEM;
+		}
+		for (k = i; k < j; k++)
+			t[k - i] = (struct tie){ first_of[k], (uint32_t)k };
+		qsort(t, j - i, sizeof(*t), cmp_tie);
+		for (k = i; k < j; k++)
+			copy[k - i] = g[t[k - i].group];
+		memcpy(g + i, copy, (j - i) * sizeof(*copy));
+		free(t);
+		free(copy);
+	}
+	return 0;
 }
 
 /* ---- the pass ---- */
@@ -455,44 +510,25 @@ static int build_groups(const struct ap_host *h, const struct ap_queue *q, const
 			struct ap_memview *mv)
 {
 	struct attrib a;
-	uint32_t *sel = NULL;
-	struct pkey *k = NULL;
-	struct gkey *gk = NULL;
-	size_t i, n = 0, ng = 0, b;
+	uint32_t *first_of = NULL;
+	size_t i;
 	int ret = AP_ENOMEM;
 
 	memset(&a, 0, sizeof(a));
-	sel = malloc((mv->pta.n ? mv->pta.n : 1) * sizeof(*sel));
-	if (!sel)
+	/* every lifecycle starts at its own record */
+	first_of = malloc((mv->pta.n ? mv->pta.n : 1) * sizeof(*first_of));
+	if (!first_of || ap_vec_reserve(&mv->groups, mv->pta.n) < 0)
 		goto out;
-	for (i = 0; i < mv->pta.n; i++) {
-		const struct ap_mem *m = &h->mems.v[mv->pta.v[i]];
-
-		if (m->allocator == MEM_INNER_ALLOC && m->pid == mv->pid)
-			sel[n++] = mv->pta.v[i];
-	}
-	k = malloc((n ? n : 1) * sizeof(*k));
-	gk = malloc((n ? n : 1) * sizeof(*gk)); /* every lifecycle holds at least one record */
-	if (!k || !gk)
+	if (cut_lifecycles(h, mv, first_of) < 0 || order_ties(h, mv, first_of) < 0)
 		goto out;
-	for (i = 0; i < n; i++)
-		k[i] = (struct pkey){ h->mems.v[sel[i]].ptr, (uint32_t)i };
-	qsort(k, n, sizeof(*k), cmp_pkey);
-	for (i = 0; i < n; i = b) {
-		for (b = i + 1; b < n && k[b].ptr == k[i].ptr; b++)
-			;
-		cut_lifecycles(h, sel, k + i, b - i, k[i].pos, gk, &ng);
-	}
-	qsort(gk, ng, sizeof(*gk), cmp_gkey);
-	if (ap_vec_reserve(&mv->groups, ng) < 0)
-		goto out;
+	free(first_of);
+	first_of = NULL;
 	if (attrib_init(&a, h, q, t, mv->pid) < 0)
 		goto out;
-	for (i = 0; i < ng; i++) {
-		struct ap_memgroup *g = &mv->groups.v[mv->groups.n++];
-		const struct ap_mem *m0 = &h->mems.v[gk[i].g.rec[0]];
+	for (i = 0; i < mv->groups.n; i++) {
+		struct ap_memgroup *g = &mv->groups.v[i];
+		const struct ap_mem *m0 = &h->mems.v[g->rec[0]];
 
-		*g = gk[i].g;
 		g->name = attribute(&a, m0);
 		if (!ap_strtab_len(&h->strs, g->name))
 			mv->unnamed++;
@@ -502,9 +538,7 @@ static int build_groups(const struct ap_host *h, const struct ap_queue *q, const
 	ret = 0;
 out:
 	attrib_release(&a);
-	free(sel);
-	free(k);
-	free(gk);
+	free(first_of);
 	return ret;
 }
 
