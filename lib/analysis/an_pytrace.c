@@ -60,9 +60,7 @@ static int pop(struct replay *r, int64_t end)
 {
 	struct ap_pyframe *f;
 
-	if (ap_vec_reserve(r->out, 1) < 0)
-		return -1;
-	f = &r->out->v[r->out->n++];
+	f = &r->out->v[r->out->n++]; /* sized for every call record */
 	*f = r->stack[--r->depth];
 	f->end = end;
 	return 0;
@@ -162,7 +160,7 @@ int ap_pytrace_build(struct ap_host *h, struct ap_pyframe_vec *out, struct ap_py
 	struct ap_sortkey *byts = NULL, *bythr = NULL;
 	struct ap_u64map thr = { NULL, 0, 0 };
 	uint32_t *thr_of = NULL, nthr = 0;
-	size_t *start = NULL, n = h->pyrecs.n, i;
+	size_t *start = NULL, n = h->pyrecs.n, i, calls;
 	int ret = 0;
 
 	memset(&r, 0, sizeof(r));
@@ -177,6 +175,11 @@ int ap_pytrace_build(struct ap_host *h, struct ap_pyframe_vec *out, struct ap_py
 	bythr = malloc(n * sizeof(*bythr));
 	thr_of = malloc(n * sizeof(*thr_of));
 	if (!byts || !bythr || !thr_of || ap_u64map_init(&r.names, h->pyhash.n) < 0)
+		goto nomem;
+	/* One frame per call record at most: the output is sized once. */
+	for (i = 0, calls = 0; i < n; i++)
+		calls += h->pyrecs.v[i].tag == TAG_PY_CALL || h->pyrecs.v[i].tag == TAG_C_CALL;
+	if (ap_vec_reserve(out, calls) < 0)
 		goto nomem;
 	for (i = 0; i < h->pyhash.n; i++) {
 		/* Later entries of a key win, as in a dict built in file order. */

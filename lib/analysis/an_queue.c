@@ -39,11 +39,18 @@ int ap_queue_build(const struct ap_host *h, struct ap_queue *q, struct ap_err *e
 {
 	struct start_table t = { NULL, 0 };
 	struct ap_sortkey *order;
-	size_t n = h->marks.n, i, cap = 64;
+	size_t n = h->marks.n, i, cap = 64, n_enq = 0, n_deq = 0;
 	int ret = 0;
 
 	if (n == 0)
 		return 0;
+	/* At most one event per end marker: the lists are sized once. */
+	for (i = 0; i < n; i++) {
+		n_enq += h->marks.v[i].cat == AP_ENQUEUE_END;
+		n_deq += h->marks.v[i].cat == AP_DEQUEUE_END;
+	}
+	if (ap_vec_reserve(&q->enq, n_enq) < 0 || ap_vec_reserve(&q->deq, n_deq) < 0)
+		return ap_err_set(err, AP_ENOMEM, "out of memory pairing task-queue markers");
 	order = malloc(n * sizeof(*order));
 	while (cap < n * 2)
 		cap *= 2;
@@ -77,9 +84,7 @@ int ap_queue_build(const struct ap_host *h, struct ap_queue *q, struct ap_err *e
 			continue;
 		}
 		s->live = 0;
-		ev = deq ? ap_vec_push(&q->deq) : ap_vec_push(&q->enq);
-		if (!ev)
-			goto nomem;
+		ev = deq ? &q->deq.v[q->deq.n++] : &q->enq.v[q->enq.n++];
 		ev->ts = s->ts;
 		ev->dur = m->ts - s->ts;
 		ev->pid = m->pid;

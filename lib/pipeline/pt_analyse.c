@@ -175,11 +175,20 @@ static int analyse_host(const struct ap_pt_dump *d, struct fwk_state *s,
 
 	if (d->fwk_dir)
 		AP_FORWARD_IF_ERROR(ap_fwk_load(d->fwk_dir, &d->tc, &s->host, &r->diag, &r->err));
+	r->gen = s->host.gen;
+	r->n_ops = s->host.ops.n;
+	r->n_marks = s->host.marks.n;
+	r->n_mems = s->host.mems.n;
+	r->n_pyrecs = s->host.pyrecs.n;
+	r->n_gcs = s->host.gcs.n;
 	if (!d->prof_dir && !s->host.ops.n && !s->host.marks.n && !s->host.mems.n &&
 	    !s->host.pyrecs.n && !s->host.gcs.n && ap_diag_worst(&r->diag) < AP_DIAG_DATA_LOSS)
 		return ap_err_set(&r->err, AP_ENOTFOUND,
 				  "nothing to analyse: FRAMEWORK/ holds no records and there is no PROF_* data");
 	AP_FORWARD_IF_ERROR(ap_queue_build(&s->host, &s->q, &r->err));
+	/* Passes and writers read the paired events from here on: the markers can go, so that
+	 * peak memory holds one of the two forms, not both. */
+	ap_vec_free(&s->host.marks);
 	if (s->q.unmatched)
 		ap_diag_report(&r->diag, AP_DIAG_WARN, "queue-unmatched",
 			       "'FRAMEWORK/%s': %lu task-queue end marker%s without a start marker dropped (first: the record at offset %llu)",
@@ -189,6 +198,7 @@ static int analyse_host(const struct ap_pt_dump *d, struct fwk_state *s,
 	AP_FORWARD_IF_ERROR(ap_fwdbwd_build(&s->host, &s->fb, &r->err));
 	if (s->host.has_tracer) {
 		AP_FORWARD_IF_ERROR(ap_pytrace_build(&s->host, &s->py, &missing, &r->err));
+		ap_vec_free(&s->host.pyrecs); /* the frames replace the call/return records */
 		if (missing.count)
 			ap_diag_report(&r->diag, AP_DIAG_WARN, "pyhash-missing",
 				       "'FRAMEWORK/%s': %lu call%s with a key missing from torch.python_tracer_hash (first: the record at offset %zu), named by the key",
@@ -249,12 +259,6 @@ int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_an
 		goto out;
 	}
 	ret = analyse_host(&d, &s, r);
-	r->gen = s.host.gen;
-	r->n_ops = s.host.ops.n;
-	r->n_marks = s.host.marks.n;
-	r->n_mems = s.host.mems.n;
-	r->n_pyrecs = s.host.pyrecs.n;
-	r->n_gcs = s.host.gcs.n;
 	if (ret < 0)
 		goto out;
 	r->cann_skipped = d.prof_dir != NULL;

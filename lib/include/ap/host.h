@@ -1,5 +1,7 @@
 /* The host model of one dump: FRAMEWORK records decoded, converted to local ns and
- * interned (spec torch_npu_ascend_pt.md §7.1). Kept in file order. */
+ * interned (spec torch_npu_ascend_pt.md §7.1). Kept in file order. marks and pyrecs are
+ * read only by ap_queue_build and ap_pytrace_build (hostan.h), whose results replace them:
+ * the pipeline frees them after those passes. */
 #ifndef AP_HOST_H
 #define AP_HOST_H
 
