@@ -31,12 +31,23 @@ static char *digits_rev(char *end, uint64_t v)
 	return end;
 }
 
+static unsigned count_digits(uint64_t v)
+{
+	unsigned n = 1;
+
+	while (v >= 10000) {
+		v /= 10000;
+		n += 4;
+	}
+	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
+
 size_t ap_fmt_u64(char *buf, uint64_t v)
 {
-	char tmp[24], *s = digits_rev(tmp + sizeof(tmp), v);
-	size_t n = (size_t)(tmp + sizeof(tmp) - s);
+	size_t n = count_digits(v);
 
-	memcpy(buf, s, n);
+	/* digits written in place, backwards from the end: no copy */
+	digits_rev(buf + n, v);
 	buf[n] = '\0';
 	return n;
 }
@@ -58,19 +69,15 @@ static uint64_t abs_u64(int64_t v)
 size_t ap_fmt_ns_us3(char *buf, int64_t ns)
 {
 	uint64_t a = abs_u64(ns), fp = a % 1000;
-	char tmp[32], *end = tmp + sizeof(tmp), *s;
-	size_t n;
+	size_t n = (ns < 0) + count_digits(a / 1000) + 4;
 
-	*--end = (char)('0' + fp % 10);
-	*--end = (char)('0' + fp / 10 % 10);
-	*--end = (char)('0' + fp / 100);
-	*--end = '.';
-	s = digits_rev(end, a / 1000);
-	if (ns < 0)
-		*--s = '-';
-	n = (size_t)(tmp + sizeof(tmp) - s);
-	memcpy(buf, s, n);
+	buf[0] = '-';
 	buf[n] = '\0';
+	buf[n - 1] = (char)('0' + fp % 10);
+	buf[n - 2] = (char)('0' + fp / 10 % 10);
+	buf[n - 3] = (char)('0' + fp / 100);
+	buf[n - 4] = '.';
+	digits_rev(buf + n - 4, a / 1000);
 	return n;
 }
 

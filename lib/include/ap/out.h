@@ -29,8 +29,28 @@ int ap_out_open(struct ap_out *o, const char *dir, const char *name, struct ap_e
 void ap_out__write_slow(struct ap_out *o, const void *p, size_t n);
 static inline void ap_out_write(struct ap_out *o, const void *p, size_t n)
 {
+	unsigned char *d = o->buf + o->len;
+	const unsigned char *q = (const unsigned char *)p;
+
+	if (n - 1 < 16 && AP_OUT_BUFSZ - o->len >= 16) {
+		/* short pieces (numbers, separators, cached strings) are most of the output:
+		 * two fixed-size copies that overlap instead of a memcpy call */
+		if (n >= 8) {
+			memcpy(d, q, 8);
+			memcpy(d + n - 8, q + n - 8, 8);
+		} else if (n >= 4) {
+			memcpy(d, q, 4);
+			memcpy(d + n - 4, q + n - 4, 4);
+		} else {
+			d[0] = q[0];
+			d[n / 2] = q[n / 2];
+			d[n - 1] = q[n - 1];
+		}
+		o->len += n;
+		return;
+	}
 	if (n <= AP_OUT_BUFSZ - o->len && n) {
-		memcpy(o->buf + o->len, p, n);
+		memcpy(d, p, n);
 		o->len += n;
 		return;
 	}
