@@ -15,32 +15,17 @@
 #define LIFECYCLE_MAX 3     /* malloc + free + block free */
 
 
-/* ---- small sorted tables (qsort keys are total orders, so the sorts are stable) ---- */
+/* ---- small sorted tables ---- */
 
-static int cmp_u64(const void *a, const void *b)
+/* A set of 64-bit values (pids, thread ids): the keys of a map. Returns 0 or AP_ENOMEM. */
+static int set_add(struct ap_u64map *set, uint64_t v)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
+	return ap_u64map_get(set, v, NULL) ? 0 : AP_ENOMEM;
 }
 
-/* Sorts and deduplicates v[0..n); returns the new count. */
-static size_t sort_unique_u64(uint64_t *v, size_t n)
+static int set_has(const struct ap_u64map *set, uint64_t v)
 {
-	size_t i, k = 0;
-
-	if (!n)
-		return 0;
-	qsort(v, n, sizeof(*v), cmp_u64);
-	for (i = 1; i < n; i++)
-		if (v[i] != v[k])
-			v[++k] = v[i];
-	return k + 1;
-}
-
-static int has_u64(const uint64_t *v, size_t n, uint64_t key)
-{
-	return bsearch(&key, v, n, sizeof(*v), cmp_u64) != NULL;
+	return ap_u64map_find(set, v) != NULL;
 }
 
 /* An entry of a per-thread list: (key1, key2, index), sorted on all three. */
@@ -49,16 +34,45 @@ struct tent {
 	uint32_t idx;
 };
 
-static int cmp_tent(const void *a, const void *b)
+/* One stable radix pass over e[0..n) by k1 (which = 1) or k2, through keys and tmp. */
+static int sort_pass(struct tent *e, size_t n, int which, struct ap_sortkey *keys, struct tent *tmp)
 {
-	const struct tent *x = a, *y = b;
+	size_t i;
 
-	if (x->k1 != y->k1)
-		return x->k1 < y->k1 ? -1 : 1;
-	if (x->k2 != y->k2)
-		return x->k2 < y->k2 ? -1 : 1;
-	return (x->idx > y->idx) - (x->idx < y->idx);
+	for (i = 0; i < n; i++) {
+		/* unsigned order of the 64-bit key */
+		keys[i].key = (int64_t)((which == 1 ? e[i].k1 : e[i].k2) ^ (1ull << 63));
+		keys[i].idx = (uint32_t)i;
+	}
+	if (ap_sort_keys(keys, n) < 0)
+		return AP_ENOMEM;
+	for (i = 0; i < n; i++)
+		tmp[i] = e[keys[i].idx];
+	memcpy(e, tmp, n * sizeof(*e));
+	return 0;
 }
+
+/* Sorts e[0..n), whose idx are increasing, on (k1, k2, idx): stable passes by k2, then k1. */
+static int sort_tents(struct tent *e, size_t n)
+{
+	struct ap_sortkey *keys = malloc((n ? n : 1) * sizeof(*keys));
+	struct tent *tmp = malloc((n ? n : 1) * sizeof(*tmp));
+	int ret = AP_ENOMEM;
+	size_t i;
+
+	if (!keys || !tmp)
+		goto out;
+	for (i = 0; i < n && !e[i].k2; i++)
+		;
+	if (i < n && sort_pass(e, n, 2, keys, tmp) < 0)
+		goto out;
+	ret = sort_pass(e, n, 1, keys, tmp);
+out:
+	free(keys);
+	free(tmp);
+	return ret;
+}
+
 
 /* A run of equal (k1, k2) in a sorted tent array, with upstream's monotone cursors. */
 struct run {
@@ -97,8 +111,9 @@ static int runtab_index(struct runtab *rt)
 
 	if (!rt->ne)
 		return 0;
-	qsort(rt->e, rt->ne, sizeof(*rt->e), cmp_tent);
-	rt->r = calloc(rt->ne, sizeof(*rt->r));
+	if (sort_tents(rt->e, rt->ne) < 0)
+		return AP_ENOMEM;
+	rt->r = malloc(rt->ne * sizeof(*rt->r));
 	if (!rt->r)
 		return AP_ENOMEM;
 	for (i = 0; i < rt->ne; i++) {
@@ -109,6 +124,7 @@ static int runtab_index(struct runtab *rt)
 			r->k1 = rt->e[i].k1;
 			r->k2 = rt->e[i].k2;
 			r->begin = (uint32_t)i;
+			r->cur[0] = r->cur[1] = 0;
 		}
 		r->end = (uint32_t)i + 1;
 	}
@@ -134,8 +150,7 @@ struct attrib {
 	struct runtab deqs;     /* (pid, tid, index into q->deq) */
 	struct tent *enq;       /* (corr, 0, index into q->enq) sorted */
 	size_t n_enq;
-	uint64_t *deq_pids, *deq_tids;
-	size_t n_deq_pids, n_deq_tids;
+	struct ap_u64map deq_pids, deq_tids; /* sets */
 	/* node -> an ancestor such that every node strictly between has ended before the time
 	 * of the queries so far; the parent at first. The queries of name_by_thread come in time
 	 * order, so a node that ended before one has ended before all later ones: walks skip it
@@ -222,8 +237,7 @@ static uint32_t attribute(struct attrib *a, const struct ap_mem *m)
 {
 	const struct ap_qev *deq = NULL, *enq;
 
-	if (has_u64(a->deq_pids, a->n_deq_pids, m->pid) &&
-	    has_u64(a->deq_tids, a->n_deq_tids, m->tid)) {
+	if (set_has(&a->deq_pids, m->pid) && set_has(&a->deq_tids, m->tid)) {
 		struct run *r = runtab_find(&a->deqs, m->pid, m->tid);
 
 		if (r) {
@@ -250,8 +264,8 @@ static void attrib_release(struct attrib *a)
 	runtab_release(&a->ops);
 	runtab_release(&a->deqs);
 	free(a->enq);
-	free(a->deq_pids);
-	free(a->deq_tids);
+	ap_u64map_release(&a->deq_pids);
+	ap_u64map_release(&a->deq_tids);
 	free(a->jump);
 	free(a->named);
 }
@@ -268,12 +282,10 @@ static int attrib_init(struct attrib *a, const struct ap_host *h, const struct a
 	a->ops.e = malloc((t->n ? t->n : 1) * sizeof(*a->ops.e));
 	a->deqs.e = malloc((n_deq ? n_deq : 1) * sizeof(*a->deqs.e));
 	a->enq = malloc((n_enq ? n_enq : 1) * sizeof(*a->enq));
-	a->deq_pids = malloc((n_deq ? n_deq : 1) * sizeof(*a->deq_pids));
-	a->deq_tids = malloc((n_deq ? n_deq : 1) * sizeof(*a->deq_tids));
 	a->jump = malloc((t->n ? t->n : 1) * sizeof(*a->jump));
 	a->named = malloc((t->n ? t->n : 1) * sizeof(*a->named));
-	if (!a->ops.e || !a->deqs.e || !a->enq || !a->deq_pids || !a->deq_tids || !a->jump ||
-	    !a->named)
+	if (!a->ops.e || !a->deqs.e || !a->enq || !a->jump || !a->named ||
+	    ap_u64map_init(&a->deq_pids, 16) < 0 || ap_u64map_init(&a->deq_tids, 16) < 0)
 		return AP_ENOMEM;
 	/* A parent comes before its children in node order. */
 	for (i = 0; i < t->n; i++) {
@@ -297,17 +309,13 @@ static int attrib_init(struct attrib *a, const struct ap_host *h, const struct a
 		const struct ap_qev *d = &q->deq.v[i];
 
 		a->deqs.e[a->deqs.ne++] = (struct tent){ d->pid, d->tid, (uint32_t)i };
-		a->deq_pids[i] = d->pid;
-		a->deq_tids[i] = d->tid;
+		if (set_add(&a->deq_pids, d->pid) < 0 || set_add(&a->deq_tids, d->tid) < 0)
+			return AP_ENOMEM;
 	}
 	for (i = 0; i < n_enq; i++)
 		a->enq[i] = (struct tent){ q->enq.v[i].corr, 0, (uint32_t)i };
 	a->n_enq = n_enq;
-	if (n_enq)
-		qsort(a->enq, n_enq, sizeof(*a->enq), cmp_tent);
-	a->n_deq_pids = sort_unique_u64(a->deq_pids, n_deq);
-	a->n_deq_tids = sort_unique_u64(a->deq_tids, n_deq);
-	if (runtab_index(&a->ops) < 0 || runtab_index(&a->deqs) < 0)
+	if (sort_tents(a->enq, n_enq) < 0 || runtab_index(&a->ops) < 0 || runtab_index(&a->deqs) < 0)
 		return AP_ENOMEM;
 	return 0;
 }
@@ -456,27 +464,28 @@ static int order_ties(const struct ap_host *h, struct ap_memview *mv, const uint
 static int pick_process(const struct ap_host *h, const struct ap_tree *t,
 			const struct ap_memview *mv, uint64_t *pid)
 {
-	uint64_t *pids;
-	size_t i, n = 0;
+	struct ap_u64map pids = { NULL, 0, 0 };
+	size_t i;
 	int found = 0;
 
 	if (!t || !t->n)
 		return 0;
-	pids = malloc(t->n * sizeof(*pids));
-	if (!pids)
+	if (ap_u64map_init(&pids, 16) < 0)
 		return AP_ENOMEM;
 	for (i = 0; i < t->n; i++)
-		pids[i] = h->ops.v[t->op[i]].pid;
-	n = sort_unique_u64(pids, t->n);
+		if (set_add(&pids, h->ops.v[t->op[i]].pid) < 0) {
+			ap_u64map_release(&pids);
+			return AP_ENOMEM;
+		}
 	for (i = 0; i < mv->pta.n && !found; i++) {
 		const struct ap_mem *m = &h->mems.v[mv->pta.v[i]];
 
-		if (m->allocator == MEM_INNER_ALLOC && has_u64(pids, n, m->pid)) {
+		if (m->allocator == MEM_INNER_ALLOC && set_has(&pids, m->pid)) {
 			*pid = m->pid;
 			found = 1;
 		}
 	}
-	free(pids);
+	ap_u64map_release(&pids);
 	return found;
 }
 
