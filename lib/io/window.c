@@ -11,12 +11,21 @@
 
 #define MIN_CAP 4096
 
-int ap_window_open(struct ap_window *w, const char *path, size_t cap, struct ap_err *err)
+void ap_window_init(struct ap_window *w)
 {
-	struct stat st;
-
 	memset(w, 0, sizeof(*w));
 	w->fd = -1;
+}
+
+int ap_window_open(struct ap_window *w, const char *path, size_t cap, struct ap_err *err)
+{
+	uint8_t *keep = w->buf;
+	size_t keep_cap = w->cap;
+	struct stat st;
+
+	ap_window_init(w);
+	w->buf = keep;
+	w->cap = keep_cap;
 	w->path = path;
 	/* O_NONBLOCK: opening a FIFO found in a dump must not block the run. */
 	w->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -26,21 +35,27 @@ int ap_window_open(struct ap_window *w, const char *path, size_t cap, struct ap_
 	if (fstat(w->fd, &st) < 0) {
 		int e = errno;
 
-		ap_window_close(w);
+		ap_window_close_file(w);
 		return ap_err_set(err, AP_EIO, "cannot read '%s': %s", path, strerror(e));
 	}
 	if (!S_ISREG(st.st_mode)) {
-		ap_window_close(w);
+		ap_window_close_file(w);
 		return ap_err_set(err, AP_EIO, "cannot read '%s': not a regular file", path);
 	}
 	w->size = (uint64_t)st.st_size;
 	if ((uint64_t)cap > w->size)
 		cap = (size_t)w->size;
-	w->cap = cap < MIN_CAP ? MIN_CAP : cap;
-	w->buf = malloc(w->cap);
-	if (!w->buf) {
-		ap_window_close(w);
-		return ap_err_set(err, AP_ENOMEM, "out of memory reading '%s'", path);
+	if (cap < MIN_CAP)
+		cap = MIN_CAP;
+	if (w->cap < cap) {
+		free(w->buf);
+		w->cap = 0;
+		w->buf = malloc(cap);
+		if (!w->buf) {
+			ap_window_close_file(w);
+			return ap_err_set(err, AP_ENOMEM, "out of memory reading '%s'", path);
+		}
+		w->cap = cap;
 	}
 	w->eof = w->size == 0;
 	posix_fadvise(w->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -89,13 +104,23 @@ int ap_window_fill(struct ap_window *w, size_t consume, size_t need, struct ap_e
 	return 0;
 }
 
+void ap_window_close_file(struct ap_window *w)
+{
+	uint8_t *keep = w->buf;
+	size_t keep_cap = w->cap;
+
+	if (w->fd >= 0)
+		close(w->fd);
+	ap_window_init(w);
+	w->buf = keep;
+	w->cap = keep_cap;
+}
+
 void ap_window_close(struct ap_window *w)
 {
 	if (!w)
 		return;
-	if (w->fd >= 0)
-		close(w->fd);
+	ap_window_close_file(w);
 	free(w->buf);
-	memset(w, 0, sizeof(*w));
-	w->fd = -1;
+	ap_window_init(w);
 }

@@ -104,6 +104,7 @@ START_TEST(window_reads)
 		fclose(f);
 	}
 	/* a window smaller than the file: the first fill reads a whole window */
+	ap_window_init(&w);
 	ck_assert_int_eq(ap_window_open(&w, path, 4096, &err), 0);
 	ck_assert_uint_eq(w.size, sizeof(big));
 	ck_assert_uint_eq(w.len, 0);
@@ -123,6 +124,21 @@ START_TEST(window_reads)
 	ck_assert_int_eq(memcmp(w.buf, big + 5000, w.len), 0);
 	ap_window_close(&w);
 	ap_window_close(&w); /* closing twice is harmless */
+	/* a kept buffer serves the next file */
+	ck_assert_int_eq(ap_window_open(&w, path, 4096, &err), 0);
+	ck_assert_int_eq(ap_window_fill(&w, 0, 5000, &err), 0);
+	{
+		const uint8_t *kept = w.buf;
+
+		ap_window_close_file(&w);
+		ck_assert_int_eq(w.fd, -1);
+		ck_assert_ptr_eq(w.buf, kept);
+		ck_assert_int_eq(ap_window_open(&w, path, 4096, &err), 0);
+		ck_assert_ptr_eq(w.buf, kept);
+		ck_assert_uint_eq(w.len, 0);
+		ck_assert_uint_eq(w.off, 0);
+		ap_window_close(&w);
+	}
 	/* the file shrinks after the open: a shorter file, not an error (nor a SIGBUS) */
 	ck_assert_int_eq(ap_window_open(&w, path, 4096, &err), 0);
 	ck_assert_int_eq(truncate(path, 100), 0);

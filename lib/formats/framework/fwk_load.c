@@ -45,6 +45,7 @@ struct loader {
 	unsigned long bad_records, bad_cats;
 	char oom_what[96];       /* what could not be allocated, for the message */
 	struct ap_err rec_err;   /* why the first corrupt record of a file is corrupt */
+	struct ap_window win;    /* one read buffer for every file */
 };
 
 static int starts_with(const char *s, const char *prefix)
@@ -271,7 +272,7 @@ static int take_record(struct loader *l, enum kind k, const struct ap_fwk_record
 
 /* The TLV records of one file in order, read through a window. */
 struct tlv_reader {
-	struct ap_window w;
+	struct ap_window *w;
 	size_t pos;       /* the next record's position in the window */
 	uint64_t cut_at;  /* after a framing error: its file offset and the bytes skipped */
 	uint64_t skipped;
@@ -282,7 +283,7 @@ struct tlv_reader {
  * (e set). */
 static int tlv_next(struct tlv_reader *t, struct ap_fwk_record *rec, struct ap_err *e)
 {
-	struct ap_window *w = &t->w;
+	struct ap_window *w = t->w;
 	uint64_t at = w->off + t->pos, left;
 	size_t avail = w->len - t->pos;
 	uint32_t len;
@@ -335,10 +336,11 @@ static int load_tlv_file(struct loader *l, enum kind k, const char *path)
 	int r, ret = 0;
 
 	memset(&t, 0, sizeof(t));
-	r = ap_window_open(&t.w, path, WINDOW, &e);
-	if (r == 0 && reserve_for(l->h, k, t.w.size) < 0) {
+	t.w = &l->win;
+	r = ap_window_open(t.w, path, WINDOW, &e);
+	if (r == 0 && reserve_for(l->h, k, t.w->size) < 0) {
 		snprintf(l->oom_what, sizeof(l->oom_what), "record table for %llu bytes of records",
-			 (unsigned long long)t.w.size);
+			 (unsigned long long)t.w->size);
 		r = ret = AP_ENOMEM;
 	}
 	while (r == 0 && (r = tlv_next(&t, &rec, &e)) == 0) {
@@ -355,7 +357,7 @@ static int load_tlv_file(struct loader *l, enum kind k, const char *path)
 		report_io(l, &e);
 	if (ret == AP_ENOMEM && !l->oom_what[0])
 		snprintf(l->oom_what, sizeof(l->oom_what), "read buffer");
-	ap_window_close(&t.w);
+	ap_window_close_file(t.w);
 	ap_err_release(&e);
 	return ret;
 }
@@ -389,33 +391,33 @@ static int load_flat_file(struct loader *l, enum kind k, const char *path)
 {
 	size_t sz = k == K_GC ? AP_FWK_GC_SIZE : AP_FWK_TRACER_FUNC_SIZE, n, i, pos = 0;
 	struct ap_host *h = l->h;
-	struct ap_window w;
+	struct ap_window *w = &l->win;
 	struct ap_err e = AP_ERR_INIT;
 	uint64_t end;
 	int r;
 
-	r = ap_window_open(&w, path, WINDOW - WINDOW % sz, &e);
+	r = ap_window_open(w, path, WINDOW - WINDOW % sz, &e);
 	if (r < 0)
 		goto out;
-	n = (size_t)(w.size / sz);
+	n = (size_t)(w->size / sz);
 	if (k == K_GC ? ap_vec_reserve(&h->gcs, n) < 0 : ap_vec_reserve(&h->pyrecs, n) < 0) {
 		snprintf(l->oom_what, sizeof(l->oom_what), "record table of %zu records", n);
 		r = AP_ENOMEM;
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		if (w.len - pos < sz) {
-			r = ap_window_fill(&w, pos, sz, &e);
+		if (w->len - pos < sz) {
+			r = ap_window_fill(w, pos, sz, &e);
 			pos = 0;
-			if (r < 0 || w.len < sz) /* unreadable, or the file shrank while read */
+			if (r < 0 || w->len < sz) /* unreadable, or the file shrank while read */
 				break;
 		}
 		l->rec_off = i * sz;
-		take_flat(l, k, w.buf + pos);
+		take_flat(l, k, w->buf + pos);
 		pos += sz;
 	}
 	if (r == 0) {
-		end = w.eof ? w.off + w.len : w.size;
+		end = w->eof ? w->off + w->len : w->size;
 		if (end > (uint64_t)i * sz) {
 			char key[64];
 			size_t part = (size_t)(end - (uint64_t)i * sz);
@@ -431,7 +433,7 @@ out:
 		snprintf(l->oom_what, sizeof(l->oom_what), "read buffer");
 	else if (r < 0 && r != AP_ENOMEM)
 		report_io(l, &e);
-	ap_window_close(&w);
+	ap_window_close_file(w);
 	ap_err_release(&e);
 	return r == AP_ENOMEM ? r : 0;
 }
@@ -498,8 +500,12 @@ static int detect_gen(const char *path, enum kind k, int *has_records)
 	int gen = AP_FWK_GEN_UNKNOWN, i;
 
 	*has_records = 0;
+	struct ap_window w;
+
 	memset(&t, 0, sizeof(t));
-	if (ap_window_open(&t.w, path, DETECT_WINDOW, &e) == 0) {
+	ap_window_init(&w);
+	t.w = &w;
+	if (ap_window_open(&w, path, DETECT_WINDOW, &e) == 0) {
 		for (i = 0; i < DETECT_RECORDS && gen == AP_FWK_GEN_UNKNOWN &&
 			    tlv_next(&t, &rec, &e) == 0;
 		     i++) {
@@ -508,7 +514,7 @@ static int detect_gen(const char *path, enum kind k, int *has_records)
 					      : ap_fwk_detect_gen_mark(rec.payload, rec.len);
 		}
 	}
-	ap_window_close(&t.w);
+	ap_window_close(&w);
 	ap_err_release(&e);
 	return gen;
 }
@@ -560,6 +566,7 @@ static void check_files(struct loader *l, const char **files)
 		if (!files[k])
 			continue;
 		file_path(l, files[k], path, sizeof(path));
+		ap_window_init(&w);
 		if (ap_window_open(&w, path, 0, &e) < 0) {
 			char key[64];
 
@@ -588,6 +595,7 @@ int ap_fwk_load(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_hos
 	l.h = h;
 	l.diag = diag;
 	ap_err_init(&l.rec_err);
+	ap_window_init(&l.win);
 	ret = ap_dir_list(fwk_dir, &names, err);
 	if (ret < 0) {
 		ap_strlist_release(&names);
@@ -633,5 +641,6 @@ int ap_fwk_load(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_hos
 				 l.oom_what[0] ? l.oom_what : "records");
 	ap_strlist_release(&names);
 	ap_err_release(&l.rec_err);
+	ap_window_close(&l.win);
 	return ret;
 }

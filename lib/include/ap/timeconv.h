@@ -27,7 +27,13 @@ static inline int64_t ap_time_local(const struct ap_timeconv *tc, int64_t raw)
 	int64_t mono = raw;
 
 	if (tc->syscnt) {
-		double x = (double)((__int128)raw - (__int128)tc->start_cnt) * tc->factor;
+		int64_t d;
+		/* the same double either way; the 128-bit conversion only when needed */
+		double x = __builtin_sub_overflow(raw, tc->start_cnt, &d)
+				   ? (double)((__int128)raw - (__int128)tc->start_cnt)
+				   : (double)d;
+
+		x *= tc->factor;
 
 		if (x >= 9223372036854775808.0)
 			mono = INT64_MAX;

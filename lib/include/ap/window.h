@@ -20,10 +20,13 @@ struct ap_window {
 	const char *path; /* borrowed from the caller of ap_window_open, for messages */
 };
 
+/* An unopened window without a buffer. */
+void ap_window_init(struct ap_window *w);
 /* Opens path, a regular file (a FIFO or device is refused without blocking), with an empty
- * window of up to cap bytes (less for a smaller file). path is borrowed until
- * ap_window_close. Returns 0, or AP_ENOTFOUND / AP_EIO / AP_ENOMEM with err set and w
- * closed. */
+ * window of up to cap bytes (less for a smaller file). w is initialised, or holds the buffer
+ * kept by ap_window_close_file, which is reused (no fresh pages to fault in for each file of
+ * a directory). path is borrowed until the file is closed. Returns 0, or AP_ENOTFOUND /
+ * AP_EIO / AP_ENOMEM with err set and the file closed. */
 int ap_window_open(struct ap_window *w, const char *path, size_t cap, struct ap_err *err);
 /* Drops the first `consume` bytes of the window (consume <= w->len), then reads until the
  * window holds at least `need` bytes or the file ends, growing the buffer when need > cap
@@ -31,8 +34,10 @@ int ap_window_open(struct ap_window *w, const char *path, size_t cap, struct ap_
  * file allows, so calls are few. Afterwards w->len < need means the file ended. Returns 0, or
  * AP_EIO / AP_ENOMEM with err naming the file. */
 int ap_window_fill(struct ap_window *w, size_t consume, size_t need, struct ap_err *err);
-/* Closes the file and frees the buffer; accepts a window whose open failed or that is
- * closed already. */
+/* Closes the file and keeps the buffer for the next ap_window_open on w. */
+void ap_window_close_file(struct ap_window *w);
+/* Closes the file and frees the buffer; accepts an initialised window, one whose open failed
+ * and one closed already. */
 void ap_window_close(struct ap_window *w);
 
 #endif
