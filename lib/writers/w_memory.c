@@ -81,18 +81,32 @@ static const char *const operator_memory_cols[] = {
 #undef AP_COL
 };
 
-/* Component, Timestamp(us), Total Allocated/Reserved/Active(MB), Stream Ptr, Device Type. */
-static void record_row(struct ap_out *o, const struct ap_fwk_view *v, const char *component,
-		       const struct ap_mem *m)
+/* What follows Component in a row: ,Timestamp(us),Total Allocated/Reserved/Active(MB),Stream
+ * Ptr,Device Type and the line end, formatted once into b (at least ROW_MAX bytes). */
+#define ROW_MAX (6 * (AP_FMT_MAX + 2) + 8)
+
+static size_t row_tail(char *b, const struct ap_fwk_view *v, const struct ap_mem *m)
 {
-	ap_out_puts(o, component);
-	put_us_tab(o, m->ts);
-	put_div(o, m->total_alloc, MB_SHIFT);
-	put_div(o, m->total_reserved, MB_SHIFT);
-	put_div(o, m->total_active, MB_SHIFT);
-	put_i64(o, m->stream);
-	put_device(o, v, m);
-	ap_csv_end_row(o);
+	int64_t id = v->n_devices == 1 ? v->device_id : m->device_index;
+	size_t n = 0;
+
+	b[n++] = ',';
+	n += ap_fmt_ns_us3(b + n, m->ts);
+	b[n++] = '\t';
+	b[n++] = ',';
+	n += ap_fmt_div_pow2(b + n, m->total_alloc, MB_SHIFT);
+	b[n++] = ',';
+	n += ap_fmt_div_pow2(b + n, m->total_reserved, MB_SHIFT);
+	b[n++] = ',';
+	n += ap_fmt_div_pow2(b + n, m->total_active, MB_SHIFT);
+	b[n++] = ',';
+	n += ap_fmt_i64(b + n, m->stream);
+	memcpy(b + n, ",NPU:", 5); /* Device Type, see put_device */
+	n += 5;
+	n += ap_fmt_i64(b + n, id);
+	b[n++] = '\r';
+	b[n++] = '\n';
+	return n;
 }
 
 static int write_memory_record(const char *dir, const struct ap_fwk_view *v,
@@ -109,14 +123,19 @@ static int write_memory_record(const char *dir, const struct ap_fwk_view *v,
 		   sizeof(memory_record_cols) / sizeof(memory_record_cols[0]));
 	for (i = 0; i < mv->pta.n; i++) {
 		const struct ap_mem *m = &h->mems.v[mv->pta.v[i]];
+		char b[ROW_MAX];
+		size_t n = row_tail(b, v, m);
 
 		if (m->component == AP_MEM_WORKSPACE) {
-			record_row(&o, v, "WORKSPACE", m);
+			ap_out_puts(&o, "WORKSPACE");
+			ap_out_write(&o, b, n);
 			continue;
 		}
-		record_row(&o, v, "PTA", m);
+		ap_out_puts(&o, "PTA");
+		ap_out_write(&o, b, n);
 		/* No GE record precedes it: the sum is the record's own totals and stream. */
-		record_row(&o, v, "PTA+GE", m);
+		ap_out_puts(&o, "PTA+GE");
+		ap_out_write(&o, b, n);
 	}
 	return ap_out_commit(&o, err);
 }
