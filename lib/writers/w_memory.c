@@ -20,11 +20,29 @@ static void put_sep_raw(struct ap_out *o, const char *s, size_t len)
 	ap_out_write(o, s, len);
 }
 
-static void put_div(struct ap_out *o, int64_t v, unsigned shift)
+/* The last value formatted in one column: totals such as Total Reserved stay the same over
+ * long runs of records. */
+struct numcache {
+	int64_t v;
+	size_t len; /* 0: empty */
+	char s[AP_FMT_MAX];
+};
+
+static size_t fmt_div_cached(struct numcache *c, char *b, int64_t v, unsigned shift)
+{
+	if (!c->len || c->v != v) {
+		c->v = v;
+		c->len = ap_fmt_div_pow2(c->s, v, shift);
+	}
+	memcpy(b, c->s, c->len);
+	return c->len;
+}
+
+static void put_div(struct ap_out *o, struct numcache *c, int64_t v, unsigned shift)
 {
 	char b[AP_FMT_MAX];
 
-	put_sep_raw(o, b, ap_fmt_div_pow2(b, v, shift));
+	put_sep_raw(o, b, fmt_div_cached(c, b, v, shift));
 }
 
 static void put_i64(struct ap_out *o, int64_t v)
@@ -85,7 +103,8 @@ static const char *const operator_memory_cols[] = {
  * Ptr,Device Type and the line end, formatted once into b (at least ROW_MAX bytes). */
 #define ROW_MAX (6 * (AP_FMT_MAX + 2) + 8)
 
-static size_t row_tail(char *b, const struct ap_fwk_view *v, const struct ap_mem *m)
+static size_t row_tail(char *b, const struct ap_fwk_view *v, const struct ap_mem *m,
+		       struct numcache *c)
 {
 	int64_t id = v->n_devices == 1 ? v->device_id : m->device_index;
 	size_t n = 0;
@@ -94,11 +113,11 @@ static size_t row_tail(char *b, const struct ap_fwk_view *v, const struct ap_mem
 	n += ap_fmt_ns_us3(b + n, m->ts);
 	b[n++] = '\t';
 	b[n++] = ',';
-	n += ap_fmt_div_pow2(b + n, m->total_alloc, MB_SHIFT);
+	n += fmt_div_cached(&c[0], b + n, m->total_alloc, MB_SHIFT);
 	b[n++] = ',';
-	n += ap_fmt_div_pow2(b + n, m->total_reserved, MB_SHIFT);
+	n += fmt_div_cached(&c[1], b + n, m->total_reserved, MB_SHIFT);
 	b[n++] = ',';
-	n += ap_fmt_div_pow2(b + n, m->total_active, MB_SHIFT);
+	n += fmt_div_cached(&c[2], b + n, m->total_active, MB_SHIFT);
 	b[n++] = ',';
 	n += ap_fmt_i64(b + n, m->stream);
 	memcpy(b + n, ",NPU:", 5); /* Device Type, see put_device */
@@ -113,18 +132,20 @@ static int write_memory_record(const char *dir, const struct ap_fwk_view *v,
 			       const struct ap_memview *mv, struct ap_err *err)
 {
 	const struct ap_host *h = v->h;
+	struct numcache c[3];
 	struct ap_out o;
 	size_t i;
 
 	if (!mv->pta.n)
 		return 0;
+	memset(c, 0, sizeof(c));
 	AP_FORWARD_IF_ERROR(ap_out_open(&o, dir, "memory_record.csv", err));
 	put_header(&o, memory_record_cols,
 		   sizeof(memory_record_cols) / sizeof(memory_record_cols[0]));
 	for (i = 0; i < mv->pta.n; i++) {
 		const struct ap_mem *m = &h->mems.v[mv->pta.v[i]];
 		char b[ROW_MAX];
-		size_t n = row_tail(b, v, m);
+		size_t n = row_tail(b, v, m, c);
 
 		if (m->component == AP_MEM_WORKSPACE) {
 			ap_out_puts(&o, "WORKSPACE");
@@ -141,13 +162,15 @@ static int write_memory_record(const char *dir, const struct ap_fwk_view *v,
 }
 
 /* Release columns of a lifecycle: which record freed it and which returned it to the pool. */
-static void operator_row(struct ap_out *o, const struct ap_fwk_view *v, const struct ap_memgroup *g)
+static void operator_row(struct ap_out *o, const struct ap_fwk_view *v, const struct ap_memgroup *g,
+			 struct ap_esc_cache *names, struct numcache *c)
 {
 	const struct ap_host *h = v->h;
 	const struct ap_mem *m0 = &h->mems.v[g->rec[0]], *rel = NULL, *fr = NULL, *act = NULL;
 
-	ap_csv_field(o, 1, ap_strtab_get(&h->strs, g->name), ap_strtab_len(&h->strs, g->name));
-	put_div(o, m0->alloc_size, KB_SHIFT);
+	if (g->name != AP_STR_NONE)
+		ap_out_str_id(o, names, g->name);
+	put_div(o, &c[0], m0->alloc_size, KB_SHIFT);
 	put_us_tab(o, m0->ts);
 	if (g->n == 2) {
 		rel = &h->mems.v[g->rec[1]];
@@ -175,13 +198,13 @@ static void operator_row(struct ap_out *o, const struct ap_fwk_view *v, const st
 		put_us_tab(o, act->ts - m0->ts);
 	else
 		put_empty(o, 1);
-	put_div(o, m0->total_alloc, MB_SHIFT);
-	put_div(o, m0->total_reserved, MB_SHIFT);
-	put_div(o, m0->total_active, MB_SHIFT);
+	put_div(o, &c[1], m0->total_alloc, MB_SHIFT);
+	put_div(o, &c[2], m0->total_reserved, MB_SHIFT);
+	put_div(o, &c[3], m0->total_active, MB_SHIFT);
 	if (rel) {
-		put_div(o, rel->total_alloc, MB_SHIFT);
-		put_div(o, rel->total_reserved, MB_SHIFT);
-		put_div(o, rel->total_active, MB_SHIFT);
+		put_div(o, &c[4], rel->total_alloc, MB_SHIFT);
+		put_div(o, &c[5], rel->total_reserved, MB_SHIFT);
+		put_div(o, &c[6], rel->total_active, MB_SHIFT);
 	} else {
 		put_empty(o, 3);
 	}
@@ -193,17 +216,30 @@ static void operator_row(struct ap_out *o, const struct ap_fwk_view *v, const st
 static int write_operator_memory(const char *dir, const struct ap_fwk_view *v,
 				 const struct ap_memview *mv, struct ap_err *err)
 {
+	struct ap_esc_cache names;
+	struct numcache c[7];
 	struct ap_out o;
 	size_t i;
+	int ret;
 
 	if (!mv->groups.n)
 		return 0;
-	AP_FORWARD_IF_ERROR(ap_out_open(&o, dir, "operator_memory.csv", err));
-	put_header(&o, operator_memory_cols,
-		   sizeof(operator_memory_cols) / sizeof(operator_memory_cols[0]));
-	for (i = 0; i < mv->groups.n; i++)
-		operator_row(&o, v, &mv->groups.v[i]);
-	return ap_out_commit(&o, err);
+	memset(c, 0, sizeof(c));
+	if (ap_esc_cache_init(&names, AP_ESC_CSV, &v->h->strs) < 0) {
+		ap_esc_cache_release(&names);
+		return ap_err_set(err, AP_ENOMEM, "cannot write '%s/operator_memory.csv': out of memory",
+				  dir);
+	}
+	ret = ap_out_open(&o, dir, "operator_memory.csv", err);
+	if (ret == 0) {
+		put_header(&o, operator_memory_cols,
+			   sizeof(operator_memory_cols) / sizeof(operator_memory_cols[0]));
+		for (i = 0; i < mv->groups.n; i++)
+			operator_row(&o, v, &mv->groups.v[i], &names, c);
+		ret = ap_out_commit(&o, err);
+	}
+	ap_esc_cache_release(&names);
+	return ret;
 }
 
 int ap_write_memory(const char *dir, const struct ap_fwk_view *v, struct ap_err *err)
