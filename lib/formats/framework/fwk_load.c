@@ -22,7 +22,7 @@ static const char *const kind_tag[K_COUNT] = {
 static const char *const g1_tracer_tag[] = { "torch.python_func_call", "torch.python_module_call" };
 
 /* Files are read through a window this large (records longer than it grow it). */
-#define WINDOW ((size_t)4 << 20)
+#define WINDOW ((size_t)1 << 20)
 #define DETECT_WINDOW ((size_t)64 << 10)
 
 struct loader {
