@@ -7,6 +7,7 @@
 
 #include "ap/fmt.h"
 #include "ap/out.h"
+#include "ap/sort.h"
 #include "ap/strbuf.h"
 #include "ap/u64map.h"
 #include "ap/views.h"
@@ -77,34 +78,23 @@ static int tidmap_set(struct tidmap *m, uint64_t tid, int deq, int only_new)
 
 /* ---- dequeue name by correlation id (the last dequeue with the id wins) ---- */
 
-struct corr_ent {
-	uint64_t corr;
-	uint32_t idx;
-};
-
-static int cmp_corr(const void *a, const void *b)
-{
-	const struct corr_ent *x = a, *y = b;
-
-	if (x->corr != y->corr)
-		return x->corr < y->corr ? -1 : 1;
-	return (x->idx > y->idx) - (x->idx < y->idx);
-}
-
-static const struct ap_qev *dequeue_by_corr(const struct ap_queue *q, const struct corr_ent *e,
+/* Dequeues sorted by correlation id (the unsigned id biased into the signed key), ties in
+ * list order. */
+static const struct ap_qev *dequeue_by_corr(const struct ap_queue *q, const struct ap_sortkey *e,
 					    size_t n, uint64_t corr)
 {
+	int64_t key = (int64_t)(corr ^ (1ull << 63));
 	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (e[mid].corr <= corr)
+		if (e[mid].key <= key)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo && e[lo - 1].corr == corr ? &q->deq.v[e[lo - 1].idx] : NULL;
+	return lo && e[lo - 1].key == key ? &q->deq.v[e[lo - 1].idx] : NULL;
 }
 
 /* ---- event writers ---- */
@@ -116,6 +106,11 @@ struct tv {
 	struct ap_esc_cache str;  /* interned strings as JSON strings */
 	struct ap_esc_cache semi; /* the same with ';' -> ";\r\n" */
 	int first;
+	/* ", \"pid\": P, \"tid\": T" of the last pair written: most events follow one of
+	 * the same thread */
+	uint64_t last_pid, last_tid;
+	size_t pt_len;
+	char pt[2 * AP_FMT_MAX + 24];
 };
 
 static void elem(struct tv *w)
@@ -152,10 +147,19 @@ static void put_sid(struct tv *w, uint32_t id)
 /* , "pid": P, "tid": T */
 static void pid_tid(struct tv *w, uint64_t pid, uint64_t tid)
 {
-	LIT(&w->o, ", \"pid\": ");
-	ap_json_u64(&w->o, pid);
-	LIT(&w->o, ", \"tid\": ");
-	ap_json_u64(&w->o, tid);
+	if (!w->pt_len || pid != w->last_pid || tid != w->last_tid) {
+		size_t n = 0;
+
+		memcpy(w->pt, ", \"pid\": ", 9);
+		n = 9 + ap_fmt_u64(w->pt + 9, pid);
+		memcpy(w->pt + n, ", \"tid\": ", 9);
+		n += 9;
+		n += ap_fmt_u64(w->pt + n, tid);
+		w->pt_len = n;
+		w->last_pid = pid;
+		w->last_tid = tid;
+	}
+	ap_out_write(&w->o, w->pt, w->pt_len);
 }
 
 /* {"ph": "X", "name": — the caller writes the name next. */
@@ -280,16 +284,29 @@ static void cpu_ops(struct tv *w, const struct ap_host *h)
 static void queue_event(struct tv *w, const struct ap_qev *e, const char *prefix,
 			const struct ap_qev *named_by, const char *cat)
 {
-	x_open(w);
-	ap_strbuf_reset(&w->name);
-	ap_strbuf_addstr(&w->name, prefix);
-	if (named_by) {
-		const char *s = ap_strtab_get(w->st, named_by->name);
+	const char *enc = NULL;
+	size_t len = 0;
 
-		ap_strbuf_addch(&w->name, '@');
-		ap_strbuf_add(&w->name, s ? s : "", ap_strtab_len(w->st, named_by->name));
+	x_open(w);
+	if (named_by && named_by->name != AP_STR_NONE)
+		enc = ap_esc_cache_get(&w->str, named_by->name, &len);
+	if (enc) {
+		/* "Prefix@ then the name's own JSON string without its opening quote */
+		ap_out_putc(&w->o, '"');
+		ap_out_puts(&w->o, prefix);
+		ap_out_putc(&w->o, '@');
+		ap_out_write(&w->o, enc + 1, len - 1);
+	} else {
+		ap_strbuf_reset(&w->name);
+		ap_strbuf_addstr(&w->name, prefix);
+		if (named_by) {
+			const char *s = ap_strtab_get(w->st, named_by->name);
+
+			ap_strbuf_addch(&w->name, '@');
+			ap_strbuf_add(&w->name, s ? s : "", ap_strtab_len(w->st, named_by->name));
+		}
+		ap_json_str(&w->o, w->name.buf, w->name.len);
 	}
-	ap_json_str(&w->o, w->name.buf, w->name.len);
 	x_rest(w, e->pid, e->tid, e->ts, e->dur, cat);
 	LIT(&w->o, "{\"correlation_id\": ");
 	ap_json_u64(&w->o, e->corr);
@@ -299,7 +316,7 @@ static void queue_event(struct tv *w, const struct ap_qev *e, const char *prefix
 /* §8.1 items 2 and 3: dequeues with flow ends, then enqueues with flow starts. */
 static int queue_events(struct tv *w, const struct ap_queue *q)
 {
-	struct corr_ent *e;
+	struct ap_sortkey *e;
 	size_t i;
 
 	e = malloc((q->deq.n ? q->deq.n : 1) * sizeof(*e));
@@ -308,12 +325,16 @@ static int queue_events(struct tv *w, const struct ap_queue *q)
 	for (i = 0; i < q->deq.n; i++) {
 		const struct ap_qev *d = &q->deq.v[i];
 
-		e[i] = (struct corr_ent){ d->corr, (uint32_t)i };
+		e[i].key = (int64_t)(d->corr ^ (1ull << 63));
+		e[i].idx = (uint32_t)i;
 		queue_event(w, d, "Dequeue", d, "dequeue");
 		flow(w, 'f', "enqueue_to_dequeue", (int64_t)d->corr, 0, d->pid, d->tid, d->ts,
 		     "async_task_queue");
 	}
-	qsort(e, q->deq.n, sizeof(*e), cmp_corr);
+	if (ap_sort_keys(e, q->deq.n) < 0) {
+		free(e);
+		return AP_ENOMEM;
+	}
 	for (i = 0; i < q->enq.n; i++) {
 		const struct ap_qev *n = &q->enq.v[i];
 

@@ -104,6 +104,9 @@ struct ap_esc_cache {
 /* Returns 0 or AP_ENOMEM. The cache borrows t until released. */
 int ap_esc_cache_init(struct ap_esc_cache *c, enum ap_esc kind, const struct ap_strtab *t);
 void ap_esc_cache_release(struct ap_esc_cache *c);
+/* The encoding of string id (not AP_STR_NONE) as the cache's kind, *len bytes, borrowed until
+ * the next call on c; NULL when the cache cannot grow (out of memory). */
+const char *ap_esc_cache_get(struct ap_esc_cache *c, uint32_t id, size_t *len);
 /* Writes string id (not AP_STR_NONE) encoded as the cache's kind. A failure to grow the cache
  * falls back to encoding in place. */
 void ap_out_str_id(struct ap_out *o, struct ap_esc_cache *c, uint32_t id);
