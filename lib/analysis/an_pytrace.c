@@ -157,7 +157,7 @@ int ap_pytrace_build(struct ap_host *h, struct ap_pyframe_vec *out, struct ap_py
 		     struct ap_err *err)
 {
 	struct replay r;
-	struct ap_sortkey *byts = NULL, *bythr = NULL;
+	struct ap_sortkey *bythr = NULL;
 	struct ap_u64map thr = { NULL, 0, 0 };
 	uint32_t *thr_of = NULL, nthr = 0;
 	size_t *start = NULL, n = h->pyrecs.n, i, calls;
@@ -171,10 +171,9 @@ int ap_pytrace_build(struct ap_host *h, struct ap_pyframe_vec *out, struct ap_py
 	missing->first_rec = 0;
 	if (n == 0)
 		return 0;
-	byts = malloc(n * sizeof(*byts));
 	bythr = malloc(n * sizeof(*bythr));
 	thr_of = malloc(n * sizeof(*thr_of));
-	if (!byts || !bythr || !thr_of || ap_u64map_init(&r.names, h->pyhash.n) < 0)
+	if (!bythr || !thr_of || ap_u64map_init(&r.names, h->pyhash.n) < 0)
 		goto nomem;
 	/* One frame per call record at most: the output is sized once. */
 	for (i = 0, calls = 0; i < n; i++)
@@ -199,12 +198,10 @@ int ap_pytrace_build(struct ap_host *h, struct ap_pyframe_vec *out, struct ap_py
 		if (added)
 			s->val = nthr++;
 		thr_of[i] = s->val;
-		byts[i].key = h->pyrecs.v[i].ts;
-		byts[i].idx = (uint32_t)i;
 	}
-	if (ap_sort_keys(byts, n) < 0)
-		goto nomem;
-	/* Stable counting sort by thread ordinal: per thread, time order, ties in file order. */
+	/* Stable counting sort by thread ordinal (file order within a thread), then each
+	 * thread's slice stably by time: per thread, time order, ties in file order. Sorting
+	 * slice by slice keeps the sort's scratch to one thread's records. */
 	start = calloc((size_t)nthr + 1, sizeof(*start));
 	if (!start)
 		goto nomem;
@@ -212,12 +209,19 @@ int ap_pytrace_build(struct ap_host *h, struct ap_pyframe_vec *out, struct ap_py
 		start[thr_of[i] + 1]++;
 	for (i = 1; i <= nthr; i++)
 		start[i] += start[i - 1];
-	for (i = 0; i < n; i++)
-		bythr[start[thr_of[byts[i].idx]]++] = byts[i];
+	for (i = 0; i < n; i++) {
+		struct ap_sortkey *k = &bythr[start[thr_of[i]]++];
+
+		k->key = h->pyrecs.v[i].ts;
+		k->idx = (uint32_t)i;
+	}
+	free(thr_of);
+	thr_of = NULL;
 	for (i = 0; i < nthr; i++) {
 		size_t b = i ? start[i - 1] : 0;
 
-		if (replay_thread(&r, bythr + b, start[i] - b) < 0)
+		if (ap_sort_keys(bythr + b, start[i] - b) < 0 ||
+		    replay_thread(&r, bythr + b, start[i] - b) < 0)
 			goto nomem;
 	}
 	*missing = r.missing;
@@ -225,7 +229,6 @@ int ap_pytrace_build(struct ap_host *h, struct ap_pyframe_vec *out, struct ap_py
 nomem:
 	ret = ap_err_set(err, AP_ENOMEM, "out of memory replaying python tracer events");
 out:
-	free(byts);
 	free(bythr);
 	free(thr_of);
 	free(start);
