@@ -66,12 +66,13 @@ int ap_queue_build(const struct ap_host *h, struct ap_queue *q, struct ap_err *e
 		goto nomem;
 	for (i = 0; i < n; i++) {
 		const struct ap_mark *m = &h->marks.v[order[i].idx];
+		const struct ap_thread *th = &h->threads.v[m->thread];
 		uint8_t deq = m->cat >= AP_DEQUEUE_START;
-		struct open_start *s = &t.v[slot_of(&t, m->tid, m->name, deq)];
+		struct open_start *s = &t.v[slot_of(&t, th->tid, m->name, deq)];
 		struct ap_qev *ev;
 
 		if (m->cat == AP_ENQUEUE_START || m->cat == AP_DEQUEUE_START) {
-			s->tid = m->tid;
+			s->tid = th->tid;
 			s->name = m->name;
 			s->deq = deq;
 			s->used = s->live = 1;
@@ -87,8 +88,8 @@ int ap_queue_build(const struct ap_host *h, struct ap_queue *q, struct ap_err *e
 		ev = deq ? &q->deq.v[q->deq.n++] : &q->enq.v[q->enq.n++];
 		ev->ts = s->ts;
 		ev->dur = m->ts - s->ts;
-		ev->pid = m->pid;
-		ev->tid = m->tid;
+		ev->pid = th->pid;
+		ev->tid = th->tid;
 		ev->corr = m->corr;
 		ev->name = m->name;
 	}

@@ -239,8 +239,8 @@ START_TEST(test_load_g3_dump)
 	ck_assert_int_eq(l.h.marks.v[0].ts, 111 + 1000000);
 	ck_assert_uint_eq(l.h.marks.v[0].cat, AP_DEQUEUE_START);
 	ck_assert_uint_eq(l.h.marks.v[0].corr, 333);
-	ck_assert_uint_eq(l.h.marks.v[0].tid, 444);
-	ck_assert_uint_eq(l.h.marks.v[0].pid, 555);
+	ck_assert_uint_eq(l.h.threads.v[l.h.marks.v[0].thread].tid, 444);
+	ck_assert_uint_eq(l.h.threads.v[l.h.marks.v[0].thread].pid, 555);
 	CK_STR(&l, l.h.marks.v[0].name, "test");
 
 	ck_assert_uint_eq(l.h.mems.n, 1);

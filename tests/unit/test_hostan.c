@@ -10,15 +10,18 @@
 #include "ap/memview.h"
 
 static struct ap_host h;
+static struct ap_u64map thread_idx; /* numbers the markers' threads, as the loader does */
 
 static void setup(void)
 {
 	ck_assert_int_eq(ap_host_init(&h), 0);
+	ck_assert_int_eq(ap_u64map_init(&thread_idx, 16), 0);
 }
 
 static void teardown(void)
 {
 	ap_host_release(&h);
+	ap_u64map_release(&thread_idx);
 }
 
 static uint32_t S(const char *s)
@@ -43,14 +46,36 @@ static void add_op(const char *name, int64_t ts, int64_t end, uint64_t tid, int6
 static void add_mark(int cat, int64_t ts, uint64_t tid, uint64_t corr, const char *name)
 {
 	struct ap_mark *m = ap_vec_push(&h.marks);
+	uint32_t thread;
 
-	m->cat = (uint8_t)cat;
+	ck_assert_int_eq(ap_host_thread(&h, &thread_idx, 100, tid, &thread), 0);
+	m->cat = (uint32_t)cat;
 	m->ts = ts;
-	m->tid = tid;
-	m->pid = 100;
+	m->thread = thread;
 	m->corr = corr;
 	m->name = S(name);
 }
+
+/* Markers hold a thread number: one per (pid, tid), the same pair always the same number. */
+START_TEST(threads_numbered_once)
+{
+	uint32_t a, b, c, d, e;
+
+	ck_assert_int_eq(ap_host_thread(&h, &thread_idx, 7, 1, &a), 0);
+	ck_assert_int_eq(ap_host_thread(&h, &thread_idx, 8, 1, &b), 0); /* same tid, other pid */
+	ck_assert_int_eq(ap_host_thread(&h, &thread_idx, 7, 2, &c), 0);
+	ck_assert_int_eq(ap_host_thread(&h, &thread_idx, 7, 1, &d), 0);
+	ck_assert_uint_eq(a, 0);
+	ck_assert_uint_eq(b, 1);
+	ck_assert_uint_eq(c, 2);
+	ck_assert_uint_eq(d, a);
+	ck_assert_uint_eq(h.threads.n, 3);
+	ck_assert_uint_eq(h.threads.v[b].pid, 8);
+	ck_assert_uint_eq(h.threads.v[c].tid, 2);
+	ck_assert_int_eq(ap_host_thread(&h, &thread_idx, 8, 1, &e), 0);
+	ck_assert_uint_eq(e, b);
+}
+END_TEST
 
 START_TEST(queue_pairs_last_start)
 {
@@ -332,6 +357,7 @@ static Suite *hostan_suite(void)
 
 	tc = tcase_create("queue");
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, threads_numbered_once);
 	tcase_add_test(tc, queue_pairs_last_start);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("tree");

@@ -46,6 +46,11 @@ struct loader {
 	char oom_what[96];       /* what could not be allocated, for the message */
 	struct ap_err rec_err;   /* why the first corrupt record of a file is corrupt */
 	struct ap_window win;    /* one read buffer for every file */
+	struct ap_u64map thread_idx; /* for ap_host_thread */
+	uint64_t last_pid, last_tid; /* the thread of the last marker, most often the next's */
+	uint32_t last_thread;
+	int have_last;
+	unsigned long thread_overflow;
 };
 
 static int starts_with(const char *s, const char *prefix)
@@ -157,15 +162,27 @@ static int take_op_mark(struct loader *l, const struct ap_fwk_record *rec, struc
 		}
 		return 0;
 	}
+	if (!l->have_last || r.pid != l->last_pid || r.tid != l->last_tid) {
+		int ret = ap_host_thread(l->h, &l->thread_idx, r.pid, r.tid, &l->last_thread);
+
+		if (ret == AP_EINVAL) { /* corrupt ids: more threads than a process can have */
+			l->thread_overflow++;
+			return 0;
+		}
+		if (ret < 0)
+			return ret;
+		l->last_pid = r.pid;
+		l->last_tid = r.tid;
+		l->have_last = 1;
+	}
 	if (ap_vec_reserve(&l->h->marks, 1) < 0)
 		return AP_ENOMEM;
 	m = &l->h->marks.v[l->h->marks.n++];
 	m->ts = local_time(l, r.time);
 	m->off = rec->offset;
-	m->pid = r.pid;
-	m->tid = r.tid;
+	m->thread = l->last_thread;
 	m->corr = r.corr;
-	m->cat = (uint8_t)r.category;
+	m->cat = (uint32_t)r.category;
 	m->name = r.name.p ? intern(l, r.name) : AP_STR_EMPTY;
 	return 0;
 }
@@ -446,6 +463,13 @@ static void finish_file_diag(struct loader *l)
 		snprintf(key, sizeof(key), "record:%s", l->file);
 		ap_diag_add(l->diag, AP_DIAG_DATA_LOSS, key, l->bad_records - 1);
 	}
+	if (l->thread_overflow) {
+		snprintf(key, sizeof(key), "threads:%s", l->file);
+		ap_diag_report(l->diag, AP_DIAG_DATA_LOSS, key,
+			       "'FRAMEWORK/%s': %lu record%s of threads beyond the first %u distinct (pid, tid) pairs: corrupt ids, skipped",
+			       l->file, l->thread_overflow, l->thread_overflow == 1 ? "" : "s",
+			       AP_THREAD_MAX);
+	}
 	if (l->bad_cats > 1) {
 		snprintf(key, sizeof(key), "markcat:%s", l->file);
 		ap_diag_add(l->diag, AP_DIAG_WARN, key, l->bad_cats - 1);
@@ -471,6 +495,7 @@ static void finish_file_diag(struct loader *l)
 			       l->unknown_id, l->unknown_off);
 	}
 	l->bad_utf8 = l->unknown_fields = l->clamped = l->bad_records = l->bad_cats = 0;
+	l->thread_overflow = 0;
 }
 
 /* The file of each kind: the exact name, else the first (sorted) name with it as prefix. */
@@ -596,10 +621,15 @@ int ap_fwk_load(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_hos
 	l.diag = diag;
 	ap_err_init(&l.rec_err);
 	ap_window_init(&l.win);
+	if (ap_u64map_init(&l.thread_idx, 64) < 0) {
+		ap_err_release(&l.rec_err);
+		return ap_err_set(err, AP_ENOMEM, "out of memory decoding '%s'", fwk_dir);
+	}
 	ret = ap_dir_list(fwk_dir, &names, err);
 	if (ret < 0) {
 		ap_strlist_release(&names);
 		ap_err_release(&l.rec_err);
+		ap_u64map_release(&l.thread_idx);
 		return ret;
 	}
 	for (k = 0; k < K_COUNT; k++)
@@ -642,5 +672,6 @@ int ap_fwk_load(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_hos
 	ap_strlist_release(&names);
 	ap_err_release(&l.rec_err);
 	ap_window_close(&l.win);
+	ap_u64map_release(&l.thread_idx);
 	return ret;
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "ap/strtab.h"
+#include "ap/u64map.h"
 #include "ap/vec.h"
 
 struct ap_op {
@@ -20,12 +21,21 @@ struct ap_op {
 
 enum ap_mark_cat { AP_ENQUEUE_START = 0, AP_ENQUEUE_END = 1, AP_DEQUEUE_START = 2, AP_DEQUEUE_END = 3 };
 
+/* A (pid, tid) pair of the task-queue markers, numbered in first-appearance order: markers
+ * are the largest table of a dump, so each holds the 4-byte number instead of both ids. */
+struct ap_thread {
+	uint64_t pid, tid;
+};
+
+#define AP_THREAD_MAX ((1u << 30) - 1) /* ap_mark.thread is 30 bits wide */
+
 struct ap_mark {
 	int64_t ts;
-	uint64_t pid, tid, corr;
-	uint64_t off;     /* of the record in its file, for messages */
+	uint64_t corr;
+	uint64_t off;          /* of the record in its file, for messages */
 	uint32_t name;
-	uint8_t cat;
+	uint32_t thread : 30;  /* index into ap_host.threads */
+	uint32_t cat : 2;      /* enum ap_mark_cat */
 };
 
 struct ap_mem {
@@ -55,6 +65,7 @@ struct ap_host {
 	struct ap_strtab strs;
 	AP_VEC(struct ap_op) ops;
 	AP_VEC(struct ap_mark) marks;
+	AP_VEC(struct ap_thread) threads; /* of the markers */
 	AP_VEC(struct ap_mem) mems;
 	AP_VEC(struct ap_pyrec) pyrecs;
 	AP_VEC(struct ap_pyhash) pyhash;
@@ -68,5 +79,11 @@ struct ap_host {
 
 int ap_host_init(struct ap_host *h);
 void ap_host_release(struct ap_host *h);
+
+/* The number of (pid, tid) in h->threads, added when new; idx is the caller's map from a hash
+ * of the pair to its number (initialised by the caller, released with ap_u64map_release).
+ * Returns 0, AP_ENOMEM, or AP_EINVAL past AP_THREAD_MAX threads. */
+int ap_host_thread(struct ap_host *h, struct ap_u64map *idx, uint64_t pid, uint64_t tid,
+		   uint32_t *out);
 
 #endif
