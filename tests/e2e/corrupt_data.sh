@@ -27,6 +27,22 @@ diff -r "$tmp/clean" "$tmp/tail" >/dev/null
 check "zero tail: every output as without the tail" $?
 truncate -s "$size" "$f" || exit 99
 
+# Zero-filled tails of the fixed-size files: space a collector reserved but never wrote.
+py=$a/FRAMEWORK/torch.python_tracer_func gc=$a/FRAMEWORK/torch.gc_record
+py_size=$(wc -c <"$py") gc_size=$(wc -c <"$gc")
+head -c 330 /dev/zero >>"$py"
+head -c 240 /dev/zero >>"$gc"
+"$analyse" -o "$tmp/flat" "$a" >"$tmp/stdout" 2>"$tmp/stderr"
+rc=$?
+[ "$rc" = 1 ]; check "zero records: exit 1 (rc $rc)" $?
+grep -qx "ascprof-analyse: '$a': 'FRAMEWORK/torch.python_tracer_func': 10 zero-filled records (first at offset $py_size): space never written, skipped" "$tmp/stderr"
+check "zero records: counted in the python tracer file" $?
+grep -qx "ascprof-analyse: '$a': 'FRAMEWORK/torch.gc_record': 10 zero-filled records (first at offset $gc_size): space never written, skipped" "$tmp/stderr"
+check "zero records: counted in the GC file" $?
+diff -r "$tmp/clean" "$tmp/flat" >/dev/null
+check "zero records: every output as without them" $?
+truncate -s "$py_size" "$py" && truncate -s "$gc_size" "$gc" || exit 99
+
 # Out of memory: a 4 GiB sparse python tracer file under a 1.5 GiB address-space limit. Builds
 # that cannot run under such a limit (sanitizers reserve terabytes) skip this part. dash and
 # bash both have ulimit -v.

@@ -43,6 +43,8 @@ struct loader {
 	/* Corrupt records and unknown marker categories after the first of a file are only
 	 * counted: a corrupt file decodes as fast as a clean one (no message formatting). */
 	unsigned long bad_records, bad_cats;
+	unsigned long zero_records; /* all-zero fixed-size records: space never written */
+	size_t zero_off;
 	char oom_what[96];       /* what could not be allocated, for the message */
 	struct ap_err rec_err;   /* why the first corrupt record of a file is corrupt */
 	struct ap_window win;    /* one read buffer for every file */
@@ -430,7 +432,14 @@ static int load_flat_file(struct loader *l, enum kind k, const char *path)
 				break;
 		}
 		l->rec_off = i * sz;
-		take_flat(l, k, w->buf + pos);
+		/* A collector that preallocates its file and dies leaves zeros; no record of a
+		 * real process is all zero (pid 0 is the kernel's). */
+		if (w->buf[pos] == 0 && !memcmp(w->buf + pos, w->buf + pos + 1, sz - 1)) {
+			if (!l->zero_records++)
+				l->zero_off = i * sz;
+		} else {
+			take_flat(l, k, w->buf + pos);
+		}
 		pos += sz;
 	}
 	if (r == 0) {
@@ -462,6 +471,12 @@ static void finish_file_diag(struct loader *l)
 	if (l->bad_records > 1) {
 		snprintf(key, sizeof(key), "record:%s", l->file);
 		ap_diag_add(l->diag, AP_DIAG_DATA_LOSS, key, l->bad_records - 1);
+	}
+	if (l->zero_records) {
+		snprintf(key, sizeof(key), "zero:%s", l->file);
+		ap_diag_report(l->diag, AP_DIAG_DATA_LOSS, key,
+			       "'FRAMEWORK/%s': %lu zero-filled record%s (first at offset %zu): space never written, skipped",
+			       l->file, l->zero_records, l->zero_records == 1 ? "" : "s", l->zero_off);
 	}
 	if (l->thread_overflow) {
 		snprintf(key, sizeof(key), "threads:%s", l->file);
@@ -495,7 +510,7 @@ static void finish_file_diag(struct loader *l)
 			       l->unknown_id, l->unknown_off);
 	}
 	l->bad_utf8 = l->unknown_fields = l->clamped = l->bad_records = l->bad_cats = 0;
-	l->thread_overflow = 0;
+	l->thread_overflow = l->zero_records = 0;
 }
 
 /* The file of each kind: the exact name, else the first (sorted) name with it as prefix. */
