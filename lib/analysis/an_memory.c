@@ -207,7 +207,8 @@ static uint32_t name_by_thread(struct attrib *a, uint64_t tid, int64_t ts)
  * end marker, or its first ancestor named aten* or npu*. */
 static uint32_t name_by_enqueue(struct attrib *a, const struct ap_qev *enq)
 {
-	int64_t i = last_op_before(a, runtab_find(&a->ops, enq->tid, 0), enq->ts + enq->dur, 1);
+	int64_t i = last_op_before(a, runtab_find(&a->ops, a->h->threads.v[enq->thread].tid, 0),
+				   enq->ts + enq->dur, 1);
 	int32_t node;
 
 	if (i < 0)
@@ -235,10 +236,11 @@ static const struct ap_qev *enqueue_of(const struct attrib *a, uint64_t corr)
 
 static uint32_t attribute(struct attrib *a, const struct ap_mem *m)
 {
+	const struct ap_thread *th = &a->h->threads.v[m->thread];
 	const struct ap_qev *deq = NULL, *enq;
 
-	if (set_has(&a->deq_pids, m->pid) && set_has(&a->deq_tids, m->tid)) {
-		struct run *r = runtab_find(&a->deqs, m->pid, m->tid);
+	if (set_has(&a->deq_pids, th->pid) && set_has(&a->deq_tids, th->tid)) {
+		struct run *r = runtab_find(&a->deqs, th->pid, th->tid);
 
 		if (r) {
 			while (r->begin + r->cur[0] < r->end &&
@@ -254,7 +256,7 @@ static uint32_t attribute(struct attrib *a, const struct ap_mem *m)
 		}
 	}
 	if (!deq)
-		return name_by_thread(a, m->tid, m->ts);
+		return name_by_thread(a, th->tid, m->ts);
 	enq = enqueue_of(a, deq->corr);
 	return enq ? name_by_enqueue(a, enq) : AP_STR_NONE;
 }
@@ -307,9 +309,10 @@ static int attrib_init(struct attrib *a, const struct ap_host *h, const struct a
 	}
 	for (i = 0; i < n_deq; i++) {
 		const struct ap_qev *d = &q->deq.v[i];
+		const struct ap_thread *th = &h->threads.v[d->thread];
 
-		a->deqs.e[a->deqs.ne++] = (struct tent){ d->pid, d->tid, (uint32_t)i };
-		if (set_add(&a->deq_pids, d->pid) < 0 || set_add(&a->deq_tids, d->tid) < 0)
+		a->deqs.e[a->deqs.ne++] = (struct tent){ th->pid, th->tid, (uint32_t)i };
+		if (set_add(&a->deq_pids, th->pid) < 0 || set_add(&a->deq_tids, th->tid) < 0)
 			return AP_ENOMEM;
 	}
 	for (i = 0; i < n_enq; i++)
@@ -382,7 +385,7 @@ static int cut_lifecycles(const struct ap_host *h, struct ap_memview *mv, uint32
 		struct ptr_state *ps;
 		int added;
 
-		if (m->allocator != MEM_INNER_ALLOC || m->pid != mv->pid)
+		if (m->allocator != MEM_INNER_ALLOC || h->threads.v[m->thread].pid != mv->pid)
 			continue;
 		slot = ap_u64map_get(&ptrs, (uint64_t)m->ptr, &added);
 		if (!slot)
@@ -480,8 +483,8 @@ static int pick_process(const struct ap_host *h, const struct ap_tree *t,
 	for (i = 0; i < mv->pta.n && !found; i++) {
 		const struct ap_mem *m = &h->mems.v[mv->pta.v[i]];
 
-		if (m->allocator == MEM_INNER_ALLOC && set_has(&pids, m->pid)) {
-			*pid = m->pid;
+		if (m->allocator == MEM_INNER_ALLOC && set_has(&pids, h->threads.v[m->thread].pid)) {
+			*pid = h->threads.v[m->thread].pid;
 			found = 1;
 		}
 	}

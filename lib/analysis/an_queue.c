@@ -88,8 +88,7 @@ int ap_queue_build(const struct ap_host *h, struct ap_queue *q, struct ap_err *e
 		ev = deq ? &q->deq.v[q->deq.n++] : &q->enq.v[q->enq.n++];
 		ev->ts = s->ts;
 		ev->dur = m->ts - s->ts;
-		ev->pid = th->pid;
-		ev->tid = th->tid;
+		ev->thread = m->thread;
 		ev->corr = m->corr;
 		ev->name = m->name;
 	}

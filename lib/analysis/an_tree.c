@@ -54,7 +54,9 @@ int ap_tree_build(const struct ap_host *h, const struct ap_queue *q, struct ap_t
 			const struct ap_qev *e = &q->enq.v[idx - nops];
 
 			t->enq_node[idx - nops] =
-				cur >= 0 && h->ops.v[t->op[cur]].tid == e->tid ? cur : -1;
+				cur >= 0 && h->ops.v[t->op[cur]].tid == h->threads.v[e->thread].tid
+					? cur
+					: -1;
 		}
 	}
 	t->n = node;

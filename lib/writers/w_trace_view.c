@@ -102,6 +102,7 @@ static const struct ap_qev *dequeue_by_corr(const struct ap_queue *q, const stru
 struct tv {
 	struct ap_out o;
 	const struct ap_strtab *st;
+	const struct ap_thread *threads; /* of the queue events */
 	struct ap_strbuf name;  /* reused for "Dequeue@x" / "Enqueue@x" */
 	struct ap_esc_cache str;  /* interned strings as JSON strings */
 	struct ap_esc_cache semi; /* the same with ';' -> ";\r\n" */
@@ -307,7 +308,7 @@ static void queue_event(struct tv *w, const struct ap_qev *e, const char *prefix
 		}
 		ap_json_str(&w->o, w->name.buf, w->name.len);
 	}
-	x_rest(w, e->pid, e->tid, e->ts, e->dur, cat);
+	x_rest(w, w->threads[e->thread].pid, w->threads[e->thread].tid, e->ts, e->dur, cat);
 	LIT(&w->o, "{\"correlation_id\": ");
 	ap_json_u64(&w->o, e->corr);
 	LIT(&w->o, "}}");
@@ -328,8 +329,8 @@ static int queue_events(struct tv *w, const struct ap_queue *q)
 		e[i].key = (int64_t)(d->corr ^ (1ull << 63));
 		e[i].idx = (uint32_t)i;
 		queue_event(w, d, "Dequeue", d, "dequeue");
-		flow(w, 'f', "enqueue_to_dequeue", (int64_t)d->corr, 0, d->pid, d->tid, d->ts,
-		     "async_task_queue");
+		flow(w, 'f', "enqueue_to_dequeue", (int64_t)d->corr, 0, w->threads[d->thread].pid,
+		     w->threads[d->thread].tid, d->ts, "async_task_queue");
 	}
 	if (ap_sort_keys(e, q->deq.n) < 0) {
 		free(e);
@@ -339,8 +340,8 @@ static int queue_events(struct tv *w, const struct ap_queue *q)
 		const struct ap_qev *n = &q->enq.v[i];
 
 		queue_event(w, n, "Enqueue", dequeue_by_corr(q, e, q->deq.n, n->corr), "enqueue");
-		flow(w, 's', "enqueue_to_dequeue", (int64_t)n->corr, 0, n->pid, n->tid, n->ts,
-		     "async_task_queue");
+		flow(w, 's', "enqueue_to_dequeue", (int64_t)n->corr, 0, w->threads[n->thread].pid,
+		     w->threads[n->thread].tid, n->ts, "async_task_queue");
 	}
 	free(e);
 	return 0;
@@ -452,9 +453,9 @@ static int collect_tids(const struct ap_fwk_view *v, struct tidmap *m)
 	for (i = 0; i < v->h->ops.n; i++)
 		AP_FORWARD_IF_ERROR(tidmap_set(m, v->h->ops.v[i].tid, 0, 0));
 	for (i = 0; q && i < q->deq.n; i++)
-		AP_FORWARD_IF_ERROR(tidmap_set(m, q->deq.v[i].tid, 1, 0));
+		AP_FORWARD_IF_ERROR(tidmap_set(m, v->h->threads.v[q->deq.v[i].thread].tid, 1, 0));
 	for (i = 0; q && i < q->enq.n; i++)
-		AP_FORWARD_IF_ERROR(tidmap_set(m, q->enq.v[i].tid, 0, 0));
+		AP_FORWARD_IF_ERROR(tidmap_set(m, v->h->threads.v[q->enq.v[i].thread].tid, 0, 0));
 	for (i = 0; v->py && i < v->py->n; i++)
 		AP_FORWARD_IF_ERROR(tidmap_set(m, v->py->v[i].tid, 0, 1));
 	return 0;
@@ -475,15 +476,16 @@ int ap_write_trace_view(const char *dir, const struct ap_fwk_view *v, struct ap_
 	if (h->ops.n)
 		pid = h->ops.v[0].pid;
 	else if (q->enq.n)
-		pid = q->enq.v[0].pid;
+		pid = h->threads.v[q->enq.v[0].thread].pid;
 	else if (q->deq.n)
-		pid = q->deq.v[0].pid;
+		pid = h->threads.v[q->deq.v[0].thread].pid;
 	else
 		return 0;
 	memset(&tids, 0, sizeof(tids));
 	memset(&w, 0, sizeof(w));
 	ap_strbuf_init(&w.name);
 	w.st = &h->strs;
+	w.threads = h->threads.v;
 	w.first = 1;
 	ret = collect_tids(v, &tids);
 	if (ret == 0)

@@ -248,7 +248,7 @@ START_TEST(test_load_g3_dump)
 	ck_assert_int_eq(l.h.mems.v[0].ptr, 0x12c0a0000400LL);
 	ck_assert_int_eq(l.h.mems.v[0].total_active, 4194304);
 	ck_assert_uint_eq(l.h.mems.v[0].component, 1);
-	ck_assert_uint_eq(l.h.mems.v[0].tid, 999);
+	ck_assert_uint_eq(l.h.threads.v[l.h.mems.v[0].thread].tid, 999);
 
 	ck_assert_uint_eq(l.h.pyrecs.n, 2);
 	ck_assert_int_eq(l.h.pyrecs.v[1].ts, 2000 + 1000000);
@@ -448,7 +448,7 @@ START_TEST(test_load_exact_name_beats_suffix)
 		ck_assert_int_eq(l.h.ops.v[0].ts, 1000);
 		ck_assert_uint_eq(l.h.mems.n, 1);
 		ck_assert_int_eq(l.h.mems.v[0].ts, 8000);   /* memory_76: 7000 */
-		ck_assert_uint_eq(l.h.mems.v[0].tid, 999);  /* memory_76: 888 */
+		ck_assert_uint_eq(l.h.threads.v[l.h.mems.v[0].thread].tid, 999); /* memory_76: 888 */
 		loaded_release(&l);
 	}
 }

@@ -99,7 +99,7 @@ START_TEST(queue_pairs_last_start)
 	ck_assert_uint_eq(q.deq.n, 1);
 	ck_assert_int_eq(q.deq.v[0].ts, 130);
 	ck_assert_int_eq(q.deq.v[0].dur, 20);
-	ck_assert_uint_eq(q.deq.v[0].tid, 2);
+	ck_assert_uint_eq(h.threads.v[q.deq.v[0].thread].tid, 2);
 	ck_assert_uint_eq(q.unmatched, 2);
 	ap_queue_release(&q);
 }
@@ -286,17 +286,27 @@ START_TEST(pytrace_replay)
 }
 END_TEST
 
+static uint32_t thread_no(uint64_t tid)
+{
+	uint32_t n;
+
+	ck_assert_int_eq(ap_host_thread(&h, &thread_idx, 100, tid, &n), 0);
+	return n;
+}
+
 static void add_malloc(int64_t ptr, int64_t ts, uint64_t tid)
 {
+	uint32_t thread = thread_no(tid);
 	struct ap_mem *m = ap_vec_push(&h.mems);
 
-	*m = (struct ap_mem){ .ts = ts, .ptr = ptr, .alloc_size = 512, .pid = 100, .tid = tid,
+	*m = (struct ap_mem){ .ts = ts, .ptr = ptr, .alloc_size = 512, .thread = thread,
 			      .device_type = 20, .data_type = AP_MEM_MALLOC };
 }
 
 static void add_qev(struct ap_qev *e, int64_t ts, int64_t dur, uint64_t tid, uint64_t corr)
 {
-	*e = (struct ap_qev){ ts, dur, 100, tid, corr, S("Op") };
+	*e = (struct ap_qev){ .ts = ts, .dur = dur, .corr = corr, .thread = thread_no(tid),
+			      .name = S("Op") };
 }
 
 /* Ops named empty_tensor and malloc_workspace are left out of the lookup of both attribution

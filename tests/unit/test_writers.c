@@ -415,13 +415,33 @@ static struct ap_op *add_op(struct ap_host *h, const char *name, int64_t ts, int
 	return op;
 }
 
+/* The number of (pid, tid) in h->threads, added when new. */
+static uint32_t thread_no_p(struct ap_host *h, uint64_t pid, uint64_t tid)
+{
+	struct ap_thread *t;
+	size_t i;
+
+	for (i = 0; i < h->threads.n; i++)
+		if (h->threads.v[i].pid == pid && h->threads.v[i].tid == tid)
+			return (uint32_t)i;
+	t = ap_vec_push(&h->threads);
+	ck_assert_ptr_nonnull(t);
+	t->pid = pid;
+	t->tid = tid;
+	return (uint32_t)(h->threads.n - 1);
+}
+
+static uint32_t thread_no(struct ap_host *h, uint64_t tid)
+{
+	return thread_no_p(h, 100, tid);
+}
+
 static void add_qev(struct ap_host *h, struct ap_qev *e, int64_t ts, int64_t dur, uint64_t tid,
 		    uint64_t corr, const char *name)
 {
 	e->ts = ts;
 	e->dur = dur;
-	e->pid = 100;
-	e->tid = tid;
+	e->thread = thread_no(h, tid);
 	e->corr = corr;
 	e->name = S(h, name);
 }
@@ -550,7 +570,7 @@ START_TEST(trace_view_queue_only)
 	fwk_build(&f);
 	f.h.ops.n = 0;
 	f.fb.n = 0;
-	f.q.enq.v[0].pid = 77;
+	f.q.enq.v[0].thread = thread_no_p(&f.h, 77, f.h.threads.v[f.q.enq.v[0].thread].tid);
 	ck_assert_int_eq(ap_write_trace_view(tmp_dir, &f.v, &err), 0);
 	got = slurp("trace_view.json", &len);
 	ck_assert_ptr_nonnull(strstr(got, "{\"ph\": \"M\", \"name\": \"process_name\", \"pid\": 77, \"tid\": 0, \"args\": {\"name\": \"Python\"}}"));
@@ -624,8 +644,8 @@ static struct ap_mem *add_mem(struct ap_host *h, int64_t ptr, int64_t ts, uint8_
 	ck_assert_ptr_nonnull(m);
 	*m = (struct ap_mem){ .ts = ts, .ptr = ptr, .alloc_size = 19267584,
 			      .total_alloc = 981467136, .total_reserved = 1522532352,
-			      .total_active = 981467648, .stream = 897357296, .pid = 100,
-			      .tid = tid, .device_type = 20, .device_index = 1,
+			      .total_active = 981467648, .stream = 897357296,
+			      .thread = thread_no(h, tid), .device_type = 20, .device_index = 1,
 			      .data_type = type };
 	return m;
 }
@@ -659,15 +679,15 @@ static void memfx_build(struct memfx *x)
 	x->t.n = 6;
 
 	e = ap_vec_push(&x->q.deq);
-	*e = (struct ap_qev){ 1600, 300, 100, 300, 11, S(h, "Conv") };
+	*e = (struct ap_qev){ .ts = 1600, .dur = 300, .corr = 11, .thread = thread_no_p(h, 100, 300), .name = S(h, "Conv") };
 	e = ap_vec_push(&x->q.deq);
-	*e = (struct ap_qev){ 6100, 100, 100, 300, 12, S(h, "Relu") };
+	*e = (struct ap_qev){ .ts = 6100, .dur = 100, .corr = 12, .thread = thread_no_p(h, 100, 300), .name = S(h, "Relu") };
 	e = ap_vec_push(&x->q.deq);
-	*e = (struct ap_qev){ 9500, 100, 100, 300, 99, S(h, "Lost") };
+	*e = (struct ap_qev){ .ts = 9500, .dur = 100, .corr = 99, .thread = thread_no_p(h, 100, 300), .name = S(h, "Lost") };
 	e = ap_vec_push(&x->q.enq);
-	*e = (struct ap_qev){ 1550, 20, 100, 100, 11, S(h, "Conv") };
+	*e = (struct ap_qev){ .ts = 1550, .dur = 20, .corr = 11, .thread = thread_no_p(h, 100, 100), .name = S(h, "Conv") };
 	e = ap_vec_push(&x->q.enq);
-	*e = (struct ap_qev){ 6050, 10, 100, 100, 12, S(h, "Relu") };
+	*e = (struct ap_qev){ .ts = 6050, .dur = 10, .corr = 12, .thread = thread_no_p(h, 100, 100), .name = S(h, "Relu") };
 
 	add_mem(h, PTR(A), 1200, 0, 100)->total_alloc = 1000LL * 1048576 + 512;  /* r0 */
 	add_mem(h, PTR(B), 1700, 0, 300)->alloc_size = 512;                      /* r1 */
@@ -686,7 +706,7 @@ static void memfx_build(struct memfx *x)
 	add_mem(h, PTR(H), 4200, 0, 100)->component = AP_MEM_WORKSPACE;          /* r12 */
 	h->mems.v[12].total_alloc = 3LL * (1LL << 50) + 1;
 	h->mems.v[12].total_reserved = (1LL << 53) + 12345;
-	add_mem(h, PTR(I), 300, 0, 200)->pid = 200;                              /* r13 */
+	add_mem(h, PTR(I), 300, 0, 200)->thread = thread_no_p(h, 200, 200);     /* r13 */
 	add_mem(h, PTR(J), 10, 1, 100);                                          /* r14 */
 	add_mem(h, PTR(K), 20, 0, 100)->alloc_size = 2048;                       /* r15 */
 	add_mem(h, PTR(J), 20, 0, 100);                                          /* r16 */

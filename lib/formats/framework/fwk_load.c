@@ -145,10 +145,31 @@ static int take_op_range(struct loader *l, const struct ap_fwk_record *rec, stru
 	return 0;
 }
 
+/* Numbers (pid, tid) into l->last_thread. Returns 0, AP_ENOMEM, or AP_EINVAL when the ids
+ * are corrupt (more distinct threads than AP_THREAD_MAX): the record is then to be skipped, and
+ * is counted. */
+static int thread_of(struct loader *l, uint64_t pid, uint64_t tid)
+{
+	int ret;
+
+	if (l->have_last && pid == l->last_pid && tid == l->last_tid)
+		return 0;
+	ret = ap_host_thread(l->h, &l->thread_idx, pid, tid, &l->last_thread);
+	if (ret == AP_EINVAL)
+		l->thread_overflow++;
+	if (ret < 0)
+		return ret;
+	l->last_pid = pid;
+	l->last_tid = tid;
+	l->have_last = 1;
+	return 0;
+}
+
 static int take_op_mark(struct loader *l, const struct ap_fwk_record *rec, struct ap_err *e)
 {
 	struct ap_fwk_op_mark r;
 	struct ap_mark *m;
+	int ret;
 
 	AP_FORWARD_IF_ERROR(ap_fwk_decode_op_mark(rec->payload, rec->len,
 						  (enum ap_fwk_gen)l->h->gen, &r, e));
@@ -164,19 +185,11 @@ static int take_op_mark(struct loader *l, const struct ap_fwk_record *rec, struc
 		}
 		return 0;
 	}
-	if (!l->have_last || r.pid != l->last_pid || r.tid != l->last_tid) {
-		int ret = ap_host_thread(l->h, &l->thread_idx, r.pid, r.tid, &l->last_thread);
-
-		if (ret == AP_EINVAL) { /* corrupt ids: more threads than a process can have */
-			l->thread_overflow++;
-			return 0;
-		}
-		if (ret < 0)
-			return ret;
-		l->last_pid = r.pid;
-		l->last_tid = r.tid;
-		l->have_last = 1;
-	}
+	ret = thread_of(l, r.pid, r.tid);
+	if (ret == AP_EINVAL)
+		return 0;
+	if (ret < 0)
+		return ret;
 	if (ap_vec_reserve(&l->h->marks, 1) < 0)
 		return AP_ENOMEM;
 	m = &l->h->marks.v[l->h->marks.n++];
@@ -193,8 +206,14 @@ static int take_memory(struct loader *l, const struct ap_fwk_record *rec, struct
 {
 	struct ap_fwk_memory r;
 	struct ap_mem *m;
+	int ret;
 
 	AP_FORWARD_IF_ERROR(ap_fwk_decode_memory(rec->payload, rec->len, &r, e));
+	ret = thread_of(l, r.pid, r.tid);
+	if (ret == AP_EINVAL)
+		return 0;
+	if (ret < 0)
+		return ret;
 	if (ap_vec_reserve(&l->h->mems, 1) < 0)
 		return AP_ENOMEM;
 	m = &l->h->mems.v[l->h->mems.n++];
@@ -205,8 +224,7 @@ static int take_memory(struct loader *l, const struct ap_fwk_record *rec, struct
 	m->total_reserved = r.total_reserved;
 	m->total_active = r.total_active;
 	m->stream = r.stream;
-	m->pid = r.pid;
-	m->tid = r.tid;
+	m->thread = l->last_thread;
 	m->device_type = r.device_type;
 	m->device_index = r.device_index;
 	m->component = r.component;

@@ -21,13 +21,14 @@ struct ap_op {
 
 enum ap_mark_cat { AP_ENQUEUE_START = 0, AP_ENQUEUE_END = 1, AP_DEQUEUE_START = 2, AP_DEQUEUE_END = 3 };
 
-/* A (pid, tid) pair of the task-queue markers, numbered in first-appearance order: markers
- * are the largest table of a dump, so each holds the 4-byte number instead of both ids. */
+/* A (pid, tid) pair of the task-queue markers and memory records, numbered in
+ * first-appearance order: those are the largest tables of a dump, so each record holds the
+ * small number instead of both 64-bit ids. */
 struct ap_thread {
 	uint64_t pid, tid;
 };
 
-#define AP_THREAD_MAX ((1u << 30) - 1) /* ap_mark.thread is 30 bits wide */
+#define AP_THREAD_MAX ((1u << 24) - 1) /* ap_mem.thread is 24 bits wide */
 
 struct ap_mark {
 	int64_t ts;
@@ -40,9 +41,10 @@ struct ap_mark {
 
 struct ap_mem {
 	int64_t ts, ptr, alloc_size, total_alloc, total_reserved, total_active, stream;
-	uint64_t pid, tid;
+	uint32_t thread : 24;   /* index into ap_host.threads */
+	uint32_t data_type : 8; /* the record's u8 */
 	int8_t device_type, device_index;
-	uint8_t component, data_type, allocator;
+	uint8_t component, allocator;
 };
 
 struct ap_pyrec {
@@ -65,7 +67,7 @@ struct ap_host {
 	struct ap_strtab strs;
 	AP_VEC(struct ap_op) ops;
 	AP_VEC(struct ap_mark) marks;
-	AP_VEC(struct ap_thread) threads; /* of the markers */
+	AP_VEC(struct ap_thread) threads; /* of the markers and memory records */
 	AP_VEC(struct ap_mem) mems;
 	AP_VEC(struct ap_pyrec) pyrecs;
 	AP_VEC(struct ap_pyhash) pyhash;

@@ -12,8 +12,9 @@
 /* A paired task-queue event (§7.2): ts = start marker time, dur = end - start. */
 struct ap_qev {
 	int64_t ts, dur;
-	uint64_t pid, tid, corr;
-	uint32_t name; /* the queued operation's name */
+	uint64_t corr;
+	uint32_t thread; /* index into ap_host.threads */
+	uint32_t name;   /* the queued operation's name */
 };
 
 struct ap_queue {
