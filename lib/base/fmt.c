@@ -66,18 +66,34 @@ static uint64_t abs_u64(int64_t v)
 	return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 }
 
+/* Exactly 8 digits of v < 10^8, zero-padded, at b. */
+static void digits8(char *b, uint32_t v)
+{
+	uint32_t hi = v / 10000, lo = v % 10000;
+
+	memcpy(b, digit_pairs + 2 * (hi / 100), 2);
+	memcpy(b + 2, digit_pairs + 2 * (hi % 100), 2);
+	memcpy(b + 4, digit_pairs + 2 * (lo / 100), 2);
+	memcpy(b + 6, digit_pairs + 2 * (lo % 100), 2);
+}
+
 size_t ap_fmt_ns_us3(char *buf, int64_t ns)
 {
-	uint64_t a = abs_u64(ns), fp = a % 1000;
-	size_t n = (ns < 0) + count_digits(a / 1000) + 4;
+	uint64_t a = abs_u64(ns), us = a / 1000, fp = a % 1000;
+	size_t n = (ns < 0) + count_digits(us) + 4;
 
 	buf[0] = '-';
 	buf[n] = '\0';
 	buf[n - 1] = (char)('0' + fp % 10);
-	buf[n - 2] = (char)('0' + fp / 10 % 10);
-	buf[n - 3] = (char)('0' + fp / 100);
+	memcpy(buf + n - 3, digit_pairs + 2 * (fp / 10), 2);
 	buf[n - 4] = '.';
-	digits_rev(buf + n - 4, a / 1000);
+	if (us >= 100000000) {
+		/* Timestamps: two independent halves instead of one long chain of divisions. */
+		digits8(buf + n - 12, (uint32_t)(us % 100000000));
+		digits_rev(buf + n - 12, us / 100000000);
+	} else {
+		digits_rev(buf + n - 4, us);
+	}
 	return n;
 }
 

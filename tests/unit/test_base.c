@@ -149,6 +149,14 @@ START_TEST(fmt_ns_us3)
 	ck_assert_str_eq(us3(1234), "1.234");
 	ck_assert_str_eq(us3(-1234), "-1.234");
 	ck_assert_str_eq(us3(-5), "-0.005");
+	/* around the split of long values into two halves of digits */
+	ck_assert_str_eq(us3(99999999999), "99999999.999");
+	ck_assert_str_eq(us3(100000000000), "100000000.000");
+	ck_assert_str_eq(us3(100000001000), "100000001.000");
+	ck_assert_str_eq(us3(-100000000007), "-100000000.007");
+	ck_assert_str_eq(us3(1764151200000000010), "1764151200000000.010");
+	ck_assert_str_eq(us3(INT64_MIN), "-9223372036854775.808");
+	ck_assert_str_eq(us3(INT64_MAX), "9223372036854775.807");
 }
 END_TEST
 
