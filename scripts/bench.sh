@@ -11,6 +11,8 @@
 #   AP_BENCH_RUNS=N     runs per figure, medians reported (default 5)
 #   AP_BENCH_PAIR=SIZE  size of each of the two dumps analysed together with -j 1 and -j 2 (default 160M;
 #                       0 skips that part)
+#   AP_BENCH_STRESS=SIZE size of the zero-filled (all corrupt) torch.op_range of the stress cases, which
+#                       also time 40 000 nested ops x 40 000 allocations (default 160M; 0 skips them)
 #   TMPDIR              where the dumps and outputs go (default /tmp; the 1G tier needs about 4 GB there)
 #
 # For each SIZE: one dump is generated, then `bench-decode` and `ascprof-analyse -q -j 1` each run N times
@@ -40,6 +42,7 @@ done
 [ $# -gt 0 ] || set -- 40M 160M 1G
 runs=${AP_BENCH_RUNS:-5}
 pair=${AP_BENCH_PAIR:-160M}
+stress=${AP_BENCH_STRESS:-160M}
 case $runs in '' | *[!0-9]* | 0) usage ;; esac
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ap_bench.XXXXXX")
@@ -86,12 +89,17 @@ checksum() {
 }
 
 # timed TAG ARGS...: one analyse run; appends wall, cpu, rss (KB) and the checksum to $work/TAG.*
+# The exit status must be $expect (default 0).
 timed() {
 	tag=$1
 	shift
 	rm -rf "$work/out"
-	/usr/bin/time -f '%e %U %S %M' -o "$work/time" "$analyse" -q -o "$work/out" "$@" || {
-		echo "bench.sh: ascprof-analyse $* failed" >&2
+	rc=0
+	/usr/bin/time -f '%e %U %S %M' -o "$work/time" "$analyse" -q -o "$work/out" "$@" 2>"$work/stderr" ||
+		rc=$?
+	[ "$rc" = "${expect:-0}" ] || {
+		echo "bench.sh: ascprof-analyse $* exited $rc" >&2
+		cat "$work/stderr" >&2
 		exit 1
 	}
 	tail -n 1 "$work/time" | awk -v w="$work/$tag" '{
@@ -134,27 +142,73 @@ for size in "$@"; do
 	rm -rf "$work/in"
 done
 
-[ "$pair" != 0 ] || exit 0
-n=$(bytes "$pair")
+pair_runs() {
+	n=$(bytes "$pair")
+	echo
+	echo "two dumps of $pair (ranks 1 and 2) analysed together:"
+	rm -rf "$work/in" "$work"/pair*.*
+	d1=$("$gen" --synth "$n" "$work/in" 1)
+	d2=$("$gen" --synth "$n" "$work/in" 2)
+	in=$(input_bytes "$d1" "$d2")
+	i=0
+	while [ "$i" -lt "$runs" ]; do
+		timed pair1 -j 1 "$d1" "$d2"
+		timed pair2 -j 2 "$d1" "$d2"
+		i=$((i + 1))
+	done
+	s1=$(sort -u "$work/pair1.sum") s2=$(sort -u "$work/pair2.sum")
+	awk -v in_b="$in" -v w1="$(median "$work/pair1.wall")" -v w2="$(median "$work/pair2.wall")" \
+		-v r1="$(median "$work/pair1.rss")" -v r2="$(median "$work/pair2.rss")" \
+		-v same="$([ "$s1" = "$s2" ] && [ "$(echo "$s1" | wc -l)" = 1 ] && echo yes || echo NO)" 'BEGIN {
+		printf "  input %.1f MB\n", in_b / 1e6
+		if (w1 <= 0 || w2 <= 0) w1 = w2 = 1e-9 # too short to measure
+		printf "  -j 1: %.3f s wall, %.1f MB/s, peak RSS %.1f MB\n", w1, in_b / 1e6 / w1, r1 * 1024 / 1e6
+		printf "  -j 2: %.3f s wall, %.1f MB/s, peak RSS %.1f MB\n", w2, in_b / 1e6 / w2, r2 * 1024 / 1e6
+		printf "  -j 2 / -j 1 rate: %.2f (target >= 1.8); same outputs in every run and both -j: %s\n", w1 / w2, same
+	}'
+}
+[ "$pair" = 0 ] || pair_runs
+
+[ "$stress" != 0 ] || exit 0
+# Corrupt input must cost no more than valid input: a 1 MB dump whose torch.op_range goes on
+# with SIZE bytes of zeros (a collector that preallocated its file and died): every record of
+# the tail is corrupt.
+n=$(bytes "$stress")
 echo
-echo "two dumps of $pair (ranks 1 and 2) analysed together:"
-rm -rf "$work/in" "$work"/pair*.*
-d1=$("$gen" --synth "$n" "$work/in" 1)
-d2=$("$gen" --synth "$n" "$work/in" 2)
-in=$(input_bytes "$d1" "$d2")
-i=0
+echo "stress cases ($runs runs each, medians):"
+rm -rf "$work/in" "$work"/zero.* "$work"/deep.*
+d=$("$gen" --synth 1000000 "$work/in")
+head -c "$n" /dev/zero >>"$d/FRAMEWORK/torch.op_range"
+i=0 expect=1
 while [ "$i" -lt "$runs" ]; do
-	timed pair1 -j 1 "$d1" "$d2"
-	timed pair2 -j 2 "$d1" "$d2"
+	timed zero -j 1 "$d"
 	i=$((i + 1))
 done
-s1=$(sort -u "$work/pair1.sum") s2=$(sort -u "$work/pair2.sum")
-awk -v in_b="$in" -v w1="$(median "$work/pair1.wall")" -v w2="$(median "$work/pair2.wall")" \
-	-v r1="$(median "$work/pair1.rss")" -v r2="$(median "$work/pair2.rss")" \
-	-v same="$([ "$s1" = "$s2" ] && [ "$(echo "$s1" | wc -l)" = 1 ] && echo yes || echo NO)" 'BEGIN {
-	printf "  input %.1f MB\n", in_b / 1e6
-	if (w1 <= 0 || w2 <= 0) w1 = w2 = 1e-9 # too short to measure
-	printf "  -j 1: %.3f s wall, %.1f MB/s, peak RSS %.1f MB\n", w1, in_b / 1e6 / w1, r1 * 1024 / 1e6
-	printf "  -j 2: %.3f s wall, %.1f MB/s, peak RSS %.1f MB\n", w2, in_b / 1e6 / w2, r2 * 1024 / 1e6
-	printf "  -j 2 / -j 1 rate: %.2f (target >= 1.8); same outputs in every run and both -j: %s\n", w1 / w2, same
+expect=0
+awk -v in_b="$n" -v wall="$(median "$work/zero.wall")" 'BEGIN {
+	printf "  torch.op_range with a zero-filled tail of %.0f MB: %.3f s wall, %.1f MB/s of tail (target: >= the valid-data rate above)\n",
+		in_b / 1e6, wall, (wall > 0 ? in_b / 1e6 / wall : 0)
+}'
+# Deep nesting: 40 000 nested ops and 40 000 allocations on their thread, each after the
+# innermost op ended, so that memory attribution climbs the ancestors (quadratic if it walked).
+rm -rf "$work/in"
+awk 'BEGIN {
+	# times as "17641512" followed by 11 digits: awk numbers are doubles (and %d 32-bit in mawk)
+	n = 40000
+	print "dump deep_ascend_pt"; print "syscnt 0"; print "end_info 1764151200001000000 100001000000"
+	print "flags profile_memory"
+	for (k = n - 1; k >= 0; k--)
+		printf "op 17641512%011d 17641512%011d name=aten::op%d\n", k * 10, (2 * n - k) * 10, k % 7
+	for (j = 0; j < n - 1; j++)
+		printf "mem 17641512%011d ptr=%d size=512 alloc=%d reserved=1048576 dtype=malloc\n",
+			(n + 1 + j) * 10 + 5, 65536 + j * 512, 512 * (j + 1)
+}' >"$work/deep.txt"
+"$gen" "$work/deep.txt" "$work/in" >/dev/null
+i=0
+while [ "$i" -lt "$runs" ]; do
+	timed deep -j 1 "$work/in/deep_ascend_pt"
+	i=$((i + 1))
+done
+awk -v wall="$(median "$work/deep.wall")" 'BEGIN {
+	printf "  40000 nested ops x 40000 allocations: %.3f s wall (linear: well under a second)\n", wall
 }'
