@@ -1,0 +1,60 @@
+/* Shared by the files of the FRAMEWORK loader (spec torch_npu_ascend_pt.md §3): the loading
+ * state and the per-record functions of fwk_take.c that fwk_load.c's file readers call. */
+#ifndef AP_FWK_LOAD_LOCAL_H
+#define AP_FWK_LOAD_LOCAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ap/diag.h"
+#include "ap/err.h"
+#include "ap/fwk.h"
+#include "ap/host.h"
+#include "ap/timeconv.h"
+#include "ap/u64map.h"
+#include "ap/window.h"
+
+/* The FRAMEWORK files, in loading order. */
+enum kind { K_OP_RANGE, K_OP_MARK, K_MEMORY, K_TRACER_FUNC, K_TRACER_HASH, K_PARAM, K_GC, K_COUNT };
+
+
+struct loader {
+	const char *dir;
+	const struct ap_timeconv *tc;
+	struct ap_host *h;
+	struct ap_diag *diag;
+	const char *file;        /* name inside FRAMEWORK/ */
+	unsigned long bad_utf8;
+	size_t bad_utf8_off;     /* record of the first invalid string */
+	size_t rec_off;          /* record being decoded */
+	int oom;                 /* interning ran out of memory */
+	unsigned long clamped;   /* timestamps outside the representable range */
+	size_t clamped_off;
+	unsigned long unknown_fields;
+	uint16_t unknown_id;
+	size_t unknown_off;
+	/* Corrupt records and unknown marker categories after the first of a file are only
+	 * counted: a corrupt file decodes as fast as a clean one (no message formatting). */
+	unsigned long bad_records, bad_cats;
+	unsigned long zero_records; /* all-zero fixed-size records: space never written */
+	size_t zero_off;
+	char oom_what[96];       /* what could not be allocated, for the message */
+	struct ap_err rec_err;   /* why the first corrupt record of a file is corrupt */
+	struct ap_window win;    /* one read buffer for every file */
+	struct ap_u64map thread_idx; /* for ap_host_thread */
+	uint64_t last_pid, last_tid; /* the thread of the last marker, most often the next's */
+	uint32_t last_thread;
+	int have_last;
+	unsigned long thread_overflow;
+};
+
+/* Decodes one TLV record of a file of kind k into the model. A corrupt record is skipped and
+ * counted (only the first of a file is described). Returns 0 or AP_ENOMEM. */
+int ap_fwk__take_record(struct loader *l, enum kind k, const struct ap_fwk_record *rec);
+/* Decodes one fixed-size record (K_TRACER_FUNC or K_GC) at p into the table the caller
+ * reserved. */
+void ap_fwk__take_flat(struct loader *l, enum kind k, const uint8_t *p);
+/* Reports what was counted in the file just loaded (l->file) and resets the counters. */
+void ap_fwk__finish_file(struct loader *l);
+
+#endif
