@@ -124,6 +124,7 @@ for size in "$@"; do
 	n=$(bytes "$size")
 	rm -rf "$work/in" "$work"/run.*
 	dump=$("$gen" --synth "$n" "$work/in")
+	sync # the generator's writeback must not compete with the timed runs
 	in=$(input_bytes "$dump")
 	i=0
 	while [ "$i" -lt "$runs" ]; do
@@ -149,6 +150,7 @@ pair_runs() {
 	rm -rf "$work/in" "$work"/pair*.*
 	d1=$("$gen" --synth "$n" "$work/in" 1)
 	d2=$("$gen" --synth "$n" "$work/in" 2)
+	sync
 	in=$(input_bytes "$d1" "$d2")
 	i=0
 	while [ "$i" -lt "$runs" ]; do
@@ -179,6 +181,7 @@ echo "stress cases ($runs runs each, medians):"
 rm -rf "$work/in" "$work"/zero.* "$work"/deep.*
 d=$("$gen" --synth 1000000 "$work/in")
 head -c "$n" /dev/zero >>"$d/FRAMEWORK/torch.op_range"
+sync
 i=0 expect=1
 while [ "$i" -lt "$runs" ]; do
 	timed zero -j 1 "$d"
