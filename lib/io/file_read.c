@@ -11,9 +11,7 @@
 #include "ap/file.h"
 #include "../base/banned.h"
 
-/* Opens path for reading when it is a regular file. O_NONBLOCK: opening a FIFO or device
- * found in a dump must not block the run. Returns the fd, or a negative status with err set. */
-static int open_regular(const char *path, struct stat *st, struct ap_err *err)
+int ap_file_open_regular(const char *path, struct stat *st, struct ap_err *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
@@ -38,7 +36,7 @@ int ap_file_read_all(const char *path, size_t max, struct ap_strbuf *sb, struct 
 	struct stat st;
 	int fd, ret = 0;
 
-	fd = open_regular(path, &st, err);
+	fd = ap_file_open_regular(path, &st, err);
 	if (fd < 0)
 		return fd;
 	if ((uint64_t)st.st_size > max) {

@@ -3,9 +3,9 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "ap/file.h"
 #include "ap/window.h"
 #include "../base/banned.h"
 
@@ -17,31 +17,29 @@ void ap_window_init(struct ap_window *w)
 	w->fd = -1;
 }
 
+/* No file, an empty window; the buffer is kept. */
+static void reset(struct ap_window *w)
+{
+	w->fd = -1;
+	w->len = 0;
+	w->off = w->size = 0;
+	w->eof = 0;
+	w->path = NULL;
+}
+
 int ap_window_open(struct ap_window *w, const char *path, size_t cap, struct ap_err *err)
 {
-	uint8_t *keep = w->buf;
-	size_t keep_cap = w->cap;
 	struct stat st;
 
-	ap_window_init(w);
-	w->buf = keep;
-	w->cap = keep_cap;
-	w->path = path;
-	/* O_NONBLOCK: opening a FIFO found in a dump must not block the run. */
-	w->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (w->fd < 0)
-		return ap_err_set(err, errno == ENOENT ? AP_ENOTFOUND : AP_EIO,
-				  "cannot open '%s': %s", path, strerror(errno));
-	if (fstat(w->fd, &st) < 0) {
-		int e = errno;
+	reset(w);
+	w->fd = ap_file_open_regular(path, &st, err);
+	if (w->fd < 0) {
+		int ret = w->fd;
 
-		ap_window_close_file(w);
-		return ap_err_set(err, AP_EIO, "cannot read '%s': %s", path, strerror(e));
+		w->fd = -1;
+		return ret;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		ap_window_close_file(w);
-		return ap_err_set(err, AP_EIO, "cannot read '%s': not a regular file", path);
-	}
+	w->path = path;
 	w->size = (uint64_t)st.st_size;
 	if ((uint64_t)cap > w->size)
 		cap = (size_t)w->size;
@@ -106,14 +104,9 @@ int ap_window_fill(struct ap_window *w, size_t consume, size_t need, struct ap_e
 
 void ap_window_close_file(struct ap_window *w)
 {
-	uint8_t *keep = w->buf;
-	size_t keep_cap = w->cap;
-
 	if (w->fd >= 0)
 		close(w->fd);
-	ap_window_init(w);
-	w->buf = keep;
-	w->cap = keep_cap;
+	reset(w);
 }
 
 void ap_window_close(struct ap_window *w)

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ap/file.h"
 #include "ap/fwk.h"
@@ -293,14 +294,17 @@ static void check_files(struct loader *l, const char **files)
 
 	for (k = 0; k < K_COUNT; k++) {
 		struct ap_err e = AP_ERR_INIT;
-		struct ap_window w;
+		struct stat st;
 		char path[4096];
+		int fd;
 
 		if (!files[k])
 			continue;
 		file_path(l, files[k], path, sizeof(path));
-		ap_window_init(&w);
-		if (ap_window_open(&w, path, 0, &e) < 0) {
+		fd = ap_file_open_regular(path, &st, &e);
+		if (fd >= 0) {
+			close(fd);
+		} else {
 			char key[64];
 
 			snprintf(key, sizeof(key), "open:%s", files[k]);
@@ -308,7 +312,6 @@ static void check_files(struct loader *l, const char **files)
 				       files[k], ap_err_text(&e));
 			files[k] = NULL;
 		}
-		ap_window_close(&w);
 		ap_err_release(&e);
 	}
 }

@@ -5,11 +5,16 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "ap/err.h"
 #include "ap/strbuf.h"
 #include "ap/strlist.h"
 
+/* Opens path read-only when it is a regular file, filling *st; O_NONBLOCK, so that opening a
+ * FIFO or device found in a dump does not block the run. Returns the fd (the caller closes
+ * it), or AP_ENOTFOUND / AP_EIO with err naming path. */
+int ap_file_open_regular(const char *path, struct stat *st, struct ap_err *err);
 /* Reads a whole (small) file into sb, refusing files larger than max. */
 int ap_file_read_all(const char *path, size_t max, struct ap_strbuf *sb, struct ap_err *err);
 /* Returns 1 if path is a directory, 0 if not, -1 if it does not exist. */
