@@ -126,9 +126,8 @@ static int load_tlv_file(struct loader *l, enum kind k, const char *path)
 	t.w = &l->win;
 	r = ap_window_open(t.w, path, WINDOW, &e);
 	if (r == 0 && reserve_for(l->h, k, t.w->size) < 0) {
-		snprintf(l->oom_what, sizeof(l->oom_what), "record table for %llu bytes of records",
-			 (unsigned long long)t.w->size);
-		r = ret = AP_ENOMEM;
+		r = ret = ap_fwk__oom(l, "record table for %llu bytes of records",
+				      (unsigned long long)t.w->size);
 	}
 	while (r == 0 && (r = tlv_next(&t, &rec, &e)) == 0) {
 		if (ap_fwk__take_record(l, k, &rec) < 0) {
@@ -142,8 +141,8 @@ static int load_tlv_file(struct loader *l, enum kind k, const char *path)
 		ret = r;
 	else if (r < 0)
 		report_io(l, &e);
-	if (ret == AP_ENOMEM && !l->oom_what[0])
-		snprintf(l->oom_what, sizeof(l->oom_what), "read buffer");
+	if (ret == AP_ENOMEM)
+		ap_fwk__oom(l, "read buffer");
 	ap_window_close_file(t.w);
 	ap_err_release(&e);
 	return ret;
@@ -163,8 +162,7 @@ static int load_flat_file(struct loader *l, enum kind k, const char *path)
 		goto out;
 	n = (size_t)(w->size / sz);
 	if (k == K_GC ? ap_vec_reserve(&h->gcs, n) < 0 : ap_vec_reserve(&h->pyrecs, n) < 0) {
-		snprintf(l->oom_what, sizeof(l->oom_what), "record table of %zu records", n);
-		r = AP_ENOMEM;
+		r = ap_fwk__oom(l, "record table of %zu records", n);
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
@@ -198,8 +196,8 @@ static int load_flat_file(struct loader *l, enum kind k, const char *path)
 		}
 	}
 out:
-	if (r == AP_ENOMEM && !l->oom_what[0])
-		snprintf(l->oom_what, sizeof(l->oom_what), "read buffer");
+	if (r == AP_ENOMEM)
+		ap_fwk__oom(l, "read buffer");
 	else if (r < 0 && r != AP_ENOMEM)
 		report_io(l, &e);
 	ap_window_close_file(w);
@@ -226,7 +224,7 @@ static const char *pick(const struct ap_strlist *names, const char *tag)
 /* Generation from the first records of a file (the first one recognised among the first
  * DETECT_RECORDS); *has_records says whether the file holds any whole record. A file that
  * cannot be read is left to the loading pass to report. */
-static int detect_gen(const char *path, enum kind k, int *has_records)
+static int detect_gen(struct loader *l, const char *path, enum kind k, int *has_records)
 {
 	struct ap_err e = AP_ERR_INIT;
 	struct tlv_reader t;
@@ -234,12 +232,9 @@ static int detect_gen(const char *path, enum kind k, int *has_records)
 	int gen = AP_FWK_GEN_UNKNOWN, i;
 
 	*has_records = 0;
-	struct ap_window w;
-
 	memset(&t, 0, sizeof(t));
-	ap_window_init(&w);
-	t.w = &w;
-	if (ap_window_open(&w, path, DETECT_WINDOW, &e) == 0) {
+	t.w = &l->win;
+	if (ap_window_open(t.w, path, DETECT_WINDOW, &e) == 0) {
 		for (i = 0; i < DETECT_RECORDS && gen == AP_FWK_GEN_UNKNOWN &&
 			    tlv_next(&t, &rec, &e) == 0;
 		     i++) {
@@ -248,7 +243,7 @@ static int detect_gen(const char *path, enum kind k, int *has_records)
 					      : ap_fwk_detect_gen_mark(rec.payload, rec.len);
 		}
 	}
-	ap_window_close(&w);
+	ap_window_close_file(t.w);
 	ap_err_release(&e);
 	return gen;
 }
@@ -274,7 +269,7 @@ static void choose_gen(struct loader *l, const char **files)
 		if (!files[k])
 			continue;
 		file_path(l, files[k], path, sizeof(path));
-		l->h->gen = detect_gen(path, k, &has_records);
+		l->h->gen = detect_gen(l, path, k, &has_records);
 		if (l->h->gen == AP_FWK_GEN_UNKNOWN && has_records) {
 			ap_diag_report(l->diag, AP_DIAG_DATA_LOSS, files[k],
 				       "'FRAMEWORK/%s': unsupported layout: the name field of its first records matches no known torch_npu writer generation (spec §3.10); file not decoded",

@@ -27,7 +27,6 @@ struct loader {
 	unsigned long bad_utf8;
 	size_t bad_utf8_off;     /* record of the first invalid string */
 	size_t rec_off;          /* record being decoded */
-	int oom;                 /* interning ran out of memory */
 	unsigned long clamped;   /* timestamps outside the representable range */
 	size_t clamped_off;
 	unsigned long unknown_fields;
@@ -38,7 +37,7 @@ struct loader {
 	unsigned long bad_records, bad_cats;
 	unsigned long zero_records; /* all-zero fixed-size records: space never written */
 	size_t zero_off;
-	char oom_what[96];       /* what could not be allocated, for the message */
+	char oom_what[96];       /* what could not be allocated (first failure); "": none */
 	struct ap_err rec_err;   /* why the first corrupt record of a file is corrupt */
 	struct ap_window win;    /* one read buffer for every file */
 	struct ap_u64map thread_idx; /* for ap_host_thread */
@@ -48,6 +47,9 @@ struct loader {
 	unsigned long thread_overflow;
 };
 
+/* Notes what could not be allocated, unless an earlier failure was noted; returns
+ * AP_ENOMEM. */
+int ap_fwk__oom(struct loader *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Decodes one TLV record of a file of kind k into the model. A corrupt record is skipped and
  * counted (only the first of a file is described). Returns 0 or AP_ENOMEM. */
 int ap_fwk__take_record(struct loader *l, enum kind k, const struct ap_fwk_record *rec);

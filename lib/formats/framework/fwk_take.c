@@ -1,11 +1,24 @@
 /* The records of each FRAMEWORK file kind into the host model (spec torch_npu_ascend_pt.md
  * §3.3-§3.9, §7.1), and the per-file reports of what could not be taken. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fwk_load_local.h"
 #include "../../base/banned.h"
+
+int ap_fwk__oom(struct loader *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!l->oom_what[0]) {
+		va_start(ap, fmt);
+		vsnprintf(l->oom_what, sizeof(l->oom_what), fmt, ap);
+		va_end(ap);
+	}
+	return AP_ENOMEM;
+}
 
 static uint32_t intern(struct loader *l, struct ap_bytes b)
 {
@@ -15,11 +28,8 @@ static uint32_t intern(struct loader *l, struct ap_bytes b)
 	if (!b.p)
 		return AP_STR_NONE;
 	id = ap_strtab_intern(&l->h->strs, b.p, b.len, &bad);
-	if (!id) {
-		l->oom = 1;
-		snprintf(l->oom_what, sizeof(l->oom_what), "string table of %u strings",
-			 l->h->strs.n);
-	}
+	if (!id)
+		ap_fwk__oom(l, "string table of %u strings", l->h->strs.n);
 	if (bad && !l->bad_utf8++)
 		l->bad_utf8_off = l->rec_off;
 	return id;
@@ -217,14 +227,14 @@ int ap_fwk__take_record(struct loader *l, enum kind k, const struct ap_fwk_recor
 	l->rec_off = rec->offset;
 	/* Only the first corrupt record of a file is described. */
 	ret = take_of[k](l, rec, l->bad_records ? NULL : &l->rec_err);
-	if (ret == AP_ENOMEM && !l->oom_what[0]) {
-		snprintf(l->oom_what, sizeof(l->oom_what), "record table");
-	} else if (ret < 0 && ret != AP_ENOMEM) {
+	if (ret == AP_ENOMEM) {
+		ap_fwk__oom(l, "record table");
+	} else if (ret < 0) {
 		if (!l->bad_records++)
 			report_bad_record(l, rec->offset, &l->rec_err);
 		ret = 0;
 	}
-	return l->oom ? AP_ENOMEM : ret;
+	return l->oom_what[0] ? AP_ENOMEM : ret; /* interning may have failed */
 }
 
 void ap_fwk__take_flat(struct loader *l, enum kind k, const uint8_t *p)
