@@ -215,6 +215,13 @@ static const uint64_t pow10_u64[20] = {
 };
 #define P19 10000000000000000000ull
 
+static const uint64_t pow5[21] = {
+	1ull, 5ull, 25ull, 125ull, 625ull, 3125ull, 15625ull, 78125ull, 390625ull,
+	1953125ull, 9765625ull, 48828125ull, 244140625ull, 1220703125ull, 6103515625ull,
+	30517578125ull, 152587890625ull, 762939453125ull, 3814697265625ull,
+	19073486328125ull, 95367431640625ull,
+};
+
 /* The exact decimal M = a * 5^shift of a / 2^shift = M / 10^shift (M < 2^100), split as
  * hi * 10^19 + lo, with what deciding a round trip of a / 2^shift needs. */
 struct exact {
@@ -265,12 +272,6 @@ static int round_trips(const struct exact *x, int p, int *up)
  * shortest p that round-trips is found by counting down from 17. */
 static int exact_digits(uint64_t a, unsigned shift, char *digits, int *exp10)
 {
-	static const uint64_t pow5[21] = {
-		1ull, 5ull, 25ull, 125ull, 625ull, 3125ull, 15625ull, 78125ull, 390625ull,
-		1953125ull, 9765625ull, 48828125ull, 244140625ull, 1220703125ull, 6103515625ull,
-		30517578125ull, 152587890625ull, 762939453125ull, 3814697265625ull,
-		19073486328125ull, 95367431640625ull,
-	};
 	struct exact x;
 	char tmp[24], *t;
 	int p, up, i;
@@ -321,10 +322,6 @@ static int exact_digits(uint64_t a, unsigned shift, char *digits, int *exp10)
 	return p;
 }
 
-/* Python repr of the double v / 2^shift (shift <= 20), like ap_fmt_double((double)v / 2^shift)
- * but without its digit search in the common case: the quotient is exact, and an exact decimal
- * of at most 15 significant digits is the shortest string that round-trips (DBL_DIG), hence
- * Python's repr. Everything else goes to ap_fmt_double. */
 /* ap_fmt_div_pow2 through exact_digits, for 0 < |v| = a < 2^53. */
 static size_t exact(char *buf, int64_t v, uint64_t a, unsigned shift)
 {
@@ -336,18 +333,16 @@ static size_t exact(char *buf, int64_t v, uint64_t a, unsigned shift)
 	return layout(buf, v < 0, digits, nd, e);
 }
 
+/* Python repr of the double v / 2^shift (shift <= 20), like ap_fmt_double((double)v / 2^shift)
+ * without its printf/strtod digit search: the quotient is exact. An exact decimal of at most
+ * 15 significant digits is the shortest string that round-trips (DBL_DIG), hence Python's
+ * repr, and is written directly; longer ones go through exact_digits, and values beyond 2^53
+ * (not exact) through ap_fmt_double. */
 size_t ap_fmt_div_pow2(char *buf, int64_t v, unsigned shift)
 {
-	static const uint64_t pow10[20] = {
-		1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
-		100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
-		10000000000000ull, 100000000000000ull, 1000000000000000ull,
-		10000000000000000ull, 100000000000000000ull, 1000000000000000000ull,
-		10000000000000000000ull,
-	};
 	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	uint64_t q = a >> shift, r = a & (((uint64_t)1 << shift) - 1), f = 1;
-	unsigned d = shift, nq = 0, nf = 0, i;
+	uint64_t q = a >> shift, r = a & (((uint64_t)1 << shift) - 1), f;
+	unsigned d = shift, nq, nf, i;
 	char digits[AP_FMT_MAX];
 	size_t n = 0;
 
@@ -366,12 +361,9 @@ size_t ap_fmt_div_pow2(char *buf, int64_t v, unsigned shift)
 	}
 	if (d > 15)
 		return exact(buf, v, a, shift);
-	for (i = 0; i < d; i++)
-		f *= 5;
-	f *= r; /* r / 2^d == f / 10^d, f < 10^d */
+	f = pow5[d] * r; /* r / 2^d == f / 10^d, f < 10^d */
 	nf = (unsigned)ap_fmt_u64(digits, f);
-	for (i = 0; i < 20 && q >= pow10[i]; i++)
-		nq = i + 1;
+	nq = q ? count_digits(q) : 0;
 	if ((q && nq + d > 15) || (!q && d - nf >= 4)) /* too long, or repr uses an exponent */
 		return exact(buf, v, a, shift);
 	if (v < 0)
