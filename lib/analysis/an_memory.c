@@ -40,8 +40,7 @@ static int sort_pass(struct tent *e, size_t n, int which, struct ap_sortkey *key
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		/* unsigned order of the 64-bit key */
-		keys[i].key = (int64_t)((which == 1 ? e[i].k1 : e[i].k2) ^ (1ull << 63));
+		keys[i].key = ap_sortkey_u64(which == 1 ? e[i].k1 : e[i].k2);
 		keys[i].idx = (uint32_t)i;
 	}
 	if (ap_sort_keys(keys, n) < 0)
@@ -343,22 +342,6 @@ struct ptr_state {
 	uint32_t open;    /* index in mv->groups of its open lifecycle, or NO_GROUP */
 };
 
-/* Tie order of lifecycles that start at the same time: the pointer first seen earlier, then
- * the earlier start (upstream sorts the lifecycles of all pointers by malloc time, stably,
- * after building them pointer by pointer in first-seen order). */
-struct tie {
-	uint32_t first, group;
-};
-
-static int cmp_tie(const void *a, const void *b)
-{
-	const struct tie *x = a, *y = b;
-
-	if (x->first != y->first)
-		return x->first < y->first ? -1 : 1;
-	return (x->group > y->group) - (x->group < y->group);
-}
-
 /* Cuts the records of each pointer, in time order, into lifecycles: each starts at a malloc
  * and takes following records of the pointer while fewer than three are taken and their data
  * type is new in it; a record that does not fit closes it and is looked at again as a start,
@@ -426,39 +409,43 @@ out:
 }
 
 /* Orders each run of lifecycles that start at the same time by (first position of the
- * pointer, start). Returns 0 or AP_ENOMEM. */
+ * pointer, start): upstream sorts the lifecycles of all pointers by malloc time, stably,
+ * after building them pointer by pointer in first-seen order. Runs are already in start
+ * order, so a stable sort by first position is enough. Returns 0 or AP_ENOMEM. */
 static int order_ties(const struct ap_host *h, struct ap_memview *mv, const uint32_t *first_of)
 {
 	struct ap_memgroup *g = mv->groups.v;
+	AP_VEC(struct ap_sortkey) keys = { NULL, 0, 0 };
+	AP_VEC(struct ap_memgroup) copy = { NULL, 0, 0 };
 	size_t i, j, k;
+	int ret = 0;
 
-	for (i = 0; i < mv->groups.n; i = j) {
+	for (i = 0; i < mv->groups.n && ret == 0; i = j) {
 		int64_t ts = h->mems.v[g[i].rec[0]].ts;
 		int sorted = 1;
-		struct tie *t;
-		struct ap_memgroup *copy;
 
 		for (j = i + 1; j < mv->groups.n && h->mems.v[g[j].rec[0]].ts == ts; j++)
 			sorted &= first_of[j - 1] <= first_of[j];
 		if (sorted)
 			continue;
-		t = malloc((j - i) * sizeof(*t));
-		copy = malloc((j - i) * sizeof(*copy));
-		if (!t || !copy) {
-			free(t);
-			free(copy);
-			return AP_ENOMEM;
+		/* scratch grown to the longest run met, never per run */
+		if (ap_vec_reserve(&keys, j - i) < 0 || ap_vec_reserve(&copy, j - i) < 0) {
+			ret = AP_ENOMEM;
+			break;
 		}
-		for (k = i; k < j; k++)
-			t[k - i] = (struct tie){ first_of[k], (uint32_t)k };
-		qsort(t, j - i, sizeof(*t), cmp_tie);
-		for (k = i; k < j; k++)
-			copy[k - i] = g[t[k - i].group];
-		memcpy(g + i, copy, (j - i) * sizeof(*copy));
-		free(t);
-		free(copy);
+		for (k = i; k < j; k++) {
+			keys.v[k - i].key = first_of[k];
+			keys.v[k - i].idx = (uint32_t)(k - i);
+		}
+		ret = ap_sort_keys(keys.v, j - i);
+		for (k = i; ret == 0 && k < j; k++)
+			copy.v[k - i] = g[i + keys.v[k - i].idx];
+		if (ret == 0)
+			memcpy(g + i, copy.v, (j - i) * sizeof(*copy.v));
 	}
-	return 0;
+	ap_vec_free(&keys);
+	ap_vec_free(&copy);
+	return ret;
 }
 
 /* ---- the pass ---- */

@@ -78,12 +78,11 @@ static int tidmap_set(struct tidmap *m, uint64_t tid, int deq, int only_new)
 
 /* ---- dequeue name by correlation id (the last dequeue with the id wins) ---- */
 
-/* Dequeues sorted by correlation id (the unsigned id biased into the signed key), ties in
- * list order. */
+/* Dequeues sorted by correlation id, ties in list order. */
 static const struct ap_qev *dequeue_by_corr(const struct ap_queue *q, const struct ap_sortkey *e,
 					    size_t n, uint64_t corr)
 {
-	int64_t key = (int64_t)(corr ^ (1ull << 63));
+	int64_t key = ap_sortkey_u64(corr);
 	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
@@ -326,7 +325,7 @@ static int queue_events(struct tv *w, const struct ap_queue *q)
 	for (i = 0; i < q->deq.n; i++) {
 		const struct ap_qev *d = &q->deq.v[i];
 
-		e[i].key = (int64_t)(d->corr ^ (1ull << 63));
+		e[i].key = ap_sortkey_u64(d->corr);
 		e[i].idx = (uint32_t)i;
 		queue_event(w, d, "Dequeue", d, "dequeue");
 		flow(w, 'f', "enqueue_to_dequeue", (int64_t)d->corr, 0, w->threads[d->thread].pid,

@@ -312,6 +312,38 @@ static void add_qev(struct ap_qev *e, int64_t ts, int64_t dur, uint64_t tid, uin
 /* Ops named empty_tensor and malloc_workspace are left out of the lookup of both attribution
  * paths (§8.6; upstream _complete_record_entry filters them from torch_ops_tid_dict). Each
  * record below would be named after one of them if they were not. */
+/* Lifecycles that start at the same time come in the order their pointers were first seen,
+ * as upstream's stable sort of the per-pointer lists leaves them (§8.6), not in record order. */
+START_TEST(memview_ties_by_pointer_first_seen)
+{
+	struct ap_queue q;
+	struct ap_tree t;
+	struct ap_memview mv;
+	struct ap_err err = AP_ERR_INIT;
+
+	ap_queue_init(&q);
+	ap_tree_init(&t);
+	ap_memview_init(&mv);
+	add_op("aten::empty", 0, 10000, 1, -1, 0);
+	add_malloc(0xb000, 100, 1);  /* r0: pointer B first seen */
+	h.mems.v[0].data_type = AP_MEM_FREE;
+	add_malloc(0xa000, 200, 1);  /* r1: pointer A first seen */
+	h.mems.v[1].data_type = AP_MEM_FREE;
+	add_malloc(0xc000, 300, 1);  /* r2: C, alone at its time */
+	add_malloc(0xa000, 500, 1);  /* r3: A and B start lifecycles at the same time, */
+	add_malloc(0xb000, 500, 1);  /* r4: A's record first */
+	ck_assert_int_eq(ap_tree_build(&h, &q, &t, &err), 0);
+	ck_assert_int_eq(ap_memview_build(&h, &q, &t, &mv, &err), 0);
+	ck_assert_uint_eq(mv.groups.n, 3);
+	ck_assert_uint_eq(mv.groups.v[0].rec[0], 2);
+	ck_assert_uint_eq(mv.groups.v[1].rec[0], 4); /* B, seen first */
+	ck_assert_uint_eq(mv.groups.v[2].rec[0], 3);
+	ap_memview_release(&mv);
+	ap_tree_release(&t);
+	ap_queue_release(&q);
+}
+END_TEST
+
 START_TEST(memview_skips_empty_tensor_and_malloc_workspace)
 {
 	static const char *const want[] = { "aten::zeros", "aten::zeros", "aten::add", "aten::sub" };
@@ -387,6 +419,7 @@ static Suite *hostan_suite(void)
 	tc = tcase_create("memview");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, memview_skips_empty_tensor_and_malloc_workspace);
+	tcase_add_test(tc, memview_ties_by_pointer_first_seen);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -12,6 +12,12 @@ struct ap_sortkey {
 	uint32_t idx;
 };
 
+/* The key of an unsigned value: biased so that the signed order of keys is its order. */
+static inline int64_t ap_sortkey_u64(uint64_t v)
+{
+	return (int64_t)(v ^ (1ull << 63));
+}
+
 /* Sorts v[0..n) by key, stably (equal keys keep their order). Returns 0 or AP_ENOMEM. */
 int ap_sort_keys(struct ap_sortkey *v, size_t n);
 
