@@ -68,14 +68,19 @@ static void put_empty(struct ap_out *o, unsigned count)
 		ap_out_putc(o, ',');
 }
 
-/* Device Type: NPU:{id} when the dump has exactly one device_* dir, else the record's index. */
+/* Device Type into b (AP_FMT_MAX + 4 bytes): NPU:{id} when the dump has exactly one device_*
+ * dir, else the record's index. Returns the length. */
+static size_t fmt_device(char *b, const struct ap_fwk_view *v, const struct ap_mem *m)
+{
+	memcpy(b, "NPU:", 4);
+	return 4 + ap_fmt_i64(b + 4, v->n_devices == 1 ? v->device_id : m->device_index);
+}
+
 static void put_device(struct ap_out *o, const struct ap_fwk_view *v, const struct ap_mem *m)
 {
-	int64_t id = v->n_devices == 1 ? v->device_id : m->device_index;
 	char b[AP_FMT_MAX + 4];
 
-	memcpy(b, "NPU:", 4);
-	put_sep_raw(o, b, 4 + ap_fmt_i64(b + 4, id));
+	put_sep_raw(o, b, fmt_device(b, v, m));
 }
 
 static void put_header(struct ap_out *o, const char *const *cols, size_t n)
@@ -106,7 +111,6 @@ static const char *const operator_memory_cols[] = {
 static size_t row_tail(char *b, const struct ap_fwk_view *v, const struct ap_mem *m,
 		       struct numcache *c)
 {
-	int64_t id = v->n_devices == 1 ? v->device_id : m->device_index;
 	size_t n = 0;
 
 	b[n++] = ',';
@@ -120,9 +124,8 @@ static size_t row_tail(char *b, const struct ap_fwk_view *v, const struct ap_mem
 	n += fmt_div_cached(&c[2], b + n, m->total_active, MB_SHIFT);
 	b[n++] = ',';
 	n += ap_fmt_i64(b + n, m->stream);
-	memcpy(b + n, ",NPU:", 5); /* Device Type, see put_device */
-	n += 5;
-	n += ap_fmt_i64(b + n, id);
+	b[n++] = ',';
+	n += fmt_device(b + n, v, m);
 	b[n++] = '\r';
 	b[n++] = '\n';
 	return n;
