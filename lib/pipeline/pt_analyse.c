@@ -78,14 +78,6 @@ static int copy_side_files(const struct ap_pt_dump *d, const char *parent, struc
 	return ret;
 }
 
-static int is_side_file_name(const char *n)
-{
-	size_t len = strlen(n);
-
-	return !strcmp(n, "profiler_metadata.json") ||
-	       (!strncmp(n, "profiler_info", 13) && len > 18 && !strcmp(n + len - 5, ".json"));
-}
-
 /* DIR/<dump>/ as ascprof wrote it before it marked that directory itself: only its
  * (marked) ASCEND_PROFILER_OUTPUT/ and the copied side files, or nothing at all. */
 static int is_earlier_output(const char *path)
@@ -103,7 +95,7 @@ static int is_earlier_output(const char *path)
 			ok = sub && ap_outdir_is_ours(sub);
 			free(sub);
 		} else {
-			ok = is_side_file_name(e->d_name);
+			ok = ap_pt_is_side_file(e->d_name);
 		}
 	}
 	if (dd)

@@ -110,6 +110,13 @@ static int info_rank_of(const char *s, int *rank)
 	return end == s + n - 5 ? INFO_RANKED : INFO_NONE;
 }
 
+int ap_pt_is_side_file(const char *name)
+{
+	int rank;
+
+	return !strcmp(name, "profiler_metadata.json") || info_rank_of(name, &rank) != INFO_NONE;
+}
+
 /* What one listing of a dump directory tells (§1.1). */
 struct dump_scan {
 	char *prof;   /* first PROF_* directory in byte order (name, owned), or NULL */

@@ -47,6 +47,9 @@ struct ap_pt_dump {
  * for a dump an old analyser emptied (profiler_info and another tool's output only), 0
  * otherwise. *rank is the rank of its profiler_info_<rank>.json name, or -1. */
 int ap_pt_probe(const char *dir, int *rank);
+/* 1 when name is a side file that analyse -o copies beside a dump's output
+ * (profiler_info.json, profiler_info_<rank>.json, profiler_metadata.json), else 0. */
+int ap_pt_is_side_file(const char *name);
 /* Adds the dumps under path (probe > 0): path itself when it is a dump, else each immediate
  * subdirectory that is one (sorted by name). Output directories are never taken.
  * Returns 0 (possibly adding nothing), or AP_ENOTFOUND / AP_EIO with err set. */
