@@ -24,7 +24,7 @@ void ap_kernel_rel_release(struct ap_kernel_rel *r)
 	ap_kernel_rel_init(r);
 }
 
-const char *ap_step_range_id(const struct ap_host *h, const struct ap_step_range *s)
+const char *ap_krel_step_id(const struct ap_host *h, const struct ap_krel_step *s)
 {
 	const char *name = ap_strtab_get(&h->strs, h->ops.v[s->op].name);
 	const char *hash = name ? strrchr(name, '#') : NULL;
@@ -407,7 +407,7 @@ static int make_steps(struct state *s, int queue)
 
 	for (node = 0; node < t->n; node++) {
 		const struct ap_op *op = &s->h->ops.v[t->op[node]];
-		struct ap_step_range *sr;
+		struct ap_krel_step *sr;
 		int64_t end;
 
 		if (t->parent[node] >= 0 || !is_step(s->h, t, node) || !s->top_any[node])

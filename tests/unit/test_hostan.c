@@ -457,7 +457,7 @@ START_TEST(kernel_rel_queue)
 	ck_assert_uint_eq(r.isfloat[n_mul], AP_KREL_SELF | AP_KREL_TOTAL | AP_KREL_TOTAL_AIC);
 	ck_assert(r.dev[0][1] == 1.75 + 2.0 + 0.5);
 	ck_assert_uint_eq(r.steps.n, 1);
-	ck_assert_str_eq(ap_step_range_id(&h, &r.steps.v[0]), "12");
+	ck_assert_str_eq(ap_krel_step_id(&h, &r.steps.v[0]), "12");
 	ck_assert_int_eq(r.steps.v[0].start, 260);  /* min ts of corr 1's kernels */
 	ck_assert_int_eq(r.steps.v[0].end, 1270);   /* corr 3's kernel ends after the step */
 	ck_assert_int_eq(r.steps.v[0].fwk_start, 0);
@@ -500,7 +500,7 @@ START_TEST(kernel_rel_no_queue)
 	ck_assert(r.dev[2][0] == 0.1 + 0.2 && r.dev[2][2] == 0.1);
 	ck_assert(r.dev[1][0] == 2.3 && (r.isfloat[1] & AP_KREL_SELF_AIC) == 0);
 	ck_assert_uint_eq(r.steps.n, 1);
-	ck_assert_str_eq(ap_step_range_id(&h, &r.steps.v[0]), "7");
+	ck_assert_str_eq(ap_krel_step_id(&h, &r.steps.v[0]), "7");
 	ck_assert_int_eq(r.steps.v[0].start, 255);
 	ck_assert_int_eq(r.steps.v[0].end, 1205);
 	free(l.v.v);

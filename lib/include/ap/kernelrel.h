@@ -29,7 +29,7 @@ struct ap_npu_links {
 };
 
 /* A step range (§7.7): a ProfilerStep#N child of the root with flows in it. */
-struct ap_step_range {
+struct ap_krel_step {
 	uint32_t op;        /* index into h->ops of the step op; its id is the text after the last '#' */
 	int64_t start, end; /* START_TS, END_TS (local ns) */
 	int64_t fwk_start;  /* the step op's host start */
@@ -47,7 +47,7 @@ struct ap_kernel_rel {
 	 * summed in torch_npu's order; NULL when no kernel was attributed anywhere */
 	double (*dev)[4];
 	uint8_t *isfloat;   /* per node: AP_KREL_* bits */
-	AP_VEC(struct ap_step_range) steps;
+	AP_VEC(struct ap_krel_step) steps;
 	unsigned long acl_dropped; /* launches outside every dequeue (task queue only) */
 };
 
@@ -63,6 +63,6 @@ int ap_kernel_rel_build(const struct ap_host *h, const struct ap_queue *q, const
 			const struct ap_npu_links *links, struct ap_kernel_rel *r, struct ap_err *err);
 
 /* The step id of range s: the text of the step op's name after its last '#'. */
-const char *ap_step_range_id(const struct ap_host *h, const struct ap_step_range *s);
+const char *ap_krel_step_id(const struct ap_host *h, const struct ap_krel_step *s);
 
 #endif
