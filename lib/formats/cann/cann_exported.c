@@ -34,7 +34,7 @@ int ap_cann_is_prof_name(const char *s)
 		if (*s++ != '_')
 			return 0;
 	}
-	return isalnum((unsigned char)*s);
+	return isalnum((unsigned char)*s) != 0;
 }
 
 static int is_device_dir_name(const char *s)
