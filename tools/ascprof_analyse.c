@@ -297,7 +297,7 @@ static int report(const struct ap_job *job)
 			job->dir);
 	if (!failed && r->cann_skipped && !cfg.quiet)
 		fprintf(stderr,
-			PROG ": note: '%s': PROF_* (CANN) data is not analysed yet; framework outputs only\n",
+			PROG ": note: '%s': raw PROF_* (CANN) data is not decoded yet, and msprof's export (mindstudio_profiler_output/) is read only where no raw slices exist; framework outputs only\n",
 			job->dir);
 	if (cfg.verbose && job->ret == 0 && !r->bare_prof)
 		fprintf(stderr,
