@@ -220,7 +220,9 @@ static int rd_feed(struct rd *r, struct csv_parser *p, const char *s, size_t len
 			ap_diag_report(r->diag, AP_DIAG_DATA_LOSS, "csv-malformed",
 				       "'%s': malformed CSV at line %lu (byte offset %llu): %s; the rest of the file is skipped",
 				       r->shown, r->line, (unsigned long long)(pos + done + used),
-				       csv_strerror(csv_error(p)));
+				       csv_error(p) == CSV_EPARSE
+					       ? "a quote inside an unquoted field, or text after a closing quote"
+					       : csv_strerror(csv_error(p)));
 			return 1;
 		}
 		done += n;
