@@ -10,11 +10,14 @@
 #include "../base/banned.h"
 
 #define CSV_WINDOW ((size_t)1 << 20)
+/* Arena blocks: small enough that a table of a few rows costs little (msprof exports many
+ * small files), large enough that a big one takes few blocks. */
+#define CSV_ARENA_BLOCK ((size_t)64 << 10)
 
 void ap_csv_table_init(struct ap_csv_table *t)
 {
 	memset(t, 0, sizeof(*t));
-	ap_arena_init(&t->arena, 0);
+	ap_arena_init(&t->arena, CSV_ARENA_BLOCK);
 }
 
 void ap_csv_table_release(struct ap_csv_table *t)
