@@ -29,8 +29,8 @@ int ap_pipeline__analyse_prof(const char *dir, const struct ap_analyse_opts *o,
 /* The CANN data of PROF dir prof: the exported CSVs when mindstudio_profiler_output/ exists
  * and there are no raw slices (r->cann_exported = 1, counts in r->cann_files/_rows, x
  * loaded), else nothing (r->cann_skipped = 1 when there is PROF data this version does not
- * decode). Trouble with the files goes to r->diag. Returns 0, or a negative status with r->err
- * set (out of memory, unlistable directory). */
+ * decode). Trouble with the files, and an unreadable mindstudio_profiler_output/, is data loss
+ * in r->diag. Returns 0, or AP_ENOMEM with r->err set. */
 int ap_pipeline__cann_load(const char *prof, struct ap_cann_exported *x,
 			   struct ap_analyse_result *r);
 /* Writes the CANN text outputs of x into dir for the level (§10): kernel_details.csv

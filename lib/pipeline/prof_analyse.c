@@ -142,7 +142,8 @@ int ap_analyse_discover(const char *path, struct ap_strlist *out, struct ap_err 
 int ap_pipeline__cann_load(const char *prof, struct ap_cann_exported *x,
 			   struct ap_analyse_result *r)
 {
-	int k;
+	struct ap_err e = AP_ERR_INIT;
+	int k, ret;
 
 	/* Raw slices are not decoded yet: an export beside them may be stale or partial, so
 	 * it is read only where no raw data exists. */
@@ -150,7 +151,16 @@ int ap_pipeline__cann_load(const char *prof, struct ap_cann_exported *x,
 		r->cann_skipped = 1;
 		return 0;
 	}
-	AP_FORWARD_IF_ERROR(ap_cann_exported_load(x, prof, &r->diag, &r->err));
+	ret = ap_cann_exported_load(x, prof, &r->diag, &e);
+	if (ret == AP_ENOMEM) {
+		ap_err_set(&r->err, AP_ENOMEM, "%s", ap_err_text(&e));
+		ap_err_release(&e);
+		return ret;
+	}
+	/* an unreadable mindstudio_profiler_output/ is data loss: the rest is still written */
+	if (ret < 0)
+		ap_diag_report(&r->diag, AP_DIAG_DATA_LOSS, "cann-unreadable", "%s", ap_err_text(&e));
+	ap_err_release(&e);
 	r->cann_exported = 1;
 	for (k = 0; k < AP_CANN_CSV_KINDS; k++) {
 		r->cann_files[k] = x->files[k].n;

@@ -162,6 +162,8 @@ START_TEST(load_concatenates_slices)
 	put("PROF_1_2_A/mindstudio_profiler_output/task_time_slice_1_1.csv", "a,b\n3,4\n");
 	put("PROF_1_2_A/mindstudio_profiler_output/task_time_slice_0_1.csv", "a,b\n1,2\n");
 	put("PROF_1_2_A/mindstudio_profiler_output/op_summary_1.csv", "a,b\n1\n");
+	snprintf(p, sizeof(p), "%s/PROF_1_2_A/mindstudio_profiler_output/api_statistic_1.csv", root);
+	ck_assert_int_eq(symlink("nowhere", p), 0); /* unreadable: data loss, the rest read */
 	snprintf(p, sizeof(p), "%s/PROF_1_2_A", root);
 	ap_cann_exported_init(&x);
 	ap_diag_init(&d);
@@ -170,9 +172,13 @@ START_TEST(load_concatenates_slices)
 	ck_assert_str_eq(ap_csv_cell(&x.t[AP_CANN_TASK_TIME], 0, 0), "1");
 	ck_assert_str_eq(ap_csv_cell(&x.t[AP_CANN_TASK_TIME], 1, 1), "4");
 	ck_assert_uint_eq(x.t[AP_CANN_OP_SUMMARY].nrows, 0);
-	ck_assert_uint_eq(d.n, 1);
+	ck_assert_uint_eq(x.files[AP_CANN_API_STATISTIC].n, 1);
+	ck_assert_uint_eq(x.t[AP_CANN_API_STATISTIC].ncols, 0);
+	ck_assert_uint_eq(d.n, 2);
 	ck_assert_str_eq(d.v[0].first.buf,
 			 "'PROF_1_2_A/mindstudio_profiler_output/op_summary_1.csv': 1 row with a field count other than the header's 2 skipped (first: line 2, 1 field)");
+	ck_assert_int_eq(d.v[1].kind, AP_DIAG_DATA_LOSS);
+	ck_assert_ptr_nonnull(strstr(d.v[1].first.buf, "api_statistic_1.csv"));
 	ap_cann_exported_release(&x);
 	ap_diag_release(&d);
 	ap_err_release(&e);
