@@ -59,9 +59,10 @@ long ap_csv_find_col(const struct ap_csv_table *t, const char *name);
  * Returns 0 (possibly adding nothing) or AP_ENOMEM with err set. */
 int ap_csv_read_mem(struct ap_csv_table *t, const char *shown, const void *data, size_t len,
 		    struct ap_diag *diag, struct ap_err *err);
-/* Like ap_csv_read_mem for the file at path, read in windows (any size). Returns 0, or
- * AP_ENOTFOUND / AP_EIO (unreadable file: nothing added) / AP_ENOMEM with err set naming
- * shown. */
+/* Like ap_csv_read_mem for the file at path (a regular file), read in windows of 1 MiB (any
+ * size; parse messages name shown). Returns 0, or with err set: AP_ENOTFOUND / AP_EIO when it
+ * cannot be opened (nothing added; the message names path) or a read fails (the rows before
+ * are kept), AP_ENOMEM. */
 int ap_csv_read_file(struct ap_csv_table *t, const char *path, const char *shown,
 		     struct ap_diag *diag, struct ap_err *err);
 
