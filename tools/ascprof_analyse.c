@@ -10,6 +10,7 @@
 
 #include "ap/analyse.h"
 #include "ap/log.h"
+#include "ap/cann_exported.h"
 #include "ap/ptdump.h"
 #include "common/driver.h"
 #include "common/opt.h"
@@ -37,9 +38,11 @@ static const struct ap_opt opts[] = {
 static const struct ap_tool tool = {
 	PROG,
 	"DIR...",
-	"Analyse raw torch_npu profiling dumps (*_ascend_pt directories, or directories holding\n"
-	"them) offline and write ASCEND_PROFILER_OUTPUT/ for each: trace_view.json,\n"
-	"operator_details.csv, memory_record.csv, operator_memory.csv and analyse.done.",
+	"Analyse raw torch_npu profiling dumps (*_ascend_pt directories), bare msprof PROF_*\n"
+	"directories, or directories holding them, offline and write ASCEND_PROFILER_OUTPUT/ for\n"
+	"each: trace_view.json, operator_details.csv, memory_record.csv, operator_memory.csv, from\n"
+	"an msprof export kernel_details.csv, op_statistic.csv, api_statistic.csv and\n"
+	"task_time.csv, and analyse.done.",
 	opts,
 	sizeof(opts) / sizeof(opts[0]),
 	"Exit status: 0 every dump analysed cleanly, 1 a dump failed or lost data (named on\n"
@@ -239,6 +242,22 @@ static void free_paths(char **v, size_t n)
 	free(v);
 }
 
+/* -v: the CANN data msprof exported that a dump's outputs were made from. */
+static void report_cann(const struct ap_job *job)
+{
+	const struct ap_analyse_result *r = &job->res;
+	int k;
+
+	fprintf(stderr, PROG ": '%s': %sCANN data exported by msprof (%s/):", job->dir,
+		r->bare_prof ? "bare PROF_* capture, " : "", AP_CANN_EXPORT_DIR);
+	for (k = 0; k < AP_CANN_CSV_KINDS; k++)
+		fprintf(stderr, "%s %s %zu file%s, %zu row%s", k ? ";" : "",
+			ap_cann_csv_name((enum ap_cann_csv)k), r->cann_files[k],
+			r->cann_files[k] == 1 ? "" : "s", r->cann_rows[k],
+			r->cann_rows[k] == 1 ? "" : "s");
+	fputc('\n', stderr);
+}
+
 /* Reports one dump's trouble in a stable order; returns 1 when the dump failed. */
 static int report(const struct ap_job *job)
 {
@@ -278,12 +297,14 @@ static int report(const struct ap_job *job)
 			job->dir);
 	if (!failed && r->cann_skipped && !cfg.quiet)
 		fprintf(stderr,
-			PROG ": note: '%s': PROF_* (CANN) data is not analysed yet; framework outputs only\n",
+			PROG ": note: '%s': raw PROF_* (CANN) data is not decoded yet, and msprof's export (mindstudio_profiler_output/) is read only where no raw slices exist; framework outputs only\n",
 			job->dir);
-	if (cfg.verbose && job->ret == 0)
+	if (cfg.verbose && job->ret == 0 && !r->bare_prof)
 		fprintf(stderr,
 			PROG ": '%s': rank %d, FRAMEWORK generation G%d: %zu ops, %zu task-queue marks, %zu memory, %zu python tracer, %zu GC records\n",
 			job->dir, r->rank_id, r->gen, r->n_ops, r->n_marks, r->n_mems, r->n_pyrecs, r->n_gcs);
+	if (cfg.verbose && job->ret == 0 && r->cann_exported)
+		report_cann(job);
 	if (r->out_dir && !cfg.quiet)
 		printf("%s\n", r->out_dir);
 	return failed;
@@ -313,12 +334,12 @@ int main(int argc, char **argv)
 		struct ap_err err = AP_ERR_INIT;
 		size_t before = dumps.n;
 
-		if (ap_pt_discover(operands[i], &dumps, &err) < 0) {
+		if (ap_analyse_discover(operands[i], &dumps, &err) < 0) {
 			fprintf(stderr, PROG ": %s\n", ap_err_text(&err));
 			code = AP_EXIT_FAIL;
 		} else if (dumps.n == before) {
 			fprintf(stderr,
-				PROG ": '%s': no torch_npu dump found (a *_ascend_pt directory holds FRAMEWORK/ or PROF_*)\n",
+				PROG ": '%s': no torch_npu dump found (a *_ascend_pt directory holds FRAMEWORK/ or PROF_*; a bare PROF_* directory holds host/, device_N/ or mindstudio_profiler_output/)\n",
 				operands[i]);
 			code = AP_EXIT_FAIL;
 		}

@@ -19,6 +19,7 @@
 #include "ap/outdir.h"
 #include "ap/ptdump.h"
 #include "ap/views.h"
+#include "pipeline_local.h"
 #include "../base/banned.h"
 
 void ap_analyse_result_init(struct ap_analyse_result *r)
@@ -39,7 +40,7 @@ void ap_analyse_result_release(struct ap_analyse_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static int write_done(const char *dir, struct ap_err *err)
+int ap_pipeline__write_done(const char *dir, struct ap_err *err)
 {
 	struct ap_strbuf p = AP_STRBUF_INIT;
 	int fd;
@@ -103,23 +104,21 @@ static int is_earlier_output(const char *path)
 	return ok;
 }
 
-/* Starts the output of dump d: in place, <dump>/ASCEND_PROFILER_OUTPUT/; with -o, the whole
- * DIR/<dump>/ (ASCEND_PROFILER_OUTPUT/ and the side files), so that it appears complete or
- * not at all (§8). *write_dir is where the outputs go. */
-static int begin_output(const struct ap_pt_dump *d, const struct ap_analyse_opts *o,
-			struct ap_outdir *od, struct ap_strbuf *write_dir, struct ap_err *err)
+int ap_pipeline__begin_output(const char *in_dir, const char *name, const struct ap_pt_dump *d,
+			      const struct ap_analyse_opts *o, struct ap_outdir *od,
+			      struct ap_strbuf *write_dir, struct ap_err *err)
 {
 	struct ap_strbuf final = AP_STRBUF_INIT;
 	int ret;
 
 	if (!o->out_root) {
-		AP_FORWARD_IF_ERROR(ap_outdir_begin(od, d->dir, AP_PT_OUTPUT_DIR, o->force, err));
+		AP_FORWARD_IF_ERROR(ap_outdir_begin(od, in_dir, AP_PT_OUTPUT_DIR, o->force, err));
 		ap_strbuf_addstr(write_dir, od->tmp);
 		return 0;
 	}
 	/* DIR/<dump>/ is replaced whole, so only when ascprof wrote it; --force does not
 	 * extend to it: whatever else it holds is not an output of another analyser. */
-	ap_strbuf_addf(&final, "%s/%s", o->out_root, d->name);
+	ap_strbuf_addf(&final, "%s/%s", o->out_root, name);
 	if (ap_path_exists(final.buf) && !ap_outdir_is_ours(final.buf) &&
 	    !is_earlier_output(final.buf)) {
 		ret = ap_err_set(err, AP_EINVAL,
@@ -129,14 +128,14 @@ static int begin_output(const struct ap_pt_dump *d, const struct ap_analyse_opts
 		return ret;
 	}
 	ap_strbuf_release(&final);
-	AP_FORWARD_IF_ERROR(ap_outdir_begin(od, o->out_root, d->name, 1, err));
+	AP_FORWARD_IF_ERROR(ap_outdir_begin(od, o->out_root, name, 1, err));
 	ap_strbuf_addf(write_dir, "%s/%s", od->tmp, AP_PT_OUTPUT_DIR);
 	if (mkdir(write_dir->buf, 0777) < 0)
 		ret = ap_err_set(err, AP_EIO, "cannot create directory '%s': %s", write_dir->buf,
 				 strerror(errno));
 	else
 		ret = ap_outdir_mark(write_dir->buf, err);
-	if (ret == 0)
+	if (ret == 0 && d)
 		ret = copy_side_files(d, od->tmp, err);
 	return ret;
 }
@@ -209,7 +208,7 @@ static int analyse_host(const struct ap_pt_dump *d, struct fwk_state *s,
 }
 
 static int write_outputs(const struct ap_pt_dump *d, const struct fwk_state *s,
-			 const char *dir, struct ap_err *err)
+			 const struct ap_cann_exported *cann, const char *dir, struct ap_err *err)
 {
 	struct ap_fwk_view v;
 
@@ -229,17 +228,25 @@ static int write_outputs(const struct ap_pt_dump *d, const struct fwk_state *s,
 		AP_FORWARD_IF_ERROR(ap_write_operator_details(dir, &v, err));
 	}
 	AP_FORWARD_IF_ERROR(ap_write_memory(dir, &v, err));
-	return write_done(dir, err);
+	/* step ranges need the kernels' host launches (§7.7): none yet, so no Step Id column */
+	if (cann)
+		AP_FORWARD_IF_ERROR(ap_pipeline__write_cann(dir, cann, ap_prof_level_of(d->cfg.level),
+							    NULL, 0, err));
+	return ap_pipeline__write_done(dir, err);
 }
 
 int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_analyse_result *r)
 {
 	struct ap_pt_dump d;
 	struct fwk_state s;
+	struct ap_cann_exported cann;
 	struct ap_outdir od = { NULL, NULL, -1 };
 	struct ap_strbuf wdir = AP_STRBUF_INIT;
-	int ret;
+	int ret, have_cann = 0;
 
+	if (ap_pipeline__is_bare_prof(dir))
+		return ap_pipeline__analyse_prof(dir, o, r);
+	ap_cann_exported_init(&cann);
 	memset(&s, 0, sizeof(s));
 	ap_memview_init(&s.mv);
 	ret = ap_pt_open(&d, dir, &r->diag, &r->err);
@@ -253,11 +260,16 @@ int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_an
 	ret = analyse_host(&d, &s, r);
 	if (ret < 0)
 		goto out;
-	r->cann_skipped = d.prof_dir != NULL;
+	if (d.prof_dir) {
+		ret = ap_pipeline__cann_load(d.prof_dir, &cann, r);
+		if (ret < 0)
+			goto out;
+		have_cann = r->cann_exported;
+	}
 	r->db_skipped = d.cfg.export_db;
-	ret = begin_output(&d, o, &od, &wdir, &r->err);
+	ret = ap_pipeline__begin_output(d.dir, d.name, &d, o, &od, &wdir, &r->err);
 	if (ret == 0)
-		ret = write_outputs(&d, &s, wdir.buf, &r->err);
+		ret = write_outputs(&d, &s, have_cann ? &cann : NULL, wdir.buf, &r->err);
 	if (ret < 0) {
 		/* name the files where they would have been, not in the temporary directory */
 		ap_outdir_err_final(&od, &r->err);
@@ -279,6 +291,7 @@ out:
 		r->out_dir = NULL;
 	}
 	fwk_release(&s);
+	ap_cann_exported_release(&cann);
 	ap_pt_release(&d);
 	ap_strbuf_release(&wdir);
 	return ret;

@@ -7,7 +7,8 @@ gen=$1 src=$2
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ap_regen.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
-check() { # scenario, directory holding its dump
+check() { # scenario, directory holding its dump[, a name pattern diff ignores]
+	ignore=${3:-ASCEND_PROFILER_OUTPUT}
 	out="$tmp/$(basename "$1" .txt)"
 	mkdir -p "$out"
 	if ! "$gen" "$1" "$out" >/dev/null 2>"$out.err"; then
@@ -17,7 +18,7 @@ check() { # scenario, directory holding its dump
 		return
 	fi
 	for d in "$out"/*; do
-		if ! diff -r -x ASCEND_PROFILER_OUTPUT -x .gitkeep "$d" "$2/$(basename "$d")"; then
+		if ! diff -r -x ASCEND_PROFILER_OUTPUT -x .gitkeep -x "$ignore" "$d" "$2/$(basename "$d")"; then
 			echo "FAIL: $2/$(basename "$d") is not what $1 generates"
 			failed=$((failed + 1))
 			return
@@ -28,6 +29,8 @@ check() { # scenario, directory holding its dump
 for s in "$src"/testdata/vllm_profile/scenario_*.txt; do check "$s" "$src/testdata/vllm_profile"; done
 for s in "$src"/testdata/generations/*.txt; do check "$s" "$src/testdata/generations"; done
 for s in "$src"/testdata/configs/*.txt; do check "$s" "$src/testdata/configs"; done
+# their PROF_* dirs hold hand-written msprof exports, not generated (testdata/exported/README.md)
+for s in "$src"/testdata/exported/*.txt; do check "$s" "$src/testdata/exported" 'PROF_*'; done
 for s in "$src"/testdata/bad/framework/*.txt; do
 	case $s in
 	*/mixed_rank*) check "$s" "$src/testdata/bad/framework/mixed" ;;

@@ -3,8 +3,10 @@
 #ifndef AP_ANALYSE_H
 #define AP_ANALYSE_H
 
+#include "ap/cann_exported.h"
 #include "ap/diag.h"
 #include "ap/err.h"
+#include "ap/strlist.h"
 
 struct ap_analyse_opts {
 	const char *out_root; /* -o DIR, or NULL to write inside the dump */
@@ -20,12 +22,24 @@ struct ap_analyse_result {
 	int db_skipped;       /* export type "db" asked for database outputs, not written yet */
 	int gen;              /* FRAMEWORK writer generation found (enum ap_fwk_gen) */
 	size_t n_ops, n_marks, n_mems, n_pyrecs, n_gcs; /* records decoded */
+	int bare_prof;        /* the input was a bare PROF_* dir (msprof --application) */
+	int cann_exported;    /* CANN outputs came from msprof's mindstudio_profiler_output/ */
+	/* per enum ap_cann_csv: exported files read, and their data rows */
+	size_t cann_files[AP_CANN_CSV_KINDS], cann_rows[AP_CANN_CSV_KINDS];
 };
 
 void ap_analyse_result_init(struct ap_analyse_result *r);
 void ap_analyse_result_release(struct ap_analyse_result *r);
-/* Analyses the dump at dir. Never prints. Returns 0 when outputs were written (r->diag
- * may still hold data loss), or a negative status with r->err set and nothing written. */
+/* Analyses the dump at dir: a torch_npu `*_ascend_pt` dump, or a bare PROF_* dir (then only
+ * its CANN-side outputs, as at Level1, into <dir>/ASCEND_PROFILER_OUTPUT/ or
+ * DIR/<PROF name>/ASCEND_PROFILER_OUTPUT/). Never prints. Returns 0 when outputs were written
+ * (r->diag may still hold data loss), or a negative status with r->err set and nothing written. */
 int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_analyse_result *r);
+/* Adds the inputs under path: path itself when it is a torch_npu dump (ap_pt_probe) or a bare
+ * PROF_* dir (ap_cann_probe_prof) that is not part of a torch_npu dump, else each immediate
+ * subdirectory that is one (sorted by name; output directories never taken). Returns 0
+ * (possibly adding nothing), or AP_ENOTFOUND / AP_EINVAL / AP_EIO / AP_ENOMEM with err set;
+ * AP_EINVAL also when path is a PROF_* dir inside a torch_npu dump (analyse the dump). */
+int ap_analyse_discover(const char *path, struct ap_strlist *out, struct ap_err *err);
 
 #endif

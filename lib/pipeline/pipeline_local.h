@@ -1,0 +1,44 @@
+/* Shared between the files of lib/pipeline/, not public. */
+#ifndef AP_PIPELINE_LOCAL_H
+#define AP_PIPELINE_LOCAL_H
+
+#include <stddef.h>
+
+#include "ap/analyse.h"
+#include "ap/cann_exported.h"
+#include "ap/cann_write.h"
+#include "ap/outdir.h"
+#include "ap/ptdump.h"
+#include "ap/strbuf.h"
+
+/* Writes the empty dir/analyse.done (§8.8). Returns 0 or AP_EIO. */
+int ap_pipeline__write_done(const char *dir, struct ap_err *err);
+/* Starts the output of the input in_dir named name: in place, <in_dir>/ASCEND_PROFILER_OUTPUT/;
+ * with -o, the whole DIR/<name>/ (ASCEND_PROFILER_OUTPUT/ and, when d is not NULL, the dump's
+ * side files), so that it appears complete or not at all (§8). *write_dir is where the outputs
+ * go. Returns 0 or a negative status with err set (od then to be aborted). */
+int ap_pipeline__begin_output(const char *in_dir, const char *name, const struct ap_pt_dump *d,
+			      const struct ap_analyse_opts *o, struct ap_outdir *od,
+			      struct ap_strbuf *write_dir, struct ap_err *err);
+
+/* 1 when dir is a bare PROF_* dir (ap_cann_probe_prof) that is no torch_npu dump itself. */
+int ap_pipeline__is_bare_prof(const char *dir);
+/* The bare PROF_* dir path analysed like Level1: CANN-side outputs only (ap_analyse_pt). */
+int ap_pipeline__analyse_prof(const char *dir, const struct ap_analyse_opts *o,
+			      struct ap_analyse_result *r);
+/* The CANN data of PROF dir prof: the exported CSVs when mindstudio_profiler_output/ exists
+ * and there are no raw slices (r->cann_exported = 1, counts in r->cann_files/_rows, x
+ * loaded), else nothing (r->cann_skipped = 1 when there is PROF data this version does not
+ * decode). Trouble with the files, and an unreadable mindstudio_profiler_output/, is data loss
+ * in r->diag. Returns 0, or AP_ENOMEM with r->err set. */
+int ap_pipeline__cann_load(const char *prof, struct ap_cann_exported *x,
+			   struct ap_analyse_result *r);
+/* Writes the CANN text outputs of x into dir for the level (§10): kernel_details.csv
+ * (Level0-2), task_time.csv (Level0-2), op_statistic.csv and api_statistic.csv (Level1-2).
+ * steps (nsteps of them, may be 0) give kernel_details its Step Id column. Returns 0, or
+ * AP_EIO / AP_ENOMEM with err set. */
+int ap_pipeline__write_cann(const char *dir, const struct ap_cann_exported *x,
+			    enum ap_prof_level level, const struct ap_step_range *steps,
+			    size_t nsteps, struct ap_err *err);
+
+#endif
