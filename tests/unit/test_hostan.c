@@ -7,7 +7,7 @@
 
 #include "ap/host.h"
 #include "ap/hostan.h"
-#include "ap/kernelrel.h"
+#include "ap/npukernel.h"
 #include "ap/memview.h"
 
 static struct ap_host h;

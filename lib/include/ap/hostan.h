@@ -7,6 +7,7 @@
 #include "ap/err.h"
 #include "ap/host.h"
 #include "ap/hostview.h"
+#include "ap/npukernel.h"
 #include "ap/vec.h"
 
 /* Pairs start/end markers of h->marks as §7.2 says. Returns 0 or AP_ENOMEM. */
@@ -26,5 +27,12 @@ int ap_fwdbwd_build(const struct ap_host *h, struct ap_fwdbwd_vec *out, struct a
  * or AP_ENOMEM. */
 int ap_pytrace_build(struct ap_host *h, struct ap_pyframe_vec *out, struct ap_pymissing *missing,
 		     struct ap_err *err);
+
+/* Builds the kernel dict (§7.5: by dequeue correlation id when the dump has a task queue,
+ * else by launch time), attributes kernels to the nodes of t (§7.6) and derives the step
+ * ranges (§7.7). An empty link map gives no sums and no steps, as upstream. Returns 0 or
+ * AP_ENOMEM / AP_EINVAL with err set. */
+int ap_kernel_rel_build(const struct ap_host *h, const struct ap_queue *q, const struct ap_tree *t,
+			const struct ap_npu_links *links, struct ap_kernel_rel *r, struct ap_err *err);
 
 #endif

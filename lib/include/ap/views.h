@@ -6,7 +6,7 @@
 #include "ap/err.h"
 #include "ap/host.h"
 #include "ap/hostview.h"
-#include "ap/kernelrel.h"
+#include "ap/npukernel.h"
 
 /* Everything the framework writers read; all borrowed, nothing is changed. */
 struct ap_fwk_view {

@@ -1,16 +1,15 @@
-/* Device kernels linked to host launches, and what torch_npu derives from them: the kernel
- * dict, the op -> kernel attribution and the step ranges (spec torch_npu_ascend_pt.md
- * §7.4-§7.7). Both CANN paths feed it: the raw join (cann_prof_raw.md §2.8, linking rule) and
- * msprof's exported timeline (HostToDevice flows). */
-#ifndef AP_KERNELREL_H
-#define AP_KERNELREL_H
+/* Device kernels linked to host launches, and the tables torch_npu derives from them: the op ->
+ * kernel sums and the step ranges (spec torch_npu_ascend_pt.md §7.4-§7.7). Both CANN paths
+ * feed the links: the raw join (cann_prof_raw.md §2.8, linking rule) and msprof's exported
+ * timeline (HostToDevice flows); ap_kernel_rel_build (hostan.h) derives the rest. Model layer:
+ * no behaviour beyond init/release and a getter. */
+#ifndef AP_NPUKERNEL_H
+#define AP_NPUKERNEL_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ap/err.h"
 #include "ap/host.h"
-#include "ap/hostview.h"
 #include "ap/vec.h"
 
 /* One device kernel of the acl -> npu map (§7.4): the first 'f' of a HostToDevice flow id,
@@ -54,13 +53,6 @@ struct ap_kernel_rel {
 void ap_kernel_rel_init(struct ap_kernel_rel *r);
 /* Frees the arrays and re-initialises; accepts NULL. */
 void ap_kernel_rel_release(struct ap_kernel_rel *r);
-
-/* Builds the kernel dict (§7.5: by dequeue correlation id when the dump has a task queue,
- * else by launch time), attributes kernels to the nodes of t (§7.6) and derives the step
- * ranges (§7.7). An empty link map gives no sums and no steps, as upstream. Returns 0 or
- * AP_ENOMEM / AP_EINVAL with err set. */
-int ap_kernel_rel_build(const struct ap_host *h, const struct ap_queue *q, const struct ap_tree *t,
-			const struct ap_npu_links *links, struct ap_kernel_rel *r, struct ap_err *err);
 
 /* The step id of range s: the text of the step op's name after its last '#'. */
 const char *ap_krel_step_id(const struct ap_host *h, const struct ap_krel_step *s);
