@@ -9,7 +9,7 @@ layer_of() {
 	case $1 in
 	status.h | strbuf.h | err.h | arena.h | vec.h | checked.h | fmt.h | log.h | diag.h | \
 		cursor.h | strtab.h | sort.h | strlist.h | timeconv.h | u64map.h) echo base ;;
-	file.h | outdir.h | window.h) echo io ;;
+	file.h | outdir.h | window.h | csv_in.h) echo io ;;
 	host.h | hostview.h) echo model ;;
 	fwk.h | fwk_load.h | ptdump.h) echo formats ;;
 	hostan.h | memview.h) echo analysis ;;
