@@ -10,10 +10,10 @@ layer_of() {
 	status.h | strbuf.h | err.h | arena.h | vec.h | checked.h | fmt.h | log.h | diag.h | \
 		cursor.h | strtab.h | sort.h | strlist.h | timeconv.h | u64map.h) echo base ;;
 	file.h | outdir.h | window.h | csv_in.h) echo io ;;
-	host.h | hostview.h) echo model ;;
+	host.h | hostview.h | cann_view.h) echo model ;;
 	fwk.h | fwk_load.h | ptdump.h) echo formats ;;
 	hostan.h | memview.h) echo analysis ;;
-	out.h | views.h) echo writers ;;
+	out.h | views.h | cann_tables.h) echo writers ;;
 	analyse.h) echo pipeline ;;
 	*) echo unknown ;;
 	esac
