@@ -77,10 +77,11 @@ static void digits8(char *b, uint32_t v)
 	memcpy(b + 6, digit_pairs + 2 * (lo % 100), 2);
 }
 
-size_t ap_fmt_ns_us3(char *buf, int64_t ns)
+/* a / 1000 with exactly 3 decimals, '-' first when neg. */
+static size_t us3(char *buf, int neg, uint64_t a)
 {
-	uint64_t a = abs_u64(ns), us = a / 1000, fp = a % 1000;
-	size_t n = (ns < 0) + count_digits(us) + 4;
+	uint64_t us = a / 1000, fp = a % 1000;
+	size_t n = (neg != 0) + count_digits(us) + 4;
 
 	buf[0] = '-';
 	buf[n] = '\0';
@@ -95,6 +96,79 @@ size_t ap_fmt_ns_us3(char *buf, int64_t ns)
 		digits_rev(buf + n - 4, us);
 	}
 	return n;
+}
+
+size_t ap_fmt_ns_us3(char *buf, int64_t ns)
+{
+	return us3(buf, ns < 0, abs_u64(ns));
+}
+
+size_t ap_fmt_u64_us3(char *buf, uint64_t ns)
+{
+	return us3(buf, 0, ns);
+}
+
+/* DoubleToStr's trimming: trailing zeros of a number with a '.', then a trailing '.'. */
+static size_t trim_zeros(char *buf, size_t n)
+{
+	if (!memchr(buf, '.', n))
+		return n;
+	while (n > 0 && buf[n - 1] == '0')
+		n--;
+	if (n > 0 && buf[n - 1] == '.')
+		n--;
+	buf[n] = '\0';
+	return n;
+}
+
+size_t ap_fmt_ns_us_trim(char *buf, int64_t ns)
+{
+	return trim_zeros(buf, ap_fmt_ns_us3(buf, ns));
+}
+
+size_t ap_fmt_fixed_trim(char *buf, double x, unsigned prec)
+{
+	char tmp[400];
+	int n;
+
+	if (prec > 9 || !isfinite(x) || fabs(x) >= 1e30)
+		return ap_fmt_double(buf, x);
+	n = snprintf(tmp, sizeof(tmp), "%.*f", (int)prec, x);
+	if (n <= 0 || n >= AP_FMT_MAX)
+		return ap_fmt_double(buf, x);
+	memcpy(buf, tmp, (size_t)n + 1);
+	return trim_zeros(buf, (size_t)n);
+}
+
+size_t ap_fmt_round3_trim(char *buf, double x)
+{
+	double q = x * 16.0; /* exact: a power of two */
+
+	/* Only a double that is an odd multiple of 1/16 lies exactly halfway between two
+	 * thousandths (k + 1/2) / 1000 = (2k + 1) / 2000 is a dyadic rational only when
+	 * 125 divides 2k + 1. printf rounds those to even; SQLite's round() away from zero. */
+	if (isfinite(q) && fabs(q) < 9007199254740992.0 && q == floor(q) &&
+	    fmod(fabs(q), 2.0) == 1.0) {
+		int64_t t = (int64_t)fabs(q) * 125; /* thousandths times two, odd */
+		int64_t k = (t + 1) / 2;
+
+		return ap_fmt_ns_us_trim(buf, x < 0 ? -k : k);
+	}
+	return ap_fmt_fixed_trim(buf, x, 3);
+}
+
+double ap_fmt_py_round(double x, int ndigits)
+{
+	char tmp[400];
+	int n;
+
+	if (ndigits < 0 || ndigits > 17 || !isfinite(x) || fabs(x) >= 1e30)
+		return x;
+	/* printf rounds the exact binary value correctly, ties to even: Python's round(). */
+	n = snprintf(tmp, sizeof(tmp), "%.*f", ndigits, x);
+	if (n <= 0 || (size_t)n >= sizeof(tmp))
+		return x;
+	return strtod(tmp, NULL);
 }
 
 size_t ap_fmt_ns_us_float(char *buf, int64_t ns)

@@ -13,7 +13,7 @@ layer_of() {
 	host.h | hostview.h | npukernel.h | cann_view.h) echo model ;;
 	fwk.h | fwk_load.h | ptdump.h | cann_exported.h) echo formats ;;
 	hostan.h | memview.h) echo analysis ;;
-	out.h | views.h | cann_write.h) echo writers ;;
+	out.h | views.h | cann_write.h | cann_tables.h) echo writers ;;
 	analyse.h) echo pipeline ;;
 	*) echo unknown ;;
 	esac

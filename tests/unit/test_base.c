@@ -127,6 +127,59 @@ static const char *dbl(double x)
 	return buf;
 }
 
+/* The msprof exporter's number texts (utils.cpp DivideByPowersOfTenWithPrecision and
+ * DoubleToStr, SQLite's round(), Python's round()); 14095899.0625 -> "14095899.062" is
+ * op_statistic_assembler_utest.cpp's expected Avg. */
+START_TEST(fmt_msprof_numbers)
+{
+	char b[AP_FMT_MAX];
+
+	ap_fmt_u64_us3(b, 5);
+	ck_assert_str_eq(b, "0.005");
+	ap_fmt_u64_us3(b, 1717575960208020758ull);
+	ck_assert_str_eq(b, "1717575960208020.758");
+	ap_fmt_u64_us3(b, (uint64_t)-1000);
+	ck_assert_str_eq(b, "18446744073709550.616");
+	ap_fmt_ns_us_trim(b, 1500);
+	ck_assert_str_eq(b, "1.5");
+	ap_fmt_ns_us_trim(b, 2000);
+	ck_assert_str_eq(b, "2");
+	ap_fmt_ns_us_trim(b, 0);
+	ck_assert_str_eq(b, "0");
+	ap_fmt_ns_us_trim(b, 5412825240000);
+	ck_assert_str_eq(b, "5412825240");
+	ap_fmt_fixed_trim(b, 14095899.0625, 3);
+	ck_assert_str_eq(b, "14095899.062");
+	ap_fmt_fixed_trim(b, 240914.1474, 3);
+	ck_assert_str_eq(b, "240914.147");
+	ap_fmt_fixed_trim(b, 45.69861, 3);
+	ck_assert_str_eq(b, "45.699");
+	ap_fmt_fixed_trim(b, 100.0, 3);
+	ck_assert_str_eq(b, "100");
+	ap_fmt_fixed_trim(b, -0.0001, 3);
+	ck_assert_str_eq(b, "-0");
+	ap_fmt_fixed_trim(b, 7.0, 0);
+	ck_assert_str_eq(b, "7");
+	/* SQLite rounds an exact tie away from zero, printf to even */
+	ap_fmt_round3_trim(b, 6.0625);
+	ck_assert_str_eq(b, "6.063");
+	ap_fmt_round3_trim(b, -6.0625);
+	ck_assert_str_eq(b, "-6.063");
+	ap_fmt_round3_trim(b, 0.0625);
+	ck_assert_str_eq(b, "0.063");
+	ap_fmt_round3_trim(b, 62.6875);
+	ck_assert_str_eq(b, "62.688");
+	ap_fmt_round3_trim(b, 12.3455); /* not a tie in binary: 12.34549999... */
+	ck_assert_str_eq(b, "12.345");
+	ap_fmt_round3_trim(b, 0.125);
+	ck_assert_str_eq(b, "0.125");
+	/* Python round(x, 6) */
+	ck_assert(ap_fmt_py_round(10000.0 / 16000001.0 * 100.0, 6) == 0.0625);
+	ck_assert(ap_fmt_py_round(2.5e-7, 6) == 0.0);
+	ck_assert(ap_fmt_py_round(3.5e-6, 6) == 3e-6); /* 3.4999...e-06 in binary */
+}
+END_TEST
+
 START_TEST(fmt_integers)
 {
 	char buf[AP_FMT_MAX];
@@ -394,6 +447,7 @@ static Suite *base_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("fmt");
 	tcase_add_test(tc, fmt_integers);
+	tcase_add_test(tc, fmt_msprof_numbers);
 	tcase_add_test(tc, fmt_ns_us3);
 	tcase_add_test(tc, fmt_ns_us_float);
 	tcase_add_test(tc, fmt_python_repr);
