@@ -312,6 +312,18 @@ static int take_ctx(struct ap_cann__loader *l, const struct ap_cann_ctx_rec *t)
 	return 0;
 }
 
+/* Decodes the record at p with dec into a T and appends it to the table vec. */
+#define TAKE(dec, T, vec, what)                                                                 \
+	do {                                                                                    \
+		T t_, *d_;                                                                      \
+		r = dec(p, AP_CANN_ADDITIONAL_SIZE, &t_, e);                                    \
+		if (r == 0) {                                                                   \
+			if (!(d_ = PUSH(vec)))                                                  \
+				return ap_cann__oom(l, what " table of %zu records", (vec).n); \
+			*d_ = t_;                                                               \
+		}                                                                               \
+	} while (0)
+
 int ap_cann__take_additional(struct ap_cann__loader *l, enum ap_cann__kind k, const uint8_t *p)
 {
 	struct ap_cann_host *h = l->h;
@@ -335,41 +347,15 @@ int ap_cann__take_additional(struct ap_cann__loader *l, enum ap_cann__kind k, co
 			return AP_ENOMEM;
 		break;
 	}
-	case AP_CANN_K_HCCL_INFO: {
-		struct ap_cann_hccl_info t, *d;
-
-		r = ap_cann_decode_hccl_info(p, AP_CANN_ADDITIONAL_SIZE, &t, e);
-		if (r == 0) {
-			if (!(d = PUSH(h->hccl_infos)))
-				return ap_cann__oom(l, "hccl_info table of %zu records",
-						    h->hccl_infos.n);
-			*d = t;
-		}
+	case AP_CANN_K_HCCL_INFO:
+		TAKE(ap_cann_decode_hccl_info, struct ap_cann_hccl_info, h->hccl_infos, "hccl_info");
 		break;
-	}
-	case AP_CANN_K_GRAPH: {
-		struct ap_cann_graph t, *d;
-
-		r = ap_cann_decode_graph(p, AP_CANN_ADDITIONAL_SIZE, &t, e);
-		if (r == 0) {
-			if (!(d = PUSH(h->graphs)))
-				return ap_cann__oom(l, "graph_id_map table of %zu records", h->graphs.n);
-			*d = t;
-		}
+	case AP_CANN_K_GRAPH:
+		TAKE(ap_cann_decode_graph, struct ap_cann_graph, h->graphs, "graph_id_map");
 		break;
-	}
-	case AP_CANN_K_FUSION: {
-		struct ap_cann_fusion t, *d;
-
-		r = ap_cann_decode_fusion(p, AP_CANN_ADDITIONAL_SIZE, &t, e);
-		if (r == 0) {
-			if (!(d = PUSH(h->fusions)))
-				return ap_cann__oom(l, "fusion_op_info table of %zu records",
-						    h->fusions.n);
-			*d = t;
-		}
+	case AP_CANN_K_FUSION:
+		TAKE(ap_cann_decode_fusion, struct ap_cann_fusion, h->fusions, "fusion_op_info");
 		break;
-	}
 	default:
 		return ap_err_set(NULL, AP_EINTERNAL, "not an additional kind");
 	}

@@ -244,94 +244,60 @@ static void note_track_len(struct ap_cann__loader *l, uint8_t data_len)
 	}
 }
 
+/* Decodes the record at p with dec into a T and appends it to the table vec. */
+#define TAKE(dec, T, vec, what)                                                                 \
+	do {                                                                                    \
+		T t_, *d_;                                                                      \
+		r = dec(p, AP_CANN_COMPACT_SIZE, &t_, e);                                       \
+		if (r == 0) {                                                                   \
+			if (!(d_ = PUSH(vec)))                                                  \
+				return ap_cann__oom(l, what " table of %zu records", (vec).n); \
+			*d_ = t_;                                                               \
+		}                                                                               \
+	} while (0)
+
 int ap_cann__take_compact(struct ap_cann__loader *l, enum ap_cann__kind k, const uint8_t *p)
 {
 	struct ap_cann_host *h = l->h;
 	struct ap_err *e = ap_cann__rec_err(l);
+	uint8_t status = 0;
 	int r;
 
 	switch (k) {
 	case AP_CANN_K_TRACK:
-	case AP_CANN_K_TRACK_V2: {
-		struct ap_cann_track t, *d;
-
-		r = ap_cann_decode_track(p, AP_CANN_COMPACT_SIZE, &t, e);
+	case AP_CANN_K_TRACK_V2:
+		TAKE(ap_cann_decode_track, struct ap_cann_track, h->tracks, "task_track");
 		if (r == 0) {
-			t.aging = (uint8_t)(l->aging ? 1 : 0);
-			note_track_len(l, t.data_len);
-			if (t.v2)
-				h->has_track_v2 = 1;
-			if (!(d = PUSH(h->tracks)))
-				return ap_cann__oom(l, "task track table of %zu records", h->tracks.n);
-			*d = t;
+			struct ap_cann_track *t = &h->tracks.v[h->tracks.n - 1];
+
+			t->aging = (uint8_t)(l->aging ? 1 : 0);
+			note_track_len(l, t->data_len);
+			h->has_track_v2 |= t->v2;
 		}
 		break;
-	}
-	case AP_CANN_K_NODE: {
-		struct ap_cann_node t, *d;
-
-		r = ap_cann_decode_node(p, AP_CANN_COMPACT_SIZE, &t, e);
-		if (r == 0) {
-			t.op_state = (uint8_t)(l->aging ? 1 : 0);
-			if (!(d = PUSH(h->nodes)))
-				return ap_cann__oom(l, "node_basic_info table of %zu records", h->nodes.n);
-			*d = t;
-		}
+	case AP_CANN_K_NODE:
+		TAKE(ap_cann_decode_node, struct ap_cann_node, h->nodes, "node_basic_info");
+		if (r == 0) /* §1.4: unaging records are static (0), aging ones dynamic (1) */
+			h->nodes.v[h->nodes.n - 1].op_state = (uint8_t)(l->aging ? 1 : 0);
 		break;
-	}
-	case AP_CANN_K_ATTR: {
-		struct ap_cann_node_attr t, *d;
-
-		r = ap_cann_decode_node_attr(p, AP_CANN_COMPACT_SIZE, &t, e);
-		if (r == 0) {
-			if (!(d = PUSH(h->attrs)))
-				return ap_cann__oom(l, "node_attr_info table of %zu records", h->attrs.n);
-			*d = t;
-		}
+	case AP_CANN_K_ATTR:
+		TAKE(ap_cann_decode_node_attr, struct ap_cann_node_attr, h->attrs, "node_attr_info");
 		break;
-	}
-	case AP_CANN_K_HCCL_OP: {
-		struct ap_cann_hccl_op t, *d;
-
-		r = ap_cann_decode_hccl_op(p, AP_CANN_COMPACT_SIZE, &t, e);
-		if (r == 0) {
-			if (!(d = PUSH(h->hccl_ops)))
-				return ap_cann__oom(l, "hccl_op_info table of %zu records", h->hccl_ops.n);
-			*d = t;
-		}
+	case AP_CANN_K_HCCL_OP:
+		TAKE(ap_cann_decode_hccl_op, struct ap_cann_hccl_op, h->hccl_ops, "hccl_op_info");
 		break;
-	}
-	case AP_CANN_K_MEMCPY: {
-		struct ap_cann_memcpy t, *d;
-
-		r = ap_cann_decode_memcpy(p, AP_CANN_COMPACT_SIZE, &t, e);
-		if (r == 0) {
-			if (!(d = PUSH(h->memcpys)))
-				return ap_cann__oom(l, "memcpy_info table of %zu records", h->memcpys.n);
-			*d = t;
-		}
+	case AP_CANN_K_MEMCPY:
+		TAKE(ap_cann_decode_memcpy, struct ap_cann_memcpy, h->memcpys, "memcpy_info");
 		break;
-	}
-	case AP_CANN_K_CAPTURE: {
-		struct ap_cann_capture t, *d;
-
-		r = ap_cann_decode_capture(p, AP_CANN_COMPACT_SIZE, &t, e);
-		if (r == 0) {
-			if (!(d = PUSH(h->captures)))
-				return ap_cann__oom(l, "capture_stream_info table of %zu records",
-						    h->captures.n);
-			*d = t;
-		}
+	case AP_CANN_K_CAPTURE:
+		TAKE(ap_cann_decode_capture, struct ap_cann_capture, h->captures,
+		     "capture_stream_info");
 		break;
-	}
-	case AP_CANN_K_EXPAND: {
-		uint8_t status = 0;
-
+	case AP_CANN_K_EXPAND:
 		r = ap_cann_decode_expand(p, AP_CANN_COMPACT_SIZE, &status, e);
 		if (r == 0 && status == 1)
 			h->expand_stream = 1;
 		break;
-	}
 	default:
 		return ap_err_set(NULL, AP_EINTERNAL, "not a compact kind");
 	}

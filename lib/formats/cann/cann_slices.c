@@ -484,6 +484,44 @@ static int load_slice(struct ap_cann__loader *l, const struct slice *s, const ch
 	}
 }
 
+/* Loads every readable slice of v[0..n) in order into l->h. Returns 0 or AP_ENOMEM (err set). */
+static int load_all(struct ap_cann__loader *l, const char *dir, const struct slice *v, size_t n,
+		    struct ap_err *err)
+{
+	struct ap_cann_host *h = l->h;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < n && ret == 0; i++) {
+		struct ap_cann_file *f;
+		char path[4096];
+
+		if (v[i].kind == AP_CANN_K_COUNT) /* unreadable, reported */
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, v[i].name) >= (int)sizeof(path))
+			continue; /* cannot happen: check_slices dropped it */
+		f = &h->files.v[h->files.n];
+		memset(f, 0, sizeof(*f));
+		f->name = ap_strtab_intern(&h->strs, v[i].name, strlen(v[i].name), NULL);
+		if (!f->name)
+			return ap_err_set(err, AP_ENOMEM, "'%s': out of memory", l->where);
+		f->slice = v[i].num;
+		f->family = (uint8_t)(v[i].fam < 0 ? 0xFF : v[i].fam);
+		f->aging = (uint8_t)v[i].aging;
+		f->size = v[i].size;
+		l->fidx = (uint32_t)h->files.n++;
+		l->file15 = (uint16_t)(l->fidx < AP_CANN_FILE_MANY ? l->fidx : AP_CANN_FILE_MANY);
+		l->file = v[i].name;
+		l->aging = v[i].aging;
+		ret = load_slice(l, &v[i], path);
+		ap_cann__finish_file(l);
+		if (ret < 0)
+			ret = ap_err_set(err, AP_ENOMEM, "'%s/%s': out of memory (%s)", l->where,
+					 l->file, l->oom_what[0] ? l->oom_what : "records");
+	}
+	return ret;
+}
+
 static void loader_release(struct ap_cann__loader *l)
 {
 	ap_err_release(&l->rec_err);
@@ -543,35 +581,7 @@ int ap_cann_host_load(const char *host_dir, struct ap_cann_host *h, struct ap_di
 		ret = ap_err_set(err, AP_ENOMEM, "'%s': out of memory for the record tables", l.where);
 		goto out;
 	}
-	for (i = 0; i < n && ret == 0; i++) {
-		struct ap_cann_file *f;
-		char path[4096];
-
-		if (v[i].kind == AP_CANN_K_COUNT) /* unreadable, reported */
-			continue;
-		if (snprintf(path, sizeof(path), "%s/%s", dir, v[i].name) >= (int)sizeof(path))
-			continue; /* cannot happen: check_slices dropped it */
-		f = &h->files.v[h->files.n];
-		memset(f, 0, sizeof(*f));
-		f->name = ap_strtab_intern(&h->strs, v[i].name, strlen(v[i].name), NULL);
-		if (!f->name) {
-			ret = ap_err_set(err, AP_ENOMEM, "'%s': out of memory", l.where);
-			break;
-		}
-		f->slice = v[i].num;
-		f->family = (uint8_t)(v[i].fam < 0 ? 0xFF : v[i].fam);
-		f->aging = (uint8_t)v[i].aging;
-		f->size = v[i].size;
-		l.fidx = (uint32_t)h->files.n++;
-		l.file15 = (uint16_t)(l.fidx < AP_CANN_FILE_MANY ? l.fidx : AP_CANN_FILE_MANY);
-		l.file = v[i].name;
-		l.aging = v[i].aging;
-		ret = load_slice(&l, &v[i], path);
-		ap_cann__finish_file(&l);
-		if (ret < 0)
-			ret = ap_err_set(err, AP_ENOMEM, "'%s/%s': out of memory (%s)", l.where,
-					 l.file, l.oom_what[0] ? l.oom_what : "records");
-	}
+	ret = load_all(&l, dir, v, n, err);
 	if (ret == 0) {
 		ap_cann__finish_dicts(&l);
 		ap_cann__finish_events(&l);
