@@ -1,6 +1,6 @@
 /* operator_details.csv (spec torch_npu_ascend_pt.md §8.3; upstream OperatorViewParser).
- * FWK-only form: no kernels are linked yet, so the four device columns print the integer 0
- * (Python's sum of an empty list). */
+ * The device columns are the sums of ap_kernel_rel; a sum without a float term prints the
+ * integer 0, as Python's sum() of no float does. */
 #include <string.h>
 
 #include "ap/checked.h"
@@ -36,6 +36,19 @@ static void put_us_float(struct ap_out *o, int64_t ns)
 
 	b[0] = ',';
 	ap_out_write(o, b, 1 + ap_fmt_ns_us_float(b + 1, ns));
+}
+
+/* ,<sum>: Python's repr of the float sum, or 0 when no float was added. */
+static void put_sum(struct ap_out *o, double v, int isfloat)
+{
+	char b[AP_FMT_MAX + 1];
+
+	if (!isfloat) {
+		ap_out_write(o, ",0", 2);
+		return;
+	}
+	b[0] = ',';
+	ap_out_write(o, b, 1 + ap_fmt_double(b + 1, v));
 }
 
 int ap_write_operator_details(const char *dir, const struct ap_fwk_view *v, struct ap_err *err)
@@ -82,7 +95,18 @@ int ap_write_operator_details(const char *dir, const struct ap_fwk_view *v, stru
 		put_field(&o, &semi, op->call_stack);
 		put_us_float(&o, ap_sat_sub_i64(dur, t->child_dur[node]));
 		put_us_float(&o, dur);
-		ap_out_write(&o, ",0,0,0,0\r\n", 10);
+		if (v->krel && v->krel->dev) {
+			const double *d = v->krel->dev[node];
+			uint8_t f = v->krel->isfloat[node];
+
+			put_sum(&o, d[0], f & AP_KREL_SELF);
+			put_sum(&o, d[1], f & AP_KREL_TOTAL);
+			put_sum(&o, d[2], f & AP_KREL_SELF_AIC);
+			put_sum(&o, d[3], f & AP_KREL_TOTAL_AIC);
+			ap_csv_end_row(&o);
+		} else {
+			ap_out_write(&o, ",0,0,0,0\r\n", 10);
+		}
 	}
 	ret = ap_out_commit(&o, err);
 out:

@@ -10,9 +10,9 @@ layer_of() {
 	status.h | strbuf.h | err.h | arena.h | vec.h | checked.h | fmt.h | log.h | diag.h | \
 		cursor.h | strtab.h | sort.h | strlist.h | timeconv.h | u64map.h) echo base ;;
 	file.h | outdir.h | window.h) echo io ;;
-	host.h | hostview.h | cann_host.h | cann_names.h) echo model ;;
+	host.h | hostview.h | cann_host.h | cann_names.h | cann_view.h) echo model ;;
 	fwk.h | fwk_load.h | ptdump.h | cann_rec.h | cann_host_load.h) echo formats ;;
-	hostan.h | memview.h | cann_flip.h) echo analysis ;;
+	hostan.h | memview.h | cann_flip.h | kernelrel.h) echo analysis ;;
 	out.h | views.h) echo writers ;;
 	analyse.h) echo pipeline ;;
 	*) echo unknown ;;

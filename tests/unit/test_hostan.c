@@ -7,6 +7,7 @@
 
 #include "ap/host.h"
 #include "ap/hostan.h"
+#include "ap/kernelrel.h"
 #include "ap/memview.h"
 
 static struct ap_host h;
@@ -392,6 +393,123 @@ START_TEST(memview_skips_empty_tensor_and_malloc_workspace)
 }
 END_TEST
 
+static void add_kernel(struct ap_npu_links *l, int64_t acl, int64_t ts, double dur_us, int aic)
+{
+	struct ap_npu_kernel *k = ap_vec_push(&l->v);
+
+	ck_assert_ptr_nonnull(k);
+	k->acl_ts = acl;
+	k->ts = ts;
+	k->dur_us = dur_us;
+	k->end = ts + (int64_t)(dur_us * 1000);
+	k->ai_core = (uint8_t)aic;
+}
+
+/* §7.5/§7.6 with a task queue: launches go to the dequeue that contains them, kernels count
+ * for the op that enqueued that corr id (self) and its ancestors (total); a launch outside
+ * every dequeue is dropped; §7.7: the step spans its first and last corr id's kernels. */
+START_TEST(kernel_rel_queue)
+{
+	struct ap_queue q;
+	struct ap_tree t;
+	struct ap_npu_links l;
+	struct ap_kernel_rel r;
+	struct ap_err err;
+	uint32_t n_add = 1, n_mul = 2, n_x = 3;
+
+	ap_queue_init(&q);
+	ap_tree_init(&t);
+	ap_kernel_rel_init(&r);
+	ap_err_init(&err);
+	memset(&l, 0, sizeof(l));
+	add_op("ProfilerStep#12", 0, 1000, 1, -1, 0);
+	add_op("aten::add", 100, 400, 1, -1, 0);
+	add_op("aten::mul", 500, 900, 1, -1, 0);
+	add_op("aten::x", 550, 600, 1, -1, 0);
+	add_mark(AP_ENQUEUE_START, 150, 1, 1, "add");
+	add_mark(AP_ENQUEUE_END, 160, 1, 1, "add");
+	add_mark(AP_DEQUEUE_START, 200, 2, 1, "add");
+	add_mark(AP_DEQUEUE_END, 300, 2, 1, "add");
+	add_mark(AP_ENQUEUE_START, 560, 1, 2, "x");
+	add_mark(AP_ENQUEUE_END, 570, 1, 2, "x");
+	add_mark(AP_DEQUEUE_START, 600, 2, 2, "x");
+	add_mark(AP_DEQUEUE_END, 650, 2, 2, "x");
+	add_mark(AP_ENQUEUE_START, 700, 1, 3, "mul");
+	add_mark(AP_ENQUEUE_END, 710, 1, 3, "mul");
+	add_mark(AP_DEQUEUE_START, 720, 2, 3, "mul");
+	add_mark(AP_DEQUEUE_END, 800, 2, 3, "mul");
+	h.has_op_mark = 1;
+	ck_assert_int_eq(ap_queue_build(&h, &q, &err), 0);
+	ck_assert_int_eq(ap_tree_build(&h, &q, &t, &err), 0);
+	add_kernel(&l, 760, 770, 0.5, 0);   /* mul's own, not AI_CORE */
+	add_kernel(&l, 250, 260, 1.5, 1);
+	add_kernel(&l, 620, 630, 2.0, 1);   /* x's */
+	add_kernel(&l, 900, 910, 9.0, 1);   /* outside every dequeue */
+	add_kernel(&l, 250, 270, 0.25, 0);
+	ck_assert_int_eq(ap_kernel_rel_build(&h, &q, &t, &l, &r, &err), 0);
+	ck_assert_uint_eq(r.acl_dropped, 1);
+	ck_assert(r.dev[n_add][0] == 1.75 && r.dev[n_add][1] == 1.75);
+	ck_assert(r.dev[n_add][2] == 1.5 && r.dev[n_add][3] == 1.5);
+	ck_assert(r.dev[n_x][0] == 2.0);
+	ck_assert(r.dev[n_mul][0] == 0.5 && r.dev[n_mul][1] == 2.5);
+	ck_assert(r.dev[n_mul][3] == 2.0);
+	/* mul's own kernel is no AI_CORE one: its self sum with AICore stays the integer 0 */
+	ck_assert_uint_eq(r.isfloat[n_mul], AP_KREL_SELF | AP_KREL_TOTAL | AP_KREL_TOTAL_AIC);
+	ck_assert(r.dev[0][1] == 1.75 + 2.0 + 0.5);
+	ck_assert_uint_eq(r.steps.n, 1);
+	ck_assert_str_eq(ap_krel_step_id(&h, &r.steps.v[0]), "12");
+	ck_assert_int_eq(r.steps.v[0].start, 260);  /* min ts of corr 1's kernels */
+	ck_assert_int_eq(r.steps.v[0].end, 1270);   /* corr 3's kernel ends after the step */
+	ck_assert_int_eq(r.steps.v[0].fwk_start, 0);
+	free(l.v.v);
+	ap_kernel_rel_release(&r);
+	ap_tree_release(&t);
+	ap_queue_release(&q);
+	ap_err_release(&err);
+}
+END_TEST
+
+/* Without a task queue: kernel_dict is keyed by launch time in dict (first-seen) order, each
+ * launch counts for the deepest op containing it (end exclusive), and the sums follow that
+ * order: 2.3 + 0.1 + 0.2 gives 2.6, the launch-time order 2.5999999999999996. A step takes
+ * launches up to its end inclusive; a step with no launch is no range. */
+START_TEST(kernel_rel_no_queue)
+{
+	struct ap_tree t;
+	struct ap_npu_links l;
+	struct ap_kernel_rel r;
+	struct ap_err err;
+	double in_order = (2.3 + 0.1) + 0.2, by_time = (0.1 + 0.2) + 2.3;
+
+	ck_assert(in_order != by_time);
+	ap_tree_init(&t);
+	ap_kernel_rel_init(&r);
+	ap_err_init(&err);
+	memset(&l, 0, sizeof(l));
+	add_op("ProfilerStep#7", 0, 1000, 1, -1, 0);
+	add_op("A", 100, 500, 1, -1, 0);
+	add_op("B", 200, 300, 1, -1, 0);
+	add_op("ProfilerStep#8", 2000, 3000, 1, -1, 0);
+	ck_assert_int_eq(ap_tree_build(&h, NULL, &t, &err), 0);
+	add_kernel(&l, 450, 460, 2.3, 0);
+	add_kernel(&l, 250, 255, 0.1, 1);
+	add_kernel(&l, 1000, 1005, 0.2, 1); /* at the step's end: no op, but in the step */
+	add_kernel(&l, 250, 265, 0.2, 0);
+	ck_assert_int_eq(ap_kernel_rel_build(&h, NULL, &t, &l, &r, &err), 0);
+	ck_assert(r.dev[1][1] == in_order);
+	ck_assert(r.dev[2][0] == 0.1 + 0.2 && r.dev[2][2] == 0.1);
+	ck_assert(r.dev[1][0] == 2.3 && (r.isfloat[1] & AP_KREL_SELF_AIC) == 0);
+	ck_assert_uint_eq(r.steps.n, 1);
+	ck_assert_str_eq(ap_krel_step_id(&h, &r.steps.v[0]), "7");
+	ck_assert_int_eq(r.steps.v[0].start, 255);
+	ck_assert_int_eq(r.steps.v[0].end, 1205);
+	free(l.v.v);
+	ap_kernel_rel_release(&r);
+	ap_tree_release(&t);
+	ap_err_release(&err);
+}
+END_TEST
+
 static Suite *hostan_suite(void)
 {
 	Suite *s = suite_create("hostan");
@@ -415,6 +533,11 @@ static Suite *hostan_suite(void)
 	tc = tcase_create("pytrace");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, pytrace_replay);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("kernel_rel");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, kernel_rel_queue);
+	tcase_add_test(tc, kernel_rel_no_queue);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("memview");
 	tcase_add_checked_fixture(tc, setup, teardown);

@@ -6,6 +6,7 @@
 #include "ap/err.h"
 #include "ap/host.h"
 #include "ap/hostview.h"
+#include "ap/kernelrel.h"
 
 /* Everything the framework writers read; all borrowed, nothing is changed. */
 struct ap_fwk_view {
@@ -15,6 +16,7 @@ struct ap_fwk_view {
 	const struct ap_fwdbwd_vec *fb;   /* fwdbwd pairs (§8.1 item 5), may be NULL */
 	const struct ap_pyframe_vec *py;  /* python frames, emission order (§8.1 item 6); may be NULL */
 	const struct ap_memview *mv;      /* memory lifecycles (§8.6); NULL when none */
+	const struct ap_kernel_rel *krel; /* device sums per tree node (§7.6); NULL: FWK-only */
 	int device_id;                    /* first device_* id, -1 if none */
 	int n_devices;                    /* number of device_* dirs */
 };
@@ -25,7 +27,8 @@ struct ap_fwk_view {
 
 /* trace_view.json, framework-only form (§8.1, framework part), as one valid JSON array. */
 int ap_write_trace_view(const char *dir, const struct ap_fwk_view *v, struct ap_err *err);
-/* operator_details.csv (§8.3); FWK-only: the four device columns are 0. */
+/* operator_details.csv (§8.3); without kernels (FWK-only, or no flows) the four device
+ * columns are 0. */
 int ap_write_operator_details(const char *dir, const struct ap_fwk_view *v, struct ap_err *err);
 /* memory_record.csv and operator_memory.csv, framework part only (§8.6: PTA, PTA+GE and
  * WORKSPACE rows; no CANN GE/APP rows yet). */

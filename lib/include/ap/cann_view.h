@@ -1,0 +1,66 @@
+/* What the CANN join (lib/analysis/an_cann_*.c) makes of one PROF_* dir's raw data, before it
+ * is formatted as msprof's exported tables (cann_prof_raw.md §3.5.3, §3.7, §4.2-§4.3): one row
+ * per device execution of a compute task plus one per HCCL communication op (op_summary), every
+ * device task (task_time), and the host API intervals (api_statistic). Times are local ns.
+ * Strings are ids into strs; AP_STR_NONE where a string column has no value ("N/A"). */
+#ifndef AP_CANN_VIEW_H
+#define AP_CANN_VIEW_H
+
+#include <stdint.h>
+
+#include "ap/strtab.h"
+#include "ap/vec.h"
+
+#define AP_CANN_NA UINT32_MAX      /* a numeric column printed "N/A" */
+#define AP_CANN_NO_MODEL UINT32_MAX /* Model ID 4294967295 */
+#define AP_CANN_NO_CTX UINT32_MAX  /* Context ID "N/A" */
+
+enum ap_cann_op_state { AP_CANN_STATIC = 0, AP_CANN_DYNAMIC = 1, AP_CANN_STATE_NA = 2 };
+enum ap_cann_hf32 { AP_CANN_HF32_NO = 0, AP_CANN_HF32_YES = 1, AP_CANN_HF32_NA = 2 };
+
+/* One op_summary row (§4.2): a compute task's device execution, or an HCCL big op
+ * (task_type "COMMUNICATION", task/stream id and op state N/A, block num 0). */
+struct ap_cann_op_row {
+	int64_t start, end;        /* local ns */
+	uint32_t device_id;
+	uint32_t model_id;         /* AP_CANN_NO_MODEL when none */
+	uint32_t task_id, stream_id; /* AP_CANN_NA for communication ops */
+	uint32_t context_id;       /* AP_CANN_NO_CTX: N/A */
+	uint32_t block_num, mix_block_num;
+	uint32_t name, op_type;    /* strs ids; op_type AP_STR_NONE: N/A */
+	uint32_t task_type;        /* strs id of the GE task type name: AI_CORE, MIX_AIC, ... */
+	uint32_t in_shapes, in_dtypes, in_formats;   /* strs ids, AP_STR_NONE: N/A */
+	uint32_t out_shapes, out_dtypes, out_formats;
+	uint8_t op_state;          /* enum ap_cann_op_state */
+	uint8_t hf32;              /* enum ap_cann_hf32 */
+};
+
+/* One task_time row (§3.7): every device task. */
+struct ap_cann_task_row {
+	int64_t start, end;        /* local ns */
+	uint32_t device_id, stream_id, task_id;
+	uint32_t kernel_name;      /* strs id; AP_STR_NONE: N/A */
+	uint32_t kernel_type;      /* strs id: GE task type, else the runtime task type name */
+};
+
+/* One host API interval for api_statistic (§4.3): level as upstream names it. */
+struct ap_cann_api_row {
+	int64_t start, end;        /* local ns */
+	uint32_t level;            /* strs id of the level name (acl, model, node, ...) */
+	uint32_t name;             /* strs id of the API name */
+};
+
+struct ap_cann_view {
+	struct ap_strtab strs;
+	AP_VEC(struct ap_cann_op_row) ops;     /* in no particular order: the formatter sorts */
+	AP_VEC(struct ap_cann_task_row) tasks; /* likewise */
+	AP_VEC(struct ap_cann_api_row) apis;   /* likewise */
+	int stars;   /* a STARS chip: Context ID and Mix Block Num columns are shown (§4.2) */
+};
+
+/* Initialises v empty. Returns 0 or AP_ENOMEM. */
+int ap_cann_view_init(struct ap_cann_view *v);
+/* Frees the tables and re-initialises to zero; accepts NULL. */
+void ap_cann_view_release(struct ap_cann_view *v);
+
+#endif
