@@ -8,11 +8,11 @@ cd "$1/lib" || exit 99
 layer_of() {
 	case $1 in
 	status.h | strbuf.h | err.h | arena.h | vec.h | checked.h | fmt.h | log.h | diag.h | \
-		cursor.h | strtab.h | sort.h | strlist.h | timeconv.h | u64map.h) echo base ;;
+		cursor.h | strtab.h | sort.h | strlist.h | timeconv.h | u64map.h | cann_clock.h) echo base ;;
 	file.h | outdir.h | window.h) echo io ;;
-	host.h | hostview.h) echo model ;;
-	fwk.h | fwk_load.h | ptdump.h) echo formats ;;
-	hostan.h | memview.h) echo analysis ;;
+	host.h | hostview.h | cann_dev.h) echo model ;;
+	fwk.h | fwk_load.h | ptdump.h | cann_meta.h | cann_dev_load.h) echo formats ;;
+	hostan.h | memview.h | cann_pair.h) echo analysis ;;
 	out.h | views.h) echo writers ;;
 	analyse.h) echo pipeline ;;
 	*) echo unknown ;;
