@@ -28,7 +28,7 @@ struct ap_cann_clock {
 	                      * monotonic ns (GetTimeFromHostCnt) */
 };
 
-/* Rounds the double q (>= 0, finite) to 6 decimals as printf("%f") does (round half to
+/* Rounds the double q (>= 0, finite) to 6 decimals as the "%f" conversion does (round half to
  * even on the exact binary value) and returns it in millionths: std::to_string inside
  * HPFloat. Saturates at UINT64_MAX for values of 1.8e13 and more (no real counter
  * difference gets there: 2^64 ticks at 1 MHz). */

@@ -74,7 +74,9 @@ void ap_cann_dev_set_expand(struct ap_cann_dev *d, int expand);
 /* Options of a device load. */
 struct ap_cann_dev_opts {
 	int expand;          /* stream-id expansion (host expand_stream_spec); 0 when unknown */
-	const char *shown;   /* the dir as named in messages, e.g. "PROF_x/device_0" */
+	const char *shown;   /* the data dir as named in messages, e.g. "PROF_x/device_0/data" */
+	const char *chip;    /* the chip as named in messages, e.g. "Ascend950 (platform_version
+	                      * 15)"; NULL: "this chip" */
 };
 
 /* Reads every device data file of data_dir (device_N/data) into d (initialised by the
@@ -83,9 +85,10 @@ struct ap_cann_dev_opts {
  * skipped at the front. Trouble in the data (bad magic, cut records, front remainders) is
  * data loss counted in diag with file and offset; unknown func types are warnings, one per
  * kind. logs_kind (enum ap_cann_log_kind of the chip, ap/cann_meta.h) picks the task log;
- * AP_CANN_LOGS_STARS_V6 and AP_CANN_LOGS_UNKNOWN with task logs present fail with
- * AP_EUNSUPPORTED naming the chip. Returns 0, or a negative status (out of memory,
- * unreadable dir or file, unsupported chip) with err set. */
+ * stars_soc slices of an AP_CANN_LOGS_STARS_V6 or AP_CANN_LOGS_UNKNOWN chip are not decoded:
+ * the other kinds are, and the load returns AP_EUNSUPPORTED naming the chip. An unreadable
+ * or shrinking slice ends its stream (data loss). Returns 0, or a negative status (out of
+ * memory, unreadable dir, unsupported chip) with err set. */
 int ap_cann_dev_load(struct ap_cann_dev *d, const char *data_dir, int logs_kind,
 		     const struct ap_cann_dev_opts *opts, struct ap_diag *diag, struct ap_err *err);
 
