@@ -155,6 +155,8 @@ static int sort_logs(struct ap_cann_dev *d, struct ap_sortkey *k)
 	struct ap_cann_log *tmp;
 	size_t i, n = d->logs.n;
 
+	if (!n)
+		return 0;
 	for (i = 0; i < n; i++) {
 		k[i].key = ap_sortkey_u64(d->logs.v[i].syscnt);
 		k[i].idx = (uint32_t)i;
