@@ -1145,6 +1145,7 @@ START_TEST(test_platform_versions)
 	static const char j9[] = "{\"platform_version\": \"9\"}";
 	static const char jbad[] = "{\"platform_version\": \"2dd\"}";
 	static const char jint[] = "{\"platform_version\": 15, \"rank_id\": 3}";
+	char buf[64];
 
 	ck_assert_str_eq(ap_cann_chip_name(5), "Ascend910B");
 	ck_assert_str_eq(ap_cann_chip_name(1), "Ascend910A");
@@ -1158,6 +1159,7 @@ START_TEST(test_platform_versions)
 	ck_assert_int_eq(in.platform_version, 9);
 	ck_assert_ptr_null(ap_cann_chip_name(in.platform_version));
 	ck_assert_int_eq(ap_cann_chip_logs(in.platform_version), AP_CANN_LOGS_UNKNOWN);
+	ck_assert_str_eq(ap_cann_chip_describe(&in, buf, sizeof(buf)), "platform_version '9'");
 	ck_assert_int_eq(ap_cann_parse_info(jbad, sizeof(jbad) - 1, "info.json", &in, &err), 0);
 	ck_assert_int_eq(in.platform_version, -1);
 	ck_assert_str_eq(in.platform_str, "2dd");
@@ -1165,6 +1167,7 @@ START_TEST(test_platform_versions)
 	ck_assert_int_eq(ap_cann_parse_info(jint, sizeof(jint) - 1, "info.json", &in, &err), 0);
 	ck_assert_int_eq(in.platform_version, 15);
 	ck_assert_str_eq(in.platform_str, "15");
+	ck_assert_str_eq(ap_cann_chip_describe(&in, buf, sizeof(buf)), "Ascend950 (platform_version 15)");
 	ck_assert_int_eq(in.rank_id, 3);
 	ap_err_release(&err);
 }

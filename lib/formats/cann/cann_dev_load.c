@@ -54,7 +54,6 @@ struct dload {
 	struct ap_diag *diag;
 	const char *shown;
 	int kind;
-	struct ap_err *err;
 	int oom;
 	/* the first record of a kind that needs a message, its count after it */
 	uint64_t bad_magic;
@@ -280,7 +279,7 @@ static void feed(struct dload *L, const uint8_t *p, size_t n, const char *name, 
 }
 
 /* The end of one stream: the counts behind the first reports, and a record left cut. */
-static void finish(struct dload *L, const char *name, uint64_t end_off)
+static void finish(struct dload *L)
 {
 	char key[64];
 	unsigned i;
@@ -296,8 +295,6 @@ static void finish(struct dload *L, const char *name, uint64_t end_off)
 		L->d->bytes_lost += L->carry_len;
 		L->carry_len = 0;
 	}
-	(void)name;
-	(void)end_off;
 	if (L->bad_magic > 1) {
 		snprintf(key, sizeof(key), "cann-magic:%s", kinds[L->kind].stem);
 		ap_diag_add(L->diag, AP_DIAG_DATA_LOSS, key, (unsigned long)(L->bad_magic - 1));
@@ -480,7 +477,7 @@ static int load_stream(struct dload *L, const struct slice *s, size_t n, const c
 	}
 	if (r == 1) /* the stream stopped: what it carried is no cut record of the file */
 		L->carry_len = 0;
-	finish(L, n ? s[n - 1].name : "", 0);
+	finish(L);
 	return r < 0 ? r : 0;
 }
 
@@ -512,7 +509,6 @@ static int load_slices(struct ap_cann_dev *d, struct slice *s, size_t n, const c
 		L->diag = diag;
 		L->shown = opts && opts->shown ? opts->shown : "data";
 		L->kind = s[i].kind;
-		L->err = err;
 		ret = load_stream(L, s + i, j - i, dir, &w);
 		if (ret == AP_ENOMEM)
 			ret = ap_err_set(err, AP_ENOMEM, "out of memory decoding '%s/%s'", L->shown,

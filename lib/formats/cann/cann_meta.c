@@ -50,6 +50,19 @@ enum ap_cann_log_kind ap_cann_chip_logs(int v)
 	}
 }
 
+char *ap_cann_chip_describe(const struct ap_cann_info *info, char *buf, size_t cap)
+{
+	const char *name = ap_cann_chip_name(info->platform_version);
+
+	if (name)
+		snprintf(buf, cap, "%s (platform_version %d)", name, info->platform_version);
+	else if (info->platform_str[0])
+		snprintf(buf, cap, "platform_version '%s'", info->platform_str);
+	else
+		snprintf(buf, cap, "no platform_version");
+	return buf;
+}
+
 /* --- scalar parsing ----------------------------------------------------------------- */
 
 /* Decimal u64 with optional surrounding blanks (upstream StrToU64). Returns 0 or -1. */

@@ -104,6 +104,11 @@ struct ap_cann_meta {
 	struct ap_strbuf why[AP_CANN_MF_COUNT]; /* for AP_CANN_FILE_BAD: the parser's message */
 };
 
+/* The chip of info for messages: "Ascend910B (platform_version 5)", or "platform_version '9'"
+ * for one the spec does not cover ("no platform_version" when absent). Writes at most cap bytes
+ * (NUL included) into buf and returns buf. */
+char *ap_cann_chip_describe(const struct ap_cann_info *info, char *buf, size_t cap);
+
 /* Parsers of one file's bytes. `shown` names the file in messages. Each fills *out and
  * returns 0, or AP_EFORMAT with err naming the file (and the byte offset for JSON syntax
  * errors, the line for logs). Unknown keys are ignored. */
