@@ -144,35 +144,35 @@ END_TEST
 START_TEST(test_track_fixture)
 {
 	struct fx f = fx_load("cann_dev_ts_track");
-	struct ap_cann_track t;
+	struct ap_cann_ts_rec t;
 
 	ck_assert_uint_eq(f.len, 7 * AP_CANN_TRACK_SIZE);
-	ck_assert_int_eq(ap_cann_track_decode(f.p, &t), 0);
+	ck_assert_int_eq(ap_cann_ts_decode(f.p, &t), 0);
 	ck_assert_uint_eq(t.func, AP_CANN_TRACK_FLIP);
 	ck_assert_uint_eq(t.syscnt, 100);
 	ck_assert_uint_eq(t.stream, 1);
 	ck_assert_uint_eq(t.task, 1);
 	ck_assert_uint_eq(t.u.flip.flip_num, 5);
-	ck_assert_int_eq(ap_cann_track_decode(f.p + 40, &t), 0);
+	ck_assert_int_eq(ap_cann_ts_decode(f.p + 40, &t), 0);
 	ck_assert_uint_eq(t.func, AP_CANN_TRACK_STEP);
 	ck_assert_uint_eq(t.syscnt, 10);
 	ck_assert_uint_eq(t.u.step.tag, 1);
 	ck_assert_uint_eq(t.stream, 1);
 	ck_assert_uint_eq(t.task, 1);
-	ck_assert_int_eq(ap_cann_track_decode(f.p + 80, &t), 0);
+	ck_assert_int_eq(ap_cann_ts_decode(f.p + 80, &t), 0);
 	ck_assert_uint_eq(t.func, AP_CANN_TRACK_MEMCPY);
 	ck_assert_uint_eq(t.u.memcpy.status, 1);
-	ck_assert_int_eq(ap_cann_track_decode(f.p + 120, &t), 0);
+	ck_assert_int_eq(ap_cann_ts_decode(f.p + 120, &t), 0);
 	ck_assert_uint_eq(t.func, AP_CANN_TRACK_TASK_TYPE);
 	ck_assert_uint_eq(t.u.task_type.task_type, 0x42);
 	ck_assert_uint_eq(t.stream, 2);
 	ck_assert_uint_eq(t.task, 3);
-	ck_assert_int_eq(ap_cann_track_decode(f.p + 160, &t), 0);
+	ck_assert_int_eq(ap_cann_ts_decode(f.p + 160, &t), 0);
 	ck_assert_uint_eq(t.func, AP_CANN_TRACK_BLOCK_NUM);
 	ck_assert_uint_eq(t.u.block.block_num, 48);
-	ck_assert_int_eq(ap_cann_track_decode(f.p + 200, &t), 0);
+	ck_assert_int_eq(ap_cann_ts_decode(f.p + 200, &t), 0);
 	ck_assert_uint_eq(t.stream, 3); /* 0xF803 & 0x7FF */
-	ck_assert_int_eq(ap_cann_track_decode(f.p + 240, &t), AP_END);
+	ck_assert_int_eq(ap_cann_ts_decode(f.p + 240, &t), AP_END);
 	ck_assert_uint_eq(t.func, 0x55);
 	free(f.p);
 }

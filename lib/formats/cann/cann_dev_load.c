@@ -171,11 +171,11 @@ static void run_hwts(struct dload *L, const uint8_t *p, size_t n, const char *na
 static void run_track(struct dload *L, const uint8_t *p, size_t n, const char *name, uint64_t off)
 {
 	struct ap_cann_dev *d = L->d;
-	struct ap_cann_track t;
+	struct ap_cann_ts_rec t;
 	size_t i;
 
 	for (i = 0; i < n && !L->oom; i++, p += AP_CANN_TRACK_SIZE) {
-		if (ap_cann_track_decode(p, &t) != 0) {
+		if (ap_cann_ts_decode(p, &t) != 0) {
 			d->track.other++;
 			unknown(L, t.func & 63, name, off + i * AP_CANN_TRACK_SIZE);
 			continue;

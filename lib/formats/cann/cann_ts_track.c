@@ -12,7 +12,7 @@
 #define OFF_SYSCNT 8
 #define STREAM_MASK 0x7FFu /* streamId : 11 */
 
-int ap_cann_track_decode(const uint8_t *p, struct ap_cann_track *out)
+int ap_cann_ts_decode(const uint8_t *p, struct ap_cann_ts_rec *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->func = p[OFF_FUNC];

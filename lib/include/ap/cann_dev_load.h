@@ -47,7 +47,7 @@ enum ap_cann_rec ap_cann_stars_decode(const uint8_t *p, struct ap_cann_log *log,
 enum ap_cann_rec ap_cann_hwts_decode(const uint8_t *p, struct ap_cann_log *log, unsigned *type);
 
 /* One TS track record (40 bytes), decoded by funcType. */
-struct ap_cann_track {
+struct ap_cann_ts_rec {
 	unsigned func;         /* u8 @1 */
 	uint64_t syscnt;
 	uint16_t stream, task; /* stream masked to 11 bits where §3.2 says so */
@@ -61,7 +61,7 @@ struct ap_cann_track {
 	} u;
 };
 /* Returns 0 for the kinds of §3.2, AP_END for another funcType (framed, skipped). */
-int ap_cann_track_decode(const uint8_t *p, struct ap_cann_track *out);
+int ap_cann_ts_decode(const uint8_t *p, struct ap_cann_ts_rec *out);
 
 /* Stream/task id decoding (§3.1.3, chips <= v4; upstream stars_common.h). s, t: the raw u16
  * stream and task ids; sqe_type: the header's sqeType; expand: the host's
