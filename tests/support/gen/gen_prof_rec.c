@@ -269,6 +269,11 @@ static int do_small(struct ap_gen *g, const char *kw, struct ap_gen_tok *t, int 
 			return -1;
 		}
 		p->idmode = m;
+		if (m >= ID_EXPAND && !p->expand) { /* §2.4.5: the host says stream-id expansion is on */
+			p->expand = 1;
+			ap_gen__prof_expand(p, (uint32_t)(p->tid ? p->tid : g->tid),
+					    (uint64_t)(ap_gen__prof_host_ticks(p) ? p->host_cnt : p->host_mono), 1);
+		}
 	} else if (strcmp(kw, "prof_stream") == 0) {
 		int dev;
 		struct ap_gen_prof_stream *s;
