@@ -28,6 +28,7 @@ check() { # scenario, directory holding its dump
 for s in "$src"/testdata/vllm_profile/scenario_*.txt; do check "$s" "$src/testdata/vllm_profile"; done
 for s in "$src"/testdata/generations/*.txt; do check "$s" "$src/testdata/generations"; done
 for s in "$src"/testdata/configs/*.txt; do check "$s" "$src/testdata/configs"; done
+for s in "$src"/testdata/cann/*.txt; do check "$s" "$src/testdata/cann"; done
 for s in "$src"/testdata/bad/framework/*.txt; do
 	case $s in
 	*/mixed_rank*) check "$s" "$src/testdata/bad/framework/mixed" ;;
