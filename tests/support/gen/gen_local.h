@@ -234,6 +234,23 @@ int ap_gen__write_dump(struct ap_gen *g, const char *outdir);
 
 /* gen_synth.c: --synth BYTES OUTDIR [RANK]; rank_arg may be NULL (rank 0). Returns the exit status. */
 int ap_gen__run_synth(const char *bytes_arg, const char *outdir, const char *rank_arg);
+/* Parses BYTES and RANK of --synth / --synth-prof (opt names the option in messages); -1 after a message. */
+int ap_gen__synth_args(const char *opt, const char *bytes_arg, const char *rank_arg, uint64_t *target,
+		       unsigned *rank);
+/* What --synth-prof adds to a --synth dump: on_task is called for every dequeued task (op = index in
+ * ap_gen__synth_layer, deq / deq_end its dequeue in raw counter ticks); *extra bytes written elsewhere count
+ * toward the target; end receives the last framework tick. */
+struct ap_gen_synth_hook {
+	void (*on_task)(void *ctx, int op, uint64_t deq, uint64_t deq_end);
+	void *ctx;
+	const uint64_t *extra;
+	uint64_t end;
+};
+/* Writes the --synth dump of about target bytes (hook may be NULL) and its path into dir; 0 or 1 after a
+ * message. Its clock: 100 MHz counter from these references, local = monotonic + 1764151200000000000 - mono. */
+int ap_gen__synth_write(uint64_t target, const char *outdir, unsigned rank, struct ap_gen_synth_hook *hook,
+			char *dir, size_t cap);
+extern const int64_t ap_gen__synth_start_cnt, ap_gen__synth_start_mono;
 /* gen_synth_prof.c: --synth-prof BYTES OUTDIR [RANK]. Returns the exit status. */
 int ap_gen__run_synth_prof(const char *bytes_arg, const char *outdir, const char *rank_arg);
 
@@ -274,6 +291,7 @@ struct ap_gen_synth {
 	uint64_t now, pid, tid, bwd_tid, deq_tid, py2_tid, deq_free, corr, rng, ops;
 	uint64_t written;
 	int err;
+	struct ap_gen_synth_hook *hook;
 	/* memory (gen_synth_mem.c) */
 	struct ap_gen_pool pools[AP_GEN_POOLS];
 	struct ap_gen_live live[AP_GEN_LIVE];

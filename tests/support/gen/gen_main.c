@@ -127,12 +127,16 @@ int main(int argc, char **argv)
 	int rc;
 	if ((argc == 4 || argc == 5) && strcmp(argv[1], "--synth") == 0)
 		rc = ap_gen__run_synth(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
+	else if ((argc == 4 || argc == 5) && strcmp(argv[1], "--synth-prof") == 0)
+		rc = ap_gen__run_synth_prof(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
 	else if (argc == 3 && argv[1][0] != '-')
 		rc = ap_gen__run_scenario(argv[1], argv[2]);
 	else if (argc == 3 && strcmp(argv[1], "-") == 0)
 		rc = ap_gen__run_scenario(argv[1], argv[2]);
 	else {
-		fputs("usage: ap-gen SCENARIO OUTDIR\n       ap-gen --synth BYTES OUTDIR [RANK]\n", stderr);
+		fputs("usage: ap-gen SCENARIO OUTDIR\n       ap-gen --synth BYTES OUTDIR [RANK]\n"
+		      "       ap-gen --synth-prof BYTES OUTDIR [RANK]\n",
+		      stderr);
 		rc = 2;
 	}
 	if (fflush(stdout) != 0 || ferror(stdout))
