@@ -16,9 +16,11 @@
  *   gen_synth_layer.c --synth: the decoder layer's ops, their TLV fields and Python frame names
  *   gen_synth_mem.c   --synth: torch.memory_usage (allocator pools, lifecycles, per-thread batches)
  *   gen_synth_py.c    --synth: python tracer func + hash, gc_record, param_tensor_info
- *   gen_prof.c        PROF_*: its state, the dump-level prof directives, the CANN clocks (§3.6 inverted)
+ *   gen_prof.c        PROF_*: its state (files, dictionaries, streams) and the CANN clocks (§3.6, inverted)
  *   gen_prof_enc.c    PROF_*: one encoder per raw record kind (host §2, device §3), stream/task id encoding
- *   gen_prof_rec.c    PROF_*: the low-level record directives (one record each, explicit fields)
+ *   gen_prof_rec.c    PROF_*: the dump-level prof directives and the scenario time tokens of PROF records
+ *   gen_prof_low.c    PROF_*: low-level host record directives (one record each, explicit fields), name tables
+ *   gen_prof_dev.c    PROF_*: low-level device record directives (STARS, ts_track, HWTS)
  *   gen_prof_chain.c  PROF_*: the launch-chain directives (kernel memcpy event_record event_wait hccl hccl_task)
  *   gen_prof_dump.c   PROF_*: side files, slices, .done files, dictionaries
  *   gen_synth_prof.c  --synth-prof: a benchmark dump whose PROF_* data dominates

@@ -225,10 +225,12 @@ void ap_gen__prof_hccl_defaults(struct ap_gen_hccl_info *h);
 int ap_gen__prof_opt_hccl_info(struct ap_gen *g, struct ap_gen_tok *t, int n, struct ap_gen_hccl_info *h);
 void ap_gen__prof_hccl_info(struct ap_gen_prof *p, uint32_t tid, uint64_t ts, const struct ap_gen_hccl_info *h);
 
-/* gen_prof_rec.c / gen_prof_chain.c: record directives; *handled = 0 when kw is none of theirs. */
+/* gen_prof_rec.c / gen_prof_low.c / gen_prof_dev.c / gen_prof_chain.c: directives; *handled = 0 when kw is
+ * none of theirs. */
 int ap_gen__prof_directive(struct ap_gen *g, const char *kw, struct ap_gen_tok *t, int n, int *handled);
 int ap_gen__prof_rec_directive(struct ap_gen *g, const char *kw, struct ap_gen_tok *t, int n, int *handled);
 int ap_gen__prof_chain_directive(struct ap_gen *g, const char *kw, struct ap_gen_tok *t, int n, int *handled);
+int ap_gen__prof_dev_directive(struct ap_gen *g, const char *kw, struct ap_gen_tok *t, int n, int *handled);
 /* gen_prof_rec.c: scenario time tokens → raw host / device values (`@N` verbatim, `+N` after start) */
 int ap_gen__prof_host_tok(struct ap_gen *g, const struct ap_gen_tok *t, uint64_t *raw);
 int ap_gen__prof_dev_tok(struct ap_gen *g, int dev, const struct ap_gen_tok *t, uint64_t *raw);

@@ -26,7 +26,8 @@ static int chain_common(struct ap_gen *g, struct ap_gen_tok *t, int n, int devti
 	struct ap_gen_tok *k;
 	if (ap_gen__need_pos(g, t, n, devtimes ? 5 : 3, usage) || ap_gen__prof_opt_dev(g, t, n, &c->dev) ||
 	    ap_gen__opt_num(g, t, n, "stream", def_stream, &c->stream) ||
-	    ap_gen__opt_num(g, t, n, "tid", p->tid ? p->tid : g->tid, &c->tid) || ap_gen__opt_num(g, t, n, "len", 40, &c->len) ||
+	    ap_gen__opt_num(g, t, n, "tid", p->tid ? p->tid : g->tid, &c->tid) ||
+	    ap_gen__opt_num(g, t, n, "len", 40, &c->len) ||
 	    ap_gen__prof_host_tok(g, &t[1], &c->hs) || ap_gen__prof_host_end_tok(g, &t[1], &t[2], &c->he))
 		return -1;
 	if (devtimes && (ap_gen__prof_dev_tok(g, c->dev, &t[3], &c->ds) ||
