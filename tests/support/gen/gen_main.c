@@ -235,12 +235,14 @@
  *   tensor_info (two records for 7 tensors), a task_track (dataLen 40) and an ACSQ start/end pair on stream 2
  *   (1–2 kernels per op: RmsNorm + Cast, TransData + MatMulV2, FusedInferAttentionScore (MIX_AIC:
  *   context_id_info and an FFTS+ subtask pair) + ScatterPaKvCache, Add, ViewCopy (AI_CPU) + aclrtMemcpyAsync,
- *   Swish, Mul + Cast); every 4th residual add is an allreduce instead (hcom launch, node_basic_info,
- *   hccl_op_info, 6 HCCL master events with hccl_info and tasks on stream 5); a STARS record of another func
+ *   Swish, Mul + Cast); every 4th residual add is an allreduce instead (an HcclAllreduce API around the hcom
+ *   launch, node_basic_info, hccl_op_info, 6 HCCL master events with hccl_info and tasks on stream 5); the
+ *   aclrtMemcpyAsync follows aclnnInplaceCopy's API, not inside it (§2.8); a STARS record of another func
  *   type per ~512 kernels. Streams 2 and 5 start at task ids 65000 / 65500 and wrap every 65536 tasks (FLIP_TASK
  *   task_track + ts_track flip). The framework part stops at a ProfilerStep boundary once both parts reach
  *   BYTES; PROF_* is about 59 % of the bytes (the FRAMEWORK part is heavy: stacks, memory, Python tracer).
- *   Slices of 64 MiB. About 350 MB/s to tmpfs here (1 GB in 2.8 s), deterministic per rank.
+ *   Slices of 64 MiB. 1 GB in 2.6–3.8 s to tmpfs here (about 1.1 s of CPU; --synth alone: 4.0–4.4 s);
+ *   deterministic per rank.
  *
  * The program is split by pass (gen_local.h lists the files); this file holds its command line.
  */

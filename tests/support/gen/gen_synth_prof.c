@@ -78,7 +78,7 @@ struct sp {
 	uint64_t bytes, flushed, rng;
 	int map[AP_GEN_LAYER_OPS]; /* layer op → OPS index, -1 */
 	struct kprep k[NOPS][3];
-	uint32_t api_ws[NOPS], api_exec[NOPS], memcpy_api;
+	uint32_t api_ws[NOPS], api_exec[NOPS], memcpy_api, hccl_api;
 	uint64_t hcom_name[8], hcom_type, group, alg, small[3];
 	int64_t host_local0, dev_local0; /* local ns of the host / device counter references */
 	int64_t dev_free[2];             /* device local ns when streams 2 and 5 are free */
@@ -242,22 +242,26 @@ static void on_task(void *ctx, int op, uint64_t deq, uint64_t end)
 	if (o < 0 || end < deq + 16)
 		return;
 	const struct odesc *od = &OPS[o];
-	/* aclnnXxxGetWorkspaceSize then aclnnXxx (AscendCL level, aclnn family) */
-	ap_gen__enc_api(s->b[B_API], LV_ACL, s->api_ws[o], s->tid, 0, deq + 1, deq + 2, 0);
-	ap_gen__enc_api(s->b[B_API], LV_ACL, s->api_exec[o], s->tid, 0, deq + 3, end - 1, 0);
-	s->bytes += 2 * AP_GEN_API_SIZE;
-	if (o == 3 && ++s->nadd % 4 == 0) { /* every 4th residual add: the allreduce before it (tensor parallel) */
-		hcom(s, deq + 3, end - 1);
+	if (o == 3 && end >= deq + 18 && ++s->nadd % 4 == 0) { /* every 4th residual add: an allreduce instead */
+		ap_gen__enc_api(s->b[B_API], LV_ACL, s->hccl_api, s->tid, 0, deq + 1, end - 1, 0);
+		s->bytes += AP_GEN_API_SIZE;
+		hcom(s, deq + 3, end - 2);
 		flush_maybe(s);
 		return;
 	}
 	uint64_t slot = (end - deq - 5) / (uint64_t)(od->nk + od->memcpy);
+	/* aclnnXxxGetWorkspaceSize, then aclnnXxx around the kernels (AscendCL level; an aclrtMemcpyAsync follows
+	 * it, not inside: §2.8 drops an AscendCL event overlapping the previous one of its thread) */
+	ap_gen__enc_api(s->b[B_API], LV_ACL, s->api_ws[o], s->tid, 0, deq + 1, deq + 2, 0);
+	ap_gen__enc_api(s->b[B_API], LV_ACL, s->api_exec[o], s->tid, 0, deq + 3,
+			od->memcpy ? deq + 3 + slot * (uint64_t)od->nk : end - 1, 0);
+	s->bytes += 2 * AP_GEN_API_SIZE;
 	for (int i = 0; i < od->nk; i++) {
 		uint64_t a = deq + 4 + slot * (uint64_t)i;
 		kernel(s, &od->k[i], &s->k[o][i], a, a + (slot > 3 ? slot - 1 : 2));
 	}
 	if (od->memcpy) { /* aclrtMemcpyAsync device to host after the copy kernel: MEMCPY_ASYNC + memcpy_info */
-		uint64_t a = deq + 4 + slot * (uint64_t)od->nk, b = a + (slot > 3 ? slot - 1 : 2);
+		uint64_t a = deq + 4 + slot * (uint64_t)od->nk, b = end - 1;
 		int64_t ls;
 		uint64_t s0 = dev_at(s, 0, local_of(s, b) + 400, &ls), dur = 5 + rnd(s, 5);
 		s->dev_free[0] = ls + 20 * (int64_t)dur + 40;
@@ -331,6 +335,7 @@ static void setup(struct sp *s, unsigned rank)
 		}
 	}
 	s->memcpy_api = ap_gen__prof_acl_type(p, "aclrtMemcpyAsync");
+	s->hccl_api = ap_gen__prof_acl_type(p, "HcclAllreduce");
 	for (int i = 0; i < 8; i++) {
 		char n[64];
 		snprintf(n, sizeof(n), "hcom_allReduce__%u_%d_1", 428 + rank % 2, i);
