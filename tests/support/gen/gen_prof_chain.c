@@ -24,6 +24,7 @@ static int chain_common(struct ap_gen *g, struct ap_gen_tok *t, int n, int devti
 {
 	struct ap_gen_prof *p = g->prof;
 	struct ap_gen_tok *k;
+	memset(c, 0, sizeof(*c));
 	if (ap_gen__need_pos(g, t, n, devtimes ? 5 : 3, usage) || ap_gen__prof_opt_dev(g, t, n, &c->dev) ||
 	    ap_gen__opt_num(g, t, n, "stream", def_stream, &c->stream) ||
 	    ap_gen__opt_num(g, t, n, "tid", p->tid ? p->tid : g->tid, &c->tid) ||
