@@ -27,7 +27,8 @@ check_case() {
 	mkdir -p "$p" && cp -R "$good_src" "$p/" && cp -R "$other_src" "$p/" || exit 99
 	find "$p" \( -name ASCEND_PROFILER_OUTPUT -o -name '.ascprof-*' \) -prune -exec rm -rf {} + || exit 99
 	d=$p/$name
-	rm -rf "$d/FRAMEWORK" || exit 99
+	# without its PROF_* data first: then FRAMEWORK is all there is to analyse
+	rm -rf "$d/FRAMEWORK" "$d"/PROF_* || exit 99
 	case $how in
 	dangling) ln -s nowhere "$d/FRAMEWORK" ;;
 	loop) ln -s FRAMEWORK "$d/FRAMEWORK" ;;
@@ -37,7 +38,7 @@ check_case() {
 
 	"$analyse" -o "$p/out1" "$d" >"$p/1.out" 2>"$p/1.err"
 	rc=$?
-	if [ "$rc" = 1 ] && [ "$(cat "$p/1.err")" = "$want" ] && [ ! -s "$p/1.out" ] &&
+	if [ "$rc" = 1 ] && [ "$(errs "$p/1.err")" = "$want" ] && [ ! -s "$p/1.out" ] &&
 		[ ! -e "$p/out1/$name" ]; then
 		ok "$label, given directly: exit 1, path and error named, no output"
 	else
@@ -48,7 +49,7 @@ check_case() {
 
 	"$analyse" -o "$p/out2" "$p" >"$p/2.out" 2>"$p/2.err"
 	rc=$?
-	if [ "$rc" = 1 ] && [ "$(cat "$p/2.err")" = "$want" ] && [ ! -e "$p/out2/$name" ] &&
+	if [ "$rc" = 1 ] && [ "$(errs "$p/2.err")" = "$want" ] && [ ! -e "$p/out2/$name" ] &&
 		[ -f "$p/out2/$(basename "$other_src")/ASCEND_PROFILER_OUTPUT/trace_view.json" ]; then
 		ok "$label, found under the parent: exit 1, named, the other dump written"
 	else
@@ -61,7 +62,7 @@ check_case() {
 	mkdir -p "$d/PROF_000001_20251126100000000_ABCDEF/device_0" || exit 99
 	"$analyse" -o "$p/out3" "$d" >"$p/3.out" 2>"$p/3.err"
 	rc=$?
-	if [ "$rc" = 1 ] && [ "$(cat "$p/3.err")" = "$want" ] &&
+	if [ "$rc" = 1 ] && [ "$(errs "$p/3.err")" = "$want" ] &&
 		[ -f "$p/out3/$name/ASCEND_PROFILER_OUTPUT/analyse.done" ]; then
 		ok "$label, beside PROF_* data: data loss, exit 1, outputs written"
 	else

@@ -31,6 +31,7 @@ for s in "$src"/testdata/generations/*.txt; do check "$s" "$src/testdata/generat
 for s in "$src"/testdata/configs/*.txt; do check "$s" "$src/testdata/configs"; done
 # their PROF_* dirs hold hand-written msprof exports, not generated (testdata/exported/README.md)
 for s in "$src"/testdata/exported/*.txt; do check "$s" "$src/testdata/exported" 'PROF_*'; done
+for s in "$src"/testdata/cann/*.txt; do check "$s" "$src/testdata/cann"; done
 for s in "$src"/testdata/bad/framework/*.txt; do
 	case $s in
 	*/mixed_rank*) check "$s" "$src/testdata/bad/framework/mixed" ;;

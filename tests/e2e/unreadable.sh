@@ -67,8 +67,8 @@ unreadable() {
 	why=""
 	[ "$rc" = 1 ] || why="$why exit $rc (want 1);"
 	# shellcheck disable=SC2254
-	case $(cat "$out.stderr") in $want) ;; *) why="$why stderr differs;" ;; esac
-	[ "$(wc -l <"$out.stderr")" = 1 ] || why="$why not one stderr line;"
+	case $(errs "$out.stderr") in $want) ;; *) why="$why stderr differs;" ;; esac
+	[ "$(errs "$out.stderr" | wc -l)" = 1 ] || why="$why not one stderr line;"
 	if [ -n "$b_too" ]; then
 		diff -r "$tmp/ref/$name_b" "$out/$name_b" >/dev/null 2>&1 || why="$why the other dump's outputs differ from the reference;"
 	fi
@@ -122,7 +122,7 @@ chmod 755 "$a" "$b"
 why=""
 [ "$rc" = 1 ] || why="$why exit $rc (want 1);"
 want="$P: '$a': cannot create a directory in '$a': Permission denied"
-[ "$(cat "$tmp/ro.stderr")" = "$want" ] || why="$why stderr differs;"
+[ "$(errs "$tmp/ro.stderr")" = "$want" ] || why="$why stderr differs;"
 [ "$(cat "$tmp/ro.stdout")" = "$b/ASCEND_PROFILER_OUTPUT" ] || why="$why stdout differs;"
 [ ! -e "$a/ASCEND_PROFILER_OUTPUT" ] || why="$why an output was written for the read-only dump;"
 diff -r -x .ascprof-output "$tmp/ref/$name_b/ASCEND_PROFILER_OUTPUT" "$b/ASCEND_PROFILER_OUTPUT" >/dev/null 2>&1 ||

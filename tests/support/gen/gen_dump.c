@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "gen_local.h"
+#include "gen_prof.h"
 
 static void build_info(const struct ap_gen *g, struct ap_gen_buf *b)
 {
@@ -157,7 +158,13 @@ int ap_gen__write_dump(struct ap_gen *g, const char *outdir)
 	if (g->metadata && (ap_gen__join(path, sizeof(path), dir, "profiler_metadata.json", NULL) ||
 			    ap_gen__write_file(path, g->metadata, strlen(g->metadata))))
 		return -1;
-	if (add_hash_records(g) || write_framework(g, dir) || write_entries(g, dir))
+	if (add_hash_records(g) || write_framework(g, dir))
+		return -1;
+	if (g->prof && !g->prof->pid)
+		g->prof->pid = g->pid;
+	if (g->prof && (ap_gen__prof_write_side(g->prof, dir) || ap_gen__prof_flush(g->prof, dir, 1)))
+		return -1;
+	if (write_entries(g, dir))
 		return -1;
 	return 0;
 }

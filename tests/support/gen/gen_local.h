@@ -16,6 +16,14 @@
  *   gen_synth_layer.c --synth: the decoder layer's ops, their TLV fields and Python frame names
  *   gen_synth_mem.c   --synth: torch.memory_usage (allocator pools, lifecycles, per-thread batches)
  *   gen_synth_py.c    --synth: python tracer func + hash, gc_record, param_tensor_info
+ *   gen_prof.c        PROF_*: its state (files, dictionaries, streams) and the CANN clocks (§3.6, inverted)
+ *   gen_prof_enc.c    PROF_*: one encoder per raw record kind (host §2, device §3), stream/task id encoding
+ *   gen_prof_rec.c    PROF_*: the dump-level prof directives and the scenario time tokens of PROF records
+ *   gen_prof_low.c    PROF_*: low-level host record directives (one record each, explicit fields), name tables
+ *   gen_prof_dev.c    PROF_*: low-level device record directives (STARS, ts_track, HWTS)
+ *   gen_prof_chain.c  PROF_*: the launch-chain directives (kernel memcpy event_record event_wait hccl hccl_task)
+ *   gen_prof_dump.c   PROF_*: side files, slices, .done files, dictionaries
+ *   gen_synth_prof.c  --synth-prof: a benchmark dump whose PROF_* data dominates
  */
 #ifndef AP_TESTS_SUPPORT_GEN_GEN_LOCAL_H
 #define AP_TESTS_SUPPORT_GEN_GEN_LOCAL_H
@@ -127,6 +135,8 @@ struct ap_gen_hash_entry {
 	size_t len;
 };
 
+struct ap_gen_prof;
+
 struct ap_gen {
 	const char *src;
 	long line;
@@ -155,6 +165,8 @@ struct ap_gen {
 	int exit_hashed, py_seen;
 	struct ap_gen_buf extra; /* "file" directives: path\0len(u64)content... */
 	int warnings;
+	int timed;                 /* a TIME was converted: clock directives may no longer change */
+	struct ap_gen_prof *prof;  /* the PROF_* directory, NULL until a prof directive (gen_prof.c) */
 };
 
 /* Defaults of every dump-level directive; src names the scenario in messages. */
@@ -213,7 +225,8 @@ int ap_gen__record_directive(struct ap_gen *g, const char *kw, struct ap_gen_tok
 /* gen_edits.c: a raw edit (raw truncate rename mkdir file); any other kw is an unknown directive. */
 int ap_gen__edit_directive(struct ap_gen *g, const char *kw, struct ap_gen_tok *t, int n);
 
-/* gen_time.c: scenario TIME token → raw clock value (§4); to_raw_end also takes `+N` after start. */
+/* gen_time.c: scenario TIME token → raw clock value (§4); to_raw_end also takes `+N` after start. With a PROF_*
+ * directory the framework clock is its host/info.json frequency, host_start.log reference and start_info offset. */
 int ap_gen__to_raw(struct ap_gen *g, const struct ap_gen_tok *t, uint64_t *raw);
 int ap_gen__to_raw_end(struct ap_gen *g, const struct ap_gen_tok *start, const struct ap_gen_tok *end,
 		       uint64_t *raw);
@@ -223,6 +236,25 @@ int ap_gen__write_dump(struct ap_gen *g, const char *outdir);
 
 /* gen_synth.c: --synth BYTES OUTDIR [RANK]; rank_arg may be NULL (rank 0). Returns the exit status. */
 int ap_gen__run_synth(const char *bytes_arg, const char *outdir, const char *rank_arg);
+/* Parses BYTES and RANK of --synth / --synth-prof (opt names the option in messages); -1 after a message. */
+int ap_gen__synth_args(const char *opt, const char *bytes_arg, const char *rank_arg, uint64_t *target,
+		       unsigned *rank);
+/* What --synth-prof adds to a --synth dump: on_task is called for every dequeued task (op = index in
+ * ap_gen__synth_layer, deq / deq_end its dequeue in raw counter ticks); *extra bytes written elsewhere count
+ * toward the target; end receives the last framework tick. */
+struct ap_gen_synth_hook {
+	void (*on_task)(void *ctx, int op, uint64_t deq, uint64_t deq_end);
+	void *ctx;
+	const uint64_t *extra;
+	uint64_t end;
+};
+/* Writes the --synth dump of about target bytes (hook may be NULL) and its path into dir; 0 or 1 after a
+ * message. Its clock: 100 MHz counter from these references, local = monotonic + 1764151200000000000 - mono. */
+int ap_gen__synth_write(uint64_t target, const char *outdir, unsigned rank, struct ap_gen_synth_hook *hook,
+			char *dir, size_t cap);
+extern const int64_t ap_gen__synth_start_cnt, ap_gen__synth_start_mono;
+/* gen_synth_prof.c: --synth-prof BYTES OUTDIR [RANK]. Returns the exit status. */
+int ap_gen__run_synth_prof(const char *bytes_arg, const char *outdir, const char *rank_arg);
 
 /* ---------------------------------------------------------------- --synth state (gen_synth*.c) */
 
@@ -261,6 +293,7 @@ struct ap_gen_synth {
 	uint64_t now, pid, tid, bwd_tid, deq_tid, py2_tid, deq_free, corr, rng, ops;
 	uint64_t written;
 	int err;
+	struct ap_gen_synth_hook *hook;
 	/* memory (gen_synth_mem.c) */
 	struct ap_gen_pool pools[AP_GEN_POOLS];
 	struct ap_gen_live live[AP_GEN_LIVE];

@@ -1,10 +1,18 @@
 /*
- * ap-gen — writes raw torch_npu `*_ascend_pt` dumps (profiler_info*.json + FRAMEWORK/ binaries) from a
- * compact text scenario, for end-to-end tests, the README demo and benchmarks. Not for decoder unit
- * fixtures (CONVENTIONS §9: those are hand-written hex). libc only.
+ * ap-gen — writes raw torch_npu `*_ascend_pt` dumps (profiler_info*.json + FRAMEWORK/ binaries + a PROF_*
+ * directory of CANN msprof raw data) from a compact text scenario, for end-to-end tests, the README demo and
+ * benchmarks. Not for decoder unit fixtures (CONVENTIONS §9: those are hand-written hex). libc only. It is an
+ * implementation of the specs independent of lib/'s decoders: nothing here is shared with them.
  *
  * Layouts: ../shared/specs/torch_npu_ascend_pt.md §2.1 (profiler_info), §3.3–§3.9 (records), §3.10
- * (writer generations G1/G2/G3), §4 (time alignment, inverted here).
+ * (writer generations G1/G2/G3), §4 (time alignment, inverted here). PROF_*: ../shared/specs/cann_prof_raw.md:
+ * §1.2 directory name, §1.3 tree, §1.4 slice names / .done / aging-unaging, §1.6 info.json(.N), sample.json,
+ * start_info(.N), end_info(.N), host_start.log(.N), dev_start.log.N; §2.2 record header; §2.3 api_event
+ * (MsprofApi / MsprofEvent); §2.4 compact records (node_basic_info, node_attr_info, task_track 16/24/40 and _v2,
+ * hccl_op_info, memcpy_info, expand_stream_spec); §2.5 additional records (tensor_info, context_id_info,
+ * hccl_info, graph_id_map, fusion_op_info); §2.6 hash_dic / type_info_dic; §2.8 how a launch chain nests;
+ * §3.1 stars_soc (ACSQ, FFTS+ subtask, other func types; §3.1.3 stream/task id forms); §3.2 ts_track (flip,
+ * step trace, task type); §3.3 hwts; §3.5 task-id flips; §3.6 clocks (inverted here).
  *
  * USAGE
  *   ap-gen SCENARIO OUTDIR        write OUTDIR/<dump name>/ (SCENARIO "-" = stdin); existing files of the same
@@ -14,6 +22,8 @@
  *                                 RANK 0..9999, default 0), a G3 dump of about BYTES holding every FRAMEWORK record
  *                                 kind in the mix of a real Level1 capture; prints its path. Distinct ranks give
  *                                 distinct dumps (name, pid and tids, profiler_info_RANK.json, random seed)
+ *   ap-gen --synth-prof BYTES OUTDIR [RANK]
+ *                                 the --synth dump plus PROF_* data, about BYTES in all (see --synth-prof below)
  *   Exit 0 ok (warnings on stderr), 1 error, 2 usage.
  *
  * SCENARIO SYNTAX (one directive per line)
@@ -86,7 +96,110 @@
  *     mkdir PATH                 create a directory inside the dump (e.g. an empty FRAMEWORK or PROF_* dir)
  *     file PATH S                write a file inside the dump with content S
  *
- * TIMES (§4, no PROF_* dir is written, so the analyser takes localtime_diff from end_info)
+ *   PROF_* (CANN raw data; cann_prof_raw.md). Times are local ns as above, inverted with §3.6: host records
+ *   through host/info.json's CPU frequency and host_start.log (ticks; ns when the frequency is empty or 1000),
+ *   device records through info.json.N hwts_frequency, host_start.log.N (cntvct_diff corrected) and
+ *   dev_start.log.N; each through its start_info. A time that no raw value gives exactly is written as the
+ *   nearest one with a warning. `@N` writes N verbatim; an END may be `+N`. S for a hash field: the string,
+ *   hashed (FNV-1a) and written to hash_dic; `#N` writes id N without a dictionary entry. Record directives
+ *   write in scenario order; a file is created by its first record.
+ *   Dump-level (before any record with a time; a record with a time must not precede them):
+ *     prof NAME [chip=910B|910A] [level=l0|l1|l2] [pid=N]
+ *        PROF_<6 digits>_<17 digits>_<letters/digits> inside the dump; platform_version 5 / 1; sample.json
+ *        profLevel; info.json pid (default: the scenario's pid). Its clock defaults to the FRAMEWORK clock of
+ *        the syscnt / end_info lines above it: CPU frequency = syscnt freq ("%.6f"), host_start.log = start_cnt /
+ *        start_monotonic, host start_info offset = end_info's. Then, by torch_npu §4 (which prefers PROF_*
+ *        files), FRAMEWORK times come out as without the PROF dir; ap-gen inverts FRAMEWORK times with the PROF
+ *        values whatever they are (freq from CPU[0].Frequency, 100 when empty; reference from host_start.log;
+ *        localtime_diff from host/start_info when activities hold NPU).
+ *     prof_host [freq=F] [cnt=N] [mono=N] [cnt_diff=N] [begin=US] [begin_mono=N] [end=US] [end_mono=N]
+ *        host/info.json CPU[0].Frequency (MHz text, "" allowed), host_start.log cntvct / clock_monotonic_raw /
+ *        cntvct_diff, start_info collectionTimeBegin (µs) / clockMonotonicRaw, end_info
+ *     prof_device ID [hwts_freq=F] [host_mono=N] [host_cnt=N] [cnt_diff=N] [dev_cnt=N] [dev_mono=N] [begin=US]
+ *        [begin_mono=N] [aic=N] [aiv=N]
+ *        device_ID/: hwts_frequency (default 50), host_start.log.ID (default 1 ms after the host reference),
+ *        dev_start.log.ID, start_info.ID (default the host's), ai_core_num / aiv_num. Devices are also added
+ *        (with defaults) by the first record naming them (dev=N; default: the first device, else 0).
+ *     prof_slice BYTES [split=0|1]  slice size (default: one slice per file); host slices end at a record
+ *        boundary, device ones too unless split=1 (records cut across slices, as older collectors did)
+ *     prof_aging 0|1               host records that follow go to unaging.* (0) or aging.* (1, default) files
+ *     prof_ids plain|s1000|s2000|expand|expand8000
+ *        device stream/task id form of the STARS records that follow (§3.1.3): normal mode plain, S&0x1000 form,
+ *        S&0x2000 form; expansion mode plain or S&0x8000 form (EVENT_RECORD / PLACE_HOLDER stay plain); an
+ *        expansion mode also writes expand_stream_spec (expandStatus 1) at the host reference time
+ *     prof_stream STREAM [dev=N] [task=N] [flip=N]   next task id / flip number of a stream (to reach a wrap)
+ *     cann_tid N                   default threadId of CANN host records (default: the scenario's tid)
+ *     prof_type LEVEL TYPE NAME    an extra type_info_dic line;  prof_hash S   an extra hash_dic line
+ *     prof_raw FILE ITEM...        append raw bytes (as `raw`) to a host stream (aging.compact.task_track) or a
+ *        device one (device_N/stars_soc.data); before any record of it, a leading partial record
+ *   One record each, explicit fields (host: TIME; tid=N everywhere; level/type names go to type_info_dic):
+ *     api START END level=acl|model|node|hccl|runtime|N type=T [item=S] [req=N] [event=1]
+ *        §2.3 MsprofApi (event=1: a MsprofEvent start/end pair). T: AscendCL API name (type = family tag << 16 |
+ *        index by first use: aclnn 5, aclrt 3, aclop 1, Hccl 7, else 4), node `launch`, hccl `master`/`slave`,
+ *        model `execute`/`load`, or N
+ *     node_info TIME op=S [optype=S] [task=GE] [block=N] [mix=N] [flag=N] [len=N]     §2.4.1 (GE: AI_CORE,
+ *        AI_CPU, AI_VECTOR_CORE, MIX_AIC, MIX_AIV, FFTS_PLUS, COMMUNICATION... or N)
+ *     node_attr TIME op=S attr=S                                             §2.4.2
+ *     task_track TIME stream=N task=N type=T [flip=N] [kernel=S] [len=16|24|40] [blocks=N] [ratio=N] [dev=N]
+ *     task_track_v2 TIME stream=N task=N type=T [flip=N] [kernel=S] [blocks=N] [dev=N]   §2.4.3 (T: runtime
+ *        task type name, KERNEL_AICORE, MEMCPY_ASYNC, FLIP_TASK..., or N)
+ *     hccl_op_info TIME [relay=0|1] [retry=0|1] [dtype=N] [alg=S] [count=N] [group=S]   §2.4.4
+ *     memcpy_info TIME size=N [max=N] [dir=N]     expand_spec TIME [status=N]         §2.4.5
+ *     tensor_info TIME op=S tensors=SPEC          §2.5.1; SPEC = `in|out:FORMAT:DTYPE:d1,d2...` joined by
+ *        ';' (FORMAT ND NCHW NHWC NC1HWC0 FRACTAL_Z FRACTAL_NZ NCDHW or N; DTYPE FLOAT FLOAT16 INT8 INT32 UINT8
+ *        INT16 INT64 DOUBLE BOOL DT_BF16 or N); more than 5 tensors: several records, same op/time/thread
+ *     ctx_info TIME op=S ids=N,N... [level=node|hccl]                                   §2.5.2
+ *     hccl_info TIME name=S [group=S] [tag=S] [local= remote= ranks= plane= ctx= notify= stage= role= size=
+ *        op= dtype= link= transport= rdma=]                                             §2.5.3
+ *     graph_id_map TIME model=S graph=N model_id=N                                      §2.5.3
+ *     fusion_op_info TIME op=S ops=S,S... [in=N] [out=N] [weight=N] [ws=N] [total=N]    §2.5.3
+ *   Device records (TIME on the device clock; dev=N):
+ *     acsq TIME start|end stream=N task=N [sqe=S] [ids=MODE]        §3.1.2 (funcType 0/1)
+ *     ffts TIME start|end stream=N task=N ctx=N [subtype=N] [sqe=S] [thread=N] [ids=MODE]   §3.1.4 (34/35)
+ *        (S: AI_CORE AI_CPU AIV PLACE_HOLDER EVENT_RECORD EVENT_WAIT NOTIFY_RECORD NOTIFY_WAIT WRITE_VALUE SDMA
+ *        PCIE_DMA or N; raw_stream=N raw_task=N instead of stream/task write raw ids verbatim)
+ *     stars TIME func=N                        another STARS func type (24 QoS, 26 ACC PMU, 29 low power ...)
+ *     ts_flip TIME stream=N task=N flip=N     ts_step TIME stream=N task=N tag=N [index=N] [model=N]
+ *     ts_type TIME stream=N task=N type=T [status=N]                 §3.2 (0x0E, 0x0A, 0x0C)
+ *     hwts TIME start|end stream=N task=N [sqe=N]                    §3.3 (910A; log type 0/1)
+ *   Launch chains from local times (HS HE: host start / end of the launching API on thread tid=N, default
+ *   cann_tid; DS DE: device start / end; stream=N (default 2), dev=N, len=16|24|40 (task_track dataLen,
+ *   default 40), track=TIME (the task_track time, default HS + 1 host tick, as the runtime reports it; must lie
+ *   in (HS, HE], §2.8)). Task ids come from a per-(device, stream) counter; when it passes 65535 it wraps to 0,
+ *   the flip number goes up and a FLIP_TASK task_track (task id 0 | flip << 16) at track - 1 tick and a ts_track
+ *   flip at DS - 1 tick are written first (§3.5). Each task_track carries task | flip << 16.
+ *     kernel HS HE DS DE name=S [type=S] [task=AI_CORE|AI_VECTOR_CORE|AI_CPU|MIX_AIC|MIX_AIV] [kernel=S]
+ *        [block=N] [mix=N] [flag=N] [tensors=SPEC] [ctx=N,N...] [info=0|1]
+ *        Node-level `launch` api_event [HS, HE] (item = name); at HE (inside the launch): node_basic_info (op
+ *        type default = name, block | mix << 16 (mix default 2 for MIX), op flag), tensor_info when tensors=,
+ *        context_id_info when ctx= (info=0, or level l0: none of them); a task_track KERNEL_AICORE / AIVEC /
+ *        AICPU / MIX_AIC / MIX_AIV (kernel name default = name, numBlocks = block, ratio = mix); on the device
+ *        an ACSQ start/end pair (sqe AI_CORE / AIV / AI_CPU) and inside it one FFTS+ subtask pair per context
+ *        id (MIX without ctx=: context 0, §3.1.4); on 910A a HWTS start/end pair instead. The enclosing
+ *        AscendCL API (`api ... level=acl type=aclnnXxx`) and torch op / dequeue are separate lines.
+ *     memcpy HS HE DS DE [api=aclrtMemcpyAsync] [size=N] [dir=N]     AscendCL api_event, MEMCPY_ASYNC task_track
+ *        and memcpy_info at track, device SDMA pair
+ *     event_record HS HE DS DE [api=aclrtRecordEvent]     event_wait HS HE DS DE [api=aclrtStreamWaitEvent]
+ *        AscendCL api_event, EVENT_RECORD / EVENT_WAIT task_track, device pair (sqe EVENT_RECORD / EVENT_WAIT)
+ *     hccl HS HE name=S [type=S] [stream=N] [group=S] [count=N] [dtype=N] [alg=S] [relay=0|1] [retry=0|1]
+ *        an HCCL big op: Node `launch` (item = name, e.g. hcom_allReduce__428_0_1), node_basic_info
+ *        COMMUNICATION (op type default hcom_allReduce_) and hccl_op_info at HE; default stream 5
+ *     hccl_task HS HE DS DE kind=memcpy|notify_wait|notify_record [name=S] [slave=1] [ctx=N] [hccl_info keys]
+ *        a small task of the last hccl op (inside its launch, same thread): HCCL-level master (slave) api_event
+ *        (item = name, default Memcpy / Notify_Wait / Notify_Record), hccl_info at track (ctxID = ctx, default
+ *        0xFFFFFFFF), with ctx= an HCCL-level context_id_info [ctx, ctx] and an FFTS+ subtask pair; task_track
+ *        MEMCPY_ASYNC / NOTIFY_WAIT / NOTIFY_RECORD on the op's stream; device pair (SDMA / NOTIFY_*)
+ *   Example, a kernel launched from a dequeue of aten::mm (host 100 MHz: times on a 10 ns grid; device 50 MHz):
+ *     api 1764151200000168797 1764151200000179867 level=acl type=aclnnMm
+ *     kernel 1764151200000169597 1764151200000171997 1764151200000173497 +10500 name=aclnnMm_MatMulCommon_MatMulV2
+ *        type=MatMulV2 task=AI_CORE block=20 tensors="in:ND:DT_BF16:8,4096;out:ND:DT_BF16:8,6144"
+ *   Files per PROF dir: host/{info.json, sample.json, start_info, end_info, host_start.log}, host/data/
+ *   {aging|unaging}.api_event.data.slice_M, {aging|unaging}.{compact|additional}.<kind>.slice_M,
+ *   unaging.additional.{hash_dic,type_info_dic}.slice_0; device_N/{info.json.N, sample.json, start_info.N,
+ *   end_info.N, host_start.log.N, dev_start.log.N}, device_N/data/{stars_soc|ts_track|hwts}.data.N.slice_M;
+ *   every slice with a .done file holding `filesize:<bytes>`.
+ *
+ * TIMES (§4; without a PROF_* dir the analyser takes localtime_diff from end_info)
  *   diff = collectionTimeEnd - MonotonicTimeEnd (0 without end_info); mono = local - diff.
  *   syscnt off: raw = mono. syscnt on: the analyser computes mono' = trunc((double)(raw - start_cnt) *
  *   (1000.0 / freq)) + start_monotonic; ap-gen writes the smallest raw with mono' == mono. When no raw maps
@@ -115,6 +228,22 @@
  *   param records). Deterministic (fixed-seed LCG); writes go through 8 MiB buffers (about 0.85 GB/s of CPU
  *   time here).
  *
+ * --synth-prof: --synth's dump and generator, plus a PROF_* dir (910B, device RANK mod 8, Level1) on its clock
+ *   (host_start.log = its start_cnt / start_monotonic at 100 MHz, start_info = its offset): every task the
+ *   synthetic task queue dequeues launches, on the dequeue thread and inside the dequeue, what CANN records:
+ *   aclnnXxxGetWorkspaceSize + aclnnXxx AscendCL APIs, then per kernel a Node launch, node_basic_info,
+ *   tensor_info (two records for 7 tensors), a task_track (dataLen 40) and an ACSQ start/end pair on stream 2
+ *   (1–2 kernels per op: RmsNorm + Cast, TransData + MatMulV2, FusedInferAttentionScore (MIX_AIC:
+ *   context_id_info and an FFTS+ subtask pair) + ScatterPaKvCache, Add, ViewCopy (AI_CPU) + aclrtMemcpyAsync,
+ *   Swish, Mul + Cast); every 4th residual add is an allreduce instead (an HcclAllreduce API around the hcom
+ *   launch, node_basic_info, hccl_op_info, 6 HCCL master events with hccl_info and tasks on stream 5); the
+ *   aclrtMemcpyAsync follows aclnnInplaceCopy's API, not inside it (§2.8); a STARS record of another func
+ *   type per ~512 kernels. Streams 2 and 5 start at task ids 65000 / 65500 and wrap every 65536 tasks (FLIP_TASK
+ *   task_track + ts_track flip). The framework part stops at a ProfilerStep boundary once both parts reach
+ *   BYTES; PROF_* is about 59 % of the bytes (the FRAMEWORK part is heavy: stacks, memory, Python tracer).
+ *   Slices of 64 MiB. 1 GB in 2.6–3.8 s to tmpfs here (about 1.1 s of CPU; --synth alone: 4.0–4.4 s);
+ *   deterministic per rank.
+ *
  * The program is split by pass (gen_local.h lists the files); this file holds its command line.
  */
 #include <stdio.h>
@@ -127,12 +256,16 @@ int main(int argc, char **argv)
 	int rc;
 	if ((argc == 4 || argc == 5) && strcmp(argv[1], "--synth") == 0)
 		rc = ap_gen__run_synth(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
+	else if ((argc == 4 || argc == 5) && strcmp(argv[1], "--synth-prof") == 0)
+		rc = ap_gen__run_synth_prof(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
 	else if (argc == 3 && argv[1][0] != '-')
 		rc = ap_gen__run_scenario(argv[1], argv[2]);
 	else if (argc == 3 && strcmp(argv[1], "-") == 0)
 		rc = ap_gen__run_scenario(argv[1], argv[2]);
 	else {
-		fputs("usage: ap-gen SCENARIO OUTDIR\n       ap-gen --synth BYTES OUTDIR [RANK]\n", stderr);
+		fputs("usage: ap-gen SCENARIO OUTDIR\n       ap-gen --synth BYTES OUTDIR [RANK]\n"
+		      "       ap-gen --synth-prof BYTES OUTDIR [RANK]\n",
+		      stderr);
 		rc = 2;
 	}
 	if (fflush(stdout) != 0 || ferror(stdout))

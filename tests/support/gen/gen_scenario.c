@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "gen_local.h"
+#include "gen_prof.h"
 
 struct ap_gen_fw_file *ap_gen__fw(struct ap_gen *g, const char *name)
 {
@@ -102,6 +103,7 @@ void ap_gen__release(struct ap_gen *g)
 	free(g->cann_version);
 	free(g->metadata);
 	free(g->extra.p);
+	ap_gen__prof_free(g->prof);
 }
 
 void ap_gen__hash_add(struct ap_gen *g, uint64_t key, const void *name, size_t len)
@@ -139,6 +141,8 @@ static int run_line(struct ap_gen *g, struct ap_gen_tok *t, int nt)
 	const char *kw = t[0].val;
 	int handled = 0;
 	int r = ap_gen__header_directive(g, kw, t, nt, &handled);
+	if (r == 0 && !handled)
+		r = ap_gen__prof_directive(g, kw, t, nt, &handled);
 	if (r == 0 && !handled)
 		r = ap_gen__record_directive(g, kw, t, nt);
 	if (strcmp(kw, "gen") == 0 || strcmp(kw, "memsize") == 0)

@@ -26,7 +26,9 @@ const char *const ap_gen__synth_files[SK_N] = {
  * hash and param files are small and not steered. */
 static const uint64_t MIX[SK_N] = {520, 500, 420, 140, 0, 17, 0};
 
-static const int64_t synth_start_cnt = 17238197612056, synth_start_mono = 172163581670080;
+const int64_t ap_gen__synth_start_cnt = 17238197612056, ap_gen__synth_start_mono = 172163581670080;
+#define synth_start_cnt ap_gen__synth_start_cnt
+#define synth_start_mono ap_gen__synth_start_mono
 
 enum { NLAYER_OPS = AP_GEN_LAYER_OPS, NLAYERS = AP_GEN_LAYERS };
 #define LAYER ap_gen__synth_layer
@@ -81,6 +83,8 @@ static uint64_t synth_size(const struct synth *s)
 		n += s->g.out[k].len;
 	for (int t = 0; t < 2; t++)
 		n += s->g.mem_stage[t].len + s->g.py_stage[t].len;
+	if (s->g.hook && s->g.hook->extra)
+		n += *s->g.hook->extra;
 	return n;
 }
 
@@ -161,6 +165,8 @@ static void synth_task(struct synth *s, int i, int ws)
 	synth_mark(s, enq_end, 1, corr, s->g.tid, &s->b.mark[i]);
 	synth_mark(s, deq, 2, corr, s->g.deq_tid, &s->b.mark[i]);
 	synth_mark(s, s->g.deq_free, 3, corr, s->g.deq_tid, &s->b.mark[i]);
+	if (s->g.hook && s->g.hook->on_task)
+		s->g.hook->on_task(s->g.hook->ctx, i, deq, s->g.deq_free);
 	if (behind(s, SK_MEM) && rnd(s, 2))
 		ap_gen__synth_deq_block(&s->g, rnd(s, 8) ? 0 : 2, 4096 + (int64_t)rnd(s, 64) * 512, deq + 2,
 					s->g.deq_free - 6);
@@ -335,13 +341,14 @@ static void synth_release(struct synth *s)
 	ap_gen__synth_py_release(&s->g);
 }
 
-static int parse_u64(const char *what, const char *arg, unsigned long long max, unsigned long long *out)
+static int parse_u64(const char *opt, const char *what, const char *arg, unsigned long long max,
+		     unsigned long long *out)
 {
 	char *end;
 	errno = 0;
 	*out = strtoull(arg, &end, 10);
 	if (errno || *end || !arg[0] || arg[0] == '-' || *out > max) {
-		fprintf(stderr, "ap-gen: --synth: bad %s '%s'\n", what, arg);
+		fprintf(stderr, "ap-gen: %s: bad %s '%s'\n", opt, what, arg);
 		return -1;
 	}
 	return 0;
@@ -375,21 +382,15 @@ static int synth_write(struct synth *s, const char *fwdir, uint64_t target)
 	return 0;
 }
 
-int ap_gen__run_synth(const char *bytes_arg, const char *outdir, const char *rank_arg)
+int ap_gen__synth_write(uint64_t target, const char *outdir, unsigned rank, struct ap_gen_synth_hook *hook,
+			char *dir, size_t cap)
 {
-	unsigned long long target, rank = 0;
-	if (parse_u64("byte count", bytes_arg, ~0ULL, &target) ||
-	    (rank_arg && parse_u64("rank", rank_arg, 9999, &rank)))
-		return 2;
-	if (target == 0) {
-		fprintf(stderr, "ap-gen: --synth: bad byte count '%s'\n", bytes_arg);
-		return 2;
-	}
-	char dir[4096], fwdir[4096];
+	char fwdir[4096];
 	struct synth *s = calloc(1, sizeof(*s));
 	if (!s)
 		ap_gen__oom();
-	s->rank = (unsigned)rank;
+	s->rank = rank;
+	s->g.hook = hook;
 	s->g.pid = 10000 + 100 * rank;
 	s->g.tid = s->g.pid;
 	s->g.bwd_tid = s->g.pid + 7;
@@ -399,13 +400,42 @@ int ap_gen__run_synth(const char *bytes_arg, const char *outdir, const char *ran
 	s->g.now = (uint64_t)synth_start_cnt + 1000;
 	snprintf(s->name, sizeof(s->name), "localhost_%llu_20251126100000000_ascend_pt", (unsigned long long)s->g.pid);
 	int rc = 1;
-	if (!ap_gen__join(dir, sizeof(dir), outdir, s->name, NULL) &&
+	if (!ap_gen__join(dir, cap, outdir, s->name, NULL) &&
 	    !ap_gen__join(fwdir, sizeof(fwdir), dir, "FRAMEWORK", NULL) && !ap_gen__mkdirs(fwdir))
 		rc = synth_write(s, fwdir, target);
 	if (!rc)
 		rc = synth_info(s, outdir);
+	if (hook)
+		hook->end = s->g.now;
 	synth_release(s);
 	free(s);
+	return rc;
+}
+
+int ap_gen__synth_args(const char *opt, const char *bytes_arg, const char *rank_arg, uint64_t *target,
+		       unsigned *rank)
+{
+	unsigned long long t, r = 0;
+	if (parse_u64(opt, "byte count", bytes_arg, ~0ULL, &t) ||
+	    (rank_arg && parse_u64(opt, "rank", rank_arg, 9999, &r)))
+		return -1;
+	if (t == 0) {
+		fprintf(stderr, "ap-gen: %s: bad byte count '%s'\n", opt, bytes_arg);
+		return -1;
+	}
+	*target = t;
+	*rank = (unsigned)r;
+	return 0;
+}
+
+int ap_gen__run_synth(const char *bytes_arg, const char *outdir, const char *rank_arg)
+{
+	uint64_t target;
+	unsigned rank;
+	char dir[4096];
+	if (ap_gen__synth_args("--synth", bytes_arg, rank_arg, &target, &rank))
+		return 2;
+	int rc = ap_gen__synth_write(target, outdir, rank, NULL, dir, sizeof(dir));
 	if (!rc)
 		printf("%s\n", dir);
 	return rc ? 1 : 0;
