@@ -1,0 +1,573 @@
+/* Host tasks + device tasks -> the rows msprof exports (spec cann_prof_raw.md §3.5.3, §3.7;
+ * upstream ascend_task_association.cpp, cann_trace_db_dumper.cpp, task_processor.cpp,
+ * communication_info_processor.cpp, read for facts) and the HostToDevice links of §2.8. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ap/cann_names.h"
+#include "ap/fmt.h"
+#include "ap/strbuf.h"
+#include "ap/sort.h"
+#include "an_cann_local.h"
+#include "../base/banned.h"
+
+#define LV_ACL 20000
+#define LV_MODEL 15000
+#define LV_NODE 10000
+#define LV_HCCL 5500
+#define LV_RUNTIME 5000
+
+
+struct join {
+	const struct ap_cann_join_in *in;
+	const struct ap_cann_host *h;
+	struct ap_cann__host_tasks ht;
+	struct ap_cann_view *v;
+	struct ap_npu_links *links;
+	struct ap_cann_join_stats *st;
+	struct ap_strbuf buf;
+	int64_t *big_start, *big_end; /* per HCCL op: earliest master start, latest master end */
+	uint8_t *big_have;
+	/* per flow: its first execution (kernel), and the launch time */
+	int64_t *flow_ts, *flow_kts, *flow_kend;
+	uint8_t *flow_have, *flow_aic;
+	int oom;
+};
+
+static uint32_t intern(struct join *j, const char *s)
+{
+	uint32_t id = ap_strtab_intern(&j->v->strs, s, strlen(s), NULL);
+
+	if (id == AP_STR_NONE)
+		j->oom = 1;
+	return id;
+}
+
+static const char *hash_str(struct join *j, uint64_t id, char num[AP_CANN_NUMBUF])
+{
+	return ap_cann_hash_or_number(j->h, id, num, &j->st->missing);
+}
+
+static const char *runtime_name(struct join *j, uint32_t type, char num[AP_CANN_NUMBUF])
+{
+	return ap_cann_type_or_number(j->h, LV_RUNTIME, type, num, &j->st->missing);
+}
+
+/* TransTaskTypeFromRtsToGe: the GE name of a runtime kernel type, else the runtime name. */
+static const char *rts_to_ge(const char *rt)
+{
+	static const struct {
+		const char *rt, *ge;
+	} map[] = {
+		{ "KERNEL_AICORE", "AI_CORE" },     { "KERNEL_AICPU", "AI_CPU" },
+		{ "KERNEL_AIVEC", "AI_VECTOR_CORE" }, { "KERNEL_MIX_AIC", "MIX_AIC" },
+		{ "KERNEL_MIX_AIV", "MIX_AIV" },    { "KERNEL_SIMT", "AI_VECTOR_CORE" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(rt, map[i].rt))
+			return map[i].ge;
+	return rt;
+}
+
+static const char *ge_name(uint32_t ge, char num[AP_CANN_NUMBUF])
+{
+	const char *s = ap_cann_ge_task_type_name(ge);
+	size_t n;
+
+	if (s)
+		return s;
+	n = (size_t)ap_fmt_u64(num, ge);
+	num[n] = '\0';
+	return num;
+}
+
+/* The tensors of one tensor_info group as the six op_summary strings (AddTensorShapeInfo):
+ * formats, data types and shapes of the inputs then the outputs, ';' between tensors. */
+static void tensor_strings(struct join *j, const struct ap_cann_tensor_op *g, struct ap_cann_op_row *r)
+{
+	static const int which[6][2] = { { 0, 2 }, { 0, 1 }, { 0, 0 }, { 1, 2 }, { 1, 1 }, { 1, 0 } };
+	uint32_t *dst[6];
+	int k;
+
+	dst[0] = &r->in_shapes;
+	dst[1] = &r->in_dtypes;
+	dst[2] = &r->in_formats;
+	dst[3] = &r->out_shapes;
+	dst[4] = &r->out_dtypes;
+	dst[5] = &r->out_formats;
+	for (k = 0; k < 6; k++) {
+		uint32_t i;
+		int any = 0;
+
+		ap_strbuf_reset(&j->buf);
+		for (i = 0; i < g->count; i++) {
+			const struct ap_cann_tensor *t = &j->h->tensors.v[g->first + i];
+			char b[40];
+
+			if ((int)t->type != which[k][0])
+				continue;
+			if (any)
+				ap_strbuf_addch(&j->buf, ';');
+			any = 1;
+			if (which[k][1] == 0) {
+				ap_cann_ge_format_fmt(t->format, b, sizeof(b));
+				ap_strbuf_addstr(&j->buf, b);
+			} else if (which[k][1] == 1) {
+				const char *d = ap_cann_ge_dtype_name(t->dtype);
+
+				if (!d) {
+					b[ap_fmt_u64(b, t->dtype)] = '\0';
+					d = b;
+				}
+				ap_strbuf_addstr(&j->buf, d);
+			} else {
+				int d;
+
+				for (d = 0; d < 8 && t->shape[d]; d++) {
+					if (d)
+						ap_strbuf_addch(&j->buf, ',');
+					b[ap_fmt_u64(b, t->shape[d])] = '\0';
+					ap_strbuf_addstr(&j->buf, b);
+				}
+			}
+		}
+		*dst[k] = any ? intern(j, j->buf.buf) : AP_STR_NONE;
+	}
+}
+
+/* The op_summary row of a compute task's execution (AddTaskInfo / AddTaskInfoForOnlyTaskTrack),
+ * or 0 when upstream gives the task no op info or op_summary skips its type. */
+static int op_row(struct join *j, const struct ap_cann__htask *t, struct ap_cann_op_row *r)
+{
+	const struct ap_cann_track *tr = &j->h->tracks.v[t->track];
+	const struct ap_cann__op *o = &j->ht.ops.v[t->op];
+	char num[AP_CANN_NUMBUF], num2[AP_CANN_NUMBUF];
+	const char *name;
+	int level0 = j->in->level0;
+
+	r->op_state = AP_CANN_STATE_NA;
+	r->hf32 = AP_CANN_HF32_NA;
+	r->in_shapes = r->in_dtypes = r->in_formats = AP_STR_NONE;
+	r->out_shapes = r->out_dtypes = r->out_formats = AP_STR_NONE;
+	r->op_type = AP_STR_NONE;
+	r->task_type = AP_STR_NONE;
+	r->block_num = r->mix_block_num = 0;
+	if (o->reserved) {
+		if (!tr->kernel_name)
+			return 0;
+		name = hash_str(j, tr->kernel_name, num);
+		r->name = intern(j, name);
+		if (!level0) {
+			r->op_type = r->name;
+			r->task_type = intern(j, rts_to_ge(runtime_name(j, tr->task_type, num2)));
+		}
+	} else if (level0) {
+		r->name = intern(j, hash_str(j, o->name, num));
+	} else {
+		const struct ap_cann_node *n = o->node >= 0 ? &j->h->nodes.v[o->node] : NULL;
+
+		if (!n && !o->synth_node) {
+			j->st->no_node_desc++;
+			return 0;
+		}
+		r->name = intern(j, hash_str(j, o->hccl ? o->hccl_name : n->op_name, num));
+		r->op_type = intern(j, hash_str(j, n ? n->op_type : 0, num));
+		r->task_type = intern(j, ge_name(o->ge_type, num));
+		r->block_num = n ? n->block_dim : 0;
+		r->mix_block_num = n ? (uint32_t)n->block_dim * n->mix_ratio : 0;
+		r->op_state = n && n->op_state ? AP_CANN_DYNAMIC : AP_CANN_STATIC;
+		r->hf32 = n && n->op_flag ? AP_CANN_HF32_YES : AP_CANN_HF32_NO;
+		if (o->tensor >= 0)
+			tensor_strings(j, &j->h->tensor_ops.v[o->tensor], r);
+		/* WRITE_BACK, INVALID, HCCL_AI_CPU and COMMUNICATION rows stay: the tables decide
+		 * (op_statistic's ratios count some that op_summary drops) */
+	}
+	if (tr->has_ext) { /* ProcessRuntimeTrackInfo: the 40-byte task track's block counts */
+		r->block_num = tr->num_blocks;
+		r->mix_block_num = (uint32_t)tr->num_blocks * tr->mix_ratio;
+	}
+	r->model_id = t->model_id;
+	r->task_id = tr->task_id;
+	r->stream_id = tr->stream_id;
+	r->context_id = t->ctx;
+	r->device_id = tr->device_id;
+	return !j->oom;
+}
+
+/* The TASK row's task type (task_processor.cpp): the host runtime type unless it is FFTS_PLUS
+ * or unknown, then the device's. */
+static const char *task_type(struct join *j, const struct ap_cann__htask *t, const char *dev_type,
+			     char num[AP_CANN_NUMBUF])
+{
+	const char *rt;
+
+	if (!t)
+		return dev_type;
+	rt = runtime_name(j, j->h->tracks.v[t->track].task_type, num);
+	if (!strcmp(rt, "FFTS_PLUS") || !strcmp(rt, "UNKNOWN"))
+		return dev_type;
+	return rt;
+}
+
+/* One execution: a device task and the host task it ran for (NULL: device only). */
+static void execution(struct join *j, const struct ap_cann_join_dev *d, const struct ap_cann__htask *t,
+		      const struct ap_cann_dev_task *dt)
+{
+	const char *dev_type = ap_cann_task_type_name((enum ap_cann_src)dt->src, dt->type);
+	struct ap_cann_task_row *tr;
+	struct ap_cann_op_row row;
+	char num[AP_CANN_NUMBUF], num2[AP_CANN_NUMBUF];
+	const char *ttype, *kname = NULL, *ktype;
+	int64_t start = ap_cann_clock_local(&d->clock, dt->start);
+	int64_t end = ap_cann_clock_local(&d->clock, dt->end);
+	int has_row = 0;
+
+	if (!strcmp(dev_type, "UNKNOWN")) {
+		j->st->unknown_type++;
+		return; /* not exported as a TASK */
+	}
+	memset(&row, 0, sizeof(row));
+	if (t && t->compute && t->op != AP_CANN__NONE)
+		has_row = op_row(j, t, &row);
+	ttype = task_type(j, t, dev_type, num);
+	/* task_time: kernel name from the task track, else the op's; type the GE one, else the
+	 * TASK type */
+	if (t && j->h->tracks.v[t->track].kernel_name)
+		kname = hash_str(j, j->h->tracks.v[t->track].kernel_name, num2);
+	ktype = ttype;
+	tr = ap_vec_push(&j->v->tasks);
+	if (!tr) {
+		j->oom = 1;
+		return;
+	}
+	tr->start = start;
+	tr->end = end;
+	tr->device_id = (uint32_t)d->device_id;
+	tr->stream_id = dt->stream;
+	tr->task_id = dt->task;
+	if (has_row && row.task_type != AP_STR_NONE)
+		ktype = ap_strtab_get(&j->v->strs, row.task_type);
+	tr->kernel_type = intern(j, ktype);
+	if (kname)
+		tr->kernel_name = intern(j, kname);
+	else if (has_row)
+		tr->kernel_name = row.name;
+	else
+		tr->kernel_name = AP_STR_NONE;
+	if (has_row) {
+		struct ap_cann_op_row *r = ap_vec_push(&j->v->ops);
+
+		if (!r) {
+			j->oom = 1;
+			return;
+		}
+		row.start = start;
+		row.end = end;
+		row.device_id = (uint32_t)d->device_id;
+		*r = row;
+	}
+	if (!t)
+		return;
+	if (t->kind == AP_CANN__HCCL && t->master && t->bigop != AP_CANN__NONE) {
+		uint32_t b = t->bigop;
+
+		if (!j->big_have[b] || start < j->big_start[b])
+			j->big_start[b] = start;
+		if (!j->big_have[b] || end > j->big_end[b])
+			j->big_end[b] = end;
+		j->big_have[b] = 1;
+	}
+	if (t->flow != AP_CANN__NONE) {
+		uint32_t f = t->flow;
+		const char *kt = has_row && row.task_type != AP_STR_NONE
+					 ? ap_strtab_get(&j->v->strs, row.task_type)
+					 : dev_type;
+
+		/* the first 'f' of an id: the earliest execution */
+		if (!j->flow_have[f] || start < j->flow_kts[f]) {
+			j->flow_ts[f] = ap_cann_clock_local(&j->in->host_clock, t->flow_ts);
+			j->flow_kts[f] = start;
+			j->flow_kend[f] = end;
+			j->flow_aic[f] = kt && !strcmp(kt, "AI_CORE");
+		}
+		j->flow_have[f] = 1;
+	}
+}
+
+/* Host tasks and device tasks sorted by (stream, batch, task, context). */
+struct key {
+	uint32_t stream, batch, task, ctx;
+	uint32_t idx;
+};
+
+static int cmp_key(const void *a, const void *b)
+{
+	const struct key *x = a, *y = b;
+
+	if (x->stream != y->stream)
+		return x->stream < y->stream ? -1 : 1;
+	if (x->batch != y->batch)
+		return x->batch < y->batch ? -1 : 1;
+	if (x->task != y->task)
+		return x->task < y->task ? -1 : 1;
+	if (x->ctx != y->ctx)
+		return x->ctx < y->ctx ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static int same_key(const struct key *x, const struct key *y)
+{
+	return x->stream == y->stream && x->batch == y->batch && x->task == y->task &&
+	       x->ctx == y->ctx;
+}
+
+/* GenerateTopDownTask for one device. */
+static int associate(struct join *j, const struct ap_cann_join_dev *d)
+{
+	struct key *hk = malloc((j->ht.tasks.n ? j->ht.tasks.n : 1) * sizeof(*hk));
+	struct key *dk = malloc((d->n ? d->n : 1) * sizeof(*dk));
+	size_t nh = 0, i, a = 0, b = 0;
+
+	if (!hk || !dk) {
+		free(hk);
+		free(dk);
+		return AP_ENOMEM;
+	}
+	for (i = 0; i < j->ht.tasks.n; i++) {
+		const struct ap_cann__htask *t = &j->ht.tasks.v[i];
+		const struct ap_cann_track *tr = &j->h->tracks.v[t->track];
+
+		if (tr->device_id != (uint16_t)d->device_id || tr->dev_type != 0)
+			continue;
+		hk[nh].stream = tr->stream_id;
+		hk[nh].batch = tr->batch;
+		hk[nh].task = tr->task_id;
+		hk[nh].ctx = t->ctx;
+		hk[nh].idx = (uint32_t)i;
+		nh++;
+	}
+	for (i = 0; i < d->n; i++) {
+		dk[i].stream = d->tasks[i].stream;
+		dk[i].batch = d->tasks[i].batch;
+		dk[i].task = d->tasks[i].task;
+		dk[i].ctx = d->tasks[i].ctx;
+		dk[i].idx = (uint32_t)i;
+	}
+	qsort(hk, nh, sizeof(*hk), cmp_key);
+	qsort(dk, d->n, sizeof(*dk), cmp_key);
+	j->st->device_tasks += d->n;
+	while ((a < nh || b < d->n) && !j->oom) {
+		size_t ha = a, hb = a, da = b, db = b;
+		int c;
+
+		if (a >= nh)
+			c = 1;
+		else if (b >= d->n)
+			c = -1;
+		else {
+			struct key x = hk[a], y = dk[b];
+
+			x.idx = y.idx = 0;
+			c = cmp_key(&x, &y);
+		}
+		if (c <= 0)
+			while (hb < nh && same_key(&hk[hb], &hk[a]))
+				hb++;
+		if (c >= 0)
+			while (db < d->n && same_key(&dk[db], &dk[b]))
+				db++;
+		if (hb - ha > 1 && db > da) {
+			j->st->ambiguous++; /* several host tasks for one key: dropped, as upstream */
+		} else if (hb > ha && db > da) {
+			for (i = da; i < db; i++)
+				execution(j, d, &j->ht.tasks.v[hk[ha].idx], &d->tasks[dk[i].idx]);
+		} else if (db > da) {
+			j->st->device_only += db - da;
+			for (i = da; i < db; i++)
+				execution(j, d, NULL, &d->tasks[dk[i].idx]);
+		} else {
+			j->st->host_only += hb - ha;
+		}
+		a = hb;
+		b = db;
+	}
+	free(hk);
+	free(dk);
+	return j->oom ? AP_ENOMEM : 0;
+}
+
+/* One op_summary row per HCCL op with master executions (CommunicationInfoProcessor). */
+static void bigop_rows(struct join *j)
+{
+	size_t b;
+
+	for (b = 0; b < j->ht.bigops.n && !j->oom; b++) {
+		const struct ap_cann__bigop *o = &j->ht.bigops.v[b];
+		struct ap_cann_op_row *r;
+		char num[AP_CANN_NUMBUF];
+
+		if (!j->big_have[b])
+			continue;
+		r = ap_vec_push(&j->v->ops);
+		if (!r) {
+			j->oom = 1;
+			return;
+		}
+		memset(r, 0, sizeof(*r));
+		r->start = j->big_start[b];
+		r->end = j->big_end[b];
+		r->device_id = o->device;
+		r->model_id = o->model_id;
+		r->task_id = r->stream_id = AP_CANN_NA;
+		r->context_id = AP_CANN_NO_CTX;
+		r->name = intern(j, hash_str(j, o->name, num));
+		r->op_type = o->node >= 0 ? intern(j, hash_str(j, j->h->nodes.v[o->node].op_type, num))
+					  : AP_STR_NONE;
+		r->task_type = intern(j, "COMMUNICATION");
+		r->in_shapes = r->in_dtypes = r->in_formats = AP_STR_NONE;
+		r->out_shapes = r->out_dtypes = r->out_formats = AP_STR_NONE;
+		r->op_state = AP_CANN_STATE_NA;
+		r->hf32 = AP_CANN_HF32_NA;
+		if (o->flow != AP_CANN__NONE) {
+			/* the op's own flow: from its launch to the Communication lane's op */
+			uint32_t f = o->flow;
+
+			j->flow_have[f] = 1;
+			j->flow_ts[f] = ap_cann_clock_local(&j->in->host_clock, o->begin);
+			j->flow_kts[f] = r->start;
+			j->flow_kend[f] = r->end;
+			j->flow_aic[f] = 0;
+		}
+	}
+}
+
+/* The HostToDevice links in flow order: by launch time, then kernel start. */
+static int make_links(struct join *j)
+{
+	uint32_t f, n = 0;
+	struct ap_sortkey *k = malloc((j->ht.nflows ? j->ht.nflows : 1) * sizeof(*k));
+
+	if (!k)
+		return AP_ENOMEM;
+	for (f = 0; f < j->ht.nflows; f++)
+		if (j->flow_have[f]) {
+			k[n].key = j->flow_kts[f];
+			k[n++].idx = f;
+		}
+	if (ap_sort_keys(k, n) < 0)
+		goto nomem;
+	for (f = 0; f < n; f++)
+		k[f].key = j->flow_ts[k[f].idx];
+	if (ap_sort_keys(k, n) < 0 || ap_vec_reserve(&j->links->v, n) < 0)
+		goto nomem;
+	for (f = 0; f < n; f++) {
+		uint32_t i = k[f].idx;
+		struct ap_npu_kernel *kn = &j->links->v.v[j->links->v.n++];
+
+		kn->acl_ts = j->flow_ts[i];
+		kn->ts = j->flow_kts[i];
+		kn->dur_us = (double)(j->flow_kend[i] - j->flow_kts[i]) / 1000.0;
+		kn->end = kn->ts + (int64_t)(kn->dur_us * 1000.0);
+		kn->ai_core = j->flow_aic[i];
+	}
+	free(k);
+	return 0;
+nomem:
+	free(k);
+	return AP_ENOMEM;
+}
+
+/* The API intervals, named as CANN_API names them (api_event_db_dumper.cpp). */
+static void api_rows(struct join *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->h->apis.n && !j->oom; i++) {
+		const struct ap_cann_api *a = &j->h->apis.v[i];
+		struct ap_cann_api_row *r;
+		const char *lv, *name;
+		char num[AP_CANN_NUMBUF];
+
+		switch (a->level) {
+		case LV_ACL: lv = "acl"; break;
+		case LV_MODEL: lv = "model"; break;
+		case LV_NODE: lv = "node"; break;
+		case LV_HCCL: lv = "communication"; break;
+		case LV_RUNTIME: lv = "runtime"; break;
+		default: continue;
+		}
+		if (a->level == LV_HCCL)
+			name = hash_str(j, a->item_id, num);
+		else
+			name = ap_cann_type_or_number(j->h, a->level, a->type, num, &j->st->missing);
+		if (j->in->session_start != INT64_MIN &&
+		    ap_cann_clock_local(&j->in->host_clock, a->end) < j->in->session_start)
+			continue; /* ended before the collection (api_processor.cpp) */
+		r = ap_vec_push(&j->v->apis);
+		if (!r) {
+			j->oom = 1;
+			return;
+		}
+		r->start = ap_cann_clock_local(&j->in->host_clock, a->begin);
+		r->end = ap_cann_clock_local(&j->in->host_clock, a->end);
+		r->level = intern(j, lv);
+		r->name = intern(j, name);
+	}
+}
+
+int ap_cann_join(const struct ap_cann_join_in *in, struct ap_cann_view *v,
+		 struct ap_npu_links *links, struct ap_cann_join_stats *st, struct ap_err *err)
+{
+	struct join j;
+	size_t d, nb, nf;
+	int ret = AP_ENOMEM;
+
+	memset(&j, 0, sizeof(j));
+	j.in = in;
+	j.h = in->h;
+	j.v = v;
+	j.links = links;
+	j.st = st;
+	ap_strbuf_init(&j.buf);
+	v->stars = in->stars;
+	if (ap_cann__host_tasks(in, &j.ht, st) < 0)
+		goto out;
+	st->host_tasks = j.ht.tasks.n;
+	nb = j.ht.bigops.n ? j.ht.bigops.n : 1;
+	nf = j.ht.nflows ? j.ht.nflows : 1;
+	j.big_start = malloc(nb * sizeof(*j.big_start));
+	j.big_end = malloc(nb * sizeof(*j.big_end));
+	j.big_have = calloc(nb, 1);
+	j.flow_ts = malloc(nf * sizeof(*j.flow_ts));
+	j.flow_kts = malloc(nf * sizeof(*j.flow_kts));
+	j.flow_kend = malloc(nf * sizeof(*j.flow_kend));
+	j.flow_have = calloc(nf, 1);
+	j.flow_aic = calloc(nf, 1);
+	if (!j.big_start || !j.big_end || !j.big_have || !j.flow_ts || !j.flow_kts ||
+	    !j.flow_kend || !j.flow_have || !j.flow_aic)
+		goto out;
+	for (d = 0; d < in->ndev; d++)
+		if (associate(&j, &in->devs[d]) < 0)
+			goto out;
+	bigop_rows(&j);
+	api_rows(&j);
+	if (j.oom || make_links(&j) < 0)
+		goto out;
+	ret = 0;
+out:
+	ap_cann__host_tasks_release(&j.ht);
+	ap_strbuf_release(&j.buf);
+	free(j.big_start);
+	free(j.big_end);
+	free(j.big_have);
+	free(j.flow_ts);
+	free(j.flow_kts);
+	free(j.flow_kend);
+	free(j.flow_have);
+	free(j.flow_aic);
+	if (ret < 0)
+		ret = ap_err_set(err, AP_ENOMEM, "out of memory joining host and device tasks");
+	return ret;
+}
