@@ -248,6 +248,21 @@ static void report_cann(const struct ap_job *job)
 	const struct ap_analyse_result *r = &job->res;
 	int k;
 
+	if (r->cann_raw) {
+		fprintf(stderr,
+			PROG ": '%s': %sCANN raw data: host: %zu slice%s, %zu API interval%s, %zu task track%s; %zu device%s: %zu task log%s, %zu device task%s; %zu host task%s; %zu kernel row%s (op_summary), %zu task_time row%s\n",
+			job->dir, r->bare_prof ? "bare PROF_* capture, " : "",
+			r->cann_raw_counts.host_files, r->cann_raw_counts.host_files == 1 ? "" : "s",
+			r->cann_raw_counts.apis, r->cann_raw_counts.apis == 1 ? "" : "s",
+			r->cann_raw_counts.tracks, r->cann_raw_counts.tracks == 1 ? "" : "s",
+			r->cann_raw_counts.devices, r->cann_raw_counts.devices == 1 ? "" : "s",
+			r->cann_raw_counts.logs, r->cann_raw_counts.logs == 1 ? "" : "s",
+			r->cann_raw_counts.dev_tasks, r->cann_raw_counts.dev_tasks == 1 ? "" : "s",
+			r->cann_raw_counts.host_tasks, r->cann_raw_counts.host_tasks == 1 ? "" : "s",
+			r->cann_rows[AP_CANN_OP_SUMMARY], r->cann_rows[AP_CANN_OP_SUMMARY] == 1 ? "" : "s",
+			r->cann_rows[AP_CANN_TASK_TIME], r->cann_rows[AP_CANN_TASK_TIME] == 1 ? "" : "s");
+		return;
+	}
 	fprintf(stderr, PROG ": '%s': %sCANN data exported by msprof (%s/):", job->dir,
 		r->bare_prof ? "bare PROF_* capture, " : "", AP_CANN_EXPORT_DIR);
 	for (k = 0; k < AP_CANN_CSV_KINDS; k++)
@@ -297,13 +312,13 @@ static int report(const struct ap_job *job)
 			job->dir);
 	if (!failed && r->cann_skipped && !cfg.quiet)
 		fprintf(stderr,
-			PROG ": note: '%s': raw PROF_* (CANN) data is not decoded yet, and msprof's export (mindstudio_profiler_output/) is read only where no raw slices exist; framework outputs only\n",
+			PROG ": note: '%s': its PROF_* dir holds neither raw slices nor msprof's export (mindstudio_profiler_output/); framework outputs only\n",
 			job->dir);
 	if (cfg.verbose && job->ret == 0 && !r->bare_prof)
 		fprintf(stderr,
 			PROG ": '%s': rank %d, FRAMEWORK generation G%d: %zu ops, %zu task-queue marks, %zu memory, %zu python tracer, %zu GC records\n",
 			job->dir, r->rank_id, r->gen, r->n_ops, r->n_marks, r->n_mems, r->n_pyrecs, r->n_gcs);
-	if (cfg.verbose && job->ret == 0 && r->cann_exported)
+	if (cfg.verbose && job->ret == 0 && (r->cann_exported || r->cann_raw))
 		report_cann(job);
 	if (r->out_dir && !cfg.quiet)
 		printf("%s\n", r->out_dir);

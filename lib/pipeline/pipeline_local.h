@@ -7,6 +7,7 @@
 #include "ap/analyse.h"
 #include "ap/cann_exported.h"
 #include "ap/cann_write.h"
+#include "ap/npukernel.h"
 #include "ap/outdir.h"
 #include "ap/ptdump.h"
 #include "ap/strbuf.h"
@@ -26,13 +27,16 @@ int ap_pipeline__is_bare_prof(const char *dir);
 /* The bare PROF_* dir path analysed like Level1: CANN-side outputs only (ap_analyse_pt). */
 int ap_pipeline__analyse_prof(const char *dir, const struct ap_analyse_opts *o,
 			      struct ap_analyse_result *r);
-/* The CANN data of PROF dir prof: the exported CSVs when mindstudio_profiler_output/ exists
- * and there are no raw slices (r->cann_exported = 1, counts in r->cann_files/_rows, x
- * loaded), else nothing (r->cann_skipped = 1 when there is PROF data this version does not
- * decode). Trouble with the files, and an unreadable mindstudio_profiler_output/, is data loss
- * in r->diag. Returns 0, or AP_ENOMEM with r->err set. */
+/* The CANN data of PROF dir prof as msprof's tables in x: decoded from its raw slices when it
+ * has them (r->cann_raw = 1; the kernels linked to host launches appended to links), else
+ * the exported CSVs when mindstudio_profiler_output/ exists (r->cann_exported = 1, counts in
+ * r->cann_files/_rows), else nothing (r->cann_skipped = 1). Trouble with the files is data
+ * loss or a warning in r->diag. Returns 0, or AP_ENOMEM with r->err set. */
 int ap_pipeline__cann_load(const char *prof, struct ap_cann_exported *x,
-			   struct ap_analyse_result *r);
+			   struct ap_npu_links *links, struct ap_analyse_result *r);
+/* The raw path of ap_pipeline__cann_load (cann_raw.c). */
+int ap_pipeline__cann_raw(const char *prof, struct ap_cann_exported *x, struct ap_npu_links *links,
+			  struct ap_analyse_result *r);
 /* Writes the CANN text outputs of x into dir for the level (§10): kernel_details.csv
  * (Level0-2), task_time.csv (Level0-2), op_statistic.csv and api_statistic.csv (Level1-2).
  * steps (nsteps of them, may be 0) give kernel_details its Step Id column. Returns 0, or

@@ -140,14 +140,15 @@ int ap_analyse_discover(const char *path, struct ap_strlist *out, struct ap_err 
 }
 
 int ap_pipeline__cann_load(const char *prof, struct ap_cann_exported *x,
-			   struct ap_analyse_result *r)
+			   struct ap_npu_links *links, struct ap_analyse_result *r)
 {
 	struct ap_err e = AP_ERR_INIT;
 	int k, ret;
 
-	/* Raw slices are not decoded yet: an export beside them may be stale or partial, so
-	 * it is read only where no raw data exists. */
-	if (ap_cann_has_raw(prof) || !ap_cann_has_exported(prof)) {
+	/* Raw slices are the data itself: an export beside them may be stale or partial. */
+	if (ap_cann_has_raw(prof))
+		return ap_pipeline__cann_raw(prof, x, links, r);
+	if (!ap_cann_has_exported(prof)) {
 		r->cann_skipped = 1;
 		return 0;
 	}
@@ -194,8 +195,7 @@ static int nothing(const char *dir, struct ap_analyse_result *r)
 {
 	if (ap_cann_has_raw(dir))
 		return ap_err_set(&r->err, AP_ENOTFOUND,
-				  "nothing to analyse: raw PROF slices are not decoded yet and there is no %s/ export",
-				  AP_CANN_EXPORT_DIR);
+				  "nothing to analyse: its raw slices hold no task that could be placed on the clock");
 	if (ap_cann_has_exported(dir))
 		return ap_err_set(&r->err, AP_ENOTFOUND,
 				  "nothing to analyse: %s/ holds no op_summary, op_statistic, api_statistic or task_time CSV",
@@ -208,6 +208,7 @@ int ap_pipeline__analyse_prof(const char *dir, const struct ap_analyse_opts *o,
 			      struct ap_analyse_result *r)
 {
 	struct ap_cann_exported x;
+	struct ap_npu_links links;
 	struct ap_outdir od = { NULL, NULL, -1 };
 	struct ap_strbuf wdir = AP_STRBUF_INIT;
 	char *path = trimmed(dir), *real = NULL, *dump = NULL;
@@ -216,6 +217,7 @@ int ap_pipeline__analyse_prof(const char *dir, const struct ap_analyse_opts *o,
 	int ret, k;
 
 	ap_cann_exported_init(&x);
+	memset(&links, 0, sizeof(links));
 	r->bare_prof = 1;
 	if (!path) {
 		ret = ap_err_set(&r->err, AP_ENOMEM, "out of memory");
@@ -235,12 +237,12 @@ int ap_pipeline__analyse_prof(const char *dir, const struct ap_analyse_opts *o,
 				 dump);
 		goto out;
 	}
-	ret = ap_pipeline__cann_load(path, &x, r);
+	ret = ap_pipeline__cann_load(path, &x, &links, r);
 	if (ret < 0)
 		goto out;
 	for (k = 0; k < AP_CANN_CSV_KINDS; k++)
-		files += r->cann_files[k];
-	if (!r->cann_exported || !files) {
+		files += r->cann_raw ? x.t[k].nrows : r->cann_files[k];
+	if ((!r->cann_exported && !r->cann_raw) || !files) {
 		r->cann_skipped = 0;
 		ret = nothing(path, r);
 		goto out;
@@ -267,6 +269,7 @@ out:
 		r->out_dir = NULL;
 	}
 	ap_cann_exported_release(&x);
+	free(links.v.v);
 	ap_strbuf_release(&wdir);
 	free(path);
 	free(real);

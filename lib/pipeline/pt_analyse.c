@@ -14,6 +14,7 @@
 #include "ap/fwk_load.h"
 #include "ap/host.h"
 #include "ap/hostan.h"
+#include "ap/npukernel.h"
 #include "ap/log.h"
 #include "ap/memview.h"
 #include "ap/outdir.h"
@@ -147,6 +148,8 @@ struct fwk_state {
 	struct ap_fwdbwd_vec fb;
 	struct ap_pyframe_vec py;
 	struct ap_memview mv;
+	struct ap_npu_links links;  /* device kernels linked to host launches (§7.4) */
+	struct ap_kernel_rel krel;  /* op -> kernel sums and step ranges (§7.5-§7.7) */
 };
 
 static void fwk_release(struct fwk_state *s)
@@ -157,6 +160,8 @@ static void fwk_release(struct fwk_state *s)
 	free(s->fb.v);
 	free(s->py.v);
 	ap_memview_release(&s->mv);
+	free(s->links.v.v);
+	ap_kernel_rel_release(&s->krel);
 }
 
 static int analyse_host(const struct ap_pt_dump *d, struct fwk_state *s,
@@ -207,6 +212,28 @@ static int analyse_host(const struct ap_pt_dump *d, struct fwk_state *s,
 	return 0;
 }
 
+/* The step ranges (§7.7) as kernel_details takes them, or NULL with *n 0 when there are none
+ * (then no Step Id column). */
+static struct ap_step_range *step_ranges(const struct fwk_state *s, size_t *n)
+{
+	struct ap_step_range *v;
+	size_t i;
+
+	*n = 0;
+	if (!s->krel.steps.n)
+		return NULL;
+	v = malloc(s->krel.steps.n * sizeof(*v));
+	if (!v)
+		return NULL;
+	for (i = 0; i < s->krel.steps.n; i++) {
+		v[i].id = ap_krel_step_id(&s->host, &s->krel.steps.v[i]);
+		v[i].start_ns = s->krel.steps.v[i].start;
+		v[i].end_ns = s->krel.steps.v[i].end;
+	}
+	*n = s->krel.steps.n;
+	return v;
+}
+
 static int write_outputs(const struct ap_pt_dump *d, const struct fwk_state *s,
 			 const struct ap_cann_exported *cann, const char *dir, struct ap_err *err)
 {
@@ -221,6 +248,7 @@ static int write_outputs(const struct ap_pt_dump *d, const struct fwk_state *s,
 	v.mv = &s->mv;
 	v.device_id = d->n_devices ? d->device_ids[0] : -1;
 	v.n_devices = d->n_devices;
+	v.krel = &s->krel;
 	/* The text outputs also for export type "db": its database outputs are not written
 	 * yet, and a dump should not come back empty. */
 	if (d->cfg.cpu) {
@@ -228,11 +256,46 @@ static int write_outputs(const struct ap_pt_dump *d, const struct fwk_state *s,
 		AP_FORWARD_IF_ERROR(ap_write_operator_details(dir, &v, err));
 	}
 	AP_FORWARD_IF_ERROR(ap_write_memory(dir, &v, err));
-	/* step ranges need the kernels' host launches (§7.7): none yet, so no Step Id column */
-	if (cann)
-		AP_FORWARD_IF_ERROR(ap_pipeline__write_cann(dir, cann, ap_prof_level_of(d->cfg.level),
-							    NULL, 0, err));
+	if (cann) {
+		size_t n;
+		struct ap_step_range *steps = step_ranges(s, &n);
+		int ret;
+
+		if (!steps && s->krel.steps.n)
+			return ap_err_set(err, AP_ENOMEM, "out of memory");
+		ret = ap_pipeline__write_cann(dir, cann, ap_prof_level_of(d->cfg.level), steps, n,
+					      err);
+		free(steps);
+		AP_FORWARD_IF_ERROR(ret);
+	}
 	return ap_pipeline__write_done(dir, err);
+}
+
+/* The PROF_* dir whose CANN data the dump's outputs come from: the first (by name) that holds
+ * raw slices or msprof's export, else the first at all (newly allocated; NULL when out of
+ * memory). A dump of several processes may hold several; an empty one is skipped. */
+static char *cann_dir(const struct ap_pt_dump *d)
+{
+	struct ap_strlist l = { 0 };
+	struct ap_err e = AP_ERR_INIT;
+	char *found = NULL;
+	size_t i;
+
+	if (ap_dir_list(d->dir, &l, &e) == 0)
+		for (i = 0; i < l.n && !found; i++) {
+			char *p;
+
+			if (!ap_cann_is_prof_name(l.v[i]))
+				continue;
+			p = ap_path_join(d->dir, l.v[i]);
+			if (p && (ap_cann_has_raw(p) || ap_cann_has_exported(p)))
+				found = p;
+			else
+				free(p);
+		}
+	ap_strlist_release(&l);
+	ap_err_release(&e);
+	return found ? found : strdup(d->prof_dir);
 }
 
 int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_analyse_result *r)
@@ -249,6 +312,7 @@ int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_an
 	ap_cann_exported_init(&cann);
 	memset(&s, 0, sizeof(s));
 	ap_memview_init(&s.mv);
+	ap_kernel_rel_init(&s.krel);
 	ret = ap_pt_open(&d, dir, &r->diag, &r->err);
 	if (ret < 0)
 		goto out;
@@ -261,10 +325,21 @@ int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_an
 	if (ret < 0)
 		goto out;
 	if (d.prof_dir) {
-		ret = ap_pipeline__cann_load(d.prof_dir, &cann, r);
+		char *prof = cann_dir(&d);
+
+		ret = prof ? ap_pipeline__cann_load(prof, &cann, &s.links, r)
+			   : ap_err_set(&r->err, AP_ENOMEM, "out of memory");
+		free(prof);
 		if (ret < 0)
 			goto out;
-		have_cann = r->cann_exported;
+		have_cann = r->cann_exported || r->cann_raw;
+		ret = ap_kernel_rel_build(&s.host, &s.q, &s.tree, &s.links, &s.krel, &r->err);
+		if (ret < 0)
+			goto out;
+		if (s.krel.acl_dropped)
+			ap_log(AP_LOG_DEBUG, d.name,
+			       "%lu kernel launches lie in no dequeue and are credited to no torch op",
+			       s.krel.acl_dropped);
 	}
 	r->db_skipped = d.cfg.export_db;
 	ret = ap_pipeline__begin_output(d.dir, d.name, &d, o, &od, &wdir, &r->err);

@@ -24,6 +24,12 @@ struct ap_analyse_result {
 	size_t n_ops, n_marks, n_mems, n_pyrecs, n_gcs; /* records decoded */
 	int bare_prof;        /* the input was a bare PROF_* dir (msprof --application) */
 	int cann_exported;    /* CANN outputs came from msprof's mindstudio_profiler_output/ */
+	int cann_raw;         /* CANN outputs decoded from the raw PROF_* slices */
+	struct {
+		size_t host_files, apis, tracks;  /* host slices read, API intervals, task tracks */
+		size_t devices, logs, dev_tasks;  /* device dirs placed, task logs, paired tasks */
+		size_t host_tasks;                /* tasks the host side launched */
+	} cann_raw_counts;
 	/* per enum ap_cann_csv: exported files read, and their data rows */
 	size_t cann_files[AP_CANN_CSV_KINDS], cann_rows[AP_CANN_CSV_KINDS];
 };
