@@ -80,7 +80,7 @@ struct ap_cann_dev_opts {
 };
 
 /* Reads every device data file of data_dir (device_N/data) into d (initialised by the
- * caller with ap_cann_dev_init): stars_soc, hwts, ts_track, ffts_profile, each kind's slices
+ * caller with ap_cann_dev_init): stars_soc, hwts[.aiv_data], ts_track[.aiv_data], ffts_profile, each kind's slices
  * "{name}.{dev}.slice_{M}" in slice-number order as one stream whose size remainder is
  * skipped at the front. Trouble in the data (bad magic, cut records, front remainders) is
  * data loss counted in diag with file and offset; unknown func types are warnings, one per
