@@ -567,6 +567,9 @@ START_TEST(test_load_dir)
 	put_bytes("stars_soc.data.0.slice_2", a.p + 100, a.len - 100);
 	put("stars_soc.data.0.slice_1.done", "filesize:100\n");
 	put_bytes("ts_track.data.0.slice_0", t.p, t.len);
+	/* the AIV TS track: a stream of its own, same records */
+	put_bytes("ts_track.aiv_data.0.slice_0", t.p, 100);
+	put_bytes("ts_track.aiv_data.0.slice_1", t.p + 100, t.len - 100);
 	put_bytes("ffts_profile.data.0.slice_0", pmu, sizeof(pmu));
 	/* another device's slice: not this device's data */
 	put_bytes("stars_soc.data.1.slice_0", a.p, 64);
@@ -583,7 +586,9 @@ START_TEST(test_load_dir)
 	ck_assert_uint_eq(d.logs.v[3].syscnt, 0x0102030405060800ull);
 	ck_assert_uint_eq(d.logs.v[4].src, AP_CANN_SRC_HWTS);
 	ck_assert_uint_eq(d.logs.v[4].syscnt, 1000);
-	ck_assert_uint_eq(d.flips.n, 2);
+	ck_assert_uint_eq(d.flips.n, 4);
+	ck_assert_uint_eq(d.steps.n, 2);
+	ck_assert_ptr_nonnull(entry(&diag, "cann-type:ts_track.aiv_data:21"));
 	ck_assert_uint_eq(d.ffts_profile_records, 1);
 	e = entry(&diag, "cann-front");
 	ck_assert_ptr_nonnull(e);

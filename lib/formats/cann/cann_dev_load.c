@@ -22,16 +22,24 @@
 
 #define WINDOW ((size_t)1 << 20)
 
-enum kind { K_STARS, K_TRACK, K_HWTS, K_FFTS_PROFILE, K_COUNT };
+/* File kinds, each its own stream; the AIV files of §1.5 hold the same records as their
+ * AI Core counterparts. (Upstream's C++ parser globs "ts_track." and so sorts both kinds into
+ * one stream by slice number; kept apart here, the records are the same and pairing sorts by
+ * time, so only a size remainder would be placed differently.) */
+enum kind { K_STARS, K_TRACK, K_TRACK_AIV, K_HWTS, K_HWTS_AIV, K_FFTS_PROFILE, K_COUNT };
+enum decoder { D_STARS, D_TRACK, D_HWTS, D_FFTS_PROFILE };
 
 static const struct {
 	const char *stem;
 	size_t rec;
+	enum decoder dec;
 } kinds[K_COUNT] = {
-	[K_STARS] = { "stars_soc.data", AP_CANN_STARS_SIZE },
-	[K_TRACK] = { "ts_track.data", AP_CANN_TRACK_SIZE },
-	[K_HWTS] = { "hwts.data", AP_CANN_HWTS_SIZE },
-	[K_FFTS_PROFILE] = { "ffts_profile.data", AP_CANN_FFTS_PROFILE_SIZE },
+	[K_STARS] = { "stars_soc.data", AP_CANN_STARS_SIZE, D_STARS },
+	[K_TRACK] = { "ts_track.data", AP_CANN_TRACK_SIZE, D_TRACK },
+	[K_TRACK_AIV] = { "ts_track.aiv_data", AP_CANN_TRACK_SIZE, D_TRACK },
+	[K_HWTS] = { "hwts.data", AP_CANN_HWTS_SIZE, D_HWTS },
+	[K_HWTS_AIV] = { "hwts.aiv_data", AP_CANN_HWTS_SIZE, D_HWTS },
+	[K_FFTS_PROFILE] = { "ffts_profile.data", AP_CANN_FFTS_PROFILE_SIZE, D_FFTS_PROFILE },
 };
 
 /* STARS funcTypes of §3.1.1 that are known but not task logs: counted and skipped quietly. */
@@ -87,16 +95,17 @@ static void bad_magic(struct dload *L, const uint8_t *p, const char *name, uint6
 
 static void unknown(struct dload *L, unsigned n, const char *name, uint64_t off)
 {
-	static const char *const what_of[K_COUNT] = {
-		[K_STARS] = "STARS funcType", [K_TRACK] = "TS track funcType",
-		[K_HWTS] = "HWTS log type", [K_FFTS_PROFILE] = "ffts_profile funcType",
+	static const char *const what_of[] = {
+		[D_STARS] = "STARS funcType", [D_TRACK] = "TS track funcType",
+		[D_HWTS] = "HWTS log type", [D_FFTS_PROFILE] = "ffts_profile funcType",
 	};
 	char key[64], what[128];
 
 	if (L->other[n & 63]++)
 		return;
 	snprintf(key, sizeof(key), "cann-type:%s:%u", kinds[L->kind].stem, n);
-	snprintf(what, sizeof(what), "unknown %s %u: records of this kind skipped", what_of[L->kind],
+	snprintf(what, sizeof(what), "unknown %s %u: records of this kind skipped",
+		 what_of[kinds[L->kind].dec],
 		 n);
 	report_first(L, AP_DIAG_WARN, key, name, off, what);
 }
@@ -236,10 +245,10 @@ static void run_ffts_profile(struct dload *L, const uint8_t *p, size_t n, const 
 
 static void run(struct dload *L, const uint8_t *p, size_t n, const char *name, uint64_t off)
 {
-	switch (L->kind) {
-	case K_STARS: run_stars(L, p, n, name, off); break;
-	case K_HWTS: run_hwts(L, p, n, name, off); break;
-	case K_TRACK: run_track(L, p, n, name, off); break;
+	switch (kinds[L->kind].dec) {
+	case D_STARS: run_stars(L, p, n, name, off); break;
+	case D_HWTS: run_hwts(L, p, n, name, off); break;
+	case D_TRACK: run_track(L, p, n, name, off); break;
 	default: run_ffts_profile(L, p, n, name, off); break;
 	}
 }
@@ -456,8 +465,8 @@ static int load_stream(struct dload *L, const struct slice *s, size_t n, const c
 		report_first(L, AP_DIAG_DATA_LOSS, "cann-front", s[0].name, 0, what);
 		L->d->bytes_lost += skip;
 	}
-	if ((L->kind == K_STARS || L->kind == K_HWTS) && total / rec <= SIZE_MAX / 2 &&
-	    ap_vec_reserve(&L->d->logs, (size_t)(total / rec)) < 0)
+	if ((kinds[L->kind].dec == D_STARS || kinds[L->kind].dec == D_HWTS) &&
+	    total / rec <= SIZE_MAX / 2 && ap_vec_reserve(&L->d->logs, (size_t)(total / rec)) < 0)
 		return AP_ENOMEM;
 	for (i = 0; i < n && r == 0; i++) {
 		uint64_t off = 0;

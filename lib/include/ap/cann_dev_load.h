@@ -80,11 +80,12 @@ struct ap_cann_dev_opts {
 };
 
 /* Reads every device data file of data_dir (device_N/data) into d (initialised by the
- * caller with ap_cann_dev_init): stars_soc, hwts, ts_track, ffts_profile, each kind's slices
- * "{name}.{dev}.slice_{M}" in slice-number order as one stream whose size remainder is
- * skipped at the front. Trouble in the data (bad magic, cut records, front remainders) is
+ * caller with ap_cann_dev_init): stars_soc.data, hwts.data, hwts.aiv_data, ts_track.data,
+ * ts_track.aiv_data, ffts_profile.data, each kind's slices "{name}.{dev}.slice_{M}" (dev ==
+ * d->device_id unless that is < 0) in slice-number order as one stream whose size remainder
+ * is skipped at the front. Trouble in the data (bad magic, cut records, front remainders) is
  * data loss counted in diag with file and offset; unknown func types are warnings, one per
- * kind. logs_kind (enum ap_cann_log_kind of the chip, ap/cann_meta.h) picks the task log;
+ * kind. logs_kind is the chip's enum ap_cann_log_kind (ap/cann_meta.h);
  * stars_soc slices of an AP_CANN_LOGS_STARS_V6 or AP_CANN_LOGS_UNKNOWN chip are not decoded:
  * the other kinds are, and the load returns AP_EUNSUPPORTED naming the chip. An unreadable
  * or shrinking slice ends its stream (data loss). Returns 0, or a negative status (out of
