@@ -148,6 +148,7 @@ static int load_device(struct raw *w, struct dev *d, struct ap_analyse_result *r
 	struct ap_cann_pair_stats ps;
 	struct ap_strbuf shown = AP_STRBUF_INIT;
 	char *dir = ap_path_join(w->prof, d->name), *data = NULL;
+	char chip[64];
 	int ret = AP_ENOMEM;
 
 	memset(&ps, 0, sizeof(ps));
@@ -174,6 +175,7 @@ static int load_device(struct raw *w, struct dev *d, struct ap_analyse_result *r
 	memset(&opts, 0, sizeof(opts));
 	opts.expand = w->host.expand_stream;
 	opts.shown = shown.buf;
+	opts.chip = ap_cann_chip_describe(&d->meta.info, chip, sizeof(chip));
 	ret = ap_cann_dev_load(&d->dev, data, ap_cann_chip_logs(d->meta.info.platform_version),
 			       &opts, &r->diag, &e);
 	if (ret < 0) {
