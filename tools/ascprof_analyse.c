@@ -328,7 +328,7 @@ static int report(const struct ap_job *job)
 int main(int argc, char **argv)
 {
 	struct ap_strlist dumps = { 0 };
-	struct ap_analyse_opts o = { NULL, 0 };
+	struct ap_analyse_opts o = { NULL, 0, 0 };
 	struct ap_job *jobs = NULL;
 	char **operands, **real = NULL;
 	int noperands, i, code = AP_EXIT_OK, r;

@@ -78,6 +78,30 @@ void ap_diag_add(struct ap_diag *d, enum ap_diag_kind kind, const char *key, uns
 		lose(d, kind, n);
 }
 
+void ap_diag_merge(struct ap_diag *d, struct ap_diag *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->n; i++) {
+		struct ap_diag_entry *e = find(d, src->v[i].kind, src->v[i].key);
+
+		if (e) {
+			e->count += src->v[i].count;
+			continue;
+		}
+		e = ap_vec__push((void **)&d->v, &d->n, &d->cap, sizeof(*d->v));
+		if (!e) {
+			lose(d, src->v[i].kind, src->v[i].count);
+			continue;
+		}
+		*e = src->v[i];
+		ap_strbuf_init(&src->v[i].first); /* moved: the message now belongs to d */
+	}
+	if (src->lost)
+		lose(d, (enum ap_diag_kind)src->lost_worst, src->lost);
+	ap_diag_release(src);
+}
+
 int ap_diag_worst(const struct ap_diag *d)
 {
 	int worst = d->lost ? d->lost_worst : -1;

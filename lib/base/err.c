@@ -17,6 +17,13 @@ void ap_err_release(struct ap_err *err)
 	err->code = AP_OK;
 }
 
+void ap_err_move(struct ap_err *dst, struct ap_err *src)
+{
+	ap_err_release(dst);
+	*dst = *src;
+	ap_err_init(src);
+}
+
 int ap_err_set(struct ap_err *err, int code, const char *fmt, ...)
 {
 	va_list ap;

@@ -19,6 +19,14 @@
 
 #define MAX_DEVICES 64
 
+/* What one decoding task reports: its own diag and error, combined afterwards in a fixed
+ * order (host, then devices by number) so that the output is the same for any thread count. */
+struct unit {
+	struct ap_diag diag;
+	struct ap_err err;
+	int ret;
+};
+
 /* One device_N dir: its side files, decoded logs and paired tasks. */
 struct dev {
 	int id;
@@ -28,6 +36,7 @@ struct dev {
 	struct ap_cann_tasks tasks;
 	struct ap_cann_clock clock;
 	int placed;            /* on the clock and loaded */
+	struct unit u;
 };
 
 struct raw {
@@ -36,6 +45,7 @@ struct raw {
 	struct ap_cann_meta host_meta;
 	struct ap_cann_clock host_clock;
 	int host_placed;
+	struct unit hu;
 	struct ap_cann_host host;
 	struct dev devs[MAX_DEVICES];
 	int ndev;
@@ -99,7 +109,7 @@ static int has_slices(const char *data_dir)
 
 /* Loads the host side: side files and clock, then host/data. A clock that cannot be built
  * leaves the host data off the clock: data loss, and no join. */
-static int load_host(struct raw *w, struct ap_analyse_result *r)
+static int load_host(struct raw *w, struct unit *r)
 {
 	struct ap_err e = AP_ERR_INIT;
 	char *dir = ap_path_join(w->prof, "host"), *data = NULL;
@@ -141,17 +151,15 @@ out:
 }
 
 /* Loads one device_N: side files, clock, data slices, pairing. */
-static int load_device(struct raw *w, struct dev *d, struct ap_analyse_result *r)
+static int load_device(struct raw *w, struct dev *d, struct unit *r)
 {
 	struct ap_err e = AP_ERR_INIT;
 	struct ap_cann_dev_opts opts;
-	struct ap_cann_pair_stats ps;
 	struct ap_strbuf shown = AP_STRBUF_INIT;
 	char *dir = ap_path_join(w->prof, d->name), *data = NULL;
 	char chip[64];
 	int ret = AP_ENOMEM;
 
-	memset(&ps, 0, sizeof(ps));
 	if (!dir)
 		goto out;
 	ret = ap_cann_meta_load(&d->meta, dir, d->name, d->id, &r->err);
@@ -173,7 +181,7 @@ static int load_device(struct raw *w, struct dev *d, struct ap_analyse_result *r
 		goto out;
 	}
 	memset(&opts, 0, sizeof(opts));
-	opts.expand = w->host.expand_stream;
+	opts.expand = 0; /* decoded again with the host's flag once both are loaded */
 	opts.shown = shown.buf;
 	opts.chip = ap_cann_chip_describe(&d->meta.info, chip, sizeof(chip));
 	ret = ap_cann_dev_load(&d->dev, data, ap_cann_chip_logs(d->meta.info.platform_version),
@@ -189,21 +197,84 @@ static int load_device(struct raw *w, struct dev *d, struct ap_analyse_result *r
 		ret = 0;
 		goto out;
 	}
-	ret = ap_cann_pair(&d->dev, &d->tasks, &ps, &r->err);
-	if (ret < 0)
-		goto out;
-	if (ps.unmatched_start || ps.unmatched_end)
-		ap_diag_report(&r->diag, AP_DIAG_WARN, "cann-unpaired",
-			       "'%s': %llu task start%s and %llu task end%s without a partner dropped",
-			       shown.buf, (unsigned long long)ps.unmatched_start,
-			       ps.unmatched_start == 1 ? "" : "s",
-			       (unsigned long long)ps.unmatched_end, ps.unmatched_end == 1 ? "" : "s");
 	d->placed = 1;
 out:
 	ap_err_release(&e);
 	ap_strbuf_release(&shown);
 	free(dir);
 	free(data);
+	return ret;
+}
+
+/* Pairs a loaded device's logs (§3.5.2) after decoding its ids with the host's
+ * stream-expansion flag (§3.1.3). */
+static int pair_device(struct raw *w, struct dev *d, struct unit *r)
+{
+	struct ap_cann_pair_stats ps;
+	int ret;
+
+	memset(&ps, 0, sizeof(ps));
+	if (w->host.expand_stream)
+		ap_cann_dev_set_expand(&d->dev, w->host.expand_stream);
+	ret = ap_cann_pair(&d->dev, &d->tasks, &ps, &r->err);
+	if (ret < 0)
+		return ret;
+	if (ps.unmatched_start || ps.unmatched_end)
+		ap_diag_report(&r->diag, AP_DIAG_WARN, "cann-unpaired",
+			       "'%s/%s': %llu task start%s and %llu task end%s without a partner dropped",
+			       w->shown, d->name, (unsigned long long)ps.unmatched_start,
+			       ps.unmatched_start == 1 ? "" : "s",
+			       (unsigned long long)ps.unmatched_end, ps.unmatched_end == 1 ? "" : "s");
+	return 0;
+}
+
+/* Decodes host and devices as independent tasks (CONVENTIONS §6), pairs each device, and
+ * combines the reports in a fixed order into r. Returns 0 or the first failure's status
+ * (host first, then devices by number) with r->err set. */
+static int load_all(struct raw *w, struct ap_analyse_result *r)
+{
+	int i, ret = 0;
+
+#ifdef _OPENMP
+#pragma omp task shared(w)
+#endif
+	w->hu.ret = load_host(w, &w->hu);
+	for (i = 0; i < w->ndev; i++) {
+		struct dev *d = &w->devs[i];
+
+#ifdef _OPENMP
+#pragma omp task firstprivate(d) shared(w)
+#endif
+		d->u.ret = load_device(w, d, &d->u);
+	}
+#ifdef _OPENMP
+#pragma omp taskwait
+#endif
+	for (i = 0; i < w->ndev; i++) {
+		struct dev *d = &w->devs[i];
+
+		if (d->u.ret == 0 && d->placed) {
+#ifdef _OPENMP
+#pragma omp task firstprivate(d) shared(w)
+#endif
+			d->u.ret = pair_device(w, d, &d->u);
+		}
+	}
+#ifdef _OPENMP
+#pragma omp taskwait
+#endif
+	ap_diag_merge(&r->diag, &w->hu.diag);
+	if (w->hu.ret < 0) {
+		ret = w->hu.ret;
+		ap_err_move(&r->err, &w->hu.err);
+	}
+	for (i = 0; i < w->ndev; i++) {
+		ap_diag_merge(&r->diag, &w->devs[i].u.diag);
+		if (w->devs[i].u.ret < 0 && ret == 0) {
+			ret = w->devs[i].u.ret;
+			ap_err_move(&r->err, &w->devs[i].u.err);
+		}
+	}
 	return ret;
 }
 
@@ -254,6 +325,12 @@ static void raw_release(struct raw *w)
 
 	ap_cann_meta_release(&w->host_meta);
 	ap_cann_host_release(&w->host);
+	ap_diag_release(&w->hu.diag);
+	ap_err_release(&w->hu.err);
+	for (i = 0; i < MAX_DEVICES; i++) {
+		ap_diag_release(&w->devs[i].u.diag);
+		ap_err_release(&w->devs[i].u.err);
+	}
 	for (i = 0; i < w->ndev; i++) {
 		ap_cann_meta_release(&w->devs[i].meta);
 		ap_cann_dev_release(&w->devs[i].dev);
@@ -276,8 +353,13 @@ int ap_pipeline__cann_raw(const char *prof, struct ap_cann_exported *x, struct a
 		return ap_err_set(&r->err, AP_ENOMEM, "out of memory");
 	w->prof = prof;
 	w->shown = slash && slash[1] ? slash + 1 : prof;
-	for (i = 0; i < MAX_DEVICES; i++)
+	ap_diag_init(&w->hu.diag);
+	ap_err_init(&w->hu.err);
+	for (i = 0; i < MAX_DEVICES; i++) {
 		ap_cann_dev_init(&w->devs[i].dev, -1);
+		ap_diag_init(&w->devs[i].u.diag);
+		ap_err_init(&w->devs[i].u.err);
+	}
 	ap_cann_meta_init(&w->host_meta, -1);
 	if (ap_cann_host_init(&w->host) < 0 || ap_cann_view_init(&w->view) < 0)
 		goto nomem;
@@ -288,13 +370,10 @@ int ap_pipeline__cann_raw(const char *prof, struct ap_cann_exported *x, struct a
 		ap_cann_meta_init(&w->devs[i].meta, w->devs[i].id);
 		w->devs[i].dev.device_id = w->devs[i].id;
 	}
-	ret = load_host(w, r);
+	ret = load_all(w, r);
 	if (ret < 0)
 		goto out;
 	for (i = 0; i < w->ndev; i++) {
-		ret = load_device(w, &w->devs[i], r);
-		if (ret < 0)
-			goto out;
 		if (w->devs[i].placed) {
 			jd[njd].device_id = w->devs[i].id;
 			jd[njd].tasks = w->devs[i].tasks.v.v;

@@ -298,6 +298,68 @@ static char *cann_dir(const struct ap_pt_dump *d)
 	return found ? found : strdup(d->prof_dir);
 }
 
+/* The CANN data of dump d, loaded into c->x and c->links, with its own reports. */
+struct cann_part {
+	struct ap_analyse_result rc; /* the CANN fields and reports, moved into r afterwards */
+	int ret;
+};
+
+static int load_cann(const struct ap_pt_dump *d, struct ap_cann_exported *x,
+		     struct ap_npu_links *links, struct ap_analyse_result *rc)
+{
+	char *prof = cann_dir(d);
+	int ret = prof ? ap_pipeline__cann_load(prof, x, links, rc)
+		       : ap_err_set(&rc->err, AP_ENOMEM, "out of memory");
+
+	free(prof);
+	return ret;
+}
+
+/* The FRAMEWORK part and the CANN part of the dump are independent until their kernels are
+ * related: with threads > 1 they are decoded as parallel tasks (and the CANN part's host and
+ * devices as tasks of their own). Reports are combined in a fixed order, FRAMEWORK first,
+ * whatever ran first. Returns 0 or the first failure's status with r->err set. */
+static int load_both(const struct ap_pt_dump *d, struct fwk_state *s, struct ap_cann_exported *x,
+		     int threads, struct ap_analyse_result *r)
+{
+	struct cann_part c;
+	int fret = 0, k;
+
+	ap_analyse_result_init(&c.rc);
+	c.ret = 0;
+#ifdef _OPENMP
+#pragma omp parallel num_threads(threads > 1 ? threads : 1) if (threads > 1)
+#pragma omp single
+#else
+	(void)threads;
+#endif
+	{
+		if (d->prof_dir) {
+#ifdef _OPENMP
+#pragma omp task shared(c, s, x)
+#endif
+			c.ret = load_cann(d, x, &s->links, &c.rc);
+		}
+		fret = analyse_host(d, s, r);
+#ifdef _OPENMP
+#pragma omp taskwait
+#endif
+	}
+	ap_diag_merge(&r->diag, &c.rc.diag);
+	r->cann_skipped = c.rc.cann_skipped;
+	r->cann_exported = c.rc.cann_exported;
+	r->cann_raw = c.rc.cann_raw;
+	r->cann_raw_counts = c.rc.cann_raw_counts;
+	for (k = 0; k < AP_CANN_CSV_KINDS; k++) {
+		r->cann_files[k] = c.rc.cann_files[k];
+		r->cann_rows[k] = c.rc.cann_rows[k];
+	}
+	if (fret == 0 && c.ret < 0)
+		ap_err_move(&r->err, &c.rc.err);
+	ap_analyse_result_release(&c.rc);
+	return fret < 0 ? fret : c.ret;
+}
+
 int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_analyse_result *r)
 {
 	struct ap_pt_dump d;
@@ -321,18 +383,10 @@ int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_an
 		ret = ap_err_set(&r->err, AP_ENOMEM, "out of memory");
 		goto out;
 	}
-	ret = analyse_host(&d, &s, r);
+	ret = load_both(&d, &s, &cann, o->threads, r);
 	if (ret < 0)
 		goto out;
 	if (d.prof_dir) {
-		char *prof = cann_dir(&d);
-
-		ret = prof ? ap_pipeline__cann_load(prof, &cann, &s.links, r)
-			   : ap_err_set(&r->err, AP_ENOMEM, "out of memory");
-		free(prof);
-		if (ret < 0)
-			goto out;
-		have_cann = r->cann_exported || r->cann_raw;
 		ret = ap_kernel_rel_build(&s.host, &s.q, &s.tree, &s.links, &s.krel, &r->err);
 		if (ret < 0)
 			goto out;
@@ -341,6 +395,7 @@ int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_an
 			       "%lu kernel launches lie in no dequeue and are credited to no torch op",
 			       s.krel.acl_dropped);
 	}
+	have_cann = r->cann_exported || r->cann_raw;
 	r->db_skipped = d.cfg.export_db;
 	ret = ap_pipeline__begin_output(d.dir, d.name, &d, o, &od, &wdir, &r->err);
 	if (ret == 0)

@@ -64,16 +64,27 @@ void ap_driver_run(struct ap_job *jobs, size_t n, int threads, int progress,
 	struct run r;
 	pthread_t t;
 	size_t shown = 0, now;
-	int started;
+	int started, total;
+	struct ap_analyse_opts opts = *o;
 
 	if (threads <= 0)
 		threads = default_threads();
+	total = threads;
 	if ((size_t)threads > n)
 		threads = n ? (int)n : 1;
+	/* threads left over when there are fewer dumps than threads go to the dumps' own
+	 * independent parts (CONVENTIONS §6): one big rank uses the cores too */
+	opts.threads = total / threads;
+#ifdef _OPENMP
+	if (opts.threads > omp_get_num_procs())
+		opts.threads = omp_get_num_procs();
+	if (opts.threads > 1)
+		omp_set_max_active_levels(2);
+#endif
 	r.jobs = jobs;
 	r.n = n;
 	r.threads = threads;
-	r.o = o;
+	r.o = &opts;
 	r.done = 0;
 	pthread_mutex_init(&r.lock, NULL);
 	pthread_cond_init(&r.cond, NULL);

@@ -11,6 +11,8 @@
 struct ap_analyse_opts {
 	const char *out_root; /* -o DIR, or NULL to write inside the dump */
 	int force;            /* replace an output directory another tool wrote */
+	int threads;          /* threads one dump may use for its independent parts (FRAMEWORK,
+			       * CANN host, each device); 0 or 1: one */
 };
 
 struct ap_analyse_result {

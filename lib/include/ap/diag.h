@@ -37,6 +37,10 @@ void ap_diag_report(struct ap_diag *d, enum ap_diag_kind kind, const char *key,
 /* Adds n more occurrences to the entry of (kind, key), which ap_diag_report made; without
  * such an entry, counts them as lost. Formats nothing: for the repeats of a hot loop. */
 void ap_diag_add(struct ap_diag *d, enum ap_diag_kind kind, const char *key, unsigned long n);
+/* Moves every report of src into d, after d's own (entries of the same kind and key add
+ * their counts; the first message kept is d's): how reports of parallel tasks are combined in
+ * a fixed order. src is released. */
+void ap_diag_merge(struct ap_diag *d, struct ap_diag *src);
 /* Highest kind reported (lost reports included), or -1 when nothing was reported. */
 int ap_diag_worst(const struct ap_diag *d);
 

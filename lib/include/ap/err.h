@@ -20,6 +20,8 @@ int ap_err_set(struct ap_err *err, int code, const char *fmt, ...)
 /* Prepends "context: " to the message already in err. */
 void ap_err_prefix(struct ap_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Moves src's code and message into dst (whose own are released); src is left empty. */
+void ap_err_move(struct ap_err *dst, struct ap_err *src);
 /* Text for messages: the message, or the status description when empty. */
 const char *ap_err_text(const struct ap_err *err);
 
