@@ -323,6 +323,46 @@ static int same_key(const struct key *x, const struct key *y)
 	       x->ctx == y->ctx;
 }
 
+/* Sorts k[0..n) by (stream, batch, task, context), stably: two radix passes over 64-bit keys
+ * when batch and task ids fit 16 bits (they do on every chip but v6), else qsort. */
+static int sort_keys(struct key *k, size_t n)
+{
+	struct ap_sortkey *s;
+	struct key *tmp;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (k[i].batch > 0xFFFF || k[i].task > 0xFFFF) {
+			qsort(k, n, sizeof(*k), cmp_key);
+			return 0;
+		}
+	s = malloc((n ? n : 1) * sizeof(*s));
+	tmp = malloc((n ? n : 1) * sizeof(*tmp));
+	if (!s || !tmp)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		s[i].key = ap_sortkey_u64(k[i].ctx);
+		s[i].idx = (uint32_t)i;
+	}
+	if (ap_sort_keys(s, n) < 0)
+		goto nomem;
+	for (i = 0; i < n; i++)
+		s[i].key = ap_sortkey_u64((uint64_t)k[s[i].idx].stream << 32 |
+					  (uint64_t)k[s[i].idx].batch << 16 | k[s[i].idx].task);
+	if (ap_sort_keys(s, n) < 0)
+		goto nomem;
+	for (i = 0; i < n; i++)
+		tmp[i] = k[s[i].idx];
+	memcpy(k, tmp, n * sizeof(*k));
+	free(s);
+	free(tmp);
+	return 0;
+nomem:
+	free(s);
+	free(tmp);
+	return AP_ENOMEM;
+}
+
 /* GenerateTopDownTask for one device. */
 static int associate(struct join *j, const struct ap_cann_join_dev *d)
 {
@@ -355,8 +395,11 @@ static int associate(struct join *j, const struct ap_cann_join_dev *d)
 		dk[i].ctx = d->tasks[i].ctx;
 		dk[i].idx = (uint32_t)i;
 	}
-	qsort(hk, nh, sizeof(*hk), cmp_key);
-	qsort(dk, d->n, sizeof(*dk), cmp_key);
+	if (sort_keys(hk, nh) < 0 || sort_keys(dk, d->n) < 0) {
+		free(hk);
+		free(dk);
+		return AP_ENOMEM;
+	}
 	j->st->device_tasks += d->n;
 	while ((a < nh || b < d->n) && !j->oom) {
 		size_t ha = a, hb = a, da = b, db = b;
