@@ -13,6 +13,9 @@
 #                       0 skips that part)
 #   AP_BENCH_STRESS=SIZE size of the zero-filled (all corrupt) torch.op_range of the stress cases, which
 #                       also time 40 000 nested ops x 40 000 allocations (default 160M; 0 skips them)
+#   AP_BENCH_PROF=SIZE  size of the CANN dumps (`ap-gen --synth-prof`: a PROF_* with STARS, api_event,
+#                       compact and additional records, task-id wraps and flips, plus the FRAMEWORK part on
+#                       its clock): one analysed with -j 1, then two with -j 1 and -j 2 (default 1G; 0 skips)
 #   TMPDIR              where the dumps and outputs go (default /tmp; the 1G tier needs about 4 GB there)
 #
 # For each SIZE: one dump is generated, then `bench-decode` and `ascprof-analyse -q -j 1` each run N times
@@ -33,7 +36,8 @@ usage() {
 build=$1
 shift
 gen=$build/tests/ap-gen decode=$build/tests/bench-decode analyse=$build/tools/ascprof-analyse
-for x in "$gen" "$decode" "$analyse"; do
+cdecode=$build/tests/bench-cann-decode
+for x in "$gen" "$decode" "$analyse" "$cdecode"; do
 	[ -x "$x" ] || {
 		echo "bench.sh: '$x' is missing: build $build first" >&2
 		exit 2
@@ -43,6 +47,7 @@ done
 runs=${AP_BENCH_RUNS:-5}
 pair=${AP_BENCH_PAIR:-160M}
 stress=${AP_BENCH_STRESS:-160M}
+prof=${AP_BENCH_PROF:-1G}
 case $runs in '' | *[!0-9]* | 0) usage ;; esac
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ap_bench.XXXXXX")
@@ -170,6 +175,55 @@ pair_runs() {
 	}'
 }
 [ "$pair" = 0 ] || pair_runs
+
+# all_bytes DUMP...: bytes of their FRAMEWORK files and PROF_* data slices (no side files)
+all_bytes() {
+	for d in "$@"; do
+		for f in "$d"/FRAMEWORK/* "$d"/PROF_*/host/data/*slice_* "$d"/PROF_*/device_*/data/*slice_*; do
+			case $f in *.done) continue ;; esac
+			[ -f "$f" ] && wc -c <"$f"
+		done
+	done | awk '{ n += $1 } END { printf "%.0f\n", n }'
+}
+
+# CANN dumps: issue 10's targets (decode >= 1 GB/s per core; one rank >= 250 MB/s with -j 1; two
+# ranks >= 500 MB/s with -j 2; peak RSS <= 1.5 x the largest rank's input).
+prof_runs() {
+	n=$(bytes "$prof")
+	echo
+	echo "CANN dumps of $prof (ap-gen --synth-prof; $runs runs each, medians):"
+	rm -rf "$work/in" "$work"/prof*.*
+	d1=$("$gen" --synth-prof "$n" "$work/in" 1)
+	d2=$("$gen" --synth-prof "$n" "$work/in" 2)
+	sync
+	in1=$(all_bytes "$d1") in=$(all_bytes "$d1" "$d2")
+	i=0
+	while [ "$i" -lt "$runs" ]; do
+		"$cdecode" "$d1"/PROF_* | awk '{ for (i = 1; i < NF; i++) if ($(i + 1) == "s:") print $i }' \
+			>>"$work/prof.dec"
+		"$cdecode" "$d1"/PROF_* | awk '{ print $2 }' >"$work/prof.decbytes"
+		timed prof -j 1 "$d1"
+		timed prof1 -j 1 "$d1" "$d2"
+		timed prof2 -j 2 "$d1" "$d2"
+		i=$((i + 1))
+	done
+	s1=$(sort -u "$work/prof1.sum") s2=$(sort -u "$work/prof2.sum")
+	awk -v in1="$in1" -v in_b="$in" -v decb="$(cat "$work/prof.decbytes")" -v dec="$(median "$work/prof.dec")" \
+		-v w="$(median "$work/prof.wall")" -v c="$(median "$work/prof.cpu")" -v r="$(median "$work/prof.rss")" \
+		-v w1="$(median "$work/prof1.wall")" -v w2="$(median "$work/prof2.wall")" \
+		-v r2="$(median "$work/prof2.rss")" -v sum="$(same prof)" \
+		-v same="$([ "$s1" = "$s2" ] && [ "$(echo "$s1" | wc -l)" = 1 ] && echo yes || echo NO)" 'BEGIN {
+		if (w <= 0 || w1 <= 0 || w2 <= 0) w = w1 = w2 = 1e-9 # too short to measure
+		printf "  one rank: input %.1f MB (PROF slices %.1f MB, decoded at %.2f GB/s, target >= 1.00)\n",
+			in1 / 1e6, decb / 1e6, (dec > 0 ? decb / dec / 1e9 : 0)
+		printf "  -j 1: %.3f s wall, %.3f s CPU, %.1f MB/s (target >= 250), peak RSS %.1f MB = %.2f x input (target <= 1.5); checksum %s\n",
+			w, c, in1 / 1e6 / w, r * 1024 / 1e6, r * 1024 / in1, sum
+		printf "  two ranks, input %.1f MB: -j 1 %.3f s (%.1f MB/s), -j 2 %.3f s (%.1f MB/s, target >= 500), peak RSS %.1f MB; same outputs: %s\n",
+			in_b / 1e6, w1, in_b / 1e6 / w1, w2, in_b / 1e6 / w2, r2 * 1024 / 1e6, same
+	}'
+	rm -rf "$work/in"
+}
+[ "$prof" = 0 ] || prof_runs
 
 [ "$stress" != 0 ] || exit 0
 # Corrupt input must cost no more than valid input: a 1 MB dump whose torch.op_range goes on
