@@ -40,9 +40,10 @@ static const struct ap_tool tool = {
 	"DIR...",
 	"Analyse raw torch_npu profiling dumps (*_ascend_pt directories), bare msprof PROF_*\n"
 	"directories, or directories holding them, offline and write ASCEND_PROFILER_OUTPUT/ for\n"
-	"each: trace_view.json, operator_details.csv, memory_record.csv, operator_memory.csv, from\n"
-	"an msprof export kernel_details.csv, op_statistic.csv, api_statistic.csv and\n"
-	"task_time.csv, and analyse.done.",
+	"each: trace_view.json, operator_details.csv, memory_record.csv, operator_memory.csv, and\n"
+	"from the CANN data (raw PROF_* slices, decoded without msprof, or an msprof export)\n"
+	"kernel_details.csv, op_statistic.csv, api_statistic.csv and task_time.csv; then\n"
+	"analyse.done.",
 	opts,
 	sizeof(opts) / sizeof(opts[0]),
 	"Exit status: 0 every dump analysed cleanly, 1 a dump failed or lost data (named on\n"
