@@ -64,13 +64,15 @@ static void info_json(const struct ap_gen_prof *p, const struct ap_gen_prof_dev 
  * is written as "prof_level" in the level0/level1/level2 form (prof_acl_mgr.cpp ChangeLevelConf), as in real dumps. */
 static void sample_json(const struct ap_gen_prof *p, int dev_id, struct ap_gen_buf *b)
 {
-	const char *lv = p->level[0] == 'l' && p->level[1] >= '0' && p->level[1] <= '9' && !p->level[2] ? p->level + 1
-													    : NULL;
+	/* l0 / l1 / l2 -> level0 / level1 / level2; anything else verbatim */
+	int short_form = p->level[0] == 'l' && p->level[1] >= '0' && p->level[1] <= '9' && !p->level[2];
+	const char *lv = short_form ? p->level + 1 : p->level;
+
 	ap_gen__printf(b, "{\"devices\":\"%d\",\"prof_level\":\"%s%s\",\"taskTime\":\"on\",\"taskTrace\":\"on\","
 			  "\"ai_core_profiling_mode\":\"task-based\",\"ai_core_metrics\":\"PipeUtilization\","
 			  "\"aiv_profiling_mode\":\"task-based\",\"aiv_metrics\":\"PipeUtilization\",\"hcclTrace\":\"on\","
 			  "\"msproftx\":\"off\"}",
-		       dev_id, lv ? "level" : "", lv ? lv : p->level);
+		       dev_id, short_form ? "level" : "", lv);
 }
 
 static void start_end(struct ap_gen_buf *b, const char *which, int64_t us, int64_t mono)
