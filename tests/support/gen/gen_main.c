@@ -106,7 +106,7 @@
  *   Dump-level (before any record with a time; a record with a time must not precede them):
  *     prof NAME [chip=910B|910A] [level=l0|l1|l2] [pid=N]
  *        PROF_<6 digits>_<17 digits>_<letters/digits> inside the dump; platform_version 5 / 1; sample.json
- *        profLevel; info.json pid (default: the scenario's pid). Its clock defaults to the FRAMEWORK clock of
+ *        prof_level (level0|level1|level2, as the collector writes it); info.json pid (default: the scenario's pid). Its clock defaults to the FRAMEWORK clock of
  *        the syscnt / end_info lines above it: CPU frequency = syscnt freq ("%.6f"), host_start.log = start_cnt /
  *        start_monotonic, host start_info offset = end_info's. Then, by torch_npu §4 (which prefers PROF_*
  *        files), FRAMEWORK times come out as without the PROF dir; ap-gen inverts FRAMEWORK times with the PROF

@@ -42,12 +42,9 @@ static void info_json(const struct ap_gen_prof *p, const struct ap_gen_prof_dev 
 		       p->chip, (unsigned long long)p->pid);
 	if (d)
 		ap_gen__printf(b, "\"devices\":\"%d\",", d->id);
-	else {
-		puts_(b, "\"devices\":\"");
-		for (int i = 0; i < p->ndev; i++)
-			ap_gen__printf(b, "%s%d", i ? "," : "", p->devs[i].id);
-		puts_(b, "\",");
-	}
+	else /* host: the collector's host task has devices "64", which InfoJson::InitDeviceIds skips (hicann/runtime
+	      * info_json.cpp), so host/info.json says "" as in real dumps */
+		puts_(b, "\"devices\":\"\",");
 	puts_(b, "\"CPU\":[{\"Id\":0,\"Name\":\"HiSilicon\",\"Frequency\":");
 	ap_gen__json_str(b, (const unsigned char *)p->cpu.text, strlen(p->cpu.text));
 	puts_(b, ",\"Logical_CPU_Count\":192,\"Type\":\"TaishanV110\"}],\"DeviceInfo\":[");
@@ -62,15 +59,20 @@ static void info_json(const struct ap_gen_prof *p, const struct ap_gen_prof_dev 
 	puts_(b, "]}");
 }
 
-static void sample_json(const struct ap_gen_prof *p, struct ap_gen_buf *b)
+/* sample.json is the collector's ProfileParams of one dir (hicann/runtime prof_manager.cpp CreateSampleJsonFile,
+ * avp sample_json.c CreateSampleJson): "devices" is that dir's id, 64 (DEFAULT_HOST_ID) for host/, and the level
+ * is written as "prof_level" in the level0/level1/level2 form (prof_acl_mgr.cpp ChangeLevelConf), as in real dumps. */
+static void sample_json(const struct ap_gen_prof *p, int dev_id, struct ap_gen_buf *b)
 {
-	puts_(b, "{\"devices\":\"");
-	for (int i = 0; i < p->ndev; i++)
-		ap_gen__printf(b, "%s%d", i ? "," : "", p->devs[i].id);
-	ap_gen__printf(b, "\",\"profLevel\":\"%s\",\"taskTime\":\"%s\",\"ai_core_profiling_mode\":\"task-based\","
-			  "\"ai_core_metrics\":\"PipeUtilization\",\"aiv_profiling_mode\":\"task-based\","
-			  "\"aiv_metrics\":\"PipeUtilization\",\"hccl\":\"on\",\"msproftx\":\"off\"}",
-		       p->level, p->level);
+	/* l0 / l1 / l2 -> level0 / level1 / level2; anything else verbatim */
+	int short_form = p->level[0] == 'l' && p->level[1] >= '0' && p->level[1] <= '9' && !p->level[2];
+	const char *lv = short_form ? p->level + 1 : p->level;
+
+	ap_gen__printf(b, "{\"devices\":\"%d\",\"prof_level\":\"%s%s\",\"taskTime\":\"on\",\"taskTrace\":\"on\","
+			  "\"ai_core_profiling_mode\":\"task-based\",\"ai_core_metrics\":\"PipeUtilization\","
+			  "\"aiv_profiling_mode\":\"task-based\",\"aiv_metrics\":\"PipeUtilization\",\"hcclTrace\":\"on\","
+			  "\"msproftx\":\"off\"}",
+		       dev_id, short_form ? "level" : "", lv);
 }
 
 static void start_end(struct ap_gen_buf *b, const char *which, int64_t us, int64_t mono)
@@ -94,7 +96,7 @@ static int side_dev(const struct ap_gen_prof *p, const struct ap_gen_prof_dev *d
 	info_json(p, d, &b);
 	rc |= write_text(dir, name, &b);
 	b.len = 0;
-	sample_json(p, &b);
+	sample_json(p, d->id, &b);
 	rc |= write_text(dir, "sample.json", &b);
 	b.len = 0;
 	snprintf(name, sizeof(name), "start_info.%d", d->id);
@@ -111,8 +113,9 @@ static int side_dev(const struct ap_gen_prof *p, const struct ap_gen_prof_dev *d
 	rc |= write_text(dir, name, &b);
 	b.len = 0;
 	snprintf(name, sizeof(name), "dev_start.log.%d", d->id);
-	ap_gen__printf(&b, "[Device%d]\nclock_monotonic_raw: %lld\ncntvct: %lld\n", d->id, (long long)d->dev_mono,
-		       (long long)d->dev_cnt);
+	/* no section line: msprof's MsTimeParser reads dev_start.log.N line by line as "key: value" and fails on
+	 * "[DeviceN]"; real dev_start.log.N files have none */
+	ap_gen__printf(&b, "clock_monotonic_raw: %lld\ncntvct: %lld\n", (long long)d->dev_mono, (long long)d->dev_cnt);
 	rc |= write_text(dir, name, &b);
 	free(b.p);
 	return rc ? -1 : 0;
@@ -130,7 +133,7 @@ int ap_gen__prof_write_side(struct ap_gen_prof *p, const char *dumpdir)
 	info_json(p, NULL, &b);
 	rc |= write_text(dir, "info.json", &b);
 	b.len = 0;
-	sample_json(p, &b);
+	sample_json(p, 64, &b);
 	rc |= write_text(dir, "sample.json", &b);
 	b.len = 0;
 	start_end(&b, "Begin", p->begin_us, p->begin_mono);
