@@ -18,6 +18,23 @@
 #define LV_RUNTIME 5000
 
 
+/* An HCCL small task's execution, for the op names (update_op_name_by_group_name). */
+struct hexec {
+	uint64_t host_ts;    /* its task track's raw host time */
+	int64_t start;       /* local ns */
+	uint32_t bigop;
+	uint32_t stream, task, ctx, batch;
+	int32_t hinfo;
+};
+
+/* The name suffix of one HCCL op: "_<last 3 chars of its group>_<index>_<iteration>". */
+struct bigname {
+	int64_t index;
+	uint32_t iter;
+	char group[4];
+	uint8_t set;
+};
+
 struct join {
 	const struct ap_cann_join_in *in;
 	const struct ap_cann_host *h;
@@ -28,6 +45,8 @@ struct join {
 	struct ap_strbuf buf;
 	int64_t *big_start, *big_end; /* per HCCL op: earliest master start, latest master end */
 	uint8_t *big_have;
+	struct bigname *big_name;
+	AP_VEC(struct hexec) hx;
 	/* per flow: its first execution (kernel), and the launch time */
 	int64_t *flow_ts, *flow_kts, *flow_kend;
 	uint8_t *flow_have, *flow_aic;
@@ -110,6 +129,10 @@ static void tensor_strings(struct join *j, const struct ap_cann_tensor_op *g, st
 				continue;
 			if (any)
 				ap_strbuf_addch(&j->buf, ';');
+			else if (which[k][1] == 2)
+				/* shapes are quoted in the value itself (AddQuotation; the Python
+				 * engine's tensor_add_info_parser likewise) */
+				ap_strbuf_addch(&j->buf, '"');
 			any = 1;
 			if (which[k][1] == 0) {
 				ap_cann_ge_format_fmt(t->format, b, sizeof(b));
@@ -133,6 +156,8 @@ static void tensor_strings(struct join *j, const struct ap_cann_tensor_op *g, st
 				}
 			}
 		}
+		if (any && which[k][1] == 2)
+			ap_strbuf_addch(&j->buf, '"');
 		*dst[k] = any ? intern(j, j->buf.buf) : AP_STR_NONE;
 	}
 }
@@ -232,8 +257,9 @@ static void execution(struct join *j, const struct ap_cann_join_dev *d, const st
 	if (t && t->compute && t->op != AP_CANN__NONE)
 		has_row = op_row(j, t, &row);
 	ttype = task_type(j, t, dev_type, num);
-	/* task_time: kernel name from the task track, else the op's; type the GE one, else the
-	 * TASK type */
+	/* task_time: the host task's kernel name (N/A without one: task_time_assembler.cpp
+	 * prefers the host task's name to the op's whenever a host task exists); type the GE
+	 * one, else the TASK type */
 	if (t && j->h->tracks.v[t->track].kernel_name)
 		kname = hash_str(j, j->h->tracks.v[t->track].kernel_name, num2);
 	ktype = ttype;
@@ -244,18 +270,16 @@ static void execution(struct join *j, const struct ap_cann_join_dev *d, const st
 	}
 	tr->start = start;
 	tr->end = end;
+	tr->dur = ap_cann_clock_dur(&d->clock, dt->end - dt->start);
+	tr->batch = dt->batch;
+	tr->context_id = dt->ctx;
 	tr->device_id = (uint32_t)d->device_id;
 	tr->stream_id = dt->stream;
 	tr->task_id = dt->task;
 	if (has_row && row.task_type != AP_STR_NONE)
 		ktype = ap_strtab_get(&j->v->strs, row.task_type);
 	tr->kernel_type = intern(j, ktype);
-	if (kname)
-		tr->kernel_name = intern(j, kname);
-	else if (has_row)
-		tr->kernel_name = row.name;
-	else
-		tr->kernel_name = AP_STR_NONE;
+	tr->kernel_name = kname ? intern(j, kname) : AP_STR_NONE;
 	if (has_row) {
 		struct ap_cann_op_row *r = ap_vec_push(&j->v->ops);
 
@@ -270,7 +294,26 @@ static void execution(struct join *j, const struct ap_cann_join_dev *d, const st
 	}
 	if (!t)
 		return;
-	if (t->kind == AP_CANN__HCCL && t->master && t->bigop != AP_CANN__NONE) {
+	if (t->kind == AP_CANN__HCCL && t->bigop != AP_CANN__NONE) {
+		struct hexec *x = ap_vec_push(&j->hx);
+
+		if (!x) {
+			j->oom = 1;
+			return;
+		}
+		x->host_ts = j->h->tracks.v[t->track].ts;
+		x->start = start;
+		x->bigop = t->bigop;
+		x->stream = dt->stream;
+		x->task = dt->task;
+		x->ctx = dt->ctx;
+		x->batch = dt->batch;
+		x->hinfo = t->hinfo;
+	}
+	/* the op's extent: its master tasks that ran after the collection start
+	 * (_get_hccl_op_report_data) */
+	if (t->kind == AP_CANN__HCCL && t->master && t->bigop != AP_CANN__NONE &&
+	    start >= j->in->session_start) {
 		uint32_t b = t->bigop;
 
 		if (!j->big_have[b] || start < j->big_start[b])
@@ -441,6 +484,104 @@ static int associate(struct join *j, const struct ap_cann_join_dev *d)
 	return j->oom ? AP_ENOMEM : 0;
 }
 
+/* The group of an HCCL small task as the suffix takes it: its hccl_info's group, else its
+ * op's hccl_op_info group, as the decimal hash id (msprof reads it unresolved), else "N/A". */
+static void group_of(const struct join *j, const struct hexec *x, char *buf, size_t cap)
+{
+	const struct ap_cann__bigop *b = &j->ht.bigops.v[x->bigop];
+	uint64_t g;
+
+	(void)cap; /* AP_FMT_MAX at least */
+	if (x->hinfo >= 0)
+		g = j->h->hccl_infos.v[x->hinfo].group_name;
+	else if (b->hccl_op >= 0)
+		g = j->h->hccl_ops.v[b->hccl_op].group_name;
+	else {
+		memcpy(buf, "N/A", 4);
+		return;
+	}
+	buf[ap_fmt_u64(buf, g)] = '\0';
+}
+
+static int cmp_hexec(const void *pa, const void *pb)
+{
+	const struct hexec *a = pa, *b = pb;
+
+	if (a->host_ts != b->host_ts)
+		return a->host_ts < b->host_ts ? -1 : 1;
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+/* HcclCalculator::UpdateHcclOpNameByGroupName over the HCCL small tasks in (host time, start)
+ * order: per (group, AICPU-kernel or not) an index that grows with each new op (a later
+ * launch) after the collection start, and per task id its iteration (its occurrences so far);
+ * an op is named by its first task. */
+static int name_bigops(struct join *j)
+{
+	struct groupstate {
+		char group[AP_FMT_MAX];
+		uint8_t aicpu;
+		uint64_t first;
+		int64_t count;
+	} *gs = NULL;
+	struct ap_u64map occ;
+	size_t ng = 0, i;
+	int ret = AP_ENOMEM;
+
+	if (ap_u64map_init(&occ, j->hx.n ? j->hx.n : 1) < 0)
+		return AP_ENOMEM;
+	gs = malloc((j->hx.n ? j->hx.n : 1) * sizeof(*gs));
+	if (!gs)
+		goto out;
+	qsort(j->hx.v, j->hx.n, sizeof(*j->hx.v), cmp_hexec);
+	for (i = 0; i < j->hx.n; i++) {
+		const struct hexec *x = &j->hx.v[i];
+		const struct ap_cann__bigop *b = &j->ht.bigops.v[x->bigop];
+		struct bigname *bn = &j->big_name[x->bigop];
+		char group[AP_FMT_MAX], num[AP_CANN_NUMBUF];
+		const char *name = hash_str(j, b->name, num);
+		uint8_t aicpu = strstr(name, "AicpuKernel") != NULL;
+		struct ap_u64map_slot *o;
+		uint64_t key = (uint64_t)x->stream << 48 ^ (uint64_t)x->task << 32 ^
+			       (uint64_t)x->batch << 16 ^ x->ctx;
+		size_t g;
+		size_t len;
+
+		group_of(j, x, group, sizeof(group));
+		for (g = 0; g < ng && (gs[g].aicpu != aicpu || strcmp(gs[g].group, group)); g++)
+			;
+		if (g == ng) {
+			memcpy(gs[ng].group, group, sizeof(group));
+			gs[ng].aicpu = aicpu;
+			gs[ng].first = 0;
+			gs[ng].count = -1;
+			ng++;
+		}
+		if (x->start > j->in->session_start && b->begin > gs[g].first) {
+			gs[g].first = b->begin;
+			gs[g].count++;
+		}
+		o = ap_u64map_get(&occ, key, NULL);
+		if (!o)
+			goto out;
+		o->val++;
+		if (bn->set)
+			continue;
+		bn->set = 1;
+		bn->index = gs[g].count;
+		bn->iter = o->val;
+		len = strlen(group);
+		memcpy(bn->group, group + (len > 3 ? len - 3 : 0), (len > 3 ? 3 : len) + 1);
+	}
+	ret = 0;
+out:
+	free(gs);
+	ap_u64map_release(&occ);
+	return ret;
+}
+
 /* One op_summary row per HCCL op with master executions (CommunicationInfoProcessor). */
 static void bigop_rows(struct join *j)
 {
@@ -465,7 +606,19 @@ static void bigop_rows(struct join *j)
 		r->model_id = o->model_id;
 		r->task_id = r->stream_id = AP_CANN_NA;
 		r->context_id = AP_CANN_NO_CTX;
-		r->name = intern(j, hash_str(j, o->name, num));
+		ap_strbuf_reset(&j->buf);
+		ap_strbuf_addstr(&j->buf, hash_str(j, o->name, num));
+		if (j->big_name[b].set) {
+			char n[AP_FMT_MAX];
+
+			ap_strbuf_addch(&j->buf, '_');
+			ap_strbuf_addstr(&j->buf, j->big_name[b].group);
+			ap_strbuf_addch(&j->buf, '_');
+			ap_strbuf_add(&j->buf, n, ap_fmt_i64(n, j->big_name[b].index));
+			ap_strbuf_addch(&j->buf, '_');
+			ap_strbuf_add(&j->buf, n, ap_fmt_u64(n, j->big_name[b].iter));
+		}
+		r->name = intern(j, j->buf.buf);
 		r->op_type = o->node >= 0 ? intern(j, hash_str(j, j->h->nodes.v[o->node].op_type, num))
 					  : AP_STR_NONE;
 		r->task_type = intern(j, "COMMUNICATION");
@@ -583,17 +736,20 @@ int ap_cann_join(const struct ap_cann_join_in *in, struct ap_cann_view *v,
 	j.big_start = malloc(nb * sizeof(*j.big_start));
 	j.big_end = malloc(nb * sizeof(*j.big_end));
 	j.big_have = calloc(nb, 1);
+	j.big_name = calloc(nb, sizeof(*j.big_name));
 	j.flow_ts = malloc(nf * sizeof(*j.flow_ts));
 	j.flow_kts = malloc(nf * sizeof(*j.flow_kts));
 	j.flow_kend = malloc(nf * sizeof(*j.flow_kend));
 	j.flow_have = calloc(nf, 1);
 	j.flow_aic = calloc(nf, 1);
-	if (!j.big_start || !j.big_end || !j.big_have || !j.flow_ts || !j.flow_kts ||
+	if (!j.big_start || !j.big_end || !j.big_have || !j.big_name || !j.flow_ts || !j.flow_kts ||
 	    !j.flow_kend || !j.flow_have || !j.flow_aic)
 		goto out;
 	for (d = 0; d < in->ndev; d++)
 		if (associate(&j, &in->devs[d]) < 0)
 			goto out;
+	if (name_bigops(&j) < 0)
+		goto out;
 	bigop_rows(&j);
 	api_rows(&j);
 	if (j.oom || make_links(&j) < 0)
@@ -605,6 +761,8 @@ out:
 	free(j.big_start);
 	free(j.big_end);
 	free(j.big_have);
+	free(j.big_name);
+	free(j.hx.v);
 	free(j.flow_ts);
 	free(j.flow_kts);
 	free(j.flow_kend);

@@ -30,6 +30,7 @@ struct ap_cann__htask {
 	uint32_t flow;      /* flow id (tasks sharing one are credited once), AP_CANN__NONE: none */
 	uint32_t model_id;  /* Model ID, AP_CANN_NO_MODEL when none */
 	uint32_t launch;    /* compute tasks: index into h->apis of the Node launch */
+	int32_t hinfo;      /* HCCL small task: its hccl_info (index into h->hccl_infos), -1 */
 	uint8_t kind;       /* enum ap_cann__kind */
 	uint8_t compute;    /* in TreeAnalyzer's computeTasks_: gets an op_summary row */
 	uint8_t master;     /* HCCL small task of a "master" HCCL event */
@@ -52,6 +53,7 @@ struct ap_cann__bigop {
 	uint64_t begin, end; /* raw host times of its Node launch */
 	uint64_t name;       /* hash id: the launch's item id */
 	int32_t node;        /* its first node_basic_info, -1 none */
+	int32_t hccl_op;     /* its first hccl_op_info, -1 none */
 	uint32_t model_id;
 	uint32_t flow;       /* the op's own flow id */
 	uint32_t memcpy_flow; /* the flow its MEMCPY_ASYNC small tasks share, or AP_CANN__NONE */

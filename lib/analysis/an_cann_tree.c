@@ -437,6 +437,7 @@ static struct ap_cann__htask *new_task(struct walk *w, uint32_t track, uint32_t 
 	t->bigop = AP_CANN__NONE;
 	t->flow = AP_CANN__NONE;
 	t->launch = AP_CANN__NONE;
+	t->hinfo = -1;
 	t->model_id = model_id(w);
 	t->kind = (uint8_t)kind;
 	return t;
@@ -592,6 +593,12 @@ static void compute_tasks(struct walk *w, uint32_t track)
 	}
 	if (has_placeholder && new_task(w, track, AP_CANN__CTX_DEFAULT, AP_CANN__PLACEHOLDER))
 		w->out->tasks.v[w->out->tasks.n - 1].launch = w->t.v[nn].ref;
+	/* a MIX kernel without context ids runs as its SQ task and a context-0 subtask: the
+	 * host task stands for both (cann_analysis_gear.get_context_ids adds context 0 to
+	 * KERNEL_MIX_AIC/AIV tasks), the op row staying with the SQ task */
+	if (has_op && ctx_rec < 0 && (!strcmp(type, "KERNEL_MIX_AIC") || !strcmp(type, "KERNEL_MIX_AIV")) &&
+	    new_task(w, track, 0, AP_CANN__PLACEHOLDER))
+		w->out->tasks.v[w->out->tasks.n - 1].launch = w->t.v[nn].ref;
 }
 
 /* The HCCL op of the current Node launch (TreeAnalyzer::UpdateHcclBigOpDescs): one per launch,
@@ -616,12 +623,20 @@ static uint32_t update_bigop(struct walk *w, const struct ap_cann_track *tr)
 	b->end = na->end;
 	b->name = na->item_id;
 	b->node = w->t.v[nn].basic_first >= 0 ? (int32_t)w->basic.idx[w->t.v[nn].basic_first] : -1;
+	b->hccl_op = w->t.v[nn].hop_first >= 0 ? (int32_t)w->hop.idx[w->t.v[nn].hop_first] : -1;
 	b->model_id = model_id(w);
 	b->device = tr->device_id;
 	b->flow = w->out->nflows++;
 	b->memcpy_flow = AP_CANN__NONE;
 	w->last_bigop = (int32_t)(w->out->bigops.n - 1);
 	return (uint32_t)w->last_bigop;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 /* Context id ranges of an HCCL event (inclusive), for the ids' union in ascending order. */
@@ -636,7 +651,22 @@ static int cmp_range(const void *a, const void *b)
 	return x->lo < y->lo ? -1 : x->lo > y->lo;
 }
 
-#define MAX_HCCL_IDS 65536u /* context ids of one HCCL event beyond this are not made tasks */
+#define MAX_HCCL_IDS 65536u
+
+/* The hccl_info of HCCL event hn whose ctxID is key: the last one (a later record replaces an
+ * earlier one of the same key, UpdateHcclSmallOpDescs), or -1. */
+static int32_t info_for(const struct walk *w, int32_t hn, uint32_t key)
+{
+	const struct tnode *n = &w->t.v[hn];
+	int32_t e, found = -1;
+
+	if (n->hinfo_first < 0)
+		return -1;
+	for (e = n->hinfo_first; e <= n->hinfo_last; e++)
+		if (w->hinfo.node[e] == hn && w->h->hccl_infos.v[w->hinfo.idx[e]].ctx_id == key)
+			found = (int32_t)w->hinfo.idx[e];
+	return found;
+} /* context ids of one HCCL event beyond this are not made tasks */
 
 /* TreeAnalyzer::GetHcclTaskDescs: one task per context id of the HCCL event's context records
  * (each an inclusive range; a record that is no pair ends the list and drops the FFTS+
@@ -649,7 +679,8 @@ static void hccl_tasks(struct walk *w, uint32_t track, int also_invalid, uint32_
 	const struct tnode *n = &w->t.v[hn];
 	const struct ap_cann_api *ha = api_of(w, hn);
 	uint8_t master = !strcmp(type_name(w, ha->level, ha->type), "master");
-	struct range r[32];
+	struct range r[64];
+	uint32_t keys[64];
 	size_t nr = 0, i;
 	uint32_t made = 0;
 	int placeholder = 0, bad = 0;
@@ -682,7 +713,6 @@ static void hccl_tasks(struct walk *w, uint32_t track, int also_invalid, uint32_
 		placeholder = !bad;
 		qsort(r, nr, sizeof(r[0]), cmp_range);
 	} else if (n->hinfo_first >= 0) {
-		uint32_t keys[64];
 		size_t nk = 0;
 
 		for (e = n->hinfo_first; e <= n->hinfo_last; e++) {
@@ -696,6 +726,8 @@ static void hccl_tasks(struct walk *w, uint32_t track, int also_invalid, uint32_
 			if (j == nk && nk < sizeof(keys) / sizeof(keys[0]))
 				keys[nk++] = k;
 		}
+		/* one task per distinct ctxID, in the map's ascending order */
+		qsort(keys, nk, sizeof(keys[0]), cmp_u32);
 		for (i = 0; i < nk; i++) {
 			r[nr].lo = r[nr].hi = AP_CANN__CTX_DEFAULT;
 			nr++;
@@ -722,6 +754,9 @@ static void hccl_tasks(struct walk *w, uint32_t track, int also_invalid, uint32_
 				if (!t)
 					return;
 				t->master = master;
+				/* its hccl_info: by context id, or the i-th ctxID key */
+				t->hinfo = n->hctx_first >= 0 ? info_for(w, hn, (uint32_t)id)
+					   : n->hinfo_first >= 0 ? info_for(w, hn, keys[i]) : -1;
 				made++;
 				dflt_seen |= id == AP_CANN__CTX_DEFAULT;
 			}

@@ -625,12 +625,58 @@ static void task_row(struct row *r, const struct ap_cann_view *v, const struct t
 	put_u64(r, (uint16_t)t->stream_id); /* TaskId::streamId is a uint16_t */
 	put_u64(r, t->task_id);
 	b = next_buf(r);
-	put_n(r, b, ap_fmt_u64_us3(b, dur_u64(t->start, t->end)));
+	put_n(r, b, ap_fmt_u64_us3(b, t->dur));
 	put(r, k->start);
 	b = next_buf(r);
 	n = ap_fmt_u64_us3(b, (uint64_t)t->end);
 	memcpy(b + n, "\t", 2);
 	put_n(r, b, n + 1);
+}
+
+/* The rows of v->tasks by (stream, task, batch), for FilterAscendTaskData. */
+static int cmp_group(const void *pa, const void *pb)
+{
+	const struct ap_cann_task_row *a = *(const struct ap_cann_task_row *const *)pa;
+	const struct ap_cann_task_row *b = *(const struct ap_cann_task_row *const *)pb;
+
+	if (a->stream_id != b->stream_id)
+		return a->stream_id < b->stream_id ? -1 : 1;
+	if (a->task_id != b->task_id)
+		return a->task_id < b->task_id ? -1 : 1;
+	if (a->batch != b->batch)
+		return a->batch < b->batch ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+/* FilterAscendTaskData (task_time_assembler.cpp): rows sharing (stream, task, batch) whatever
+ * their device are one group; a group holding context 0 (a MIX kernel's subtask beside its SQ
+ * task) keeps only its context-0 rows, any other group every row. keep[i] says whether
+ * v->tasks.v[i] stays. Returns 0 or AP_ENOMEM. */
+static int task_filter(const struct ap_cann_view *v, uint8_t *keep)
+{
+	const struct ap_cann_task_row **o = malloc(v->tasks.n * sizeof(*o));
+	size_t i, j;
+
+	if (!o)
+		return AP_ENOMEM;
+	for (i = 0; i < v->tasks.n; i++)
+		o[i] = &v->tasks.v[i];
+	qsort(o, v->tasks.n, sizeof(*o), cmp_group);
+	for (i = 0; i < v->tasks.n; i = j) {
+		int mix = 0;
+		size_t k;
+
+		for (j = i + 1; j < v->tasks.n && o[j]->stream_id == o[i]->stream_id &&
+				o[j]->task_id == o[i]->task_id && o[j]->batch == o[i]->batch;
+		     j++)
+			;
+		for (k = i; k < j; k++)
+			mix |= o[k]->context_id == 0;
+		for (k = i; k < j; k++)
+			keep[o[k] - v->tasks.v] = j - i == 1 || !mix || o[k]->context_id == 0;
+	}
+	free(o);
+	return 0;
 }
 
 int ap_cann_tabulate_task_time(struct ap_csv_table *out, const struct ap_cann_view *v,
@@ -642,27 +688,37 @@ int ap_cann_tabulate_task_time(struct ap_csv_table *out, const struct ap_cann_vi
 	};
 	struct task_key *keys;
 	struct row r;
-	size_t i;
+	uint8_t *keep;
+	size_t i, nk = 0;
 	int rc;
 
 	rc = start_table(out, cols, sizeof(cols) / sizeof(cols[0]), "task_time", err);
 	if (rc < 0 || !v->tasks.n)
 		return rc;
 	keys = malloc(v->tasks.n * sizeof(*keys));
-	AP_RETURN_ERROR_IF(!keys, err, AP_ENOMEM, "task_time: %zu rows", v->tasks.n);
+	keep = malloc(v->tasks.n);
+	if (!keys || !keep || task_filter(v, keep) < 0) {
+		free(keys);
+		free(keep);
+		return ap_err_set(err, AP_ENOMEM, "task_time: out of memory for %zu rows", v->tasks.n);
+	}
 	for (i = 0; i < v->tasks.n; i++) {
 		size_t n;
 
-		keys[i].task = &v->tasks.v[i];
-		keys[i].idx = (uint32_t)i;
-		ap_fmt_u64(keys[i].dev, keys[i].task->device_id);
-		n = ap_fmt_u64_us3(keys[i].start, (uint64_t)keys[i].task->start);
-		memcpy(keys[i].start + n, "\t", 2);
+		if (!keep[i])
+			continue;
+		keys[nk].task = &v->tasks.v[i];
+		keys[nk].idx = (uint32_t)i;
+		ap_fmt_u64(keys[nk].dev, keys[nk].task->device_id);
+		n = ap_fmt_u64_us3(keys[nk].start, (uint64_t)keys[nk].task->start);
+		memcpy(keys[nk].start + n, "\t", 2);
+		nk++;
 	}
-	if (v->tasks.n > 1)
-		qsort(keys, v->tasks.n, sizeof(*keys), cmp_task_key);
+	free(keep);
+	if (nk > 1)
+		qsort(keys, nk, sizeof(*keys), cmp_task_key);
 	r.n = r.nbuf = 0;
-	for (i = 0; i < v->tasks.n; i++) {
+	for (i = 0; i < nk; i++) {
 		task_row(&r, v, &keys[i]);
 		rc = add_row(out, &r, "task_time", err);
 		if (rc < 0)

@@ -22,17 +22,12 @@ norm=$(dirname "$0")/cann_upstream_norm.awk
 # DUMP-ID FILE  reason: these comparisons differ now; each names its bugs B* / engine differences E*
 # (tests/upstream/README.md)
 KNOWN='
-rank0 kernel_details B1 shapes without their literal quotes; B3 HCCL op name without the group suffix
-rank1 kernel_details B1; B3
-rank0 task_time B2 the ACSQ-level row of a MIX kernel that has a context-0 row is kept
-rank1 task_time B2
-910a kernel_details B1; E1 19.2 MHz ticks: Python rounds to ns, C++ and ascprof truncate
+910a kernel_details E1 19.2 MHz ticks: Python rounds to ns, C++ and ascprof truncate
 910a op_statistic E1
-910a task_time B4 duration from the truncated ends; E1
+910a task_time E1
 910a operator_details E1
-variants kernel_details B1; B3
 variants api_statistic E2 Python rounds each squared deviation of Variance
-variants task_time B2; B5 N/A kernel name of a host task; B6 context 0 of a MIX kernel without context_id_info; E3 FFTS+ groups
+variants task_time E3 FFTS+ groups: Python drops a group with context ids above 0, C++ and ascprof keep it
 '
 
 # DUMP-ID  input (relative to SRCROOT)  expected dir (relative to tests/upstream)  N1 shift_ns  N4 event-pair APIs

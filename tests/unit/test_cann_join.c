@@ -143,8 +143,9 @@ static const char *S(uint32_t id)
 }
 
 /* A Node launch with node_basic_info and tensor_info: the op row takes its names, GE task
- * type, block dims, op state (aging: dynamic), HF32 and tensor strings; the task row the op's
- * name (no kernel name) and GE type; the link starts at the task track's time. */
+ * type, block dims, op state (aging: dynamic), HF32 and tensor strings (shapes quoted in the
+ * value, as msprof's AddQuotation does); the task row no name (the task track has no kernel
+ * name) and the GE type; the link starts at the task track's time. */
 START_TEST(compute_task_under_launch)
 {
 	struct ap_cann_tensor *t;
@@ -183,16 +184,16 @@ START_TEST(compute_task_under_launch)
 	ck_assert_uint_eq(v.ops.v[0].mix_block_num, 16);
 	ck_assert_uint_eq(v.ops.v[0].op_state, AP_CANN_DYNAMIC);
 	ck_assert_uint_eq(v.ops.v[0].hf32, AP_CANN_HF32_YES);
-	ck_assert_str_eq(S(v.ops.v[0].in_shapes), "8,16;4");
+	ck_assert_str_eq(S(v.ops.v[0].in_shapes), "\"8,16;4\"");
 	ck_assert_str_eq(S(v.ops.v[0].in_dtypes), "FLOAT16;DT_BF16");
 	ck_assert_str_eq(S(v.ops.v[0].in_formats), "ND;FRACTAL_NZ:16");
-	ck_assert_str_eq(S(v.ops.v[0].out_shapes), "8,16");
+	ck_assert_str_eq(S(v.ops.v[0].out_shapes), "\"8,16\"");
 	ck_assert_uint_eq(v.ops.v[0].context_id, AP_CANN_NO_CTX);
 	ck_assert_uint_eq(v.ops.v[0].model_id, AP_CANN_NO_MODEL);
 	ck_assert_int_eq(v.ops.v[0].start, 1000);
 	ck_assert_int_eq(v.ops.v[0].end, 1500);
 	ck_assert_uint_eq(v.tasks.n, 1);
-	ck_assert_str_eq(S(v.tasks.v[0].kernel_name), "aclnnAdd_AddAiCore_Add");
+	ck_assert_uint_eq(v.tasks.v[0].kernel_name, AP_STR_NONE); /* no kernel name: N/A */
 	ck_assert_str_eq(S(v.tasks.v[0].kernel_type), "AI_VECTOR_CORE");
 	ck_assert_uint_eq(links.v.n, 1);
 	ck_assert_int_eq(links.v.v[0].acl_ts, 150);
@@ -278,14 +279,15 @@ START_TEST(mix_event_orphans)
 END_TEST
 
 /* An HCCL op: one op_summary row from its master tasks' earliest start to their latest end
- * (the slave task does not count), named by the launch and typed by its node_basic_info; the
+ * (the slave task does not count), named by the launch with its group suffix and typed by its
+ * node_basic_info; the
  * op is linked from its launch, and all its memcpy tasks share one more link from the launch,
  * credited to the earliest of them. */
 START_TEST(hccl_op)
 {
 	struct ap_cann_hccl_info *hi;
 
-	HASH(41, "hcom_allReduce__1_0_1");
+	HASH(41, "hcom_allReduce_");
 	HASH(42, "hcom_allReduce_");
 	HASH(43, "Memcpy");
 	HASH(44, "Notify_Wait");
@@ -300,6 +302,7 @@ START_TEST(hccl_op)
 	hi->ts = 1020;
 	hi->tid = 9;
 	hi->item_id = 43;
+	hi->group_name = 16110553871667776169ull;
 	api(5500, 0x10001, 9, 1060, 1090, 44);
 	track(1070, 9, 14, 7, 2);
 	api(5500, 0x10002, 9, 1100, 1150, 43);
@@ -309,7 +312,8 @@ START_TEST(hccl_op)
 	dev(8, 1, AP_CANN_CTX_NONE, 4900, 6000, AP_CANN_SRC_ACSQ, 11);
 	join();
 	ck_assert_uint_eq(v.ops.n, 1);
-	ck_assert_str_eq(S(v.ops.v[0].name), "hcom_allReduce__1_0_1");
+	/* named as update_op_name_by_group_name does: group ...169, first op, first iteration */
+	ck_assert_str_eq(S(v.ops.v[0].name), "hcom_allReduce__169_0_1");
 	ck_assert_str_eq(S(v.ops.v[0].op_type), "hcom_allReduce_");
 	ck_assert_str_eq(S(v.ops.v[0].task_type), "COMMUNICATION");
 	ck_assert_uint_eq(v.ops.v[0].task_id, AP_CANN_NA);
@@ -348,6 +352,37 @@ START_TEST(redundant_api_dropped)
 }
 END_TEST
 
+/* A MIX kernel launched without context_id_info: its host task stands for the SQ task (the op
+ * row, context N/A) and for the context-0 subtask (a task_time row with the kernel name and the
+ * runtime type), as msprof's get_context_ids adds context 0 to MIX tasks. */
+START_TEST(mix_without_context_ids)
+{
+	size_t i, sub = 0;
+
+	HASH(61, "aclnnRope_RotaryMul_RotaryMul");
+	HASH(62, "RotaryMul");
+	TYPE(10000, 5, "launch");
+	api(10000, 5, 7, 100, 300, 61);
+	node(200, 7, 61, 62, 5, 4, 2);
+	track(150, 7, 109, 2, 5)->kernel_name = 61;
+	dev(2, 5, AP_CANN_CTX_NONE, 1000, 1900, AP_CANN_SRC_ACSQ, 2);
+	dev(2, 5, 0, 1002, 1898, AP_CANN_SRC_FFTS, 7);
+	join();
+	ck_assert_uint_eq(st.device_only, 0);
+	ck_assert_uint_eq(v.ops.n, 1);
+	ck_assert_uint_eq(v.ops.v[0].context_id, AP_CANN_NO_CTX);
+	ck_assert_str_eq(S(v.ops.v[0].task_type), "MIX_AIV");
+	ck_assert_uint_eq(v.tasks.n, 2);
+	for (i = 0; i < v.tasks.n; i++)
+		if (v.tasks.v[i].context_id == 0) {
+			ck_assert_str_eq(S(v.tasks.v[i].kernel_name), "aclnnRope_RotaryMul_RotaryMul");
+			ck_assert_str_eq(S(v.tasks.v[i].kernel_type), "KERNEL_MIX_AIV");
+			sub++;
+		}
+	ck_assert_uint_eq(sub, 1);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("cann_join");
@@ -358,6 +393,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, mix_event_orphans);
 	tcase_add_test(tc, hccl_op);
 	tcase_add_test(tc, redundant_api_dropped);
+	tcase_add_test(tc, mix_without_context_ids);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -91,8 +91,10 @@ static void task(uint32_t dev, int64_t start, int64_t end, uint32_t stream, uint
 	t->device_id = dev;
 	t->start = start;
 	t->end = end;
+	t->dur = (uint64_t)(end - start);
 	t->stream_id = stream;
 	t->task_id = task_id;
+	t->context_id = AP_CANN_NO_CTX;
 	t->kernel_name = S(kernel);
 	t->kernel_type = S(type);
 }
@@ -407,6 +409,35 @@ START_TEST(task_time_rows)
 }
 END_TEST
 
+/* FilterAscendTaskData: a (stream, task, batch) group holding context 0 keeps only its
+ * context-0 rows (a MIX kernel: its SQ task goes); one without keeps every row (an FFTS+ graph
+ * task's contexts, a task run twice); the duration printed is the row's own (from the ticks),
+ * not end - start. */
+START_TEST(task_time_filter)
+{
+	task(0, 1000, 3000, 1, 5, "mix", "KERNEL_MIX_AIC");         /* the SQ task: dropped */
+	task(0, 1010, 2990, 1, 5, "mix", "MIX_AIC");
+	V.tasks.v[1].context_id = 0;
+	task(0, 4000, 5000, 1, 6, "graph", "FFTS_PLUS");
+	task(0, 4010, 4500, 1, 6, "graph", "AIC");
+	V.tasks.v[3].context_id = 1;
+	task(0, 6000, 6100, 1, 7, "again", "AI_CORE");
+	task(0, 6200, 6300, 1, 7, "again", "AI_CORE");
+	V.tasks.v[5].dur = 99;
+	task(0, 7000, 7100, 1, 5, "other batch", "AI_CORE");
+	V.tasks.v[6].batch = 1;
+	ck_assert_int_eq(ap_cann_tabulate_task_time(&T, &V, &E), 0);
+	ck_table(&T, "Device_id|kernel_name|kernel_type|stream_id|task_id|task_time(us)|"
+		     "task_start(us)|task_stop(us)\n"
+		     "0|mix|MIX_AIC|1|5|1.980|1.010\t|2.990\t\n"
+		     "0|graph|FFTS_PLUS|1|6|1.000|4.000\t|5.000\t\n"
+		     "0|graph|AIC|1|6|0.490|4.010\t|4.500\t\n"
+		     "0|again|AI_CORE|1|7|0.100|6.000\t|6.100\t\n"
+		     "0|again|AI_CORE|1|7|0.099|6.200\t|6.300\t\n"
+		     "0|other batch|AI_CORE|1|5|0.100|7.000\t|7.100\t\n");
+}
+END_TEST
+
 static Suite *cann_tables_suite(void)
 {
 	Suite *s = suite_create("cann_tables");
@@ -432,6 +463,7 @@ static Suite *cann_tables_suite(void)
 	tc = tcase_create("task_time");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, task_time_rows);
+	tcase_add_test(tc, task_time_filter);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -61,8 +61,10 @@ int ap_cann_tabulate_api_statistic(struct ap_csv_table *out, const struct ap_can
 				   struct ap_err *err);
 
 /* task_time (§3.7): "Device_id, kernel_name, kernel_type, stream_id, task_id, task_time(us),
- * task_start(us), task_stop(us)". Rows: v->tasks, all of them (upstream's filter of tasks
- * sharing stream, task and batch id by context id is the join's). stream_id printed modulo
+ * task_start(us), task_stop(us)". Rows: v->tasks but for FilterAscendTaskData's: of the rows
+ * sharing (stream, task, batch), whatever their device, a group holding context 0 keeps only
+ * its context-0 rows. task_time(us) is the row's dur (ticks truncated to ns, as upstream's
+ * duration), not end - start. stream_id printed modulo
  * 2^16 as upstream's 16-bit TaskId holds it; start and stop end with a TAB. Sorted by the
  * start text only (upstream's comparator ignores the device), then Device_id text, stream,
  * task, end, view index. */

@@ -38,7 +38,9 @@ struct ap_cann_op_row {
 /* One task_time row (§3.7): every device task. */
 struct ap_cann_task_row {
 	int64_t start, end;        /* local ns */
+	uint64_t dur;              /* its duration from the counter ticks, truncated to ns */
 	uint32_t device_id, stream_id, task_id;
+	uint32_t batch, context_id; /* the rest of its task id (AP_CANN_NO_CTX: none) */
 	uint32_t kernel_name;      /* strs id; AP_STR_NONE: N/A */
 	uint32_t kernel_type;      /* strs id: GE task type, else the runtime task type name */
 };
