@@ -275,6 +275,15 @@ size_t ap_fmt_double(char *buf, double x)
 		memcpy(buf + n, "0.0", 4);
 		return n + 3;
 	}
+	if (x < 1e12) {
+		/* A double that is the nearest to a decimal of at most 3 places (durations in µs
+		 * and their sums): below 10^12 doubles are closer than 0.001, so that decimal is
+		 * the only one of at most 3 places that round-trips, hence the shortest. */
+		uint64_t c = (uint64_t)(x * 1000.0 + 0.5);
+
+		if ((double)c / 1000.0 == x)
+			return n + ap_fmt_ns_us_float(buf + n, (int64_t)c);
+	}
 	nd = shortest_digits(x, digits, &e);
 	return layout(buf, n, digits, nd, e);
 }
