@@ -6,6 +6,8 @@
 
 #include "ap/cann_tables.h"
 #include "ap/fmt.h"
+#include "ap/sort.h"
+#include "ap/u64map.h"
 #include "../base/banned.h"
 
 #define NA "N/A"
@@ -494,19 +496,6 @@ static int same_api(const struct api_key *a, const struct api_key *b)
 	       !strcmp(a->level, b->level);
 }
 
-static int cmp_api_key(const void *pa, const void *pb)
-{
-	const struct api_key *a = pa, *b = pb;
-	int c;
-
-	/* DataKey::operator<: apiName, then level; then ours: the summing order */
-	if ((c = strcmp(a->name, b->name)) || (c = cmp_u64(a->level_number, b->level_number)) ||
-	    (c = strcmp(a->level, b->level)) || (c = cmp_i64(a->api->start, b->api->start)) ||
-	    (c = cmp_i64(a->api->end, b->api->end)))
-		return c;
-	return cmp_u64(a->idx, b->idx);
-}
-
 /* RoundToDecimalPlaces(x, 3) of utils.cpp: std::round(x * 10^3) / 10^3. */
 static double round3(double x)
 {
@@ -551,6 +540,97 @@ static void api_row(struct row *r, const struct api_key *keys, size_t n)
 	put_n(r, b, ap_fmt_fixed_trim(b, var, 3));
 }
 
+/* One distinct name (or level) of the API rows, to be ranked. */
+struct distinct {
+	const char *name;
+	unsigned number; /* level number (levels only) */
+	uint64_t id;     /* its string id */
+};
+
+static int cmp_distinct(const void *pa, const void *pb)
+{
+	const struct distinct *a = pa, *b = pb;
+	int c = cmp_u64(a->number, b->number);
+
+	return c ? c : strcmp(a->name, b->name);
+}
+
+/* rank[k] for each key: the place of its name (level: its level number, then name) among the
+ * distinct ones, so that rows sort by integers (few distinct names, many rows). Returns 0 or
+ * AP_ENOMEM. */
+static int rank_ids(const struct api_key *keys, size_t n, int level, uint32_t *rank)
+{
+	struct ap_u64map ids; /* string id -> rank */
+	struct distinct *d = malloc((n ? n : 1) * sizeof(*d));
+	size_t nd = 0, i;
+	int ret = AP_ENOMEM;
+
+	if (!d || ap_u64map_init(&ids, 64) < 0) {
+		free(d);
+		return AP_ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		uint64_t id = level ? keys[i].api->level : keys[i].api->name;
+		int added;
+		struct ap_u64map_slot *sl = ap_u64map_get(&ids, id, &added);
+
+		if (!sl)
+			goto out;
+		if (added) {
+			d[nd].name = level ? keys[i].level : keys[i].name;
+			d[nd].number = level ? keys[i].level_number : 0;
+			d[nd++].id = id;
+		}
+	}
+	qsort(d, nd, sizeof(*d), cmp_distinct);
+	for (i = 0; i < nd; i++)
+		ap_u64map_find(&ids, d[i].id)->val = (uint32_t)i;
+	for (i = 0; i < n; i++)
+		rank[i] = ap_u64map_find(&ids, level ? keys[i].api->level : keys[i].api->name)->val;
+	ret = 0;
+out:
+	ap_u64map_release(&ids);
+	free(d);
+	return ret;
+}
+
+/* Sorts keys by API Name bytes, then level (DataKey::operator<), then start and end (the
+ * summing order), then view index, with four stable radix passes over integer keys (end, start,
+ * level rank, name rank) instead of string comparisons. Returns 0 or AP_ENOMEM. */
+static int sort_api_keys(struct api_key *keys, size_t n)
+{
+	uint32_t *nr = malloc(n * sizeof(*nr)), *lr = malloc(n * sizeof(*lr));
+	struct ap_sortkey *s = malloc(n * sizeof(*s));
+	struct api_key *tmp = malloc(n * sizeof(*tmp));
+	size_t i;
+	int pass, ret = AP_ENOMEM;
+
+	if (!nr || !lr || !s || !tmp || rank_ids(keys, n, 0, nr) < 0 || rank_ids(keys, n, 1, lr) < 0)
+		goto out;
+	for (i = 0; i < n; i++)
+		s[i].idx = (uint32_t)i;
+	for (pass = 0; pass < 4; pass++) {
+		for (i = 0; i < n; i++) {
+			const struct api_key *k = &keys[s[i].idx];
+
+			s[i].key = pass == 0 ? k->api->end : pass == 1 ? k->api->start
+				 : pass == 2 ? (int64_t)lr[s[i].idx] : (int64_t)nr[s[i].idx];
+		}
+		if (ap_sort_keys(s, n) < 0)
+			goto out;
+	}
+	for (i = 0; i < n; i++)
+		tmp[i] = keys[s[i].idx];
+	memcpy(keys, tmp, n * sizeof(*keys));
+	ret = 0;
+out:
+	free(nr);
+	free(lr);
+	free(s);
+	free(tmp);
+	return ret;
+}
+
 int ap_cann_tabulate_api_statistic(struct ap_csv_table *out, const struct ap_cann_view *v,
 				   struct ap_err *err)
 {
@@ -575,8 +655,11 @@ int ap_cann_tabulate_api_statistic(struct ap_csv_table *out, const struct ap_can
 		keys[i].level_number = api_level_number(keys[i].level);
 		keys[i].idx = (uint32_t)i;
 	}
-	if (v->apis.n > 1)
-		qsort(keys, v->apis.n, sizeof(*keys), cmp_api_key);
+	if (v->apis.n > 1 && sort_api_keys(keys, v->apis.n) < 0) {
+		free(keys);
+		return ap_err_set(err, AP_ENOMEM, "api_statistic: out of memory for %zu rows",
+				  v->apis.n);
+	}
 	r.n = r.nbuf = 0;
 	for (first = 0, i = 1; i <= v->apis.n; i++) {
 		if (i < v->apis.n && same_api(&keys[first], &keys[i]))
