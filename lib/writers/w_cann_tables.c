@@ -101,6 +101,110 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= m && !memcmp(s + n - m, suffix, m);
 }
 
+/* ---- ordering by integer keys ------------------------------------------------------------ */
+
+/* The digits of v in decimal. */
+static int ndigits(uint64_t v)
+{
+	int d = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		d++;
+	}
+	return d;
+}
+
+/* Whether the n starts (every stride bytes from first) are non-negative with as many digits
+ * as each other: then comparing their µs texts is comparing the numbers. */
+static int uniform_starts(const int64_t *const *start, size_t n)
+{
+	size_t i;
+	int d;
+
+	if (!n)
+		return 1;
+	if (*start[0] < 0)
+		return 0;
+	d = ndigits((uint64_t)*start[0]);
+	for (i = 1; i < n; i++)
+		if (*start[i] < 0 || ndigits((uint64_t)*start[i]) != d)
+			return 0;
+	return 1;
+}
+
+/* rank[i]: the place of device devs[i] among the distinct devices when their ids are compared
+ * as text, as upstream compares the Device_id strings ("10" before "2"). Returns 0, or -1 for
+ * more than 64 devices (the caller compares texts then). */
+static int dev_ranks(const uint32_t *devs, size_t n, uint32_t *rank)
+{
+	uint32_t seen[64];
+	size_t ns = 0, i, k;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < ns && seen[k] != devs[i]; k++)
+			;
+		if (k == ns && ns == 64)
+			return -1;
+		if (k == ns)
+			seen[ns++] = devs[i];
+	}
+	for (i = 0; i < n; i++) {
+		char a[AP_FMT_MAX], b[AP_FMT_MAX];
+		uint32_t r = 0;
+
+		a[ap_fmt_u64(a, devs[i])] = '\0';
+		for (k = 0; k < ns; k++) {
+			b[ap_fmt_u64(b, seen[k])] = '\0';
+			r += strcmp(b, a) < 0;
+		}
+		rank[i] = r;
+	}
+	return 0;
+}
+
+/* order[0..n) = the permutation sorting the rows by key(ctx, i, p) for p = np - 1 (most
+ * significant) down to 0, stably. Returns 0 or AP_ENOMEM. */
+static int radix_order(size_t n, int np, int64_t (*key)(const void *ctx, size_t i, int p),
+		       const void *ctx, uint32_t *order)
+{
+	struct ap_sortkey *s = malloc((n ? n : 1) * sizeof(*s));
+	size_t i;
+	int p;
+
+	if (!s)
+		return AP_ENOMEM;
+	for (i = 0; i < n; i++)
+		s[i].idx = (uint32_t)i;
+	for (p = 0; p < np; p++) {
+		for (i = 0; i < n; i++)
+			s[i].key = key(ctx, s[i].idx, p);
+		if (ap_sort_keys(s, n) < 0) {
+			free(s);
+			return AP_ENOMEM;
+		}
+	}
+	for (i = 0; i < n; i++)
+		order[i] = s[i].idx;
+	free(s);
+	return 0;
+}
+
+/* Reorders n items of size sz at v by order. Returns 0 or AP_ENOMEM. */
+static int permute(void *v, size_t n, size_t sz, const uint32_t *order)
+{
+	char *tmp = malloc((n ? n : 1) * sz);
+	size_t i;
+
+	if (!tmp)
+		return AP_ENOMEM;
+	for (i = 0; i < n; i++)
+		memcpy(tmp + i * sz, (char *)v + (size_t)order[i] * sz, sz);
+	memcpy(v, tmp, n * sz);
+	free(tmp);
+	return 0;
+}
+
 /* ---- op_summary: op_summary_assembler.cpp ---------------------------------------------- */
 
 static const char *const op_summary_cols[] = {
@@ -123,6 +227,67 @@ struct op_key {
 static int is_comm(const struct ap_cann_op_row *op)
 {
 	return op->task_id == AP_CANN_NA;
+}
+
+static int cmp_op_key(const void *pa, const void *pb);
+
+struct op_sort {
+	const struct op_key *keys;
+	const uint32_t *dev;
+};
+
+/* cmp_op_key's order as integer keys, least significant first (the starts being of one width) */
+static int64_t op_sort_key(const void *ctx, size_t i, int p)
+{
+	const struct op_sort *c = ctx;
+	const struct ap_cann_op_row *op = c->keys[i].op;
+
+	switch (p) {
+	case 0: return op->end;
+	case 1: return op->context_id;
+	case 2: return op->task_id;
+	case 3: return op->stream_id;
+	case 4: return is_comm(op);
+	case 5: return op->start;
+	default: return c->dev[i];
+	}
+}
+
+
+/* Sorts keys as cmp_op_key: by radix passes when the starts are of one width (the texts then
+ * compare as the numbers), else by comparing the texts. Returns 0 or AP_ENOMEM. */
+static int sort_op_keys(struct op_key *keys, size_t n)
+{
+	const int64_t **st = malloc(n * sizeof(*st));
+	uint32_t *devs = malloc(n * sizeof(*devs)), *rank = malloc(n * sizeof(*rank));
+	uint32_t *order = malloc(n * sizeof(*order));
+	struct op_sort c;
+	size_t i;
+	int ret = AP_ENOMEM;
+
+	if (!st || !devs || !rank || !order)
+		goto out;
+	for (i = 0; i < n; i++) {
+		st[i] = &keys[i].op->start;
+		devs[i] = keys[i].op->device_id;
+	}
+	if (!uniform_starts(st, n) || dev_ranks(devs, n, rank) < 0) {
+		qsort(keys, n, sizeof(*keys), cmp_op_key);
+		ret = 0;
+		goto out;
+	}
+	c.keys = keys;
+	c.dev = rank;
+	if (radix_order(n, 7, op_sort_key, &c, order) < 0 ||
+	    permute(keys, n, sizeof(*keys), order) < 0)
+		goto out;
+	ret = 0;
+out:
+	free(st);
+	free(devs);
+	free(rank);
+	free(order);
+	return ret;
 }
 
 static int cmp_op_key(const void *pa, const void *pb)
@@ -270,8 +435,13 @@ int ap_cann_tabulate_op_summary(struct ap_csv_table *out, const struct ap_cann_v
 		ap_fmt_u64_us3(keys[n].start, (uint64_t)op->start);
 		n++;
 	}
-	if (n > 1)
-		qsort(keys, n, sizeof(*keys), cmp_op_key);
+	if (n > 1) {
+		rc = sort_op_keys(keys, n);
+		if (rc < 0) {
+			free(keys);
+			return ap_err_set(err, AP_ENOMEM, "op_summary: out of memory for %zu rows", n);
+		}
+	}
 	r.n = r.nbuf = 0;
 	for (i = 0; i < n; i++) {
 		op_summary_row(&r, v, &keys[i], i ? &keys[i - 1] : NULL);
@@ -696,6 +866,62 @@ static int cmp_task_key(const void *pa, const void *pb)
 	return cmp_u64(a->idx, b->idx);
 }
 
+struct task_sort {
+	const struct task_key *keys;
+	const uint32_t *dev;
+};
+
+/* cmp_task_key's order as integer keys, least significant first */
+static int64_t task_sort_key(const void *ctx, size_t i, int p)
+{
+	const struct task_sort *c = ctx;
+	const struct ap_cann_task_row *t = c->keys[i].task;
+
+	switch (p) {
+	case 0: return t->end;
+	case 1: return t->task_id;
+	case 2: return t->stream_id;
+	case 3: return c->dev[i];
+	default: return t->start;
+	}
+}
+
+/* Sorts keys as cmp_task_key, by radix passes when the starts are of one width. Returns 0 or
+ * AP_ENOMEM. */
+static int sort_task_keys(struct task_key *keys, size_t n)
+{
+	const int64_t **st = malloc(n * sizeof(*st));
+	uint32_t *devs = malloc(n * sizeof(*devs)), *rank = malloc(n * sizeof(*rank));
+	uint32_t *order = malloc(n * sizeof(*order));
+	struct task_sort c;
+	size_t i;
+	int ret = AP_ENOMEM;
+
+	if (!st || !devs || !rank || !order)
+		goto out;
+	for (i = 0; i < n; i++) {
+		st[i] = &keys[i].task->start;
+		devs[i] = keys[i].task->device_id;
+	}
+	if (!uniform_starts(st, n) || dev_ranks(devs, n, rank) < 0) {
+		qsort(keys, n, sizeof(*keys), cmp_task_key);
+		ret = 0;
+		goto out;
+	}
+	c.keys = keys;
+	c.dev = rank;
+	if (radix_order(n, 5, task_sort_key, &c, order) < 0 ||
+	    permute(keys, n, sizeof(*keys), order) < 0)
+		goto out;
+	ret = 0;
+out:
+	free(st);
+	free(devs);
+	free(rank);
+	free(order);
+	return ret;
+}
+
 static void task_row(struct row *r, const struct ap_cann_view *v, const struct task_key *k)
 {
 	const struct ap_cann_task_row *t = k->task;
@@ -798,8 +1024,10 @@ int ap_cann_tabulate_task_time(struct ap_csv_table *out, const struct ap_cann_vi
 		nk++;
 	}
 	free(keep);
-	if (nk > 1)
-		qsort(keys, nk, sizeof(*keys), cmp_task_key);
+	if (nk > 1 && sort_task_keys(keys, nk) < 0) {
+		free(keys);
+		return ap_err_set(err, AP_ENOMEM, "task_time: out of memory for %zu rows", nk);
+	}
 	r.n = r.nbuf = 0;
 	for (i = 0; i < nk; i++) {
 		task_row(&r, v, &keys[i]);
