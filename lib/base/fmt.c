@@ -195,19 +195,40 @@ size_t ap_fmt_ns_us_float(char *buf, int64_t ns)
 	return n;
 }
 
+/* The p significant digits of x in tmp ("%.*e"), and whether they read back as x. */
+static int str_round_trips(double x, int p, char *tmp, size_t cap)
+{
+	snprintf(tmp, cap, "%.*e", p - 1, x);
+	return strtod(tmp, NULL) == x;
+}
+
 /* Shortest decimal digits that round-trip: fills digits (no dot) and the decimal exponent
  * of the first digit; returns the number of digits. */
 static int shortest_digits(double x, char *digits, int *exp10)
 {
 	char tmp[40];
-	int p, nd = 0;
+	int p = 1, nd = 0;
 	char *e;
+	uint64_t bits;
 
-	for (p = 1; p <= 17; p++) {
-		snprintf(tmp, sizeof(tmp), "%.*e", p - 1, x);
-		if (strtod(tmp, NULL) == x)
-			break;
+	memcpy(&bits, &x, sizeof(bits));
+	/* Sums of durations are rarely short decimals: most need 16 or 17 digits. Where the
+	 * double's rounding interval is symmetric (a mantissa that is no power of two) and
+	 * spans no short decimal tie (1e-4 <= x < 1e15), the correctly rounded p-digit decimal
+	 * is never farther from x than a shorter one that round-trips: 16 digits failing means
+	 * 17, 15 failing means 16, and only a 15-digit success needs the search from 1. */
+	if ((bits & ((1ull << 52) - 1)) && x >= 1e-4 && x < 1e15) {
+		if (!str_round_trips(x, 16, tmp, sizeof(tmp)))
+			p = 17;
+		else if (!str_round_trips(x, 15, tmp, sizeof(tmp)))
+			p = 16;
 	}
+	if (p > 1)
+		snprintf(tmp, sizeof(tmp), "%.*e", p - 1, x);
+	else
+		for (p = 1; p <= 17; p++)
+			if (str_round_trips(x, p, tmp, sizeof(tmp)))
+				break;
 	for (e = tmp; *e && *e != 'e'; e++)
 		if (*e >= '0' && *e <= '9')
 			digits[nd++] = *e;
