@@ -35,8 +35,11 @@ static int chain_common(struct ap_gen *g, struct ap_gen_tok *t, int n, int devti
 			 ap_gen__prof_dev_end_tok(g, c->dev, &t[3], &t[4], &c->de)))
 		return -1;
 	c->track = c->hs + 1; /* the runtime reports at the enclosing API's entry + 1 tick (§2.4.3) */
-	if ((k = ap_gen__opt(t, n, "track")) && ap_gen__prof_host_tok(g, k, &c->track))
-		return -1;
+	if ((k = ap_gen__opt(t, n, "track"))) { /* the value as a positional time token */
+		struct ap_gen_tok v = {.val = k->val, .len = k->len};
+		if (ap_gen__prof_host_tok(g, &v, &c->track))
+			return -1;
+	}
 	if (!(c->hs < c->track && c->track <= c->he)) {
 		ap_gen__err_at(g, "the task_track time must lie in (START, END] of the launch (§2.8)");
 		return -1;

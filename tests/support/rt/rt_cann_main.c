@@ -1,0 +1,942 @@
+/* rt-cann: turn a real torch_npu run's kernel_details.csv + trace_view.json back into the CANN part of a raw
+ * dump, as an ap-gen scenario.
+ *
+ * Usage: rt-cann RANK_DIR DUMP_NAME > SCENARIO
+ *   RANK_DIR   a real `*_ascend_pt` directory (profiler_info_N.json + ASCEND_PROFILER_OUTPUT/)
+ *   DUMP_NAME  the dump directory name for the scenario's `dump` line
+ *
+ * Round-trip test support (tests/roundtrip/rt_cann.sh): rt-invert writes the FRAMEWORK part of the dump from
+ * trace_view.json, ap-gen (tests/support/gen) writes profiler_info + the PROF_* directory from this scenario.
+ * Layouts and the linking rule: ../shared/specs/cann_prof_raw.md §2.3–§2.8, §3.1, §3.6. Times in the scenario
+ * are local ns (ap-gen inverts them); the host clock is written in ns (CPU frequency 1000) and the device
+ * counter at 1000 MHz, so every sample time is represented exactly (the samples are not on a 20 ns grid).
+ * FRAMEWORK times need the same local = raw + D as rt-invert uses: syscnt off, end_info D 0, and the PROF
+ * host start_info offset (ap-gen's default: end_info's) = D (RT_CANN_OFFSET_D; rt-invert gets it as argument).
+ *
+ * What comes from where:
+ *  - api_event: every X event of the CANN lane (level, id → type, item_id → item, Thread Id → tid); the Node
+ *    launches of kernel rows are written by the `kernel` / `hccl` chains instead (same times, same item);
+ *  - node_basic_info + tensor_info (Level1/2): from the kernel_details row (Type, Accelerator Core, Block Dim,
+ *    Mix Block Dim as ratio, HF32 Eligible as flag, Input/Output Shapes, Data Types, Formats);
+ *  - task_track: stream / task id of the row (Level0: of its Ascend Hardware event), at the HostToDevice `s`
+ *    of its flow when that lies in the launch (else at the launch end); Level0: a Node launch [s-1, s+1] around
+ *    the `s` (no node info: Type N/A), since Level0 traces have no CANN lane;
+ *  - STARS: ACSQ start/end per Ascend Hardware event at its start and start + duration (kernel rows: the
+ *    row's Start Time / Duration), FFTS+ subtask pairs for MIX kernels (context 0) and HCCL small tasks;
+ *  - runtime tasks with a flow that starts at an AscendCL API (memcpy, ...): task_track at that API's start
+ *    + k ns; tasks without a flow (EVENT_*, PLACE_HOLDER, ...): task_track on a thread without APIs
+ *    (linking rule, last item: the older msprof drew them no flows);
+ *  - HCCL ops (rows with Accelerator Core HCCL): the `hccl` chain on the hcom Node launch, the HCCL-level
+ *    Launch_Ffts event of the CANN lane, inside it one FFTS_PLUS task_track and an HCCL-level
+ *    context_id_info range, and on the device one FFTS+ subtask pair per small task of that (stream, task) in
+ *    the Ascend Hardware lane. The earliest start / latest end are set to the row's Start / Start + Duration
+ *    (the older msprof's float rounding left them up to 1 ns apart; counted as "hccl edges adjusted").
+ *
+ * Prints counts on stderr; exits 0 when every row and event was placed, 1 when something was not (the
+ * scenario is still written), 2 on usage or input errors.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <csv.h>
+#include <jansson.h>
+
+#define PROG "rt-cann"
+#define OUTSIDE_TID 1 /* a host thread with no API: task_tracks outside every API */
+#define NONE UINT32_MAX
+/* local = raw + D: the raw clocks then read like a few hours of uptime (the samples are from 2025-01-09), so
+ * that device counters stay far from overflow; rt_cann.sh passes the same D to rt-invert */
+#define RT_CANN_OFFSET_D INT64_C(1736400000000000000)
+
+static unsigned long n_fail;
+
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (n_fail++ < 50) {
+		va_start(ap, fmt);
+		fprintf(stderr, "%s: ", PROG);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+		va_end(ap);
+	}
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (!q) {
+		fprintf(stderr, "%s: out of memory\n", PROG);
+		exit(2);
+	}
+	return q;
+}
+
+#define GROW(arr, n, cap)                                                       \
+	do {                                                                    \
+		if ((n) == (cap)) {                                             \
+			(cap) = (cap) ? 2 * (cap) : 64;                         \
+			(arr) = xrealloc((arr), (cap) * sizeof(*(arr)));        \
+		}                                                               \
+	} while (0)
+
+/* ---- numbers ---- */
+
+/* "123.45" (µs, trailing tab allowed) → ns exactly (digits past the third decimal dropped); -1 if not one. */
+static int64_t us_str_ns(const char *s)
+{
+	int64_t v = 0;
+	int frac = -1, neg = 0;
+
+	if (*s == '-')
+		neg = 1, s++;
+	if (!*s)
+		return INT64_MIN;
+	for (; *s && *s != '\t'; s++) {
+		if (*s == '.' && frac < 0) {
+			frac = 0;
+			continue;
+		}
+		if (*s < '0' || *s > '9')
+			return INT64_MIN;
+		if (frac >= 3)
+			continue;
+		v = v * 10 + (*s - '0');
+		if (frac >= 0)
+			frac++;
+	}
+	for (frac = frac < 0 ? 0 : frac; frac < 3; frac++)
+		v *= 10;
+	return neg ? -v : v;
+}
+
+static int64_t json_us_ns(const json_t *v)
+{
+	char tmp[64];
+
+	if (json_is_string(v))
+		return us_str_ns(json_string_value(v));
+	if (json_is_integer(v))
+		return (int64_t)json_integer_value(v) * 1000;
+	if (json_is_real(v)) {
+		snprintf(tmp, sizeof(tmp), "%.3f", json_real_value(v));
+		return us_str_ns(tmp);
+	}
+	return INT64_MIN;
+}
+
+/* a duration in µs (JSON number) → ns, rounded to the nearest */
+static int64_t json_dur_ns(const json_t *v)
+{
+	if (json_is_number(v))
+		return (int64_t)llround(json_number_value(v) * 1000.0);
+	if (json_is_string(v))
+		return us_str_ns(json_string_value(v));
+	return INT64_MIN;
+}
+
+static const char *jstr(const json_t *o, const char *k)
+{
+	const json_t *v = json_object_get(o, k);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int64_t jint(const json_t *o, const char *k, int64_t dflt)
+{
+	const json_t *v = json_object_get(o, k);
+
+	if (json_is_integer(v))
+		return (int64_t)json_integer_value(v);
+	if (json_is_string(v))
+		return strtoll(json_string_value(v), NULL, 10);
+	return dflt;
+}
+
+/* ---- kernel_details.csv ---- */
+
+struct csvt {
+	char ***rows; /* rows[i][j] */
+	size_t *nf;
+	size_t n, cap;
+	char **cur;
+	size_t ncur, ccur;
+};
+
+static void on_field(void *data, size_t len, void *ctx)
+{
+	struct csvt *t = ctx;
+	char *d = xrealloc(NULL, len + 1);
+	size_t k = 0;
+
+	for (size_t i = 0; i < len; i++)
+		if (((char *)data)[i] != '\r')
+			d[k++] = ((char *)data)[i];
+	d[k] = 0;
+	GROW(t->cur, t->ncur, t->ccur);
+	t->cur[t->ncur++] = d;
+}
+
+static void on_row(int c, void *ctx)
+{
+	struct csvt *t = ctx;
+	size_t cap = t->cap;
+
+	(void)c;
+	GROW(t->rows, t->n, t->cap);
+	if (cap != t->cap)
+		t->nf = xrealloc(t->nf, t->cap * sizeof(*t->nf));
+	t->nf[t->n] = t->ncur;
+	t->rows[t->n++] = t->cur;
+	t->cur = NULL;
+	t->ncur = t->ccur = 0;
+}
+
+static int load_csv(const char *path, struct csvt *t)
+{
+	struct csv_parser p;
+	FILE *f = fopen(path, "rb");
+	char buf[65536];
+	size_t n;
+	int ret = 0;
+
+	if (!f) {
+		fprintf(stderr, "%s: cannot open '%s'\n", PROG, path);
+		return -1;
+	}
+	if (csv_init(&p, CSV_STRICT | CSV_APPEND_NULL))
+		exit(2);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		if (csv_parse(&p, buf, n, on_field, on_row, t) != n) {
+			ret = -1;
+			break;
+		}
+	if (!ret && csv_fini(&p, on_field, on_row, t))
+		ret = -1;
+	if (ret || !t->n)
+		fprintf(stderr, "%s: cannot parse '%s'\n", PROG, path);
+	csv_free(&p);
+	fclose(f);
+	return ret || !t->n ? -1 : 0;
+}
+
+static int col(const struct csvt *t, const char *name)
+{
+	for (size_t j = 0; j < t->nf[0]; j++)
+		if (!strcmp(t->rows[0][j], name))
+			return (int)j;
+	return -1;
+}
+
+/* field @c of row @r, "" when the column is absent */
+static const char *fld(const struct csvt *t, size_t r, int c)
+{
+	return c >= 0 && (size_t)c < t->nf[r] ? t->rows[r][c] : "";
+}
+
+/* ---- trace_view.json lanes ---- */
+
+struct api {
+	int64_t tid, s, e;
+	const char *level, *id, *item, *mode;
+	int used;
+};
+
+struct hw {
+	int64_t stream, s, e, task, sub, flow; /* flow: index into flows or -1 */
+	const char *name, *ttype;
+	int used;
+};
+
+struct flow {
+	const char *id;
+	int64_t s_tid, s_ts; /* -1 when no s */
+};
+
+struct lanes {
+	struct api *api;
+	size_t napi, capi;
+	struct hw *hw;
+	size_t nhw, chw;
+	struct flow *fl;
+	size_t nfl, cfl;
+	json_int_t pid_cann, pid_hw, pid_hccl;
+	const json_t *root;
+};
+
+static json_int_t pid_named(const json_t *root, const char *name)
+{
+	size_t i;
+	const json_t *ev;
+
+	json_array_foreach(root, i, ev) {
+		const char *ph = jstr(ev, "ph"), *n = jstr(ev, "name");
+		const json_t *a = json_object_get(ev, "args");
+
+		if (ph && !strcmp(ph, "M") && n && !strcmp(n, "process_name") && jstr(a, "name") &&
+		    !strcmp(jstr(a, "name"), name))
+			return json_integer_value(json_object_get(ev, "pid"));
+	}
+	return -1;
+}
+
+static int64_t flow_index(struct lanes *L, const char *id)
+{
+	for (size_t i = 0; i < L->nfl; i++)
+		if (!strcmp(L->fl[i].id, id))
+			return (int64_t)i;
+	GROW(L->fl, L->nfl, L->cfl);
+	L->fl[L->nfl] = (struct flow){ .id = id, .s_tid = -1, .s_ts = -1 };
+	return (int64_t)L->nfl++;
+}
+
+/* HostToDevice f at (pid, tid, ts) → flow index, -1 if none */
+static int64_t flow_into(const struct lanes *L, json_int_t pid, int64_t tid, int64_t ts)
+{
+	size_t i;
+	const json_t *ev;
+
+	json_array_foreach(L->root, i, ev) {
+		const char *ph = jstr(ev, "ph"), *cat = jstr(ev, "cat");
+
+		if (ph && !strcmp(ph, "f") && cat && !strcmp(cat, "HostToDevice") &&
+		    json_integer_value(json_object_get(ev, "pid")) == pid && jint(ev, "tid", -2) == tid &&
+		    json_us_ns(json_object_get(ev, "ts")) == ts) {
+			for (size_t k = 0; k < L->nfl; k++)
+				if (!strcmp(L->fl[k].id, jstr(ev, "id") ? jstr(ev, "id") : ""))
+					return (int64_t)k;
+		}
+	}
+	return -1;
+}
+
+static void load_lanes(struct lanes *L, const json_t *root)
+{
+	size_t i;
+	const json_t *ev;
+
+	L->root = root;
+	L->pid_cann = pid_named(root, "CANN");
+	L->pid_hw = pid_named(root, "Ascend Hardware");
+	L->pid_hccl = pid_named(root, "HCCL");
+	json_array_foreach(root, i, ev) { /* flow starts */
+		const char *ph = jstr(ev, "ph"), *cat = jstr(ev, "cat"), *id = jstr(ev, "id");
+
+		if (ph && !strcmp(ph, "s") && cat && !strcmp(cat, "HostToDevice") && id) {
+			int64_t k = flow_index(L, id);
+
+			L->fl[k].s_tid = jint(ev, "tid", -1);
+			L->fl[k].s_ts = json_us_ns(json_object_get(ev, "ts"));
+		}
+	}
+	json_array_foreach(root, i, ev) {
+		const char *ph = jstr(ev, "ph");
+		json_int_t pid = json_integer_value(json_object_get(ev, "pid"));
+		const json_t *a = json_object_get(ev, "args");
+
+		if (!ph || strcmp(ph, "X"))
+			continue;
+		if (pid == L->pid_cann) {
+			struct api *p;
+
+			GROW(L->api, L->napi, L->capi);
+			p = &L->api[L->napi++];
+			*p = (struct api){ .tid = jint(ev, "tid", 0),
+					   .s = json_us_ns(json_object_get(ev, "ts")),
+					   .level = jstr(a, "level"), .id = jstr(a, "id"),
+					   .item = jstr(a, "item_id"), .mode = jstr(a, "Mode") };
+			p->e = p->s + json_dur_ns(json_object_get(ev, "dur"));
+		} else if (pid == L->pid_hw) {
+			struct hw *h;
+
+			GROW(L->hw, L->nhw, L->chw);
+			h = &L->hw[L->nhw++];
+			*h = (struct hw){ .stream = jint(ev, "tid", 0), .s = json_us_ns(json_object_get(ev, "ts")),
+					  .name = jstr(ev, "name"), .ttype = jstr(a, "Task Type"),
+					  .task = jint(a, "Task Id", -1), .sub = jint(a, "Subtask Id", NONE) };
+			h->e = h->s + json_dur_ns(json_object_get(ev, "dur"));
+			h->flow = -1;
+		}
+	}
+	for (size_t k = 0; k < L->nhw; k++)
+		L->hw[k].flow = flow_into(L, L->pid_hw, L->hw[k].stream, L->hw[k].s);
+}
+
+/* ---- GE / STARS names (cann_prof_raw §2.7, §3.1.2, §3.1.4) ---- */
+
+struct named {
+	const char *n;
+	unsigned v;
+};
+
+static const struct named ge_dtypes[] = {
+	{ "FLOAT", 0 },	 { "FLOAT16", 1 }, { "INT8", 2 },    { "INT32", 3 },  { "UINT8", 4 },    { "INT16", 6 },
+	{ "UINT16", 7 }, { "UINT32", 8 },  { "INT64", 9 },   { "UINT64", 10 }, { "DOUBLE", 11 }, { "BOOL", 12 },
+	{ "STRING", 13 }, { "COMPLEX64", 16 }, { "COMPLEX128", 17 }, { "DT_BF16", 27 },
+};
+static const struct named ge_formats[] = {
+	{ "NCHW", 0 },	     { "NHWC", 1 },	  { "ND", 2 },	       { "NC1HWC0", 3 },   { "FRACTAL_Z", 4 },
+	{ "NC1HWC0_C04", 12 }, { "FRACTAL_Z_C04", 13 }, { "HWCN", 16 }, { "NDHWC", 27 }, { "FRACTAL_NZ", 29 },
+	{ "NCDHW", 30 },     { "DHWCN", 31 },	  { "NDC1HWC0", 32 },  { "FRACTAL_Z_3D", 33 }, { "NCL", 47 },
+};
+static const struct named sqes[] = {
+	{ "AI_CORE", 0 },	 { "AI_CPU", 1 },	    { "AIV_SQE", 2 },	    { "PLACE_HOLDER_SQE", 3 },
+	{ "EVENT_RECORD_SQE", 4 }, { "EVENT_WAIT_SQE", 5 }, { "NOTIFY_RECORD_SQE", 6 }, { "NOTIFY_WAIT_SQE", 7 },
+	{ "WRITE_VALUE_SQE", 8 }, { "SDMA_SQE", 11 },	    { "DSA_SQE", 15 },	    { "PCIE_DMA_SQE", 17 },
+	{ "MIX_AIV", 2 },	 { "MIX_AIC", 0 },
+};
+static const struct named subtypes[] = {
+	{ "AIC", 0 },	      { "AIV", 1 },	   { "Notify Wait", 3 }, { "Notify Record", 4 }, { "Write Value", 5 },
+	{ "MIX_AIC", 6 },     { "MIX_AIV", 7 },	   { "SDMA", 8 },	 { "AI_CPU", 12 },	 { "DSA", 15 },
+};
+/* device task name → runtime task type (§2.6.3) */
+static const struct named rt_types[] = {
+	{ "MEMCPY_ASYNC", 5 }, { "EVENT_RECORD", 2 }, { "EVENT_WAIT", 3 }, { "NOTIFY_WAIT", 14 },
+	{ "NOTIFY_RECORD", 15 }, { "PROFILING_ENABLE", 64 }, { "PROFILING_DISABLE", 65 },
+};
+
+static int lookup(const struct named *t, size_t n, const char *s, unsigned *v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s && !strcmp(t[i].n, s)) {
+			*v = t[i].v;
+			return 0;
+		}
+	return -1;
+}
+#define LOOKUP(t, s, v) lookup(t, sizeof(t) / sizeof(t[0]), s, v)
+
+/* ---- tensors: the row's shapes / types / formats → ap-gen SPEC ---- */
+
+static size_t split(char *s, char **out, size_t max)
+{
+	size_t n = 0;
+
+	out[n++] = s;
+	for (; *s && n < max; s++)
+		if (*s == ';') {
+			*s = 0;
+			out[n++] = s + 1;
+		}
+	return n;
+}
+
+static char *strip_quotes(const char *s)
+{
+	size_t n = strlen(s);
+	char *d;
+
+	if (n >= 2 && s[0] == '"' && s[n - 1] == '"')
+		s++, n -= 2;
+	d = xrealloc(NULL, n + 1);
+	memcpy(d, s, n);
+	d[n] = 0;
+	return d;
+}
+
+/* appends `in:F:T:dims;...` for one direction; -1 when a name is unknown or the counts differ */
+static int tensor_spec(FILE *o, const char *dir, const char *shapes, const char *types, const char *fmts,
+		       int *first)
+{
+	char *sh, *ty, *fm, *vs[256], *vt[256], *vf[256];
+	size_t ns, nt, nf;
+	int ret = 0;
+
+	if (!strcmp(types, "N/A") || !*types)
+		return 0;
+	sh = strip_quotes(shapes);
+	ty = strip_quotes(types);
+	fm = strip_quotes(fmts);
+	ns = split(sh, vs, 256);
+	nt = split(ty, vt, 256);
+	nf = split(fm, vf, 256);
+	if (ns != nt || nt != nf) {
+		ret = -1;
+		goto out;
+	}
+	for (size_t i = 0; i < nt; i++) {
+		unsigned dt, f, sub = 0;
+		char *f_name = vf[i], *colon;
+
+		if (!strncmp(f_name, "FORMAT_", 7)) /* the older spelling of a format name */
+			f_name += 7;
+		if ((colon = strchr(f_name, ':'))) {
+			*colon = 0;
+			sub = (unsigned)strtoul(colon + 1, NULL, 10);
+		}
+		if (LOOKUP(ge_dtypes, vt[i], &dt) || LOOKUP(ge_formats, f_name, &f)) {
+			ret = -1;
+			goto out;
+		}
+		fprintf(o, "%s%s:%u:%u:%s", *first ? "" : ";", dir, f | sub << 8, dt, vs[i]);
+		*first = 0;
+	}
+out:
+	free(sh);
+	free(ty);
+	free(fm);
+	return ret;
+}
+
+/* ---- scenario ---- */
+
+struct syn {
+	struct lanes L;
+	struct csvt kd;
+	int level; /* 0, 1, 2 */
+	FILE *o;
+	unsigned long rows, kernels, hccl_ops, hccl_small, hccl_adjusted, api, rt_flow, rt_outside, hw_total;
+};
+
+static struct api *find_launch(struct syn *y, const char *item, int64_t tid, int64_t at)
+{
+	struct api *best = NULL;
+
+	for (size_t i = 0; i < y->L.napi; i++) {
+		struct api *p = &y->L.api[i];
+
+		if (p->used || !p->level || strcmp(p->level, "node") || !p->item || strcmp(p->item, item))
+			continue;
+		if (tid >= 0 && p->tid != tid)
+			continue;
+		if (at >= 0 && p->s < at && at <= p->e)
+			return p;
+		if (!best || llabs(p->s - at) < llabs(best->s - at))
+			best = p;
+	}
+	return best;
+}
+
+static struct hw *find_hw(struct syn *y, const char *name, int64_t start)
+{
+	for (size_t i = 0; i < y->L.nhw; i++) {
+		struct hw *h = &y->L.hw[i];
+
+		if (!h->used && h->s == start && h->name && !strcmp(h->name, name))
+			return h;
+	}
+	return NULL;
+}
+
+static const char *quote(const char *s, char *buf, size_t n)
+{
+	size_t k = 0;
+
+	buf[k++] = '"';
+	for (; *s && k + 3 < n; s++) {
+		if (*s == '"' || *s == '\\')
+			buf[k++] = '\\';
+		buf[k++] = *s;
+	}
+	buf[k++] = '"';
+	buf[k] = 0;
+	return buf;
+}
+
+static void kernel_row(struct syn *y, size_t r)
+{
+	struct csvt *t = &y->kd;
+	const char *name = fld(t, r, col(t, "Name")), *core = fld(t, r, col(t, "Accelerator Core"));
+	int64_t ds = us_str_ns(fld(t, r, col(t, "Start Time(us)")));
+	int64_t dur = us_str_ns(fld(t, r, col(t, "Duration(us)")));
+	struct hw *h = find_hw(y, name, ds);
+	struct flow *f;
+	struct api *ln = NULL;
+	int64_t hs, he, track, tid, stream, task;
+	long block = strtol(fld(t, r, col(t, "Block Dim")), NULL, 10);
+	long mixb = strtol(fld(t, r, col(t, "Mix Block Dim")), NULL, 10);
+	int is_dsa, is_mix;
+	char q1[1024], q2[1024];
+
+	if (!h || h->flow < 0 || (f = &y->L.fl[h->flow])->s_tid < 0) {
+		fail("kernel row %zu '%s': no Ascend Hardware event with a HostToDevice flow at its start", r, name);
+		return;
+	}
+	h->used = 1;
+	stream = y->level ? strtoll(fld(t, r, col(t, "Stream ID")), NULL, 10) : h->stream;
+	task = y->level ? strtoll(fld(t, r, col(t, "Task ID")), NULL, 10) : h->task;
+	tid = f->s_tid;
+	if (y->level) {
+		ln = find_launch(y, name, tid, f->s_ts);
+		if (!ln) {
+			fail("kernel row %zu '%s': no Node launch on thread %" PRId64, r, name, tid);
+			return;
+		}
+		ln->used = 1;
+		hs = ln->s, he = ln->e;
+		track = hs < f->s_ts && f->s_ts <= he ? f->s_ts : he;
+	} else {
+		hs = f->s_ts - 1, he = f->s_ts + 1, track = f->s_ts;
+	}
+	is_dsa = !strcmp(core, "DSA_SQE") || (h->ttype && !strcmp(h->ttype, "DSA_SQE"));
+	is_mix = !strncmp(core, "MIX_", 4) || (h->ttype && !strncmp(h->ttype, "MIX_", 4));
+	y->kernels++;
+	if (is_dsa) { /* a DSA kernel: a STARS_COMMON runtime task (§2.8 compute task), SQE DSA */
+		int first = 1;
+
+		fprintf(y->o, "api %" PRId64 " %" PRId64 " level=node type=launch item=%s tid=%" PRId64 "\n", hs, he,
+			quote(name, q1, sizeof(q1)), tid);
+		if (y->level) {
+			fprintf(y->o, "node_info %" PRId64 " op=%s optype=%s task=DSA_SQE block=%ld flag=%d tid=%" PRId64 "\n",
+				track, q1, quote(fld(t, r, col(t, "Type")), q2, sizeof(q2)), block,
+				!strcmp(fld(t, r, col(t, "HF32 Eligible")), "YES"), tid);
+			fprintf(y->o, "tensor_info %" PRId64 " op=%s tid=%" PRId64 " tensors=\"", track, q1, tid);
+			if (tensor_spec(y->o, "in", fld(t, r, col(t, "Input Shapes")), fld(t, r, col(t, "Input Data Types")),
+					fld(t, r, col(t, "Input Formats")), &first) ||
+			    tensor_spec(y->o, "out", fld(t, r, col(t, "Output Shapes")),
+					fld(t, r, col(t, "Output Data Types")), fld(t, r, col(t, "Output Formats")), &first))
+				fail("kernel row %zu '%s': tensors not representable", r, name);
+			fprintf(y->o, "\"\n");
+		}
+		fprintf(y->o, "task_track %" PRId64 " stream=%" PRId64 " task=%" PRId64 " type=STARS_COMMON kernel=%s blocks=%ld tid=%" PRId64 "\n",
+			track, stream, task, q1, block, tid);
+		fprintf(y->o, "acsq %" PRId64 " start stream=%" PRId64 " task=%" PRId64 " sqe=15\n", ds, stream, task);
+		fprintf(y->o, "acsq %" PRId64 " end stream=%" PRId64 " task=%" PRId64 " sqe=15\n", ds + dur, stream, task);
+		return;
+	}
+	fprintf(y->o, "prof_stream %" PRId64 " task=%" PRId64 "\n", stream, task);
+	fprintf(y->o, "kernel %" PRId64 " %" PRId64 " %" PRId64 " +%" PRId64 " name=%s track=%" PRId64
+		" stream=%" PRId64 " tid=%" PRId64,
+		hs, he, ds, dur, quote(name, q1, sizeof(q1)), track, stream, tid);
+	if (!y->level) {
+		fprintf(y->o, " task=%s block=%ld info=0\n", is_mix ? "MIX_AIV" : "AI_CORE", block);
+		return;
+	}
+	{
+		int first = 1;
+		long ratio = block > 0 && mixb % block == 0 ? mixb / block : 0;
+
+		if (block > 0 && mixb % block)
+			fail("kernel row %zu '%s': Mix Block Dim %ld is no multiple of Block Dim %ld", r, name, mixb, block);
+		fprintf(y->o, " type=%s task=%s block=%ld mix=%ld flag=%d", quote(fld(t, r, col(t, "Type")), q2, sizeof(q2)),
+			core, block, ratio, !strcmp(fld(t, r, col(t, "HF32 Eligible")), "YES"));
+		fprintf(y->o, " tensors=\"");
+		if (tensor_spec(y->o, "in", fld(t, r, col(t, "Input Shapes")), fld(t, r, col(t, "Input Data Types")),
+				fld(t, r, col(t, "Input Formats")), &first) ||
+		    tensor_spec(y->o, "out", fld(t, r, col(t, "Output Shapes")), fld(t, r, col(t, "Output Data Types")),
+				fld(t, r, col(t, "Output Formats")), &first))
+			fail("kernel row %zu '%s': tensors not representable", r, name);
+		fprintf(y->o, "\"\n");
+	}
+}
+
+/* the HCCL lane event of op @name: its connection flow's s (the hcom launch start) */
+static int hccl_op_flow(struct syn *y, const char *name, int64_t *tid, int64_t *ts, int64_t *stream,
+			int64_t *task)
+{
+	size_t i;
+	const json_t *ev;
+
+	json_array_foreach(y->L.root, i, ev) {
+		const char *ph = jstr(ev, "ph"), *n = jstr(ev, "name");
+
+		if (ph && !strcmp(ph, "X") && n && !strcmp(n, name) &&
+		    json_integer_value(json_object_get(ev, "pid")) == y->L.pid_hccl) {
+			int64_t k = flow_into(&y->L, y->L.pid_hccl, jint(ev, "tid", -1),
+					      json_us_ns(json_object_get(ev, "ts")));
+
+			if (k < 0 || y->L.fl[k].s_tid < 0)
+				return -1;
+			int64_t t0 = json_us_ns(json_object_get(ev, "ts"));
+			int64_t t1 = t0 + json_dur_ns(json_object_get(ev, "dur"));
+			size_t j;
+			const json_t *sm;
+
+			*tid = y->L.fl[k].s_tid;
+			*ts = y->L.fl[k].s_ts;
+			/* its small tasks (the plane threads of the lane) name the FFTS+ task's stream and task id */
+			json_array_foreach(y->L.root, j, sm) {
+				const json_t *a = json_object_get(sm, "args");
+				int64_t st = json_us_ns(json_object_get(sm, "ts"));
+
+				if (jstr(sm, "ph") && !strcmp(jstr(sm, "ph"), "X") &&
+				    json_integer_value(json_object_get(sm, "pid")) == y->L.pid_hccl &&
+				    jint(sm, "tid", 0) != 0 && st >= t0 && st <= t1) {
+					*stream = jint(a, "stream id", -1);
+					*task = jint(a, "task id", -1);
+					return 0;
+				}
+			}
+			/* Level0 lanes show no small tasks: the earliest communication subtask of the device */
+			for (size_t h = 0, best = SIZE_MAX; h <= y->L.nhw; h++) {
+				const struct hw *w = h < y->L.nhw ? &y->L.hw[h] : NULL;
+
+				if (!w) {
+					if (best == SIZE_MAX)
+						return -1;
+					*stream = y->L.hw[best].stream;
+					*task = y->L.hw[best].task;
+					return 0;
+				}
+				if (w->sub != NONE && w->ttype && strncmp(w->ttype, "MIX_", 4) && w->s >= t0 &&
+				    w->s <= t1 && (best == SIZE_MAX || w->s < y->L.hw[best].s))
+					best = h;
+			}
+			return -1;
+		}
+	}
+	return -1;
+}
+
+static void hccl_row(struct syn *y, size_t r)
+{
+	struct csvt *t = &y->kd;
+	const char *name = fld(t, r, col(t, "Name")), *type = fld(t, r, col(t, "Type"));
+	int64_t ds = us_str_ns(fld(t, r, col(t, "Start Time(us)")));
+	int64_t de = ds + us_str_ns(fld(t, r, col(t, "Duration(us)")));
+	int64_t tid, s, hs, he, ms, me, stream = -1, task = -1;
+	struct api *ln = NULL, *m = NULL;
+	struct hw *lo = NULL, *hi = NULL;
+	char q1[512], q2[512];
+	unsigned nsmall = 0, cmin = UINT32_MAX, cmax = 0;
+
+	if (hccl_op_flow(y, name, &tid, &s, &stream, &task)) {
+		fail("HCCL row %zu '%s': no flow to its HCCL lane event", r, name);
+		return;
+	}
+	if (y->level) {
+		/* the older collector's hcom launch names the op type (item_id hcom_allReduce_); the current one
+		 * names the op (cann_prof_raw §2.8): the chain below writes the row's name */
+		for (size_t i = 0; i < y->L.napi && !ln; i++) {
+			struct api *p = &y->L.api[i];
+
+			if (!p->used && p->tid == tid && p->s == s && p->level && !strcmp(p->level, "node"))
+				ln = p;
+		}
+		if (!ln) {
+			fail("HCCL row %zu '%s': no Node launch starting at its flow", r, name);
+			return;
+		}
+		ln->used = 1;
+		hs = ln->s, he = ln->e;
+		for (size_t i = 0; i < y->L.napi; i++) {
+			struct api *p = &y->L.api[i];
+
+			if (!p->used && p->tid == tid && p->level && !strcmp(p->level, "hccl") && p->s >= hs &&
+			    p->e <= he) {
+				m = p;
+				break;
+			}
+		}
+		if (!m) {
+			fail("HCCL row %zu '%s': no HCCL-level event in its launch", r, name);
+			return;
+		}
+		m->used = 1;
+		ms = m->s, me = m->e;
+	} else { /* Level0: no CANN lane; a launch and a master event around the flow start */
+		hs = s, he = s + 10, ms = s + 2, me = s + 8;
+	}
+	/* the device small tasks: FFTS+ subtasks (Subtask Id = context) in [start, end] of the row */
+	for (size_t i = 0; i < y->L.nhw; i++) {
+		struct hw *h = &y->L.hw[i];
+
+		if (h->used || h->sub == NONE || h->s < ds - 1000 || h->e > de + 1000 || h->stream != stream ||
+		    h->task != task)
+			continue;
+		if (!lo || h->s < lo->s)
+			lo = h;
+		if (!hi || h->e > hi->e)
+			hi = h;
+		cmin = (unsigned)h->sub < cmin ? (unsigned)h->sub : cmin;
+		cmax = (unsigned)h->sub > cmax ? (unsigned)h->sub : cmax;
+	}
+	if (!lo) {
+		fail("HCCL row %zu '%s': no small tasks on the device", r, name);
+		return;
+	}
+	if (lo->s != ds || hi->e != de) {
+		if (llabs(lo->s - ds) > 1000 || llabs(hi->e - de) > 1000)
+			fail("HCCL row %zu '%s': small tasks span [%" PRId64 ", %" PRId64 "], row [%" PRId64 ", %" PRId64 "]",
+			     r, name, lo->s, hi->e, ds, de);
+		lo->s = ds;
+		hi->e = de;
+		y->hccl_adjusted++;
+	}
+	y->hccl_ops++;
+	fprintf(y->o, "hccl %" PRId64 " %" PRId64 " name=%s type=%s stream=%" PRId64 " tid=%" PRId64 "\n", hs, he,
+		quote(name, q1, sizeof(q1)), quote(type, q2, sizeof(q2)), stream, tid);
+	fprintf(y->o, "api %" PRId64 " %" PRId64 " level=hccl type=%s item=%s tid=%" PRId64 "\n", ms, me,
+		m && m->mode ? m->mode : "master", quote(m && m->item ? m->item : "Launch_Ffts", q1, sizeof(q1)), tid);
+	fprintf(y->o, "task_track %" PRId64 " stream=%" PRId64 " task=%" PRId64 " type=FFTS_PLUS tid=%" PRId64 "\n",
+		ms + 1, stream, task, tid);
+	fprintf(y->o, "ctx_info %" PRId64 " op=%s ids=%u,%u level=hccl tid=%" PRId64 "\n", ms + 1, q1, cmin, cmax, tid);
+	for (size_t i = 0; i < y->L.nhw; i++) {
+		struct hw *h = &y->L.hw[i];
+		unsigned st = 0;
+
+		if (h->used || h->sub == NONE || h->stream != stream || h->task != task || h->s < ds || h->e > de)
+			continue;
+		h->used = 1;
+		nsmall++;
+		if (LOOKUP(subtypes, h->ttype, &st))
+			fail("HCCL small task '%s': unknown subtask type '%s'", h->name, h->ttype ? h->ttype : "");
+		fprintf(y->o, "ffts %" PRId64 " start stream=%" PRId64 " task=%" PRId64 " ctx=%" PRId64 " subtype=%u\n",
+			h->s, stream, task, h->sub, st);
+		fprintf(y->o, "ffts %" PRId64 " end stream=%" PRId64 " task=%" PRId64 " ctx=%" PRId64 " subtype=%u\n",
+			h->e, stream, task, h->sub, st);
+	}
+	y->hccl_small += nsmall;
+}
+
+/* a device task of no kernel row: memcpy, event, place holder... */
+static void runtime_task(struct syn *y, struct hw *h, unsigned *bump)
+{
+	unsigned tt, sqe;
+	int64_t tid = OUTSIDE_TID, at = h->s - 1000;
+	char q[256];
+
+	h->used = 1;
+	if (LOOKUP(sqes, h->ttype, &sqe)) {
+		fail("device task '%s': unknown task type '%s'", h->name ? h->name : "", h->ttype ? h->ttype : "");
+		return;
+	}
+	if (h->flow >= 0 && y->L.fl[h->flow].s_tid >= 0) {
+		struct flow *f = &y->L.fl[h->flow];
+		struct api *in = NULL;
+
+		for (size_t i = 0; i < y->L.napi && y->level; i++) {
+			struct api *p = &y->L.api[i];
+
+			if (p->tid == f->s_tid && p->s == f->s_ts && p->level && !strcmp(p->level, "acl")) {
+				in = p;
+				break;
+			}
+		}
+		tid = f->s_tid;
+		at = in ? in->s + 1 + bump[in - y->L.api]++ : f->s_ts;
+		y->rt_flow++;
+	} else {
+		y->rt_outside++;
+	}
+	fprintf(y->o, "task_track %" PRId64 " stream=%" PRId64 " task=%" PRId64, at, h->stream, h->task);
+	if (!LOOKUP(rt_types, h->name, &tt))
+		fprintf(y->o, " type=%u", tt);
+	else
+		fprintf(y->o, " type=KERNEL_AICORE kernel=%s", quote(h->name ? h->name : "", q, sizeof(q)));
+	fprintf(y->o, " tid=%" PRId64 "\n", tid);
+	fprintf(y->o, "acsq %" PRId64 " start stream=%" PRId64 " task=%" PRId64 " sqe=%u\n", h->s, h->stream, h->task, sqe);
+	fprintf(y->o, "acsq %" PRId64 " end stream=%" PRId64 " task=%" PRId64 " sqe=%u\n", h->e, h->stream, h->task, sqe);
+}
+
+static void write_apis(struct syn *y)
+{
+	char q[512];
+
+	for (size_t i = 0; i < y->L.napi; i++) {
+		struct api *p = &y->L.api[i];
+		const char *type;
+
+		if (p->used || !p->level)
+			continue;
+		y->api++;
+		if (!strcmp(p->level, "hccl"))
+			type = p->mode ? p->mode : "master";
+		else
+			type = p->id ? p->id : "0";
+		fprintf(y->o, "api %" PRId64 " %" PRId64 " level=%s type=%s", p->s, p->e, p->level,
+			quote(type, q, sizeof(q)));
+		if (p->item && strcmp(p->item, "0") && strcmp(p->level, "acl"))
+			fprintf(y->o, " item=%s", quote(p->item, q, sizeof(q)));
+		fprintf(y->o, " tid=%" PRId64 "\n", p->tid);
+	}
+}
+
+static int read_info(const char *dir, int *rank, int *level, int64_t *pid)
+{
+	char path[4096];
+	json_t *root = NULL;
+	const char *lv;
+
+	for (int r = 0; r < 64 && !root; r++) {
+		snprintf(path, sizeof(path), "%s/profiler_info_%d.json", dir, r);
+		if ((root = json_load_file(path, 0, NULL)))
+			*rank = r;
+	}
+	if (!root) {
+		fprintf(stderr, "%s: no profiler_info_N.json in '%s'\n", PROG, dir);
+		return -1;
+	}
+	lv = jstr(json_object_get(json_object_get(root, "config"), "experimental_config"), "_profiler_level");
+	*level = lv && !strcmp(lv, "Level0") ? 0 : lv && !strcmp(lv, "Level1") ? 1 : 2;
+	*pid = 0;
+	json_decref(root);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct syn y = { 0 };
+	char path[4096];
+	json_error_t jerr;
+	json_t *root;
+	int rank, ret = 2;
+	int64_t pid, first = INT64_MAX;
+	unsigned *bump;
+	static const char *const lvname[] = { "Level0", "Level1", "Level2" };
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s RANK_DIR DUMP_NAME > SCENARIO\n", PROG);
+		return 2;
+	}
+	if (read_info(argv[1], &rank, &y.level, &pid))
+		return 2;
+	snprintf(path, sizeof(path), "%s/ASCEND_PROFILER_OUTPUT/trace_view.json", argv[1]);
+	root = json_load_file(path, 0, &jerr);
+	if (!root || !json_is_array(root)) {
+		fprintf(stderr, "%s: cannot read '%s': %s\n", PROG, path, jerr.text);
+		return 2;
+	}
+	snprintf(path, sizeof(path), "%s/ASCEND_PROFILER_OUTPUT/kernel_details.csv", argv[1]);
+	if (load_csv(path, &y.kd))
+		goto out;
+	load_lanes(&y.L, root);
+	bump = xrealloc(NULL, (y.L.napi + 1) * sizeof(*bump));
+	memset(bump, 0, (y.L.napi + 1) * sizeof(*bump));
+	for (size_t i = 0; i < y.L.nhw; i++)
+		first = y.L.hw[i].s < first ? y.L.hw[i].s : first;
+	y.o = stdout;
+	fprintf(y.o, "# written by rt-cann from %s (a real run, read in place; not part of the project)\n", argv[1]);
+	fprintf(y.o, "dump %s\nrank %d\ngen 3\nactivities CPU NPU\nlevel %s\n", argv[2], rank, lvname[y.level]);
+	fprintf(y.o, "syscnt 0\nend_info %" PRId64 " 0\n", (int64_t)RT_CANN_OFFSET_D);
+	fprintf(y.o, "prof PROF_000001_20250109000000000_RTCANNAAAAAAAAAA chip=910B level=l%d\n", y.level);
+	/* the device reference 1 s before the first device task: upstream converts |cnt - ref| / freq
+	 * through a double rounded to 6 decimals of a µs (§3.6, ap/cann_clock.h), exact only while the
+	 * difference stays small, as it does in a real capture */
+	fprintf(y.o, "prof_host freq=1000\nprof_device 0 hwts_freq=1000 host_mono=%" PRId64
+		" host_cnt=0 cnt_diff=0 dev_cnt=1000000000 dev_mono=%" PRId64 "\n",
+		first - RT_CANN_OFFSET_D - 1000000000, first - RT_CANN_OFFSET_D - 1000000000);
+	for (size_t r = 1; r < y.kd.n; r++) {
+		const char *core = fld(&y.kd, r, col(&y.kd, "Accelerator Core"));
+
+		y.rows++;
+		if (!strcmp(core, "HCCL") || !strcmp(core, "COMMUNICATION"))
+			hccl_row(&y, r);
+		else
+			kernel_row(&y, r);
+	}
+	for (size_t i = 0; i < y.L.nhw; i++) {
+		y.hw_total++;
+		if (!y.L.hw[i].used)
+			runtime_task(&y, &y.L.hw[i], bump);
+	}
+	write_apis(&y);
+	free(bump);
+	fprintf(stderr,
+		"%s: level %d rank %d: kernel_details rows %lu (kernels %lu, HCCL ops %lu with %lu small tasks, "
+		"hccl edges adjusted %lu); device events %lu; runtime tasks linked to an API %lu, outside APIs %lu; "
+		"api_event %lu (+ %lu launches from the chains); not placed %lu\n",
+		PROG, y.level, rank, y.rows, y.kernels, y.hccl_ops, y.hccl_small, y.hccl_adjusted, y.hw_total,
+		y.rt_flow, y.rt_outside, y.api, y.kernels + y.hccl_ops, n_fail);
+	ret = n_fail ? 1 : 0;
+out:
+	json_decref(root);
+	return ret;
+}
