@@ -17,14 +17,15 @@
  *  - api_event: every X event of the CANN lane (level, id → type, item_id → item, Thread Id → tid); the Node
  *    launches of kernel rows are written by the `kernel` / `hccl` chains instead (same times, same item);
  *  - node_basic_info + tensor_info (Level1/2): from the kernel_details row (Type, Accelerator Core, Block Dim,
- *    Mix Block Dim as ratio, HF32 Eligible as flag, Input/Output Shapes, Data Types, Formats);
+ *    Mix Block Dim as ratio, HF32 Eligible as flag, Input/Output Shapes, Data Types, Formats); a numeric
+ *    Context ID gives a node-level context_id_info (and the FFTS+ subtask pair of that context);
  *  - task_track: stream / task id of the row (Level0: of its Ascend Hardware event), at the HostToDevice `s`
  *    of its flow when that lies in the launch (else at the launch end); Level0: a Node launch [s-1, s+1] around
  *    the `s` (no node info: Type N/A), since Level0 traces have no CANN lane;
  *  - STARS: ACSQ start/end per Ascend Hardware event at its start and start + duration (kernel rows: the
  *    row's Start Time / Duration), FFTS+ subtask pairs for MIX kernels (context 0) and HCCL small tasks;
  *  - runtime tasks with a flow that starts at an AscendCL API (memcpy, ...): task_track at that API's start
- *    + k ns; tasks without a flow (EVENT_*, PLACE_HOLDER, ...): task_track on a thread without APIs
+ *    + k ns (Level0: an AscendCL API [s, s+3] written around it); tasks without a flow (EVENT_*, PLACE_HOLDER, ...): task_track on a thread without APIs
  *    (linking rule, last item: the older msprof drew them no flows);
  *  - HCCL ops (rows with Accelerator Core HCCL): the `hccl` chain on the hcom Node launch, the HCCL-level
  *    Launch_Ffts event of the CANN lane, inside it one FFTS_PLUS task_track and an HCCL-level
@@ -492,6 +493,7 @@ struct syn {
 	struct csvt kd;
 	int level; /* 0, 1, 2 */
 	FILE *o;
+	int64_t l0_api_at, l0_api_tid;
 	unsigned long rows, kernels, hccl_ops, hccl_small, hccl_adjusted, api, rt_flow, rt_outside, hw_total;
 };
 
@@ -601,10 +603,17 @@ static void kernel_row(struct syn *y, size_t r)
 		fprintf(y->o, "acsq %" PRId64 " end stream=%" PRId64 " task=%" PRId64 " sqe=15\n", ds + dur, stream, task);
 		return;
 	}
-	fprintf(y->o, "prof_stream %" PRId64 " task=%" PRId64 "\n", stream, task);
-	fprintf(y->o, "kernel %" PRId64 " %" PRId64 " %" PRId64 " +%" PRId64 " name=%s track=%" PRId64
-		" stream=%" PRId64 " tid=%" PRId64,
-		hs, he, ds, dur, quote(name, q1, sizeof(q1)), track, stream, tid);
+	{
+		/* a kernel run as FFTS+ subtasks: ap-gen puts them 1 tick inside the ACSQ pair, and the subtask
+		 * pair is what the row shows (§3.1.4) */
+		const char *ctx = y->level ? fld(t, r, col(t, "Context ID")) : "";
+		int sub = *ctx >= '0' && *ctx <= '9';
+
+		fprintf(y->o, "prof_stream %" PRId64 " task=%" PRId64 "\n", stream, task);
+		fprintf(y->o, "kernel %" PRId64 " %" PRId64 " %" PRId64 " +%" PRId64 " name=%s track=%" PRId64
+			" stream=%" PRId64 " tid=%" PRId64,
+			hs, he, ds - sub, dur + 2 * sub, quote(name, q1, sizeof(q1)), track, stream, tid);
+	}
 	if (!y->level) {
 		fprintf(y->o, " task=%s block=%ld info=0\n", is_mix ? "MIX_AIV" : "AI_CORE", block);
 		return;
@@ -615,8 +624,12 @@ static void kernel_row(struct syn *y, size_t r)
 
 		if (block > 0 && mixb % block)
 			fail("kernel row %zu '%s': Mix Block Dim %ld is no multiple of Block Dim %ld", r, name, mixb, block);
+		const char *ctx = fld(t, r, col(t, "Context ID"));
+
 		fprintf(y->o, " type=%s task=%s block=%ld mix=%ld flag=%d", quote(fld(t, r, col(t, "Type")), q2, sizeof(q2)),
 			core, block, ratio, !strcmp(fld(t, r, col(t, "HF32 Eligible")), "YES"));
+		if (*ctx >= '0' && *ctx <= '9') /* a node-level context_id_info (§2.5.2) */
+			fprintf(y->o, " ctx=%s", ctx);
 		fprintf(y->o, " tensors=\"");
 		if (tensor_spec(y->o, "in", fld(t, r, col(t, "Input Shapes")), fld(t, r, col(t, "Input Data Types")),
 				fld(t, r, col(t, "Input Formats")), &first) ||
@@ -811,7 +824,19 @@ static void runtime_task(struct syn *y, struct hw *h, unsigned *bump)
 			}
 		}
 		tid = f->s_tid;
-		at = in ? in->s + 1 + bump[in - y->L.api]++ : f->s_ts;
+		if (in) {
+			at = in->s + 1 + bump[in - y->L.api]++;
+		} else { /* Level0 (no CANN lane): an AscendCL API starting at the flow's start, one per start */
+			at = f->s_ts + 1;
+			if (f->s_ts != y->l0_api_at || tid != y->l0_api_tid)
+				fprintf(y->o, "api %" PRId64 " %" PRId64 " level=acl type=%s tid=%" PRId64 "\n", f->s_ts,
+					f->s_ts + 3, !strcmp(h->name ? h->name : "", "MEMCPY_ASYNC") ? "aclrtMemcpyAsync" :
+					"aclrtLaunchTask", tid);
+			else
+				at++;
+			y->l0_api_at = f->s_ts;
+			y->l0_api_tid = tid;
+		}
 		y->rt_flow++;
 	} else {
 		y->rt_outside++;
@@ -837,10 +862,10 @@ static void write_apis(struct syn *y)
 		if (p->used || !p->level)
 			continue;
 		y->api++;
-		if (!strcmp(p->level, "hccl"))
-			type = p->mode ? p->mode : "master";
-		else
+		if (!strcmp(p->level, "acl")) /* AscendCL@<id>; the other levels name the API in Mode */
 			type = p->id ? p->id : "0";
+		else
+			type = p->mode ? p->mode : p->id ? p->id : "0";
 		fprintf(y->o, "api %" PRId64 " %" PRId64 " level=%s type=%s", p->s, p->e, p->level,
 			quote(type, q, sizeof(q)));
 		if (p->item && strcmp(p->item, "0") && strcmp(p->level, "acl"))
