@@ -25,8 +25,10 @@
  *  - STARS: ACSQ start/end per Ascend Hardware event at its start and start + duration (kernel rows: the
  *    row's Start Time / Duration), FFTS+ subtask pairs for MIX kernels (context 0) and HCCL small tasks;
  *  - runtime tasks with a flow that starts at an AscendCL API (memcpy, ...): task_track at that API's start
- *    + k ns (Level0: an AscendCL API [s, s+3] written around it); tasks without a flow (EVENT_*, PLACE_HOLDER, ...): task_track on a thread without APIs
- *    (linking rule, last item: the older msprof drew them no flows);
+ *    + k ns (Level0: an AscendCL API [s, s+3] written around it); tasks without a flow (EVENT_*,
+ *    PLACE_HOLDER, ...) and the later tasks of a flow id shared with an earlier one (torch_npu links only
+ *    the first): task_track on a thread without APIs (linking rule, last item: the older msprof drew them
+ *    no flows);
  *  - HCCL ops (rows with Accelerator Core HCCL): the `hccl` chain on the hcom Node launch, the HCCL-level
  *    Launch_Ffts event of the CANN lane, inside it one FFTS_PLUS task_track and an HCCL-level
  *    context_id_info range, and on the device one FFTS+ subtask pair per small task of that (stream, task) in
@@ -494,7 +496,7 @@ struct syn {
 	int level; /* 0, 1, 2 */
 	FILE *o;
 	int64_t l0_api_at, l0_api_tid;
-	unsigned long rows, kernels, hccl_ops, hccl_small, hccl_adjusted, api, rt_flow, rt_outside, hw_total;
+	unsigned long rows, kernels, hccl_ops, hccl_small, hccl_adjusted, api, rt_flow, rt_outside, rt_shared, hw_total;
 };
 
 static struct api *find_launch(struct syn *y, const char *item, int64_t tid, int64_t at)
@@ -811,6 +813,14 @@ static void runtime_task(struct syn *y, struct hw *h, unsigned *bump)
 		fail("device task '%s': unknown task type '%s'", h->name ? h->name : "", h->ttype ? h->ttype : "");
 		return;
 	}
+	/* torch_npu keeps the first 'f' of a flow id (§2.8, torch_npu §7.4): of the older msprof's tasks
+	 * sharing one id (aclopCompileAndExecute's two memcpys) only the earliest was linked; the others
+	 * go outside every API, as unlinked */
+	for (size_t i = 0; i < y->L.nhw && h->flow >= 0; i++)
+		if (y->L.hw[i].flow == h->flow && y->L.hw[i].s < h->s) {
+			y->rt_shared++;
+			h->flow = -1;
+		}
 	if (h->flow >= 0 && y->L.fl[h->flow].s_tid >= 0) {
 		struct flow *f = &y->L.fl[h->flow];
 		struct api *in = NULL;
@@ -957,9 +967,9 @@ int main(int argc, char **argv)
 	fprintf(stderr,
 		"%s: level %d rank %d: kernel_details rows %lu (kernels %lu, HCCL ops %lu with %lu small tasks, "
 		"hccl edges adjusted %lu); device events %lu; runtime tasks linked to an API %lu, outside APIs %lu; "
-		"api_event %lu (+ %lu launches from the chains); not placed %lu\n",
+		"of them sharing an earlier task's flow %lu; api_event %lu (+ %lu launches from the chains); not placed %lu\n",
 		PROG, y.level, rank, y.rows, y.kernels, y.hccl_ops, y.hccl_small, y.hccl_adjusted, y.hw_total,
-		y.rt_flow, y.rt_outside, y.api, y.kernels + y.hccl_ops, n_fail);
+		y.rt_flow, y.rt_outside, y.rt_shared, y.api, y.kernels + y.hccl_ops, n_fail);
 	ret = n_fail ? 1 : 0;
 out:
 	json_decref(root);
