@@ -710,7 +710,8 @@ static void hccl_row(struct syn *y, size_t r)
 	struct api *ln = NULL, *m = NULL;
 	struct hw *lo = NULL, *hi = NULL;
 	char q1[512], q2[512];
-	unsigned nsmall = 0, cmin = UINT32_MAX, cmax = 0;
+	unsigned nsmall = 0;
+	static uint8_t seen[65536];
 
 	if (hccl_op_flow(y, name, &tid, &s, &stream, &task)) {
 		fail("HCCL row %zu '%s': no flow to its HCCL lane event", r, name);
@@ -749,6 +750,7 @@ static void hccl_row(struct syn *y, size_t r)
 	} else { /* Level0: no CANN lane; a launch and a master event around the flow start */
 		hs = s, he = s + 10, ms = s + 2, me = s + 8;
 	}
+	memset(seen, 0, sizeof(seen));
 	/* the device small tasks: FFTS+ subtasks (Subtask Id = context) in [start, end] of the row */
 	for (size_t i = 0; i < y->L.nhw; i++) {
 		struct hw *h = &y->L.hw[i];
@@ -760,8 +762,8 @@ static void hccl_row(struct syn *y, size_t r)
 			lo = h;
 		if (!hi || h->e > hi->e)
 			hi = h;
-		cmin = (unsigned)h->sub < cmin ? (unsigned)h->sub : cmin;
-		cmax = (unsigned)h->sub > cmax ? (unsigned)h->sub : cmax;
+		if (h->sub >= 0 && h->sub < 65536)
+			seen[h->sub] = 1;
 	}
 	if (!lo) {
 		fail("HCCL row %zu '%s': no small tasks on the device", r, name);
@@ -782,7 +784,17 @@ static void hccl_row(struct syn *y, size_t r)
 		m && m->mode ? m->mode : "master", quote(m && m->item ? m->item : "Launch_Ffts", q1, sizeof(q1)), tid);
 	fprintf(y->o, "task_track %" PRId64 " stream=%" PRId64 " task=%" PRId64 " type=FFTS_PLUS tid=%" PRId64 "\n",
 		ms + 1, stream, task, tid);
-	fprintf(y->o, "ctx_info %" PRId64 " op=%s ids=%u,%u level=hccl tid=%" PRId64 "\n", ms + 1, q1, cmin, cmax, tid);
+	/* the context ids, as inclusive ranges [first, last] of HCCL-level context_id_info records (§2.5.2) */
+	for (unsigned c = 0; c < 65536; c++) {
+		unsigned e = c;
+
+		if (!seen[c])
+			continue;
+		while (e + 1 < 65536 && seen[e + 1])
+			e++;
+		fprintf(y->o, "ctx_info %" PRId64 " op=%s ids=%u,%u level=hccl tid=%" PRId64 "\n", ms + 1, q1, c, e, tid);
+		c = e;
+	}
 	for (size_t i = 0; i < y->L.nhw; i++) {
 		struct hw *h = &y->L.hw[i];
 		unsigned st = 0;
