@@ -39,454 +39,19 @@
  * scenario is still written), 2 on usage or input errors.
  */
 #include <inttypes.h>
-#include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <csv.h>
 #include <jansson.h>
 
-#define PROG "rt-cann"
+#include "rt_cann_local.h"
+
 #define OUTSIDE_TID 1 /* a host thread with no API: task_tracks outside every API */
-#define NONE UINT32_MAX
 /* local = raw + D: the raw clocks then read like a few hours of uptime (the samples are from 2025-01-09), so
  * that device counters stay far from overflow; rt_cann.sh passes the same D to rt-invert */
 #define RT_CANN_OFFSET_D INT64_C(1736400000000000000)
-
-static unsigned long n_fail;
-
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (n_fail++ < 50) {
-		va_start(ap, fmt);
-		fprintf(stderr, "%s: ", PROG);
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
-		va_end(ap);
-	}
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-
-	if (!q) {
-		fprintf(stderr, "%s: out of memory\n", PROG);
-		exit(2);
-	}
-	return q;
-}
-
-#define GROW(arr, n, cap)                                                       \
-	do {                                                                    \
-		if ((n) == (cap)) {                                             \
-			(cap) = (cap) ? 2 * (cap) : 64;                         \
-			(arr) = xrealloc((arr), (cap) * sizeof(*(arr)));        \
-		}                                                               \
-	} while (0)
-
-/* ---- numbers ---- */
-
-/* "123.45" (µs, trailing tab allowed) → ns exactly (digits past the third decimal dropped); -1 if not one. */
-static int64_t us_str_ns(const char *s)
-{
-	int64_t v = 0;
-	int frac = -1, neg = 0;
-
-	if (*s == '-')
-		neg = 1, s++;
-	if (!*s)
-		return INT64_MIN;
-	for (; *s && *s != '\t'; s++) {
-		if (*s == '.' && frac < 0) {
-			frac = 0;
-			continue;
-		}
-		if (*s < '0' || *s > '9')
-			return INT64_MIN;
-		if (frac >= 3)
-			continue;
-		v = v * 10 + (*s - '0');
-		if (frac >= 0)
-			frac++;
-	}
-	for (frac = frac < 0 ? 0 : frac; frac < 3; frac++)
-		v *= 10;
-	return neg ? -v : v;
-}
-
-static int64_t json_us_ns(const json_t *v)
-{
-	char tmp[64];
-
-	if (json_is_string(v))
-		return us_str_ns(json_string_value(v));
-	if (json_is_integer(v))
-		return (int64_t)json_integer_value(v) * 1000;
-	if (json_is_real(v)) {
-		snprintf(tmp, sizeof(tmp), "%.3f", json_real_value(v));
-		return us_str_ns(tmp);
-	}
-	return INT64_MIN;
-}
-
-/* a duration in µs (JSON number) → ns, rounded to the nearest */
-static int64_t json_dur_ns(const json_t *v)
-{
-	if (json_is_number(v))
-		return (int64_t)llround(json_number_value(v) * 1000.0);
-	if (json_is_string(v))
-		return us_str_ns(json_string_value(v));
-	return INT64_MIN;
-}
-
-static const char *jstr(const json_t *o, const char *k)
-{
-	const json_t *v = json_object_get(o, k);
-
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static int64_t jint(const json_t *o, const char *k, int64_t dflt)
-{
-	const json_t *v = json_object_get(o, k);
-
-	if (json_is_integer(v))
-		return (int64_t)json_integer_value(v);
-	if (json_is_string(v))
-		return strtoll(json_string_value(v), NULL, 10);
-	return dflt;
-}
-
-/* ---- kernel_details.csv ---- */
-
-struct csvt {
-	char ***rows; /* rows[i][j] */
-	size_t *nf;
-	size_t n, cap;
-	char **cur;
-	size_t ncur, ccur;
-};
-
-static void on_field(void *data, size_t len, void *ctx)
-{
-	struct csvt *t = ctx;
-	char *d = xrealloc(NULL, len + 1);
-	size_t k = 0;
-
-	for (size_t i = 0; i < len; i++)
-		if (((char *)data)[i] != '\r')
-			d[k++] = ((char *)data)[i];
-	d[k] = 0;
-	GROW(t->cur, t->ncur, t->ccur);
-	t->cur[t->ncur++] = d;
-}
-
-static void on_row(int c, void *ctx)
-{
-	struct csvt *t = ctx;
-	size_t cap = t->cap;
-
-	(void)c;
-	GROW(t->rows, t->n, t->cap);
-	if (cap != t->cap)
-		t->nf = xrealloc(t->nf, t->cap * sizeof(*t->nf));
-	t->nf[t->n] = t->ncur;
-	t->rows[t->n++] = t->cur;
-	t->cur = NULL;
-	t->ncur = t->ccur = 0;
-}
-
-static int load_csv(const char *path, struct csvt *t)
-{
-	struct csv_parser p;
-	FILE *f = fopen(path, "rb");
-	char buf[65536];
-	size_t n;
-	int ret = 0;
-
-	if (!f) {
-		fprintf(stderr, "%s: cannot open '%s'\n", PROG, path);
-		return -1;
-	}
-	if (csv_init(&p, CSV_STRICT | CSV_APPEND_NULL))
-		exit(2);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		if (csv_parse(&p, buf, n, on_field, on_row, t) != n) {
-			ret = -1;
-			break;
-		}
-	if (!ret && csv_fini(&p, on_field, on_row, t))
-		ret = -1;
-	if (ret || !t->n)
-		fprintf(stderr, "%s: cannot parse '%s'\n", PROG, path);
-	csv_free(&p);
-	fclose(f);
-	return ret || !t->n ? -1 : 0;
-}
-
-static int col(const struct csvt *t, const char *name)
-{
-	for (size_t j = 0; j < t->nf[0]; j++)
-		if (!strcmp(t->rows[0][j], name))
-			return (int)j;
-	return -1;
-}
-
-/* field @c of row @r, "" when the column is absent */
-static const char *fld(const struct csvt *t, size_t r, int c)
-{
-	return c >= 0 && (size_t)c < t->nf[r] ? t->rows[r][c] : "";
-}
-
-/* ---- trace_view.json lanes ---- */
-
-struct api {
-	int64_t tid, s, e;
-	const char *level, *id, *item, *mode;
-	int used;
-};
-
-struct hw {
-	int64_t stream, s, e, task, sub, flow; /* flow: index into flows or -1 */
-	const char *name, *ttype;
-	int used;
-};
-
-struct flow {
-	const char *id;
-	int64_t s_tid, s_ts; /* -1 when no s */
-};
-
-struct lanes {
-	struct api *api;
-	size_t napi, capi;
-	struct hw *hw;
-	size_t nhw, chw;
-	struct flow *fl;
-	size_t nfl, cfl;
-	json_int_t pid_cann, pid_hw, pid_hccl;
-	const json_t *root;
-};
-
-static json_int_t pid_named(const json_t *root, const char *name)
-{
-	size_t i;
-	const json_t *ev;
-
-	json_array_foreach(root, i, ev) {
-		const char *ph = jstr(ev, "ph"), *n = jstr(ev, "name");
-		const json_t *a = json_object_get(ev, "args");
-
-		if (ph && !strcmp(ph, "M") && n && !strcmp(n, "process_name") && jstr(a, "name") &&
-		    !strcmp(jstr(a, "name"), name))
-			return json_integer_value(json_object_get(ev, "pid"));
-	}
-	return -1;
-}
-
-static int64_t flow_index(struct lanes *L, const char *id)
-{
-	for (size_t i = 0; i < L->nfl; i++)
-		if (!strcmp(L->fl[i].id, id))
-			return (int64_t)i;
-	GROW(L->fl, L->nfl, L->cfl);
-	L->fl[L->nfl] = (struct flow){ .id = id, .s_tid = -1, .s_ts = -1 };
-	return (int64_t)L->nfl++;
-}
-
-/* HostToDevice f at (pid, tid, ts) → flow index, -1 if none */
-static int64_t flow_into(const struct lanes *L, json_int_t pid, int64_t tid, int64_t ts)
-{
-	size_t i;
-	const json_t *ev;
-
-	json_array_foreach(L->root, i, ev) {
-		const char *ph = jstr(ev, "ph"), *cat = jstr(ev, "cat");
-
-		if (ph && !strcmp(ph, "f") && cat && !strcmp(cat, "HostToDevice") &&
-		    json_integer_value(json_object_get(ev, "pid")) == pid && jint(ev, "tid", -2) == tid &&
-		    json_us_ns(json_object_get(ev, "ts")) == ts) {
-			for (size_t k = 0; k < L->nfl; k++)
-				if (!strcmp(L->fl[k].id, jstr(ev, "id") ? jstr(ev, "id") : ""))
-					return (int64_t)k;
-		}
-	}
-	return -1;
-}
-
-static void load_lanes(struct lanes *L, const json_t *root)
-{
-	size_t i;
-	const json_t *ev;
-
-	L->root = root;
-	L->pid_cann = pid_named(root, "CANN");
-	L->pid_hw = pid_named(root, "Ascend Hardware");
-	L->pid_hccl = pid_named(root, "HCCL");
-	json_array_foreach(root, i, ev) { /* flow starts */
-		const char *ph = jstr(ev, "ph"), *cat = jstr(ev, "cat"), *id = jstr(ev, "id");
-
-		if (ph && !strcmp(ph, "s") && cat && !strcmp(cat, "HostToDevice") && id) {
-			int64_t k = flow_index(L, id);
-
-			L->fl[k].s_tid = jint(ev, "tid", -1);
-			L->fl[k].s_ts = json_us_ns(json_object_get(ev, "ts"));
-		}
-	}
-	json_array_foreach(root, i, ev) {
-		const char *ph = jstr(ev, "ph");
-		json_int_t pid = json_integer_value(json_object_get(ev, "pid"));
-		const json_t *a = json_object_get(ev, "args");
-
-		if (!ph || strcmp(ph, "X"))
-			continue;
-		if (pid == L->pid_cann) {
-			struct api *p;
-
-			GROW(L->api, L->napi, L->capi);
-			p = &L->api[L->napi++];
-			*p = (struct api){ .tid = jint(ev, "tid", 0),
-					   .s = json_us_ns(json_object_get(ev, "ts")),
-					   .level = jstr(a, "level"), .id = jstr(a, "id"),
-					   .item = jstr(a, "item_id"), .mode = jstr(a, "Mode") };
-			p->e = p->s + json_dur_ns(json_object_get(ev, "dur"));
-		} else if (pid == L->pid_hw) {
-			struct hw *h;
-
-			GROW(L->hw, L->nhw, L->chw);
-			h = &L->hw[L->nhw++];
-			*h = (struct hw){ .stream = jint(ev, "tid", 0), .s = json_us_ns(json_object_get(ev, "ts")),
-					  .name = jstr(ev, "name"), .ttype = jstr(a, "Task Type"),
-					  .task = jint(a, "Task Id", -1), .sub = jint(a, "Subtask Id", NONE) };
-			h->e = h->s + json_dur_ns(json_object_get(ev, "dur"));
-			h->flow = -1;
-		}
-	}
-	for (size_t k = 0; k < L->nhw; k++)
-		L->hw[k].flow = flow_into(L, L->pid_hw, L->hw[k].stream, L->hw[k].s);
-}
-
-/* ---- GE / STARS names (cann_prof_raw §2.7, §3.1.2, §3.1.4) ---- */
-
-struct named {
-	const char *n;
-	unsigned v;
-};
-
-static const struct named ge_dtypes[] = {
-	{ "FLOAT", 0 },	 { "FLOAT16", 1 }, { "INT8", 2 },    { "INT32", 3 },  { "UINT8", 4 },    { "INT16", 6 },
-	{ "UINT16", 7 }, { "UINT32", 8 },  { "INT64", 9 },   { "UINT64", 10 }, { "DOUBLE", 11 }, { "BOOL", 12 },
-	{ "STRING", 13 }, { "COMPLEX64", 16 }, { "COMPLEX128", 17 }, { "DT_BF16", 27 },
-};
-static const struct named ge_formats[] = {
-	{ "NCHW", 0 },	     { "NHWC", 1 },	  { "ND", 2 },	       { "NC1HWC0", 3 },   { "FRACTAL_Z", 4 },
-	{ "NC1HWC0_C04", 12 }, { "FRACTAL_Z_C04", 13 }, { "HWCN", 16 }, { "NDHWC", 27 }, { "FRACTAL_NZ", 29 },
-	{ "NCDHW", 30 },     { "DHWCN", 31 },	  { "NDC1HWC0", 32 },  { "FRACTAL_Z_3D", 33 }, { "NCL", 47 },
-};
-static const struct named sqes[] = {
-	{ "AI_CORE", 0 },	 { "AI_CPU", 1 },	    { "AIV_SQE", 2 },	    { "PLACE_HOLDER_SQE", 3 },
-	{ "EVENT_RECORD_SQE", 4 }, { "EVENT_WAIT_SQE", 5 }, { "NOTIFY_RECORD_SQE", 6 }, { "NOTIFY_WAIT_SQE", 7 },
-	{ "WRITE_VALUE_SQE", 8 }, { "SDMA_SQE", 11 },	    { "DSA_SQE", 15 },	    { "PCIE_DMA_SQE", 17 },
-	{ "MIX_AIV", 2 },	 { "MIX_AIC", 0 },
-};
-static const struct named subtypes[] = {
-	{ "AIC", 0 },	      { "AIV", 1 },	   { "Notify Wait", 3 }, { "Notify Record", 4 }, { "Write Value", 5 },
-	{ "MIX_AIC", 6 },     { "MIX_AIV", 7 },	   { "SDMA", 8 },	 { "AI_CPU", 12 },	 { "DSA", 15 },
-};
-/* device task name → runtime task type (§2.6.3) */
-static const struct named rt_types[] = {
-	{ "MEMCPY_ASYNC", 5 }, { "EVENT_RECORD", 2 }, { "EVENT_WAIT", 3 }, { "NOTIFY_WAIT", 14 },
-	{ "NOTIFY_RECORD", 15 }, { "PROFILING_ENABLE", 64 }, { "PROFILING_DISABLE", 65 },
-};
-
-static int lookup(const struct named *t, size_t n, const char *s, unsigned *v)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s && !strcmp(t[i].n, s)) {
-			*v = t[i].v;
-			return 0;
-		}
-	return -1;
-}
-#define LOOKUP(t, s, v) lookup(t, sizeof(t) / sizeof(t[0]), s, v)
-
-/* ---- tensors: the row's shapes / types / formats → ap-gen SPEC ---- */
-
-static size_t split(char *s, char **out, size_t max)
-{
-	size_t n = 0;
-
-	out[n++] = s;
-	for (; *s && n < max; s++)
-		if (*s == ';') {
-			*s = 0;
-			out[n++] = s + 1;
-		}
-	return n;
-}
-
-static char *strip_quotes(const char *s)
-{
-	size_t n = strlen(s);
-	char *d;
-
-	if (n >= 2 && s[0] == '"' && s[n - 1] == '"')
-		s++, n -= 2;
-	d = xrealloc(NULL, n + 1);
-	memcpy(d, s, n);
-	d[n] = 0;
-	return d;
-}
-
-/* appends `in:F:T:dims;...` for one direction; -1 when a name is unknown or the counts differ */
-static int tensor_spec(FILE *o, const char *dir, const char *shapes, const char *types, const char *fmts,
-		       int *first)
-{
-	char *sh, *ty, *fm, *vs[256], *vt[256], *vf[256];
-	size_t ns, nt, nf;
-	int ret = 0;
-
-	if (!strcmp(types, "N/A") || !*types)
-		return 0;
-	sh = strip_quotes(shapes);
-	ty = strip_quotes(types);
-	fm = strip_quotes(fmts);
-	ns = split(sh, vs, 256);
-	nt = split(ty, vt, 256);
-	nf = split(fm, vf, 256);
-	if (ns != nt || nt != nf) {
-		ret = -1;
-		goto out;
-	}
-	for (size_t i = 0; i < nt; i++) {
-		unsigned dt, f, sub = 0;
-		char *f_name = vf[i], *colon;
-
-		if (!strncmp(f_name, "FORMAT_", 7)) /* the older spelling of a format name */
-			f_name += 7;
-		if ((colon = strchr(f_name, ':'))) {
-			*colon = 0;
-			sub = (unsigned)strtoul(colon + 1, NULL, 10);
-		}
-		if (LOOKUP(ge_dtypes, vt[i], &dt) || LOOKUP(ge_formats, f_name, &f)) {
-			ret = -1;
-			goto out;
-		}
-		fprintf(o, "%s%s:%u:%u:%s", *first ? "" : ";", dir, f | sub << 8, dt, vs[i]);
-		*first = 0;
-	}
-out:
-	free(sh);
-	free(ty);
-	free(fm);
-	return ret;
-}
 
 /* ---- scenario ---- */
 
@@ -547,30 +112,30 @@ static const char *quote(const char *s, char *buf, size_t n)
 static void kernel_row(struct syn *y, size_t r)
 {
 	struct csvt *t = &y->kd;
-	const char *name = fld(t, r, col(t, "Name")), *core = fld(t, r, col(t, "Accelerator Core"));
-	int64_t ds = us_str_ns(fld(t, r, col(t, "Start Time(us)")));
-	int64_t dur = us_str_ns(fld(t, r, col(t, "Duration(us)")));
+	const char *name = ap_rtc__fld(t, r, ap_rtc__col(t, "Name")), *core = ap_rtc__fld(t, r, ap_rtc__col(t, "Accelerator Core"));
+	int64_t ds = ap_rtc__us_ns(ap_rtc__fld(t, r, ap_rtc__col(t, "Start Time(us)")));
+	int64_t dur = ap_rtc__us_ns(ap_rtc__fld(t, r, ap_rtc__col(t, "Duration(us)")));
 	struct hw *h = find_hw(y, name, ds);
 	struct flow *f;
 	struct api *ln = NULL;
 	int64_t hs, he, track, tid, stream, task;
-	long block = strtol(fld(t, r, col(t, "Block Dim")), NULL, 10);
-	long mixb = strtol(fld(t, r, col(t, "Mix Block Dim")), NULL, 10);
+	long block = strtol(ap_rtc__fld(t, r, ap_rtc__col(t, "Block Dim")), NULL, 10);
+	long mixb = strtol(ap_rtc__fld(t, r, ap_rtc__col(t, "Mix Block Dim")), NULL, 10);
 	int is_dsa, is_mix;
 	char q1[1024], q2[1024];
 
 	if (!h || h->flow < 0 || (f = &y->L.fl[h->flow])->s_tid < 0) {
-		fail("kernel row %zu '%s': no Ascend Hardware event with a HostToDevice flow at its start", r, name);
+		ap_rtc__fail("kernel row %zu '%s': no Ascend Hardware event with a HostToDevice flow at its start", r, name);
 		return;
 	}
 	h->used = 1;
-	stream = y->level ? strtoll(fld(t, r, col(t, "Stream ID")), NULL, 10) : h->stream;
-	task = y->level ? strtoll(fld(t, r, col(t, "Task ID")), NULL, 10) : h->task;
+	stream = y->level ? strtoll(ap_rtc__fld(t, r, ap_rtc__col(t, "Stream ID")), NULL, 10) : h->stream;
+	task = y->level ? strtoll(ap_rtc__fld(t, r, ap_rtc__col(t, "Task ID")), NULL, 10) : h->task;
 	tid = f->s_tid;
 	if (y->level) {
 		ln = find_launch(y, name, tid, f->s_ts);
 		if (!ln) {
-			fail("kernel row %zu '%s': no Node launch on thread %" PRId64, r, name, tid);
+			ap_rtc__fail("kernel row %zu '%s': no Node launch on thread %" PRId64, r, name, tid);
 			return;
 		}
 		ln->used = 1;
@@ -589,14 +154,14 @@ static void kernel_row(struct syn *y, size_t r)
 			quote(name, q1, sizeof(q1)), tid);
 		if (y->level) {
 			fprintf(y->o, "node_info %" PRId64 " op=%s optype=%s task=DSA_SQE block=%ld flag=%d tid=%" PRId64 "\n",
-				track, q1, quote(fld(t, r, col(t, "Type")), q2, sizeof(q2)), block,
-				!strcmp(fld(t, r, col(t, "HF32 Eligible")), "YES"), tid);
+				track, q1, quote(ap_rtc__fld(t, r, ap_rtc__col(t, "Type")), q2, sizeof(q2)), block,
+				!strcmp(ap_rtc__fld(t, r, ap_rtc__col(t, "HF32 Eligible")), "YES"), tid);
 			fprintf(y->o, "tensor_info %" PRId64 " op=%s tid=%" PRId64 " tensors=\"", track, q1, tid);
-			if (tensor_spec(y->o, "in", fld(t, r, col(t, "Input Shapes")), fld(t, r, col(t, "Input Data Types")),
-					fld(t, r, col(t, "Input Formats")), &first) ||
-			    tensor_spec(y->o, "out", fld(t, r, col(t, "Output Shapes")),
-					fld(t, r, col(t, "Output Data Types")), fld(t, r, col(t, "Output Formats")), &first))
-				fail("kernel row %zu '%s': tensors not representable", r, name);
+			if (ap_rtc__tensor_spec(y->o, "in", ap_rtc__fld(t, r, ap_rtc__col(t, "Input Shapes")), ap_rtc__fld(t, r, ap_rtc__col(t, "Input Data Types")),
+					ap_rtc__fld(t, r, ap_rtc__col(t, "Input Formats")), &first) ||
+			    ap_rtc__tensor_spec(y->o, "out", ap_rtc__fld(t, r, ap_rtc__col(t, "Output Shapes")),
+					ap_rtc__fld(t, r, ap_rtc__col(t, "Output Data Types")), ap_rtc__fld(t, r, ap_rtc__col(t, "Output Formats")), &first))
+				ap_rtc__fail("kernel row %zu '%s': tensors not representable", r, name);
 			fprintf(y->o, "\"\n");
 		}
 		fprintf(y->o, "task_track %" PRId64 " stream=%" PRId64 " task=%" PRId64 " type=STARS_COMMON kernel=%s blocks=%ld tid=%" PRId64 "\n",
@@ -608,7 +173,7 @@ static void kernel_row(struct syn *y, size_t r)
 	{
 		/* a kernel run as FFTS+ subtasks: ap-gen puts them 1 tick inside the ACSQ pair, and the subtask
 		 * pair is what the row shows (§3.1.4) */
-		const char *ctx = y->level ? fld(t, r, col(t, "Context ID")) : "";
+		const char *ctx = y->level ? ap_rtc__fld(t, r, ap_rtc__col(t, "Context ID")) : "";
 		int sub = *ctx >= '0' && *ctx <= '9';
 
 		fprintf(y->o, "prof_stream %" PRId64 " task=%" PRId64 "\n", stream, task);
@@ -625,19 +190,19 @@ static void kernel_row(struct syn *y, size_t r)
 		long ratio = block > 0 && mixb % block == 0 ? mixb / block : 0;
 
 		if (block > 0 && mixb % block)
-			fail("kernel row %zu '%s': Mix Block Dim %ld is no multiple of Block Dim %ld", r, name, mixb, block);
-		const char *ctx = fld(t, r, col(t, "Context ID"));
+			ap_rtc__fail("kernel row %zu '%s': Mix Block Dim %ld is no multiple of Block Dim %ld", r, name, mixb, block);
+		const char *ctx = ap_rtc__fld(t, r, ap_rtc__col(t, "Context ID"));
 
-		fprintf(y->o, " type=%s task=%s block=%ld mix=%ld flag=%d", quote(fld(t, r, col(t, "Type")), q2, sizeof(q2)),
-			core, block, ratio, !strcmp(fld(t, r, col(t, "HF32 Eligible")), "YES"));
+		fprintf(y->o, " type=%s task=%s block=%ld mix=%ld flag=%d", quote(ap_rtc__fld(t, r, ap_rtc__col(t, "Type")), q2, sizeof(q2)),
+			core, block, ratio, !strcmp(ap_rtc__fld(t, r, ap_rtc__col(t, "HF32 Eligible")), "YES"));
 		if (*ctx >= '0' && *ctx <= '9') /* a node-level context_id_info (§2.5.2) */
 			fprintf(y->o, " ctx=%s", ctx);
 		fprintf(y->o, " tensors=\"");
-		if (tensor_spec(y->o, "in", fld(t, r, col(t, "Input Shapes")), fld(t, r, col(t, "Input Data Types")),
-				fld(t, r, col(t, "Input Formats")), &first) ||
-		    tensor_spec(y->o, "out", fld(t, r, col(t, "Output Shapes")), fld(t, r, col(t, "Output Data Types")),
-				fld(t, r, col(t, "Output Formats")), &first))
-			fail("kernel row %zu '%s': tensors not representable", r, name);
+		if (ap_rtc__tensor_spec(y->o, "in", ap_rtc__fld(t, r, ap_rtc__col(t, "Input Shapes")), ap_rtc__fld(t, r, ap_rtc__col(t, "Input Data Types")),
+				ap_rtc__fld(t, r, ap_rtc__col(t, "Input Formats")), &first) ||
+		    ap_rtc__tensor_spec(y->o, "out", ap_rtc__fld(t, r, ap_rtc__col(t, "Output Shapes")), ap_rtc__fld(t, r, ap_rtc__col(t, "Output Data Types")),
+				ap_rtc__fld(t, r, ap_rtc__col(t, "Output Formats")), &first))
+			ap_rtc__fail("kernel row %zu '%s': tensors not representable", r, name);
 		fprintf(y->o, "\"\n");
 	}
 }
@@ -650,17 +215,17 @@ static int hccl_op_flow(struct syn *y, const char *name, int64_t *tid, int64_t *
 	const json_t *ev;
 
 	json_array_foreach(y->L.root, i, ev) {
-		const char *ph = jstr(ev, "ph"), *n = jstr(ev, "name");
+		const char *ph = ap_rtc__jstr(ev, "ph"), *n = ap_rtc__jstr(ev, "name");
 
 		if (ph && !strcmp(ph, "X") && n && !strcmp(n, name) &&
 		    json_integer_value(json_object_get(ev, "pid")) == y->L.pid_hccl) {
-			int64_t k = flow_into(&y->L, y->L.pid_hccl, jint(ev, "tid", -1),
-					      json_us_ns(json_object_get(ev, "ts")));
+			int64_t k = ap_rtc__flow_into(&y->L, y->L.pid_hccl, ap_rtc__jint(ev, "tid", -1),
+					      ap_rtc__json_us_ns(json_object_get(ev, "ts")));
 
 			if (k < 0 || y->L.fl[k].s_tid < 0)
 				return -1;
-			int64_t t0 = json_us_ns(json_object_get(ev, "ts"));
-			int64_t t1 = t0 + json_dur_ns(json_object_get(ev, "dur"));
+			int64_t t0 = ap_rtc__json_us_ns(json_object_get(ev, "ts"));
+			int64_t t1 = t0 + ap_rtc__json_dur_ns(json_object_get(ev, "dur"));
 			size_t j;
 			const json_t *sm;
 
@@ -669,13 +234,13 @@ static int hccl_op_flow(struct syn *y, const char *name, int64_t *tid, int64_t *
 			/* its small tasks (the plane threads of the lane) name the FFTS+ task's stream and task id */
 			json_array_foreach(y->L.root, j, sm) {
 				const json_t *a = json_object_get(sm, "args");
-				int64_t st = json_us_ns(json_object_get(sm, "ts"));
+				int64_t st = ap_rtc__json_us_ns(json_object_get(sm, "ts"));
 
-				if (jstr(sm, "ph") && !strcmp(jstr(sm, "ph"), "X") &&
+				if (ap_rtc__jstr(sm, "ph") && !strcmp(ap_rtc__jstr(sm, "ph"), "X") &&
 				    json_integer_value(json_object_get(sm, "pid")) == y->L.pid_hccl &&
-				    jint(sm, "tid", 0) != 0 && st >= t0 && st <= t1) {
-					*stream = jint(a, "stream id", -1);
-					*task = jint(a, "task id", -1);
+				    ap_rtc__jint(sm, "tid", 0) != 0 && st >= t0 && st <= t1) {
+					*stream = ap_rtc__jint(a, "stream id", -1);
+					*task = ap_rtc__jint(a, "task id", -1);
 					return 0;
 				}
 			}
@@ -703,9 +268,9 @@ static int hccl_op_flow(struct syn *y, const char *name, int64_t *tid, int64_t *
 static void hccl_row(struct syn *y, size_t r)
 {
 	struct csvt *t = &y->kd;
-	const char *name = fld(t, r, col(t, "Name")), *type = fld(t, r, col(t, "Type"));
-	int64_t ds = us_str_ns(fld(t, r, col(t, "Start Time(us)")));
-	int64_t de = ds + us_str_ns(fld(t, r, col(t, "Duration(us)")));
+	const char *name = ap_rtc__fld(t, r, ap_rtc__col(t, "Name")), *type = ap_rtc__fld(t, r, ap_rtc__col(t, "Type"));
+	int64_t ds = ap_rtc__us_ns(ap_rtc__fld(t, r, ap_rtc__col(t, "Start Time(us)")));
+	int64_t de = ds + ap_rtc__us_ns(ap_rtc__fld(t, r, ap_rtc__col(t, "Duration(us)")));
 	int64_t tid, s, hs, he, ms, me, stream = -1, task = -1;
 	struct api *ln = NULL, *m = NULL;
 	struct hw *lo = NULL, *hi = NULL;
@@ -714,7 +279,7 @@ static void hccl_row(struct syn *y, size_t r)
 	static uint8_t seen[65536];
 
 	if (hccl_op_flow(y, name, &tid, &s, &stream, &task)) {
-		fail("HCCL row %zu '%s': no flow to its HCCL lane event", r, name);
+		ap_rtc__fail("HCCL row %zu '%s': no flow to its HCCL lane event", r, name);
 		return;
 	}
 	if (y->level) {
@@ -727,7 +292,7 @@ static void hccl_row(struct syn *y, size_t r)
 				ln = p;
 		}
 		if (!ln) {
-			fail("HCCL row %zu '%s': no Node launch starting at its flow", r, name);
+			ap_rtc__fail("HCCL row %zu '%s': no Node launch starting at its flow", r, name);
 			return;
 		}
 		ln->used = 1;
@@ -742,7 +307,7 @@ static void hccl_row(struct syn *y, size_t r)
 			}
 		}
 		if (!m) {
-			fail("HCCL row %zu '%s': no HCCL-level event in its launch", r, name);
+			ap_rtc__fail("HCCL row %zu '%s': no HCCL-level event in its launch", r, name);
 			return;
 		}
 		m->used = 1;
@@ -766,12 +331,12 @@ static void hccl_row(struct syn *y, size_t r)
 			seen[h->sub] = 1;
 	}
 	if (!lo) {
-		fail("HCCL row %zu '%s': no small tasks on the device", r, name);
+		ap_rtc__fail("HCCL row %zu '%s': no small tasks on the device", r, name);
 		return;
 	}
 	if (lo->s != ds || hi->e != de) {
 		if (llabs(lo->s - ds) > 1000 || llabs(hi->e - de) > 1000)
-			fail("HCCL row %zu '%s': small tasks span [%" PRId64 ", %" PRId64 "], row [%" PRId64 ", %" PRId64 "]",
+			ap_rtc__fail("HCCL row %zu '%s': small tasks span [%" PRId64 ", %" PRId64 "], row [%" PRId64 ", %" PRId64 "]",
 			     r, name, lo->s, hi->e, ds, de);
 		lo->s = ds;
 		hi->e = de;
@@ -803,8 +368,8 @@ static void hccl_row(struct syn *y, size_t r)
 			continue;
 		h->used = 1;
 		nsmall++;
-		if (LOOKUP(subtypes, h->ttype, &st))
-			fail("HCCL small task '%s': unknown subtask type '%s'", h->name, h->ttype ? h->ttype : "");
+		if (ap_rtc__subtask_type(h->ttype, &st))
+			ap_rtc__fail("HCCL small task '%s': unknown subtask type '%s'", h->name, h->ttype ? h->ttype : "");
 		fprintf(y->o, "ffts %" PRId64 " start stream=%" PRId64 " task=%" PRId64 " ctx=%" PRId64 " subtype=%u\n",
 			h->s, stream, task, h->sub, st);
 		fprintf(y->o, "ffts %" PRId64 " end stream=%" PRId64 " task=%" PRId64 " ctx=%" PRId64 " subtype=%u\n",
@@ -821,8 +386,8 @@ static void runtime_task(struct syn *y, struct hw *h, unsigned *bump)
 	char q[256];
 
 	h->used = 1;
-	if (LOOKUP(sqes, h->ttype, &sqe)) {
-		fail("device task '%s': unknown task type '%s'", h->name ? h->name : "", h->ttype ? h->ttype : "");
+	if (ap_rtc__sqe_type(h->ttype, &sqe)) {
+		ap_rtc__fail("device task '%s': unknown task type '%s'", h->name ? h->name : "", h->ttype ? h->ttype : "");
 		return;
 	}
 	/* torch_npu keeps the first 'f' of a flow id (§2.8, torch_npu §7.4): of the older msprof's tasks
@@ -864,7 +429,7 @@ static void runtime_task(struct syn *y, struct hw *h, unsigned *bump)
 		y->rt_outside++;
 	}
 	fprintf(y->o, "task_track %" PRId64 " stream=%" PRId64 " task=%" PRId64, at, h->stream, h->task);
-	if (!LOOKUP(rt_types, h->name, &tt))
+	if (!ap_rtc__runtime_type(h->name, &tt))
 		fprintf(y->o, " type=%u", tt);
 	else
 		fprintf(y->o, " type=KERNEL_AICORE kernel=%s", quote(h->name ? h->name : "", q, sizeof(q)));
@@ -911,7 +476,7 @@ static int read_info(const char *dir, int *rank, int *level, int64_t *pid)
 		fprintf(stderr, "%s: no profiler_info_N.json in '%s'\n", PROG, dir);
 		return -1;
 	}
-	lv = jstr(json_object_get(json_object_get(root, "config"), "experimental_config"), "_profiler_level");
+	lv = ap_rtc__jstr(json_object_get(json_object_get(root, "config"), "experimental_config"), "_profiler_level");
 	*level = lv && !strcmp(lv, "Level0") ? 0 : lv && !strcmp(lv, "Level1") ? 1 : 2;
 	*pid = 0;
 	json_decref(root);
@@ -942,10 +507,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	snprintf(path, sizeof(path), "%s/ASCEND_PROFILER_OUTPUT/kernel_details.csv", argv[1]);
-	if (load_csv(path, &y.kd))
+	if (ap_rtc__load_csv(path, &y.kd))
 		goto out;
-	load_lanes(&y.L, root);
-	bump = xrealloc(NULL, (y.L.napi + 1) * sizeof(*bump));
+	ap_rtc__load_lanes(&y.L, root);
+	bump = ap_rtc__xrealloc(NULL, (y.L.napi + 1) * sizeof(*bump));
 	memset(bump, 0, (y.L.napi + 1) * sizeof(*bump));
 	for (size_t i = 0; i < y.L.nhw; i++)
 		first = y.L.hw[i].s < first ? y.L.hw[i].s : first;
@@ -961,7 +526,7 @@ int main(int argc, char **argv)
 		" host_cnt=0 cnt_diff=0 dev_cnt=1000000000 dev_mono=%" PRId64 "\n",
 		first - RT_CANN_OFFSET_D - 1000000000, first - RT_CANN_OFFSET_D - 1000000000);
 	for (size_t r = 1; r < y.kd.n; r++) {
-		const char *core = fld(&y.kd, r, col(&y.kd, "Accelerator Core"));
+		const char *core = ap_rtc__fld(&y.kd, r, ap_rtc__col(&y.kd, "Accelerator Core"));
 
 		y.rows++;
 		if (!strcmp(core, "HCCL") || !strcmp(core, "COMMUNICATION"))
@@ -981,8 +546,8 @@ int main(int argc, char **argv)
 		"hccl edges adjusted %lu); device events %lu; runtime tasks linked to an API %lu, outside APIs %lu; "
 		"of them sharing an earlier task's flow %lu; api_event %lu (+ %lu launches from the chains); not placed %lu\n",
 		PROG, y.level, rank, y.rows, y.kernels, y.hccl_ops, y.hccl_small, y.hccl_adjusted, y.hw_total,
-		y.rt_flow, y.rt_outside, y.rt_shared, y.api, y.kernels + y.hccl_ops, n_fail);
-	ret = n_fail ? 1 : 0;
+		y.rt_flow, y.rt_outside, y.rt_shared, y.api, y.kernels + y.hccl_ops, ap_rtc__failures());
+	ret = ap_rtc__failures() ? 1 : 0;
 out:
 	json_decref(root);
 	return ret;
