@@ -31,8 +31,9 @@
  *    no flows);
  *  - HCCL ops (rows with Accelerator Core HCCL): the `hccl` chain on the hcom Node launch, the HCCL-level
  *    Launch_Ffts event of the CANN lane, inside it one FFTS_PLUS task_track and an HCCL-level
- *    context_id_info range, and on the device one FFTS+ subtask pair per small task of that (stream, task) in
- *    the Ascend Hardware lane. The earliest start / latest end are set to the row's Start / Start + Duration
+ *    context_id_info range per run of context ids, one hccl_info per small task of the HCCL lane (name,
+ *    ranks, plane = lane thread - 1, context, notify id, size, data / link / transport type), and on the
+ *    device one FFTS+ subtask pair per small task of that (stream, task) in the Ascend Hardware lane. The earliest start / latest end are set to the row's Start / Start + Duration
  *    (the older msprof's float rounding left them up to 1 ns apart; counted as "hccl edges adjusted").
  *
  * Prints counts on stderr; exits 0 when every row and event was placed, 1 when something was not (the
@@ -61,7 +62,7 @@ struct syn {
 	int level; /* 0, 1, 2 */
 	FILE *o;
 	int64_t l0_api_at, l0_api_tid;
-	unsigned long rows, kernels, hccl_ops, hccl_small, hccl_adjusted, api, rt_flow, rt_outside, rt_shared, hw_total;
+	unsigned long rows, kernels, hccl_ops, hccl_small, hccl_infos, hccl_adjusted, api, rt_flow, rt_outside, rt_shared, hw_total;
 };
 
 static struct api *find_launch(struct syn *y, const char *item, int64_t tid, int64_t at)
@@ -265,6 +266,52 @@ static int hccl_op_flow(struct syn *y, const char *name, int64_t *tid, int64_t *
 	return -1;
 }
 
+/* ENUM_HCCL_* of msprof's db_constant.h (cann_prof_raw §4.5) */
+static unsigned hccl_enum(const char *s, const char *const *names, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++)
+		if (names[i] && !strcmp(names[i], s))
+			return (unsigned)i;
+	return 65535; /* INVALID_TYPE */
+}
+
+/* One hccl_info (§2.5.3) per small task of the HCCL lane on the op's FFTS+ (stream, task), at t */
+static unsigned hccl_infos(struct syn *y, int64_t t, int64_t tid, int64_t stream, int64_t task, int64_t ds,
+			   int64_t de)
+{
+	static const char *const dtypes[] = { "INT8", "INT16", "INT32", "FP16", "FP32", "INT64", "UINT64", "UINT8",
+					      "UINT16", "UINT32", "FP64", "BFP16", "INT128" };
+	static const char *const links[] = { "ON_CHIP", "HCCS", "PCIE", "ROCE", "SIO", "HCCS_SW", "STANDARD_ROCE" };
+	static const char *const transports[] = { "SDMA", "RDMA", "LOCAL" };
+	unsigned n = 0;
+	size_t i;
+	const json_t *ev;
+	char q[256];
+
+	json_array_foreach(y->L.root, i, ev) {
+		const json_t *a = json_object_get(ev, "args");
+		int64_t st = ap_rtc__json_us_ns(json_object_get(ev, "ts")), lane = ap_rtc__jint(ev, "tid", 0);
+
+		if (!ap_rtc__jstr(ev, "ph") || strcmp(ap_rtc__jstr(ev, "ph"), "X") ||
+		    json_integer_value(json_object_get(ev, "pid")) != y->L.pid_hccl || lane < 1 ||
+		    ap_rtc__jint(a, "stream id", -1) != stream || ap_rtc__jint(a, "task id", -1) != task ||
+		    st < ds - 1000 || st > de + 1000)
+			continue;
+		n++;
+		fprintf(y->o,
+			"hccl_info %" PRId64 " name=%s tid=%" PRId64 " local=%" PRId64 " remote=%" PRId64
+			" plane=%" PRId64 " ctx=%" PRId64 " notify=%s size=%" PRId64 " dtype=%u link=%u transport=%u\n",
+			t, quote(ap_rtc__jstr(ev, "name") ? ap_rtc__jstr(ev, "name") : "", q, sizeof(q)), tid,
+			ap_rtc__jint(a, "src rank", 0), ap_rtc__jint(a, "dst rank", 0), lane - 1,
+			ap_rtc__jint(a, "context id", 0),
+			ap_rtc__jstr(a, "notify_id") ? ap_rtc__jstr(a, "notify_id") : "0", ap_rtc__jint(a, "size(Byte)", 0),
+			hccl_enum(ap_rtc__jstr(a, "data type"), dtypes, sizeof(dtypes) / sizeof(dtypes[0])),
+			hccl_enum(ap_rtc__jstr(a, "link type"), links, sizeof(links) / sizeof(links[0])),
+			hccl_enum(ap_rtc__jstr(a, "transport type"), transports, sizeof(transports) / sizeof(transports[0])));
+	}
+	return n;
+}
+
 static void hccl_row(struct syn *y, size_t r)
 {
 	struct csvt *t = &y->kd;
@@ -350,6 +397,7 @@ static void hccl_row(struct syn *y, size_t r)
 	fprintf(y->o, "task_track %" PRId64 " stream=%" PRId64 " task=%" PRId64 " type=FFTS_PLUS tid=%" PRId64 "\n",
 		ms + 1, stream, task, tid);
 	/* the context ids, as inclusive ranges [first, last] of HCCL-level context_id_info records (§2.5.2) */
+	y->hccl_infos += hccl_infos(y, ms + 1, tid, stream, task, ds, de);
 	for (unsigned c = 0; c < 65536; c++) {
 		unsigned e = c;
 
@@ -542,10 +590,10 @@ int main(int argc, char **argv)
 	write_apis(&y);
 	free(bump);
 	fprintf(stderr,
-		"%s: level %d rank %d: kernel_details rows %lu (kernels %lu, HCCL ops %lu with %lu small tasks, "
+		"%s: level %d rank %d: kernel_details rows %lu (kernels %lu, HCCL ops %lu with %lu small tasks and %lu hccl_info, "
 		"hccl edges adjusted %lu); device events %lu; runtime tasks linked to an API %lu, outside APIs %lu; "
 		"of them sharing an earlier task's flow %lu; api_event %lu (+ %lu launches from the chains); not placed %lu\n",
-		PROG, y.level, rank, y.rows, y.kernels, y.hccl_ops, y.hccl_small, y.hccl_adjusted, y.hw_total,
+		PROG, y.level, rank, y.rows, y.kernels, y.hccl_ops, y.hccl_small, y.hccl_infos, y.hccl_adjusted, y.hw_total,
 		y.rt_flow, y.rt_outside, y.rt_shared, y.api, y.kernels + y.hccl_ops, ap_rtc__failures());
 	ret = ap_rtc__failures() ? 1 : 0;
 out:
