@@ -7,6 +7,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gen_prof.h"
@@ -125,9 +126,18 @@ static int dev_task(struct ap_gen *g, const struct chain *c, uint32_t task_flip,
 	return 0;
 }
 
+/* KEY=S hashed into hash_dic, or KEY=#N written as id N (as the record directives do); def when absent.
+ * A #N that is no number is hashed as text, with a warning. */
 static uint64_t hash_opt(struct ap_gen *g, struct ap_gen_tok *t, int n, const char *key, const char *def)
 {
 	struct ap_gen_tok *k = ap_gen__opt(t, n, key);
+	if (k && !k->quoted && k->val[0] == '#') {
+		char *end;
+		unsigned long long id = strtoull(k->val + 1, &end, 0);
+		if (k->len > 1 && *end == '\0')
+			return id;
+		ap_gen__warn_at(g, "%s=%s: no id after '#'; hashed as text", key, k->val);
+	}
 	return k ? ap_gen__prof_hash(g->prof, k->val) : def ? ap_gen__prof_hash(g->prof, def) : 0;
 }
 

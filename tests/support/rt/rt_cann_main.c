@@ -29,7 +29,8 @@
  *    PLACE_HOLDER, ...) and the later tasks of a flow id shared with an earlier one (torch_npu links only
  *    the first): task_track on a thread without APIs (linking rule, last item: the older msprof drew them
  *    no flows);
- *  - HCCL ops (rows with Accelerator Core HCCL): the `hccl` chain on the hcom Node launch, the HCCL-level
+ *  - HCCL ops (rows with Accelerator Core HCCL): the `hccl` chain on the hcom Node launch (its item id, the
+ *    row's name less msprof's _<group>_<index>_<iteration> suffix; a group id ending in that group), the HCCL-level
  *    Launch_Ffts event of the CANN lane, inside it one FFTS_PLUS task_track and an HCCL-level
  *    context_id_info range per run of context ids, one hccl_info per small task of the HCCL lane (name,
  *    ranks, plane = lane thread - 1, context, notify id, size, data / link / transport type), and on the
@@ -266,6 +267,26 @@ static int hccl_op_flow(struct syn *y, const char *name, int64_t *tid, int64_t *
 	return -1;
 }
 
+/* "hcom_allReduce__868_0_1" → item "hcom_allReduce_" and a group hash id whose decimal ends in "868" */
+static int split_hccl_name(const char *name, char *item, size_t cap, unsigned long *group)
+{
+	const char *u[3] = { NULL, NULL, NULL };
+	size_t n = strlen(name), k = 0;
+
+	for (size_t i = n; i-- > 0 && k < 3;)
+		if (name[i] == '_')
+			u[k++] = name + i; /* u[2]: before the group, u[1]: before the index, u[0]: before the iteration */
+	if (k < 3 || u[1] - u[2] != 4 || (size_t)(u[2] - name) >= cap)
+		return -1;
+	for (int i = 1; i <= 3; i++)
+		if (u[2][i] < '0' || u[2][i] > '9')
+			return -1;
+	memcpy(item, name, (size_t)(u[2] - name));
+	item[u[2] - name] = 0;
+	*group = 1000000000UL + strtoul(u[2] + 1, NULL, 10);
+	return 0;
+}
+
 /* ENUM_HCCL_* of msprof's db_constant.h (cann_prof_raw §4.5) */
 static unsigned hccl_enum(const char *s, const char *const *names, size_t n)
 {
@@ -277,7 +298,7 @@ static unsigned hccl_enum(const char *s, const char *const *names, size_t n)
 
 /* One hccl_info (§2.5.3) per small task of the HCCL lane on the op's FFTS+ (stream, task), at t */
 static unsigned hccl_infos(struct syn *y, int64_t t, int64_t tid, int64_t stream, int64_t task, int64_t ds,
-			   int64_t de)
+			   int64_t de, unsigned long group)
 {
 	static const char *const dtypes[] = { "INT8", "INT16", "INT32", "FP16", "FP32", "INT64", "UINT64", "UINT8",
 					      "UINT16", "UINT32", "FP64", "BFP16", "INT128" };
@@ -299,9 +320,9 @@ static unsigned hccl_infos(struct syn *y, int64_t t, int64_t tid, int64_t stream
 			continue;
 		n++;
 		fprintf(y->o,
-			"hccl_info %" PRId64 " name=%s tid=%" PRId64 " local=%" PRId64 " remote=%" PRId64
+			"hccl_info %" PRId64 " name=%s group=#%lu tid=%" PRId64 " local=%" PRId64 " remote=%" PRId64
 			" plane=%" PRId64 " ctx=%" PRId64 " notify=%s size=%" PRId64 " dtype=%u link=%u transport=%u\n",
-			t, quote(ap_rtc__jstr(ev, "name") ? ap_rtc__jstr(ev, "name") : "", q, sizeof(q)), tid,
+			t, quote(ap_rtc__jstr(ev, "name") ? ap_rtc__jstr(ev, "name") : "", q, sizeof(q)), group, tid,
 			ap_rtc__jint(a, "src rank", 0), ap_rtc__jint(a, "dst rank", 0), lane - 1,
 			ap_rtc__jint(a, "context id", 0),
 			ap_rtc__jstr(a, "notify_id") ? ap_rtc__jstr(a, "notify_id") : "0", ap_rtc__jint(a, "size(Byte)", 0),
@@ -325,13 +346,21 @@ static void hccl_row(struct syn *y, size_t r)
 	unsigned nsmall = 0;
 	static uint8_t seen[65536];
 
+	char item[256];
+	unsigned long group;
+
 	if (hccl_op_flow(y, name, &tid, &s, &stream, &task)) {
 		ap_rtc__fail("HCCL row %zu '%s': no flow to its HCCL lane event", r, name);
 		return;
 	}
+	/* msprof names an HCCL op <launch item id>_<last 3 characters of its group>_<index>_<iteration>
+	 * (update_op_name_by_group_name), the group being the decimal hash id of hccl_info's groupName: the
+	 * launch gets the item id (hcom_allReduce_) and the group an id ending in those 3 characters */
+	if (split_hccl_name(name, item, sizeof(item), &group)) {
+		ap_rtc__fail("HCCL row %zu '%s': not named <item>_<group>_<index>_<iteration>", r, name);
+		return;
+	}
 	if (y->level) {
-		/* the older collector's hcom launch names the op type (item_id hcom_allReduce_); the current one
-		 * names the op (cann_prof_raw §2.8): the chain below writes the row's name */
 		for (size_t i = 0; i < y->L.napi && !ln; i++) {
 			struct api *p = &y->L.api[i];
 
@@ -343,6 +372,9 @@ static void hccl_row(struct syn *y, size_t r)
 			return;
 		}
 		ln->used = 1;
+		if (!ln->item || strcmp(ln->item, item))
+			ap_rtc__fail("HCCL row %zu '%s': its launch names '%s', not '%s'", r, name, ln->item ? ln->item : "",
+				     item);
 		hs = ln->s, he = ln->e;
 		for (size_t i = 0; i < y->L.napi; i++) {
 			struct api *p = &y->L.api[i];
@@ -390,14 +422,14 @@ static void hccl_row(struct syn *y, size_t r)
 		y->hccl_adjusted++;
 	}
 	y->hccl_ops++;
-	fprintf(y->o, "hccl %" PRId64 " %" PRId64 " name=%s type=%s stream=%" PRId64 " tid=%" PRId64 "\n", hs, he,
-		quote(name, q1, sizeof(q1)), quote(type, q2, sizeof(q2)), stream, tid);
+	fprintf(y->o, "hccl %" PRId64 " %" PRId64 " name=%s type=%s group=#%lu stream=%" PRId64 " tid=%" PRId64 "\n",
+		hs, he, quote(item, q1, sizeof(q1)), quote(type, q2, sizeof(q2)), group, stream, tid);
 	fprintf(y->o, "api %" PRId64 " %" PRId64 " level=hccl type=%s item=%s tid=%" PRId64 "\n", ms, me,
 		m && m->mode ? m->mode : "master", quote(m && m->item ? m->item : "Launch_Ffts", q1, sizeof(q1)), tid);
 	fprintf(y->o, "task_track %" PRId64 " stream=%" PRId64 " task=%" PRId64 " type=FFTS_PLUS tid=%" PRId64 "\n",
 		ms + 1, stream, task, tid);
 	/* the context ids, as inclusive ranges [first, last] of HCCL-level context_id_info records (§2.5.2) */
-	y->hccl_infos += hccl_infos(y, ms + 1, tid, stream, task, ds, de);
+	y->hccl_infos += hccl_infos(y, ms + 1, tid, stream, task, ds, de, group);
 	for (unsigned c = 0; c < 65536; c++) {
 		unsigned e = c;
 
