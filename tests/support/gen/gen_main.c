@@ -136,7 +136,7 @@
  *     api START END level=acl|model|node|hccl|runtime|N type=T [item=S] [req=N] [event=1]
  *        §2.3 MsprofApi (event=1: a MsprofEvent start/end pair). T: AscendCL API name (type = family tag << 16 |
  *        index by first use: aclnn 5, aclrt 3, aclop 1, Hccl 7, else 4), node `launch`, hccl `master`/`slave`,
- *        model `execute`/`load`, or N
+ *        model `execute`/`load`, runtime: an API name (numbered from 0x10000, apart from the task types), or N
  *     node_info TIME op=S [optype=S] [task=GE] [block=N] [mix=N] [flag=N] [len=N]     §2.4.1 (GE: AI_CORE,
  *        AI_CPU, AI_VECTOR_CORE, MIX_AIC, MIX_AIV, FFTS_PLUS, COMMUNICATION... or N)
  *     node_attr TIME op=S attr=S                                             §2.4.2

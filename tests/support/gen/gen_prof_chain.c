@@ -7,6 +7,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gen_prof.h"
@@ -35,8 +36,11 @@ static int chain_common(struct ap_gen *g, struct ap_gen_tok *t, int n, int devti
 			 ap_gen__prof_dev_end_tok(g, c->dev, &t[3], &t[4], &c->de)))
 		return -1;
 	c->track = c->hs + 1; /* the runtime reports at the enclosing API's entry + 1 tick (§2.4.3) */
-	if ((k = ap_gen__opt(t, n, "track")) && ap_gen__prof_host_tok(g, k, &c->track))
-		return -1;
+	if ((k = ap_gen__opt(t, n, "track"))) { /* the value as a positional time token */
+		struct ap_gen_tok v = {.val = k->val, .len = k->len};
+		if (ap_gen__prof_host_tok(g, &v, &c->track))
+			return -1;
+	}
 	if (!(c->hs < c->track && c->track <= c->he)) {
 		ap_gen__err_at(g, "the task_track time must lie in (START, END] of the launch (§2.8)");
 		return -1;
@@ -122,9 +126,18 @@ static int dev_task(struct ap_gen *g, const struct chain *c, uint32_t task_flip,
 	return 0;
 }
 
+/* KEY=S hashed into hash_dic, or KEY=#N written as id N (as the record directives do); def when absent.
+ * A #N that is no number is hashed as text, with a warning. */
 static uint64_t hash_opt(struct ap_gen *g, struct ap_gen_tok *t, int n, const char *key, const char *def)
 {
 	struct ap_gen_tok *k = ap_gen__opt(t, n, key);
+	if (k && !k->quoted && k->val[0] == '#') {
+		char *end;
+		unsigned long long id = strtoull(k->val + 1, &end, 0);
+		if (k->len > 1 && *end == '\0')
+			return id;
+		ap_gen__warn_at(g, "%s=%s: no id after '#'; hashed as text", key, k->val);
+	}
 	return k ? ap_gen__prof_hash(g->prof, k->val) : def ? ap_gen__prof_hash(g->prof, def) : 0;
 }
 

@@ -335,11 +335,26 @@ static int api_type(struct ap_gen *g, struct ap_gen_tok *t, int n, uint64_t leve
 				ap_gen__prof_type(g->prof, (uint32_t)level, (uint32_t)*type, tab[i].name);
 		return 0;
 	}
-	if (lookup(NULL, 0, k->val, k->len, type)) {
-		ap_gen__err_at(g, "api: bad type '%s'", k->val);
-		return -1;
+	if (!lookup(NULL, 0, k->val, k->len, type))
+		return 0;
+	if (level == LV_RUNTIME) { /* a runtime API by name: numbered apart from the task types (§2.6.3) */
+		struct ap_gen_prof *p = g->prof;
+		uint32_t next = 0x10000;
+		for (size_t i = 0; i < p->ntype; i++) {
+			if (p->types[i].level != LV_RUNTIME || p->types[i].type < 0x10000)
+				continue;
+			if (strcmp(p->types[i].name, k->val) == 0) {
+				*type = p->types[i].type;
+				return 0;
+			}
+			next = p->types[i].type >= next ? p->types[i].type + 1 : next;
+		}
+		*type = next;
+		ap_gen__prof_type(p, LV_RUNTIME, next, k->val);
+		return 0;
 	}
-	return 0;
+	ap_gen__err_at(g, "api: bad type '%s'", k->val);
+	return -1;
 }
 
 static int do_api(struct ap_gen *g, struct ap_gen_tok *t, int n)

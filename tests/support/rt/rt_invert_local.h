@@ -18,7 +18,10 @@
 
 #define AP_RT_PROG "rt-invert"
 
-#define AP_RT_TIME_OFFSET_D INT64_C(1000000000) /* local = raw + D (§4, end_info path) */
+#define AP_RT_TIME_OFFSET_DEFAULT INT64_C(1000000000)
+/* local = raw + D (§4, end_info path); D is the optional third argument of rt-invert */
+extern int64_t ap_rt__offset_d;
+#define AP_RT_TIME_OFFSET_D ap_rt__offset_d
 
 #define AP_RT_GROW(arr, n, cap)                                               \
 	do {                                                                  \

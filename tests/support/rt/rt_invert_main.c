@@ -1,6 +1,8 @@
 /* rt-invert: turn a real torch_npu trace_view.json back into a raw dump.
  *
- * Usage: rt-invert TRACE_VIEW_JSON OUT_DUMP_DIR
+ * Usage: rt-invert TRACE_VIEW_JSON OUT_DUMP_DIR [OFFSET_NS]
+ *   OFFSET_NS: D below (default 1000000000); rt_cann.sh gives one that puts the raw clock near a real
+ *   uptime
  *
  * Round-trip test support (tests/roundtrip/rt_level1.sh). Reads the framework
  * part of an analysed trace_view.json and writes OUT_DUMP_DIR/profiler_info_0.json
@@ -36,6 +38,8 @@
 #include <jansson.h>
 
 #include "rt_invert_local.h"
+
+int64_t ap_rt__offset_d = AP_RT_TIME_OFFSET_DEFAULT;
 
 /* ---- profiler_info_0.json ---- */
 
@@ -159,10 +163,12 @@ int main(int argc, char **argv)
 	json_t *root;
 	int ret = 2;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s TRACE_VIEW_JSON OUT_DUMP_DIR\n", AP_RT_PROG);
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: %s TRACE_VIEW_JSON OUT_DUMP_DIR [OFFSET_NS]\n", AP_RT_PROG);
 		return 2;
 	}
+	if (argc == 4)
+		ap_rt__offset_d = strtoll(argv[3], NULL, 10);
 	root = json_load_file(argv[1], 0, &jerr);
 	if (!root || !json_is_array(root)) {
 		fprintf(stderr, "%s: cannot read '%s': %s (line %d)\n", AP_RT_PROG, argv[1],
