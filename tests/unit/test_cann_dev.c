@@ -1041,6 +1041,22 @@ START_TEST(test_clock_device_cntvct_diff)
 END_TEST
 
 /* The rounding to 6 decimals agrees with the C library's "%.6f" (what std::to_string does). */
+/* A counter far from its reference (a device whose dev_start.log.N was sampled long before, or
+ * a wrong one): the difference is converted as upstream's double, not saturated into garbage
+ * (2^64 / 10^6 µs used to be the limit). */
+START_TEST(test_clock_far_from_reference)
+{
+	struct ap_cann_clock c = { 1000.0, 80000000000ull, 1000000ull, 0, 0 };
+	uint64_t cnt = 1736408883704643212ull;
+	int64_t want = (int64_t)(1000000ull + (cnt - c.ref_cnt)), got = ap_cann_clock_mono(&c, cnt);
+
+	/* the double holds the difference to 2^-8 µs here: within 256 ns of the exact value */
+	ck_assert_int_le(got - want, 256);
+	ck_assert_int_ge(got - want, -256);
+	ck_assert_uint_eq(ap_cann_clock_dur(&c, 1000000000000000ull), 1000000000000000ull);
+}
+END_TEST
+
 START_TEST(test_round6_matches_printf)
 {
 	uint64_t x = 0x9E3779B97F4A7C15ull;
@@ -1281,6 +1297,7 @@ static Suite *cann_dev_suite(void)
 	tcase_add_test(tc, test_clock_host_ticks);
 	tcase_add_test(tc, test_clock_device_cntvct_diff);
 	tcase_add_test(tc, test_round6_matches_printf);
+	tcase_add_test(tc, test_clock_far_from_reference);
 	tcase_add_test(tc, test_meta_bad_side_files);
 	tcase_add_test(tc, test_platform_versions);
 	suite_add_tcase(s, tc);

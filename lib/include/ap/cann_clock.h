@@ -30,9 +30,9 @@ struct ap_cann_clock {
 
 /* Rounds the double q (>= 0, finite) to 6 decimals as the "%f" conversion does (round half to
  * even on the exact binary value) and returns it in millionths: std::to_string inside
- * HPFloat. Saturates at UINT64_MAX for values of 1.8e13 and more (no real counter
- * difference gets there: 2^64 ticks at 1 MHz). */
-static inline uint64_t ap_cann__round6(double q)
+ * HPFloat. 128 bits: a counter difference of 2^64 ticks at a frequency as low as 1 Hz fits;
+ * values of 2^100 and more (no frequency gets there) saturate. */
+static inline unsigned __int128 ap_cann__round6(double q)
 {
 	uint64_t bits, m;
 	int e;
@@ -40,8 +40,8 @@ static inline uint64_t ap_cann__round6(double q)
 
 	if (!(q > 0))
 		return 0;
-	if (q >= 1.8e13)
-		return UINT64_MAX;
+	if (q >= 1267650600228229401496703205376.0) /* 2^100 */
+		return ~(unsigned __int128)0;
 	memcpy(&bits, &q, sizeof(bits));
 	e = (int)((bits >> 52) & 0x7FF);
 	m = bits & (((uint64_t)1 << 52) - 1);
@@ -52,7 +52,7 @@ static inline uint64_t ap_cann__round6(double q)
 	e -= 1075;  /* q = m * 2^e exactly */
 	n = (unsigned __int128)m * 1000000u;  /* < 2^73 */
 	if (e >= 0)
-		return (uint64_t)(n << e);  /* e <= 44 here: q < 2^44 */
+		return n << e;  /* e < 48 here: q < 2^100 */
 	if (e <= -75)
 		return 0;  /* n / 2^-e < 0.5 */
 	r = n >> -e;
@@ -60,11 +60,11 @@ static inline uint64_t ap_cann__round6(double q)
 	half = (unsigned __int128)1 << (-e - 1);
 	if (rem > half || (rem == half && (r & 1)))
 		r++;
-	return (uint64_t)r;
+	return r;
 }
 
 /* |cnt - ref| converted as upstream, in thousandths of a ns (picoseconds), and its sign. */
-static inline uint64_t ap_cann__ps(const struct ap_cann_clock *c, uint64_t cnt, int *neg)
+static inline unsigned __int128 ap_cann__ps(const struct ap_cann_clock *c, uint64_t cnt, int *neg)
 {
 	uint64_t d;
 
@@ -78,7 +78,7 @@ static inline uint64_t ap_cann__ps(const struct ap_cann_clock *c, uint64_t cnt, 
  * truncation of the positive HPFloat result does. Saturates at the int64 range. */
 static inline int64_t ap_cann_clock_mono(const struct ap_cann_clock *c, uint64_t cnt)
 {
-	uint64_t ps, ns;
+	unsigned __int128 ps, ns;
 	int neg;
 
 	if (c->identity)
@@ -114,9 +114,12 @@ static inline int64_t ap_cann_clock_local(const struct ap_cann_clock *c, uint64_
  * identity clock the ticks are ns already. */
 static inline uint64_t ap_cann_clock_dur(const struct ap_cann_clock *c, uint64_t ticks)
 {
+	unsigned __int128 ns;
+
 	if (c->identity)
 		return ticks;
-	return ap_cann__round6((double)ticks / c->freq_mhz) / 1000;
+	ns = ap_cann__round6((double)ticks / c->freq_mhz) / 1000;
+	return ns > UINT64_MAX ? UINT64_MAX : (uint64_t)ns;
 }
 
 #endif
