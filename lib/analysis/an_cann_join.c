@@ -50,6 +50,14 @@ struct join {
 	/* per flow: its first execution (kernel), and the launch time */
 	int64_t *flow_ts, *flow_kts, *flow_kend;
 	uint8_t *flow_have, *flow_aic;
+	/* strings already interned, so that each row costs lookups, not formatting: hash id ->
+	 * view string id (bit 31 set when the dictionary lacks it, to keep counting it), runtime
+	 * task type -> its TASK type string (0: use the device's), device type -> string,
+	 * tensor_info content -> its six strings */
+	struct ap_u64map hash_ids, rt_ids;
+	uint32_t dev_ids[3][256];
+	struct ap_u64map tensor_ids;
+	AP_VEC(uint32_t) tensor_strs; /* 7 per entry: the group it was made from, then 6 ids */
 	int oom;
 };
 
@@ -65,6 +73,34 @@ static uint32_t intern(struct join *j, const char *s)
 static const char *hash_str(struct join *j, uint64_t id, char num[AP_CANN_NUMBUF])
 {
 	return ap_cann_hash_or_number(j->h, id, num, &j->st->missing);
+}
+
+/* The view's string id of hash id (its dictionary string, else the number), interned once. */
+static uint32_t hash_id(struct join *j, uint64_t id)
+{
+	int added;
+	struct ap_u64map_slot *sl = ap_u64map_get(&j->hash_ids, id, &added);
+	char num[AP_CANN_NUMBUF];
+	const char *s;
+
+	if (!sl) {
+		j->oom = 1;
+		return AP_STR_NONE;
+	}
+	if (!added) {
+		if (sl->val >> 31 && !j->st->missing.hash_ids++)
+			j->st->missing.first_hash = id;
+		return sl->val & 0x7FFFFFFFu;
+	}
+	s = ap_cann_hash_str(j->h, id);
+	if (s) {
+		sl->val = intern(j, s);
+	} else {
+		s = hash_str(j, id, num); /* counts it */
+		sl = ap_u64map_find(&j->hash_ids, id);
+		sl->val = intern(j, s) | 0x80000000u;
+	}
+	return sl->val & 0x7FFFFFFFu;
 }
 
 static const char *runtime_name(struct join *j, uint32_t type, char num[AP_CANN_NUMBUF])
@@ -162,6 +198,47 @@ static void tensor_strings(struct join *j, const struct ap_cann_tensor_op *g, st
 	}
 }
 
+/* tensor_strings through a cache keyed by the group's content: the same shapes come back at
+ * every step, and their strings are made once. */
+static void tensor_cached(struct join *j, int32_t gi, struct ap_cann_op_row *r)
+{
+	const struct ap_cann_tensor_op *g = &j->h->tensor_ops.v[gi];
+	const unsigned char *p = (const unsigned char *)(j->h->tensors.v + g->first);
+	size_t len = (size_t)g->count * sizeof(*j->h->tensors.v), i;
+	uint64_t h = 14695981039346656037ull;
+	struct ap_u64map_slot *sl;
+	uint32_t *e;
+	int added;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	sl = ap_u64map_get(&j->tensor_ids, h, &added);
+	if (sl && !added) {
+		const struct ap_cann_tensor_op *o = &j->h->tensor_ops.v[j->tensor_strs.v[sl->val]];
+
+		if (o->count == g->count &&
+		    !memcmp(j->h->tensors.v + o->first, j->h->tensors.v + g->first, len)) {
+			e = j->tensor_strs.v + sl->val + 1;
+			r->in_shapes = e[0], r->in_dtypes = e[1], r->in_formats = e[2];
+			r->out_shapes = e[3], r->out_dtypes = e[4], r->out_formats = e[5];
+			return;
+		}
+		tensor_strings(j, g, r); /* another content of the same hash: not cached */
+		return;
+	}
+	tensor_strings(j, g, r);
+	if (!sl || ap_vec_reserve(&j->tensor_strs, 7) < 0) {
+		j->oom = 1;
+		return;
+	}
+	sl->val = (uint32_t)j->tensor_strs.n;
+	e = j->tensor_strs.v + j->tensor_strs.n;
+	e[0] = (uint32_t)gi;
+	e[1] = r->in_shapes, e[2] = r->in_dtypes, e[3] = r->in_formats;
+	e[4] = r->out_shapes, e[5] = r->out_dtypes, e[6] = r->out_formats;
+	j->tensor_strs.n += 7;
+}
+
 /* The op_summary row of a compute task's execution (AddTaskInfo / AddTaskInfoForOnlyTaskTrack),
  * or 0 when upstream gives the task no op info or op_summary skips its type. */
 static int op_row(struct join *j, const struct ap_cann__htask *t, struct ap_cann_op_row *r)
@@ -169,7 +246,6 @@ static int op_row(struct join *j, const struct ap_cann__htask *t, struct ap_cann
 	const struct ap_cann_track *tr = &j->h->tracks.v[t->track];
 	const struct ap_cann__op *o = &j->ht.ops.v[t->op];
 	char num[AP_CANN_NUMBUF], num2[AP_CANN_NUMBUF];
-	const char *name;
 	int level0 = j->in->level0;
 
 	r->op_state = AP_CANN_STATE_NA;
@@ -182,14 +258,13 @@ static int op_row(struct join *j, const struct ap_cann__htask *t, struct ap_cann
 	if (o->reserved) {
 		if (!tr->kernel_name)
 			return 0;
-		name = hash_str(j, tr->kernel_name, num);
-		r->name = intern(j, name);
+		r->name = hash_id(j, tr->kernel_name);
 		if (!level0) {
 			r->op_type = r->name;
 			r->task_type = intern(j, rts_to_ge(runtime_name(j, tr->task_type, num2)));
 		}
 	} else if (level0) {
-		r->name = intern(j, hash_str(j, o->name, num));
+		r->name = hash_id(j, o->name);
 	} else {
 		const struct ap_cann_node *n = o->node >= 0 ? &j->h->nodes.v[o->node] : NULL;
 
@@ -197,15 +272,15 @@ static int op_row(struct join *j, const struct ap_cann__htask *t, struct ap_cann
 			j->st->no_node_desc++;
 			return 0;
 		}
-		r->name = intern(j, hash_str(j, o->hccl ? o->hccl_name : n->op_name, num));
-		r->op_type = intern(j, hash_str(j, n ? n->op_type : 0, num));
+		r->name = hash_id(j, o->hccl ? o->hccl_name : n->op_name);
+		r->op_type = hash_id(j, n ? n->op_type : 0);
 		r->task_type = intern(j, ge_name(o->ge_type, num));
 		r->block_num = n ? n->block_dim : 0;
 		r->mix_block_num = n ? (uint32_t)n->block_dim * n->mix_ratio : 0;
 		r->op_state = n && n->op_state ? AP_CANN_DYNAMIC : AP_CANN_STATIC;
 		r->hf32 = n && n->op_flag ? AP_CANN_HF32_YES : AP_CANN_HF32_NO;
 		if (o->tensor >= 0)
-			tensor_strings(j, &j->h->tensor_ops.v[o->tensor], r);
+			tensor_cached(j, o->tensor, r);
 		/* WRITE_BACK, INVALID, HCCL_AI_CPU and COMMUNICATION rows stay: the tables decide
 		 * (op_statistic's ratios count some that op_summary drops) */
 	}
@@ -221,48 +296,75 @@ static int op_row(struct join *j, const struct ap_cann__htask *t, struct ap_cann
 	return !j->oom;
 }
 
-/* The TASK row's task type (task_processor.cpp): the host runtime type unless it is FFTS_PLUS
- * or unknown, then the device's. */
-static const char *task_type(struct join *j, const struct ap_cann__htask *t, const char *dev_type,
-			     char num[AP_CANN_NUMBUF])
+/* The view string id of a device task type name (upstream's tables), or AP_STR_NONE when no
+ * table names it (UNKNOWN: not exported). */
+static uint32_t dev_type_id(struct join *j, const struct ap_cann_dev_task *dt)
 {
+	/* cached as id + 1; 0 not looked up yet, AP_STR_NONE unknown */
+	uint32_t *c = dt->src < 3 ? &j->dev_ids[dt->src][dt->type] : NULL;
+	const char *s;
+
+	if (c && *c)
+		return *c == AP_STR_NONE ? AP_STR_NONE : *c - 1;
+	s = ap_cann_task_type_name((enum ap_cann_src)dt->src, dt->type);
+	if (!strcmp(s, "UNKNOWN")) {
+		if (c)
+			*c = AP_STR_NONE;
+		return AP_STR_NONE;
+	}
+	if (!c)
+		return intern(j, s);
+	*c = intern(j, s) + 1;
+	return *c - 1;
+}
+
+/* The TASK type of a host task's runtime type (task_processor.cpp): its name, or AP_STR_NONE
+ * when the device's type stands instead (FFTS_PLUS, UNKNOWN). */
+static uint32_t rt_type_id(struct join *j, uint32_t type)
+{
+	int added;
+	struct ap_u64map_slot *sl = ap_u64map_get(&j->rt_ids, type, &added);
+	char num[AP_CANN_NUMBUF];
 	const char *rt;
 
-	if (!t)
-		return dev_type;
-	rt = runtime_name(j, j->h->tracks.v[t->track].task_type, num);
-	if (!strcmp(rt, "FFTS_PLUS") || !strcmp(rt, "UNKNOWN"))
-		return dev_type;
-	return rt;
+	if (!sl) {
+		j->oom = 1;
+		return AP_STR_NONE;
+	}
+	if (!added)
+		return sl->val;
+	rt = runtime_name(j, type, num);
+	sl->val = !strcmp(rt, "FFTS_PLUS") || !strcmp(rt, "UNKNOWN") ? AP_STR_NONE : intern(j, rt);
+	return sl->val;
 }
 
 /* One execution: a device task and the host task it ran for (NULL: device only). */
 static void execution(struct join *j, const struct ap_cann_join_dev *d, const struct ap_cann__htask *t,
 		      const struct ap_cann_dev_task *dt)
 {
-	const char *dev_type = ap_cann_task_type_name((enum ap_cann_src)dt->src, dt->type);
+	uint32_t dev_type = dev_type_id(j, dt), ttype;
 	struct ap_cann_task_row *tr;
 	struct ap_cann_op_row row;
-	char num[AP_CANN_NUMBUF], num2[AP_CANN_NUMBUF];
-	const char *ttype, *kname = NULL, *ktype;
+	uint32_t kname_id = AP_STR_NONE;
 	int64_t start = ap_cann_clock_local(&d->clock, dt->start);
 	int64_t end = ap_cann_clock_local(&d->clock, dt->end);
 	int has_row = 0;
 
-	if (!strcmp(dev_type, "UNKNOWN")) {
+	if (dev_type == AP_STR_NONE) {
 		j->st->unknown_type++;
 		return; /* not exported as a TASK */
 	}
 	memset(&row, 0, sizeof(row));
 	if (t && t->compute && t->op != AP_CANN__NONE)
 		has_row = op_row(j, t, &row);
-	ttype = task_type(j, t, dev_type, num);
+	ttype = t ? rt_type_id(j, j->h->tracks.v[t->track].task_type) : AP_STR_NONE;
+	if (ttype == AP_STR_NONE)
+		ttype = dev_type;
 	/* task_time: the host task's kernel name (N/A without one: task_time_assembler.cpp
 	 * prefers the host task's name to the op's whenever a host task exists); type the GE
 	 * one, else the TASK type */
 	if (t && j->h->tracks.v[t->track].kernel_name)
-		kname = hash_str(j, j->h->tracks.v[t->track].kernel_name, num2);
-	ktype = ttype;
+		kname_id = hash_id(j, j->h->tracks.v[t->track].kernel_name);
 	tr = ap_vec_push(&j->v->tasks);
 	if (!tr) {
 		j->oom = 1;
@@ -276,10 +378,8 @@ static void execution(struct join *j, const struct ap_cann_join_dev *d, const st
 	tr->device_id = (uint32_t)d->device_id;
 	tr->stream_id = dt->stream;
 	tr->task_id = dt->task;
-	if (has_row && row.task_type != AP_STR_NONE)
-		ktype = ap_strtab_get(&j->v->strs, row.task_type);
-	tr->kernel_type = intern(j, ktype);
-	tr->kernel_name = kname ? intern(j, kname) : AP_STR_NONE;
+	tr->kernel_type = has_row && row.task_type != AP_STR_NONE ? row.task_type : ttype;
+	tr->kernel_name = kname_id;
 	if (has_row) {
 		struct ap_cann_op_row *r = ap_vec_push(&j->v->ops);
 
@@ -324,9 +424,8 @@ static void execution(struct join *j, const struct ap_cann_join_dev *d, const st
 	}
 	if (t->flow != AP_CANN__NONE) {
 		uint32_t f = t->flow;
-		const char *kt = has_row && row.task_type != AP_STR_NONE
-					 ? ap_strtab_get(&j->v->strs, row.task_type)
-					 : dev_type;
+		const char *kt = ap_strtab_get(&j->v->strs, has_row && row.task_type != AP_STR_NONE
+								    ? row.task_type : dev_type);
 
 		/* the first 'f' of an id: the earliest execution */
 		if (!j->flow_have[f] || start < j->flow_kts[f]) {
@@ -728,6 +827,9 @@ int ap_cann_join(const struct ap_cann_join_in *in, struct ap_cann_view *v,
 	j.st = st;
 	ap_strbuf_init(&j.buf);
 	v->stars = in->stars;
+	if (ap_u64map_init(&j.hash_ids, 1024) < 0 || ap_u64map_init(&j.rt_ids, 64) < 0 ||
+	    ap_u64map_init(&j.tensor_ids, 1024) < 0)
+		goto out;
 	if (ap_cann__host_tasks(in, &j.ht, st) < 0)
 		goto out;
 	st->host_tasks = j.ht.tasks.n;
@@ -758,6 +860,10 @@ int ap_cann_join(const struct ap_cann_join_in *in, struct ap_cann_view *v,
 out:
 	ap_cann__host_tasks_release(&j.ht);
 	ap_strbuf_release(&j.buf);
+	ap_u64map_release(&j.hash_ids);
+	ap_u64map_release(&j.rt_ids);
+	ap_u64map_release(&j.tensor_ids);
+	free(j.tensor_strs.v);
 	free(j.big_start);
 	free(j.big_end);
 	free(j.big_have);
