@@ -248,17 +248,36 @@ static void csv_body(struct ap_out *o, const unsigned char *s, size_t len, int s
 	ap_out_write(o, run, (size_t)(end - run));
 }
 
+/* Whether the 8 bytes of w hold byte c (SWAR: a zero byte of w ^ c...c). */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+static inline uint64_t has_byte(uint64_t w, unsigned char c)
+{
+	uint64_t x = w ^ (ONES * c);
+
+	return (x - ONES) & ~x & HIGHS;
+}
+
 static void csv_field(struct ap_out *o, int first, const char *s, size_t len, int semi)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	int quote = 0;
-	size_t i;
+	size_t i = 0;
 
 	if (!first)
 		ap_out_putc(o, ',');
 	if (!s || !len)
 		return;
-	for (i = 0; i < len; i++) {
+	/* eight bytes at a time while none needs quoting (most fields: numbers, names) */
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + i, 8);
+		if (has_byte(w, ',') | has_byte(w, '"') | has_byte(w, '\r') | has_byte(w, '\n') |
+		    (semi ? has_byte(w, ';') : 0))
+			break;
+	}
+	for (; i < len; i++) {
 		unsigned char k = csv_class[p[i]];
 
 		if (k == 1 || k == 2 || (k == 3 && semi)) {
