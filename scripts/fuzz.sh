@@ -10,7 +10,8 @@
 #   -b DIR       where to build and keep work corpora (default build-fuzz)
 #   -k           keep going after a finding (libFuzzer -fork=1 -ignore_crashes=1): every distinct
 #                reproducer is collected instead of stopping at the first
-#   TARGET       fwk_record, fwk_load, profiler_info, analyse, csv_in, cann_host, cann_record, cann_dev (default: all)
+#   TARGET       fwk_record, fwk_load, profiler_info, analyse, csv_in, cann_host, cann_record, cann_dev,
+#                cann_prof (default: all)
 # Environment: CC (default clang), FUZZ_FLAGS (extra libFuzzer flags), UBSAN_OPTIONS / ASAN_OPTIONS
 # (appended to the defaults below, e.g. UBSAN_OPTIONS=suppressions=FILE to look past a known bug).
 set -eu
@@ -24,12 +25,12 @@ while getopts t:b:kh opt; do
 	t) time=$OPTARG ;;
 	b) build=$OPTARG ;;
 	k) keep=1 ;;
-	h) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	h) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "usage: $0 [-t SECONDS] [-b BUILD_DIR] [-k] [TARGET...]" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-targets=${*:-fwk_record fwk_load profiler_info analyse csv_in cann_host cann_record cann_dev}
+targets=${*:-fwk_record fwk_load profiler_info analyse csv_in cann_host cann_record cann_dev cann_prof}
 case $time in '' | *[!0-9]*) echo "fuzz.sh: -t wants whole seconds, got '$time'" >&2; exit 2 ;; esac
 
 cc=${CC:-clang}

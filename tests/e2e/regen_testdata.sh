@@ -32,6 +32,7 @@ for s in "$src"/testdata/configs/*.txt; do check "$s" "$src/testdata/configs"; d
 # their PROF_* dirs hold hand-written msprof exports, not generated (testdata/exported/README.md)
 for s in "$src"/testdata/exported/*.txt; do check "$s" "$src/testdata/exported" 'PROF_*'; done
 for s in "$src"/testdata/cann/*.txt; do check "$s" "$src/testdata/cann"; done
+for s in "$src"/testdata/bad/cann/*.txt; do check "$s" "$src/testdata/bad/cann"; done
 for s in "$src"/testdata/bad/framework/*.txt; do
 	case $s in
 	*/mixed_rank*) check "$s" "$src/testdata/bad/framework/mixed" ;;

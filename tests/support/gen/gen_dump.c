@@ -3,10 +3,12 @@
  * indent=4 writes it), profiler_metadata.json, the FRAMEWORK/ files (torch.python_tracer_hash last filled
  * here) and the mkdir / file entries. Existing files of the same names are overwritten.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gen_local.h"
 #include "gen_prof.h"
@@ -118,7 +120,8 @@ static int write_framework(const struct ap_gen *g, const char *dir)
 	return 0;
 }
 
-/* The mkdir / file entries, in scenario order: kind 'd' or 'f', path, NUL, u64 length, content. */
+/* The mkdir / file / rm entries, in scenario order: kind 'd', 'f' or 'r', path, NUL, u64 length,
+ * content. An rm removes a file the dump already holds (written above, e.g. a PROF side file). */
 static int write_entries(const struct ap_gen *g, const char *dir)
 {
 	char path[4096];
@@ -134,6 +137,11 @@ static int write_entries(const struct ap_gen *g, const char *dir)
 		if (e[0] == 'd') {
 			if (ap_gen__mkdirs(path))
 				return -1;
+		} else if (e[0] == 'r') {
+			if (unlink(path)) {
+				fprintf(stderr, "ap-gen: rm %s: %s\n", rel, strerror(errno));
+				return -1;
+			}
 		} else {
 			char *slash = strrchr(path, '/');
 			*slash = '\0';

@@ -1,6 +1,6 @@
 /*
  * gen_edits.c — the raw edits of a scenario, for corrupt-input tests: raw (append bytes to a FRAMEWORK file),
- * truncate, rename, and mkdir / file (entries anywhere inside the dump, written by gen_dump.c).
+ * truncate, rename, and mkdir / file / rm (entries anywhere inside the dump, applied by gen_dump.c).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -72,6 +72,14 @@ static int do_edit(struct ap_gen *g, const char *kw, struct ap_gen_tok *t, int n
 			return -1;
 		}
 		memcpy(f->out_name, t[2].val, t[2].len + 1);
+		return 0;
+	}
+	if (strcmp(kw, "rm") == 0) {
+		if (ap_gen__need_pos(g, t, n, 2, "rm PATH") || ap_gen__safe_rel_path(g, t[1].val))
+			return -1;
+		put(&g->extra, "r", 1);
+		put(&g->extra, t[1].val, t[1].len + 1);
+		put_u64(&g->extra, 0);
 		return 0;
 	}
 	if (strcmp(kw, "mkdir") == 0 || strcmp(kw, "file") == 0) {

@@ -94,7 +94,9 @@
  *     truncate FILE N            drop the last N bytes written so far to FRAMEWORK/FILE
  *     rename FILE NEWNAME        write FRAMEWORK/FILE under NEWNAME (e.g. torch.op_range.1)
  *     mkdir PATH                 create a directory inside the dump (e.g. an empty FRAMEWORK or PROF_* dir)
- *     file PATH S                write a file inside the dump with content S
+ *     file PATH S                write a file inside the dump with content S (replacing one written
+ *                                before, e.g. a PROF side file)
+ *     rm PATH                    remove a file the dump holds (e.g. a PROF side file: dev_start.log.N)
  *
  *   PROF_* (CANN raw data; cann_prof_raw.md). Times are local ns as above, inverted with §3.6: host records
  *   through host/info.json's CPU frequency and host_start.log (ticks; ns when the frequency is empty or 1000),
