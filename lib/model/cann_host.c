@@ -94,18 +94,15 @@ const char *ap_cann_type_or_number(const struct ap_cann_host *h, uint16_t level,
 void ap_cann_missing_report(const struct ap_cann_missing *miss, const char *where,
 			    struct ap_diag *diag)
 {
-	if (miss->hash_ids) {
+	/* the count is in the message: one report each, not one per id */
+	if (miss->hash_ids)
 		ap_diag_report(diag, AP_DIAG_WARN, "cann-hash-missing",
-			       "'%s': %lu name%s missing from hash_dic (printed as the number), the first %llu",
+			       "'%s/host/data/unaging.additional.hash_dic': %lu name%s missing (printed as the number), the first %llu",
 			       where, miss->hash_ids, miss->hash_ids == 1 ? "" : "s",
 			       (unsigned long long)miss->first_hash);
-		ap_diag_add(diag, AP_DIAG_WARN, "cann-hash-missing", miss->hash_ids - 1);
-	}
-	if (miss->type_ids) {
+	if (miss->type_ids)
 		ap_diag_report(diag, AP_DIAG_WARN, "cann-type-missing",
-			       "'%s': %lu type%s missing from type_info_dic (printed as the number), the first %u_%u",
+			       "'%s/host/data/unaging.additional.type_info_dic': %lu type%s missing (printed as the number), the first %u_%u",
 			       where, miss->type_ids, miss->type_ids == 1 ? "" : "s",
 			       (unsigned)miss->first_level, (unsigned)miss->first_type);
-		ap_diag_add(diag, AP_DIAG_WARN, "cann-type-missing", miss->type_ids - 1);
-	}
 }

@@ -36,6 +36,7 @@ struct dev {
 	struct ap_cann_tasks tasks;
 	struct ap_cann_clock clock;
 	int placed;            /* on the clock and loaded */
+	int slices;            /* its data/ holds slices (placed or not) */
 	struct unit u;
 };
 
@@ -45,6 +46,7 @@ struct raw {
 	struct ap_cann_meta host_meta;
 	struct ap_cann_clock host_clock;
 	int host_placed;
+	int host_slices;       /* host/data holds slices (placed or not) */
 	struct unit hu;
 	struct ap_cann_host host;
 	struct dev devs[MAX_DEVICES];
@@ -125,7 +127,8 @@ static int load_host(struct raw *w, struct unit *r)
 		ret = AP_ENOMEM;
 		goto out;
 	}
-	if (!has_slices(data)) {
+	w->host_slices = has_slices(data);
+	if (!w->host_slices) {
 		ret = 0;
 		goto out;
 	}
@@ -171,7 +174,8 @@ static int load_device(struct raw *w, struct dev *d, struct unit *r)
 		goto out;
 	}
 	ret = 0;
-	if (!has_slices(data))
+	d->slices = has_slices(data);
+	if (!d->slices)
 		goto out;
 	ap_strbuf_addf(&shown, "%s/%s", w->shown, d->name);
 	if (ap_cann_clock_device(&d->clock, &d->meta, &e) < 0) {
@@ -347,7 +351,7 @@ int ap_pipeline__cann_raw(const char *prof, struct ap_cann_exported *x, struct a
 	struct ap_cann_join_in in;
 	const char *slash = strrchr(prof, '/');
 	size_t njd = 0;
-	int ret = AP_ENOMEM, i, dev_data = 0;
+	int ret = AP_ENOMEM, i, dev_slices = 0;
 
 	if (!w)
 		return ap_err_set(&r->err, AP_ENOMEM, "out of memory");
@@ -380,15 +384,16 @@ int ap_pipeline__cann_raw(const char *prof, struct ap_cann_exported *x, struct a
 			jd[njd].n = w->devs[i].tasks.v.n;
 			jd[njd].clock = w->devs[i].clock;
 			njd++;
-			dev_data = 1;
 		}
+		dev_slices |= w->devs[i].slices;
 	}
-	/* §4: host slices without device slices, or the reverse, lose what the other held */
-	if (w->host_placed && !dev_data && w->host.tracks.n)
+	/* §4: host slices without device slices, or the reverse, lose what the other held (slices
+	 * that exist but could not be placed on the clock were reported by themselves) */
+	if (w->host_placed && !dev_slices && w->host.tracks.n)
 		ap_diag_report(&r->diag, AP_DIAG_DATA_LOSS, "cann-no-device",
 			       "'%s': host data launches %zu tasks but no device_N/data/ holds task logs: no kernel times",
 			       w->shown, w->host.tracks.n);
-	if (!w->host_placed && dev_data)
+	if (!w->host_slices && dev_slices)
 		ap_diag_report(&r->diag, AP_DIAG_DATA_LOSS, "cann-no-host",
 			       "'%s': device task logs but no host data: kernels without names",
 			       w->shown);

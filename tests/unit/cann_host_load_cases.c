@@ -341,9 +341,11 @@ START_TEST(test_load_all_kinds)
 		"20000_655361");
 	CK_DIAG(&l, AP_DIAG_DATA_LOSS, 3, "unaging.additional.type_info_dic.slice_0",
 		"offset 132", "3 malformed");
-	ap_cann_missing_report(&miss, "PROF_1/host", &l.d);
-	CK_DIAG(&l, AP_DIAG_WARN, 2, "PROF_1/host", "hash_dic", "105");
-	CK_DIAG(&l, AP_DIAG_WARN, 1, "PROF_1/host", "type_info_dic", "10000_6");
+	/* one report each, naming the dictionary, the count in the text */
+	ap_cann_missing_report(&miss, "PROF_000001_T", &l.d);
+	CK_DIAG(&l, AP_DIAG_WARN, 1, "PROF_000001_T/host/data/unaging.additional.hash_dic", "2 names", "105");
+	CK_DIAG(&l, AP_DIAG_WARN, 1, "PROF_000001_T/host/data/unaging.additional.type_info_dic", "1 type",
+		"10000_6");
 
 	/* one data-loss entry (the malformed type lines), nothing else lost */
 	ck_assert_uint_eq(n_diag(&l, AP_DIAG_DATA_LOSS), 1);

@@ -252,8 +252,8 @@ const char *ap_cann_hash_or_number(const struct ap_cann_host *h, uint64_t id,
 /* ap_cann_type_name, else type in decimal written into buf (counted in miss, may be NULL). */
 const char *ap_cann_type_or_number(const struct ap_cann_host *h, uint16_t level, uint32_t type,
 				   char buf[AP_CANN_NUMBUF], struct ap_cann_missing *miss);
-/* Reports what miss counted as AP_DIAG_WARN entries naming where ("PROF_x/host"): one for
- * hash ids, one for type ids, each with its count and first id. */
+/* Reports what miss counted as AP_DIAG_WARN entries naming the dictionary of the PROF dir
+ * where ("PROF_x"): one for hash ids, one for type ids, each with its count and first id. */
 void ap_cann_missing_report(const struct ap_cann_missing *miss, const char *where,
 			    struct ap_diag *diag);
 
