@@ -634,7 +634,8 @@ static int name_bigops(struct join *j)
 	gs = malloc((j->hx.n ? j->hx.n : 1) * sizeof(*gs));
 	if (!gs)
 		goto out;
-	qsort(j->hx.v, j->hx.n, sizeof(*j->hx.v), cmp_hexec);
+	if (j->hx.n > 1)
+		qsort(j->hx.v, j->hx.n, sizeof(*j->hx.v), cmp_hexec);
 	for (i = 0; i < j->hx.n; i++) {
 		const struct hexec *x = &j->hx.v[i];
 		const struct ap_cann__bigop *b = &j->ht.bigops.v[x->bigop];

@@ -148,6 +148,32 @@ static void on_row(int c, void *ctx)
 	t->ncur = t->ccur = 0;
 }
 
+void ap_rtc__free_csv(struct csvt *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		for (size_t j = 0; j < t->nf[i]; j++)
+			free(t->rows[i][j]);
+		free(t->rows[i]);
+	}
+	for (size_t j = 0; j < t->ncur; j++)
+		free(t->cur[j]);
+	free(t->cur);
+	free(t->rows);
+	free(t->nf);
+	memset(t, 0, sizeof(*t));
+}
+
+void ap_rtc__free_lanes(struct lanes *L)
+{
+	free(L->api);
+	free(L->hw);
+	free(L->fl);
+	L->api = NULL;
+	L->hw = NULL;
+	L->fl = NULL;
+	L->napi = L->nhw = L->nfl = 0;
+}
+
 int ap_rtc__load_csv(const char *path, struct csvt *t)
 {
 	struct csv_parser p;

@@ -78,6 +78,10 @@ int64_t ap_rtc__jint(const json_t *o, const char *k, int64_t dflt);
 
 /* Parses the CSV at path into t (CRs dropped); -1 (after a message) on failure. */
 int ap_rtc__load_csv(const char *path, struct csvt *t);
+/* Frees what ap_rtc__load_csv put in t. */
+void ap_rtc__free_csv(struct csvt *t);
+/* Frees the tables of L (its strings belong to the JSON document). */
+void ap_rtc__free_lanes(struct lanes *L);
 /* the index of header column name, -1 if absent; field c of row r, "" when absent */
 int ap_rtc__col(const struct csvt *t, const char *name);
 const char *ap_rtc__fld(const struct csvt *t, size_t r, int c);

@@ -629,6 +629,8 @@ int main(int argc, char **argv)
 		y.rt_flow, y.rt_outside, y.rt_shared, y.api, y.kernels + y.hccl_ops, ap_rtc__failures());
 	ret = ap_rtc__failures() ? 1 : 0;
 out:
+	ap_rtc__free_lanes(&y.L);
+	ap_rtc__free_csv(&y.kd);
 	json_decref(root);
 	return ret;
 }
