@@ -73,4 +73,75 @@ int ap_cann__host_tasks(const struct ap_cann_join_in *in, struct ap_cann__host_t
 			struct ap_cann_join_stats *st);
 void ap_cann__host_tasks_release(struct ap_cann__host_tasks *t);
 
+/* ---- shared by the tree (an_cann_tree.c) and the analysis of its leaves (an_cann_leaf.c) ---- */
+
+#define LV_ACL 20000
+#define LV_MODEL 15000
+#define LV_NODE 10000
+#define LV_HCCL 5500
+#define LV_RUNTIME 5000
+
+#define MAX_DEPTH 20        /* TreeBuilder::BuildTree: deeper API events are dropped */
+#define MAX_BINDING_DEPTH 5 /* TreeBuilder::AddTaskTrackEvents */
+
+#define GE_AI_CPU 1
+#define GE_FFTS_PLUS 6
+#define GE_COMMUNICATION 9
+#define GE_HCCL_AI_CPU 256
+
+enum { SLOT_ACL, SLOT_MODEL, SLOT_NODE, SLOT_HCCL, SLOT_RUNTIME, SLOT_ROOT, NSLOT };
+
+static inline int slot_of(uint16_t level)
+{
+	switch (level) {
+	case LV_ACL: return SLOT_ACL;
+	case LV_MODEL: return SLOT_MODEL;
+	case LV_NODE: return SLOT_NODE;
+	case LV_HCCL: return SLOT_HCCL;
+	case LV_RUNTIME: return SLOT_RUNTIME;
+	default: return SLOT_ROOT;
+	}
+}
+
+struct tnode {
+	uint64_t start, end;
+	uint32_t ref;      /* index into h->apis (API nodes) or h->tracks (runtime leaves) */
+	uint16_t level;    /* API level; LV_RUNTIME for leaves; 0 for the root */
+	int32_t parent, first, last, next;
+	/* records attached (positions in the thread's record segments, -1 none) */
+	int32_t basic_first, basic_last, attr_first, attr_last, tensor_first, tensor_last;
+	int32_t ctx_first, ctx_last, hop_first;  /* node-level context ids, hccl_op_info */
+	int32_t hctx_first, hctx_last, hinfo_first, hinfo_last; /* HCCL level */
+};
+
+/* A thread's records of one kind: indices into a host table, in time order. */
+struct seg {
+	const uint32_t *idx;
+	const uint64_t *ts; /* the records' times */
+	size_t n;
+	int32_t *node; /* per record: the tree node it was attached to, -1 */
+};
+
+struct walk {
+	const struct ap_cann_join_in *in;
+	const struct ap_cann_host *h;
+	struct ap_cann__host_tasks *out;
+	struct ap_cann_join_stats *st;
+	AP_VEC(struct tnode) t;       /* the tree of the current thread; node 0 is the root */
+	AP_VEC(int32_t) lv_model, lv_node, lv_hccl; /* level nodes, in creation order */
+	struct seg basic, attr, tensor, ctx, hctx, hop, hinfo, track;
+	uint32_t next_track;          /* tracks of this thread consumed so far */
+	int32_t path[NSLOT];          /* TreeAnalyzer path_: the current node per level */
+	int oom;
+	int32_t last_bigop;           /* index of this thread's last HCCL op, -1 */
+};
+
+/* TreeAnalyzer::Analyze: the depth-first walk of the current thread's tree from its root,
+ * classifying each runtime leaf into host tasks (an_cann_leaf.c). */
+void ap_cann__analyze(struct walk *w);
+/* A new node of the current thread's tree under parent (-1: none), or -1 when out of memory
+ * (w->oom set). */
+int32_t ap_cann__new_node(struct walk *w, uint64_t start, uint64_t end, uint32_t ref,
+			  uint16_t level, int32_t parent);
+
 #endif
