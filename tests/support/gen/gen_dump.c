@@ -121,7 +121,8 @@ static int write_framework(const struct ap_gen *g, const char *dir)
 }
 
 /* The mkdir / file / rm entries, in scenario order: kind 'd', 'f' or 'r', path, NUL, u64 length,
- * content. An rm removes a file the dump already holds (written above, e.g. a PROF side file). */
+ * content. An rm removes a file the dump already holds (written above, e.g. a PROF side file),
+ * and the directories that this leaves empty. */
 static int write_entries(const struct ap_gen *g, const char *dir)
 {
 	char path[4096];
@@ -138,9 +139,18 @@ static int write_entries(const struct ap_gen *g, const char *dir)
 			if (ap_gen__mkdirs(path))
 				return -1;
 		} else if (e[0] == 'r') {
+			char *slash;
+
 			if (unlink(path)) {
 				fprintf(stderr, "ap-gen: rm %s: %s\n", rel, strerror(errno));
 				return -1;
+			}
+			/* directories it leaves empty go too: git keeps no empty directory, so the
+			 * committed dump could not hold them */
+			while ((slash = strrchr(path, '/')) && (size_t)(slash - path) > strlen(dir)) {
+				*slash = '\0';
+				if (rmdir(path))
+					break;
 			}
 		} else {
 			char *slash = strrchr(path, '/');

@@ -96,7 +96,8 @@
  *     mkdir PATH                 create a directory inside the dump (e.g. an empty FRAMEWORK or PROF_* dir)
  *     file PATH S                write a file inside the dump with content S (replacing one written
  *                                before, e.g. a PROF side file)
- *     rm PATH                    remove a file the dump holds (e.g. a PROF side file: dev_start.log.N)
+ *     rm PATH                    remove a file the dump holds (e.g. a PROF side file: dev_start.log.N),
+ *                                and the directories this leaves empty (git keeps none)
  *
  *   PROF_* (CANN raw data; cann_prof_raw.md). Times are local ns as above, inverted with §3.6: host records
  *   through host/info.json's CPU frequency and host_start.log (ticks; ns when the frequency is empty or 1000),

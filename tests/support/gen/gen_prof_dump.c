@@ -283,10 +283,32 @@ static int write_dics(const struct ap_gen_prof *p, const char *dumpdir)
 	return rc ? -1 : 0;
 }
 
+/* The data/ dirs that got no slice are removed: git keeps no empty directory, so a committed
+ * dump could not hold them (and a collector that wrote nothing there is what they model). */
+static void drop_empty_data_dirs(const struct ap_gen_prof *p, const char *dumpdir)
+{
+	char path[4096];
+
+	if (!ap_gen__join(path, sizeof(path), dumpdir, p->name, "host/data"))
+		(void)rmdir(path);
+	for (int i = 0; i < p->ndev; i++) {
+		char sub[64];
+
+		snprintf(sub, sizeof(sub), "device_%d/data", p->devs[i].id);
+		if (!ap_gen__join(path, sizeof(path), dumpdir, p->name, sub))
+			(void)rmdir(path);
+	}
+}
+
 int ap_gen__prof_flush(struct ap_gen_prof *p, const char *dumpdir, int final)
 {
 	for (int i = 0; i < p->nfiles; i++)
 		if (flush_file(p, &p->files[i], dumpdir, final))
 			return -1;
-	return final ? write_dics(p, dumpdir) : 0;
+	if (!final)
+		return 0;
+	if (write_dics(p, dumpdir))
+		return -1;
+	drop_empty_data_dirs(p, dumpdir);
+	return 0;
 }
