@@ -27,19 +27,49 @@ struct op_key {
 	char start[KEYLEN];
 };
 
-
 static int cmp_op_key(const void *pa, const void *pb);
 
-struct op_sort {
-	const struct op_key *keys;
+/* The rows' order (op_summary, task_time) as upstream sorts their texts: by radix passes over
+ * the np integer keys key(ctx, i, p) when every start has the same width (the texts then compare
+ * as the numbers) and there are at most 64 devices (ctx.dev: their text ranks), else by cmp.
+ * start[i] and devs[i] belong to keys[i]. Returns 0 or AP_ENOMEM. */
+struct text_order {
+	const void *keys;
 	const uint32_t *dev;
 };
 
-/* cmp_op_key's order as integer keys, least significant first (the starts being of one width) */
+static int sort_text_order(void *keys, size_t n, size_t sz, const int64_t **start,
+			   const uint32_t *devs, int np,
+			   int64_t (*key)(const void *ctx, size_t i, int p),
+			   int (*cmp)(const void *, const void *))
+{
+	uint32_t *rank = malloc(n * sizeof(*rank)), *order = malloc(n * sizeof(*order));
+	struct text_order c;
+	int ret = AP_ENOMEM;
+
+	if (!rank || !order)
+		goto out;
+	if (!uniform_starts(start, n) || dev_ranks(devs, n, rank) < 0) {
+		qsort(keys, n, sz, cmp);
+		ret = 0;
+		goto out;
+	}
+	c.keys = keys;
+	c.dev = rank;
+	if (radix_order(n, np, key, &c, order) < 0 || permute(keys, n, sz, order) < 0)
+		goto out;
+	ret = 0;
+out:
+	free(rank);
+	free(order);
+	return ret;
+}
+
+/* cmp_op_key's order as integer keys, least significant first */
 static int64_t op_sort_key(const void *ctx, size_t i, int p)
 {
-	const struct op_sort *c = ctx;
-	const struct ap_cann_op_row *op = c->keys[i].op;
+	const struct text_order *c = ctx;
+	const struct ap_cann_op_row *op = ((const struct op_key *)c->keys)[i].op;
 
 	switch (p) {
 	case 0: return op->end;
@@ -52,40 +82,23 @@ static int64_t op_sort_key(const void *ctx, size_t i, int p)
 	}
 }
 
-
-/* Sorts keys as cmp_op_key: by radix passes when the starts are of one width (the texts then
- * compare as the numbers), else by comparing the texts. Returns 0 or AP_ENOMEM. */
+/* Sorts keys as cmp_op_key does. Returns 0 or AP_ENOMEM. */
 static int sort_op_keys(struct op_key *keys, size_t n)
 {
 	const int64_t **st = malloc(n * sizeof(*st));
-	uint32_t *devs = malloc(n * sizeof(*devs)), *rank = malloc(n * sizeof(*rank));
-	uint32_t *order = malloc(n * sizeof(*order));
-	struct op_sort c;
+	uint32_t *devs = malloc(n * sizeof(*devs));
 	size_t i;
 	int ret = AP_ENOMEM;
 
-	if (!st || !devs || !rank || !order)
-		goto out;
-	for (i = 0; i < n; i++) {
-		st[i] = &keys[i].op->start;
-		devs[i] = keys[i].op->device_id;
+	if (st && devs) {
+		for (i = 0; i < n; i++) {
+			st[i] = &keys[i].op->start;
+			devs[i] = keys[i].op->device_id;
+		}
+		ret = sort_text_order(keys, n, sizeof(*keys), st, devs, 7, op_sort_key, cmp_op_key);
 	}
-	if (!uniform_starts(st, n) || dev_ranks(devs, n, rank) < 0) {
-		qsort(keys, n, sizeof(*keys), cmp_op_key);
-		ret = 0;
-		goto out;
-	}
-	c.keys = keys;
-	c.dev = rank;
-	if (radix_order(n, 7, op_sort_key, &c, order) < 0 ||
-	    permute(keys, n, sizeof(*keys), order) < 0)
-		goto out;
-	ret = 0;
-out:
 	free(st);
 	free(devs);
-	free(rank);
-	free(order);
 	return ret;
 }
 
@@ -268,16 +281,11 @@ static int cmp_task_key(const void *pa, const void *pb)
 	return cmp_u64(a->idx, b->idx);
 }
 
-struct task_sort {
-	const struct task_key *keys;
-	const uint32_t *dev;
-};
-
 /* cmp_task_key's order as integer keys, least significant first */
 static int64_t task_sort_key(const void *ctx, size_t i, int p)
 {
-	const struct task_sort *c = ctx;
-	const struct ap_cann_task_row *t = c->keys[i].task;
+	const struct text_order *c = ctx;
+	const struct ap_cann_task_row *t = ((const struct task_key *)c->keys)[i].task;
 
 	switch (p) {
 	case 0: return t->end;
@@ -288,39 +296,23 @@ static int64_t task_sort_key(const void *ctx, size_t i, int p)
 	}
 }
 
-/* Sorts keys as cmp_task_key, by radix passes when the starts are of one width. Returns 0 or
- * AP_ENOMEM. */
+/* Sorts keys as cmp_task_key does. Returns 0 or AP_ENOMEM. */
 static int sort_task_keys(struct task_key *keys, size_t n)
 {
 	const int64_t **st = malloc(n * sizeof(*st));
-	uint32_t *devs = malloc(n * sizeof(*devs)), *rank = malloc(n * sizeof(*rank));
-	uint32_t *order = malloc(n * sizeof(*order));
-	struct task_sort c;
+	uint32_t *devs = malloc(n * sizeof(*devs));
 	size_t i;
 	int ret = AP_ENOMEM;
 
-	if (!st || !devs || !rank || !order)
-		goto out;
-	for (i = 0; i < n; i++) {
-		st[i] = &keys[i].task->start;
-		devs[i] = keys[i].task->device_id;
+	if (st && devs) {
+		for (i = 0; i < n; i++) {
+			st[i] = &keys[i].task->start;
+			devs[i] = keys[i].task->device_id;
+		}
+		ret = sort_text_order(keys, n, sizeof(*keys), st, devs, 5, task_sort_key, cmp_task_key);
 	}
-	if (!uniform_starts(st, n) || dev_ranks(devs, n, rank) < 0) {
-		qsort(keys, n, sizeof(*keys), cmp_task_key);
-		ret = 0;
-		goto out;
-	}
-	c.keys = keys;
-	c.dev = rank;
-	if (radix_order(n, 5, task_sort_key, &c, order) < 0 ||
-	    permute(keys, n, sizeof(*keys), order) < 0)
-		goto out;
-	ret = 0;
-out:
 	free(st);
 	free(devs);
-	free(rank);
-	free(order);
 	return ret;
 }
 
