@@ -257,6 +257,64 @@ START_TEST(json_str_direct)
 }
 END_TEST
 
+START_TEST(nested_keys_and_absent)
+{
+	/* {'a"\\'b': [[1, [None]], nan], '😀': -inf}: a key with both quotes and a backslash, an
+	 * ABSENT inside a list, an astral key */
+	struct ap_sv v = O(2, "a\"\\'b", L(2, L(2, I(1), L(1, K(AP_SV_NULL))), K(AP_SV_ABSENT)),
+			   "\360\237\230\200", R(-INFINITY));
+
+	ck_assert_str_eq(repr(v), "{'a\"\\\\\\'b': [[1, [None]], nan], '\360\237\230\200': -inf}");
+	ck_assert_str_eq(json(v, 1), "{\"a\\\"\\\\'b\": [[1, [null]], NaN], \"\\ud83d\\ude00\": -Infinity}");
+}
+END_TEST
+
+START_TEST(appends_to_buffer)
+{
+	struct ap_sv v = L(1, SZ("x"));
+
+	/* every function appends; nothing resets the caller's buffer */
+	ap_strbuf_reset(&sb);
+	ap_strbuf_addstr(&sb, "row,");
+	ap_sv_repr(&sb, &v);
+	ap_sv_pystr(&sb, &v.u.items[0]);
+	ap_sv_json(&sb, &v, 1);
+	ap_sv_json_str(&sb, "", 0, 0);
+	ck_assert_str_eq(sb.buf, "row,['x']x[\"x\"]\"\"");
+}
+END_TEST
+
+START_TEST(long_string_grows)
+{
+	/* 5000 x "é\n": the buffer grows many times, each é kept (repr, json utf8) or escaped */
+	size_t n = 5000 * 3;
+	char *s = ap_arena_alloc(&arena, n);
+	struct ap_sv v;
+
+	for (size_t k = 0; k < 5000; k++)
+		memcpy(s + 3 * k, "\303\251\n", 3);
+	v = S(s, n);
+	ck_assert_uint_eq(strlen(repr(v)), 2 + 5000 * 4);
+	ck_assert_str_eq(sb.buf + sb.len - 5, "\303\251\\n'");
+	ck_assert_uint_eq(strlen(json(v, 1)), 2 + 5000 * 8);
+	ck_assert_str_eq(sb.buf + sb.len - 9, "\\u00e9\\n\"");
+	ck_assert_uint_eq(strlen(json(v, 0)), 2 + 5000 * 4);
+}
+END_TEST
+
+START_TEST(str_of_nonfinite)
+{
+	ck_assert_str_eq(pystr(R(NAN)), "nan");
+	ck_assert_str_eq(pystr(R(-INFINITY)), "-inf");
+	ck_assert_str_eq(pystr(K(AP_SV_ABSENT)), "nan");
+	ck_assert_str_eq(pystr(K(AP_SV_NULL)), "None");
+	ck_assert_str_eq(pystr(K(AP_SV_FALSE)), "False");
+	/* a float that is an integer stays a float; an int stays an int */
+	ck_assert_str_eq(json(L(2, R(1e16), I(10000000000000000)), 1), "[1e+16, 10000000000000000]");
+	ck_assert_str_eq(repr(L(2, R(-0.0), R(100.0))), "[-0.0, 100.0]");
+}
+END_TEST
+
 /* ---- NumPy -------------------------------------------------------------------------------- */
 
 START_TEST(np_round)
@@ -402,6 +460,43 @@ START_TEST(np_mean_sizes)
 }
 END_TEST
 
+START_TEST(np_percentile_edges)
+{
+	static const double two[] = { 1.0, 2.0 }, sev[] = { 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7 },
+		t23[] = { 2.0, 3.0 }, pinf[] = { 1.0, INFINITY }, ninf[] = { -INFINITY, 1.0 };
+
+	ck_assert(ap_np_percentile(two, 2, 50) == 1.5);
+	ck_assert(ap_np_percentile(two, 2, 33.3) == 1.333);
+	ck_assert(ap_np_percentile(sev, 7, 33.3) == 0.29979999999999996);
+	ck_assert(ap_np_percentile(t23, 2, 0.1) == 2.001);
+	/* infinities go through numpy's lerp: inf - inf * 0.5 is NaN, 1 - inf * 0.5 is -inf */
+	ck_assert(ap_np_percentile(pinf, 2, 25) == INFINITY);
+	ck_assert(isnan(ap_np_percentile(pinf, 2, 50)));
+	ck_assert(ap_np_percentile(ninf, 2, 50) == -INFINITY);
+	ck_assert(ap_np_percentile(ninf, 2, 100) == 1.0);
+}
+END_TEST
+
+START_TEST(np_mean_edges)
+{
+	static const double z[] = { -0.0, -0.0 }, big[] = { 1e308, 1e308 },
+		infs[] = { 1.0, INFINITY, -INFINITY };
+
+	/* the reduction starts from +0.0, so the mean of negative zeros is +0.0 */
+	ck_assert(ap_np_mean(z, 2) == 0.0 && !signbit(ap_np_mean(z, 2)));
+	ck_assert(ap_np_mean(big, 2) == INFINITY); /* the sum overflows first */
+	ck_assert(isnan(ap_np_mean(infs, 3)));
+}
+END_TEST
+
+START_TEST(np_round_edges)
+{
+	ck_assert(ap_np_round(0.1234567895, 9) == 0.12345679);
+	ck_assert(ap_np_round(2.5e15 + 0.5, 0) == 2500000000000000.0);
+	ck_assert(ap_np_round(1234567.0, -3) == 1235000.0);
+}
+END_TEST
+
 /* ---- datetimes ----------------------------------------------------------------------------- */
 
 static const char *dt(double us)
@@ -454,6 +549,21 @@ START_TEST(datetime_calendar)
 }
 END_TEST
 
+START_TEST(datetime_edges)
+{
+	char buf[32];
+
+	/* 0.9996 µs: the fraction rounds to 1.000, so the next µs */
+	ck_assert_str_eq(dt(0.9996), "1970-01-01 08:00:00:000001");
+	/* the UTC+8 shift crosses the year */
+	ck_assert_str_eq(dt(1767196799999999.0), "2025-12-31 23:59:59:999999");
+	ck_assert_str_eq(dt(1767196800000000.0), "2026-01-01 00:00:00:000000");
+	ck_assert_uint_eq(ap_svc_fmt_datetime(buf, 1767196800000000.0), 26);
+	ck_assert_uint_eq(ap_svc_fmt_datetime(buf, NAN), 0);
+	ck_assert_str_eq(buf, "");
+}
+END_TEST
+
 static Suite *svc_fmt_suite(void)
 {
 	Suite *s = suite_create("svc_fmt");
@@ -467,17 +577,25 @@ static Suite *svc_fmt_suite(void)
 	tcase_add_test(tc, repr_quote_choice);
 	tcase_add_test(tc, repr_nonprintable);
 	tcase_add_test(tc, json_str_direct);
+	tcase_add_test(tc, nested_keys_and_absent);
+	tcase_add_test(tc, appends_to_buffer);
+	tcase_add_test(tc, long_string_grows);
+	tcase_add_test(tc, str_of_nonfinite);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("numpy");
 	tcase_add_test(tc, np_round);
 	tcase_add_test(tc, np_percentile);
 	tcase_add_test(tc, np_mean_pairwise);
 	tcase_add_test(tc, np_mean_sizes);
+	tcase_add_test(tc, np_percentile_edges);
+	tcase_add_test(tc, np_mean_edges);
+	tcase_add_test(tc, np_round_edges);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("datetime");
 	tcase_add_test(tc, datetime_goldens);
 	tcase_add_test(tc, datetime_fractions);
 	tcase_add_test(tc, datetime_calendar);
+	tcase_add_test(tc, datetime_edges);
 	suite_add_tcase(s, tc);
 	return s;
 }
