@@ -16,6 +16,7 @@ layer_of() {
 		cann_dev_load.h) echo formats ;;
 	hostan.h | memview.h | cann_flip.h | cann_pair.h | cann_join.h) echo analysis ;;
 	out.h | views.h | cann_write.h | cann_tables.h) echo writers ;;
+	svc_db.h) echo writers ;;
 	analyse.h) echo pipeline ;;
 	*) echo unknown ;;
 	esac
