@@ -556,7 +556,7 @@ START_TEST(batch_rules)
 		    "BatchSchedule,q,2026-01-01 08:00:00:000055,2026-01-01 08:00:00:000056,0.001,,"
 		    "ms_service_b-2,0.0,0.0,0.0,0.0,0.0,0.0,0,0,0.0,0,0.0,,1767225600000.055,"
 		    "1767225600000.056\n"
-		    "modelExec,[{'rid': 'z', 'type': 1}],2026-01-01 08:00:00:000070,"
+		    "modelExec,\"[{'rid': 'z', 'type': 1}]\",2026-01-01 08:00:00:000070,"
 		    "2026-01-01 08:00:00:000080,0.01025,,ms_service_a-1,1.0,0.0,0.0,0.0,0.0,0.0,0,1,"
 		    "0.0,0,0.0,3,1767225600000.07,1767225600000.0803\n");
 }
@@ -572,7 +572,8 @@ START_TEST(batch_without_rid)
 }
 END_TEST
 
-/* request_status.csv with the lower-case status schema of MindIE; relative per pid. */
+/* request_status.csv with the lower-case status schema of MindIE; relative per pid; queue
+ * sizes print as floats (a row without QueueSize= puts NaN in the merged column). */
 START_TEST(request_status_status_schema)
 {
 	struct ap_svc_row *r;
@@ -588,6 +589,7 @@ START_TEST(request_status_status_schema)
 	r->attrs = O(2, "status", S("WAITING"), "QueueSize=", I(9));  /* not a state value */
 	r = add_row(0, 1, 3100, 3100, "Queue", "Other");
 	r->attrs = O(2, "status", S("waiting"), "QueueSize=", I(9));  /* not Schedule */
+	add_row(0, 1, 3200, 3200, "httpReq", "Request");  /* no QueueSize=: a float64 column */
 	ck_assert_int_eq(ap_svc_write_request_status(&svc, dir, &err), 0);
 	assert_file("request_status.csv",
 		    "hostuid,pid,start_datetime,relative_timestamp(ms),waiting,running,swapped,"
