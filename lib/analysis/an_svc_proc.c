@@ -567,8 +567,10 @@ static int proc_trace(struct build_ctx *c, struct ap_svc_file *f, const struct p
 		row->batch_size = row->prefill_batch_size = row->decode_batch_size = -1;
 		/* batch_type: kept when set, else from the tokens */
 		row->batch_type = NULL;
-		if (ap_svc__valid(bt) && !(row->batch_type = ap_svc__scalar_str(&f->arena, bt, &oom)))
-			return AP_ENOMEM * oom;
+		if (ap_svc__valid(bt))
+			row->batch_type = ap_svc__scalar_str(&f->arena, bt, &oom); /* list: NULL */
+		if (oom)
+			return AP_ENOMEM;
 		if (!pi->has_rid)
 			continue; /* no token_id_list: the plugin stops after adding batch_type */
 		if (!row->batch_type)
