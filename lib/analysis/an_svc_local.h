@@ -36,8 +36,8 @@ const struct ap_sv *ap_svc__get(const struct ap_sv *v, const char *key);
 int ap_svc__valid(const struct ap_sv *v);
 /* Python int(v) for v an int, float, bool or numeric string within int64; 0 when it fails. */
 int ap_svc__py_int(const struct ap_sv *v, int64_t *out);
-/* Python str() of a scalar (None, bool, int, float, str) in a; NULL for a list or dict or
- * when out of memory (*oom set). */
+/* Python str() of v ("nan" when absent) in a (strings: v's own); NULL only when out of memory
+ * (*oom set). */
 const char *ap_svc__scalar_str(struct ap_arena *a, const struct ap_sv *v, int *oom);
 /* Python ==: the same repr (same types, same values, same key order). */
 int ap_svc__sv_same(const struct ap_sv *x, const struct ap_sv *y);

@@ -48,10 +48,7 @@ struct build_ctx {
 
 static const char *meta_get(const struct ap_svc_file *f, const char *name)
 {
-	for (size_t i = 0; i < f->n_meta; i++)
-		if (f->meta[i].name && !strcmp(f->meta[i].name, name))
-			return f->meta[i].value;
-	return NULL;
+	return ap_svc_file_meta(f, name);
 }
 
 static int str_is(const char *s, const char *lit)
@@ -190,14 +187,6 @@ static int vllm_iter(struct vllm_state *st, const char *rid, double iter_size, i
 	return 0;
 }
 
-static int note_shape(struct ap_diag *diag, const struct ap_svc_file *f)
-{
-	ap_diag_report(diag, AP_DIAG_WARN, "svc-rid-shape",
-		       "'%s': a rid that is a list or an object inside a list (kept as None)",
-		       f->path ? f->path : "?");
-	return 0;
-}
-
 /* extract_rid: rid string, rid_list, token_id_list (dp objects add no token) */
 static int extract(struct build_ctx *c, struct ap_svc_file *f, struct ap_svc_row *row)
 {
@@ -208,8 +197,8 @@ static int extract(struct build_ctx *c, struct ap_svc_file *f, struct ap_svc_row
 	if (res->type != AP_SV_LIST) {
 		if (res->type == AP_SV_NULL)
 			row->rid = NULL;
-		else if (!(row->rid = ap_svc__scalar_str(&f->arena, res, &oom)) && !oom)
-			note_shape(c->diag, f);
+		else
+			row->rid = ap_svc__scalar_str(&f->arena, res, &oom);
 		return oom ? AP_ENOMEM : 0;
 	}
 	ap_strbuf_reset(sb);
@@ -242,8 +231,6 @@ static int extract(struct build_ctx *c, struct ap_svc_file *f, struct ap_svc_row
 		} else {
 			s = e->type == AP_SV_NULL ? NULL : ap_svc__scalar_str(&f->arena, e, &oom);
 		}
-		if (!s && id && id->type != AP_SV_NULL && !oom)
-			note_shape(c->diag, f);
 		row->rid_list[row->n_rid_list++] = s;
 		if (has_tok)
 			row->token_ids[row->n_token_ids++] = tok;
@@ -770,25 +757,12 @@ void ap_svc_init(struct ap_svc *s)
 	ap_arena_init(&s->arena, 0);
 }
 
-/* TODO(svc.c): ap_svc_file_release is written in lib/model/svc.c on another branch; until it
- * lands the fields are released here (path, meta array and rows array malloc'ed). */
-static void file_release(struct ap_svc_file *f)
-{
-	free(f->path);
-	free(f->meta);
-	free(f->rows);
-	ap_arena_release(&f->arena);
-	ap_strtab_release(&f->strs);
-	ap_diag_release(&f->diag);
-	ap_err_release(&f->err);
-}
-
 void ap_svc_release(struct ap_svc *s)
 {
 	if (!s)
 		return;
 	for (size_t i = 0; i < s->n_files; i++)
-		file_release(&s->files[i]);
+		ap_svc_file_release(&s->files[i]);
 	free(s->files);
 	free(s->rows);
 	free(s->labels);

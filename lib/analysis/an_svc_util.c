@@ -10,6 +10,7 @@
 #include "ap/fmt.h"
 #include "ap/status.h"
 #include "ap/svc_an.h"
+#include "ap/svc_fmt.h"
 #include "../base/banned.h"
 
 static uint64_t hash_bytes(const char *s, size_t len)
@@ -267,8 +268,17 @@ const char *ap_svc__scalar_str(struct ap_arena *a, const struct ap_sv *v, int *o
 	case AP_SV_REAL:
 		ap_fmt_double(buf, v->u.d);
 		break;
-	default:
-		return NULL; /* list / dict: needs repr (lib/model/svc_value.c) */
+	default: {
+		/* a list or dict: its repr (rare: a nested rid) */
+		struct ap_strbuf sb = AP_STRBUF_INIT;
+
+		ap_sv_pystr(&sb, v);
+		r = sb.failed ? NULL : ap_arena_strndup(a, sb.buf, sb.len);
+		ap_strbuf_release(&sb);
+		if (!r)
+			*oom = 1;
+		return r;
+	}
 	}
 	r = ap_arena_strdup(a, buf);
 	if (!r)

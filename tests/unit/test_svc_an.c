@@ -109,20 +109,17 @@ static struct ap_svc_file *file(const char *prof_id, const char *host, const cha
 		files = calloc(8, sizeof(*files)); /* never moved: tests keep the pointers */
 	f = &files[n_files++];
 	memset(f, 0, sizeof(*f));
+	ap_svc_file_init(f);
 	f->path = strdup(prof_id);
 	f->prof_id = prof_id;
 	f->gen = AP_SVC_GEN_C;
-	f->meta = calloc(3, sizeof(*f->meta));
+	f->meta = ap_arena_alloc(&f->arena, 3 * sizeof(*f->meta));
 	if (host)
 		f->meta[f->n_meta++] = (struct ap_svc_meta){ "hostname", host };
 	if (ppid)
 		f->meta[f->n_meta++] = (struct ap_svc_meta){ "ppid", ppid };
 	if (dp)
 		f->meta[f->n_meta++] = (struct ap_svc_meta){ "dpRankId", dp };
-	ap_arena_init(&f->arena, 0);
-	ap_strtab_init(&f->strs);
-	ap_diag_init(&f->diag);
-	ap_err_init(&f->err);
 	return f;
 }
 
@@ -470,6 +467,17 @@ START_TEST(kv_astype_failure_zeroes_process)
 }
 END_TEST
 
+START_TEST(nested_rid_is_its_repr)
+{
+	struct ap_svc_file *f = file("ms_service_h-1", "h", NULL, NULL);
+
+	row(f, 1, "forward", "Execute", 1, 1, O(1, "rid", L(2, L(1, S("a")), I(3))));
+	ck_assert_int_eq(build(), 0);
+	ck_assert_str_eq(svc.rows[0].rid_list[0], "['a']");
+	ck_assert_str_eq(svc.rows[0].rid, "['a'],3");
+}
+END_TEST
+
 static Suite *svc_an_suite(void)
 {
 	Suite *s = suite_create("svc_an");
@@ -491,6 +499,7 @@ static Suite *svc_an_suite(void)
 	tcase_add_test(tc, stable_ties);
 	tcase_add_test(tc, empty_table_is_an_error);
 	tcase_add_test(tc, kv_astype_failure_zeroes_process);
+	tcase_add_test(tc, nested_rid_is_its_repr);
 	suite_add_tcase(s, tc);
 	return s;
 }
