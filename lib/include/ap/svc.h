@@ -66,6 +66,11 @@ struct ap_svc_meta {
 
 enum ap_svc_row_flag {
 	AP_SVC_ROW_BAD_JSON = 1u << 0, /* the message did not parse: attrs is {} (warned) */
+	/* NULL cells (pandas NaN upstream); the value is 0, warned */
+	AP_SVC_ROW_NULL_START = 1u << 1, /* timestamp */
+	AP_SVC_ROW_NULL_END = 1u << 2,   /* gen C end_time, gen B endTimestamp */
+	AP_SVC_ROW_NULL_PID = 1u << 3,
+	AP_SVC_ROW_NULL_TID = 1u << 4,
 };
 
 /* One record. The loader fills the first block; analysis (lib/analysis/an_svc_*.c) the rest. */
@@ -119,6 +124,14 @@ struct ap_svc_file {
 
 /* Returns the Meta value of name, or NULL. */
 const char *ap_svc_file_meta(const struct ap_svc_file *f, const char *name);
+
+/* Initialises an empty file (no path, no rows). If the string table cannot be allocated,
+ * f->err is set to AP_ENOMEM and loading into f fails with it. */
+void ap_svc_file_init(struct ap_svc_file *f);
+/* Frees the path, the rows array (malloc'd; a merge that takes it sets rows to NULL), the
+ * arena, the string table, diag and err; accepts NULL and a released file. f is left zeroed
+ * (ap_svc_file_init it again to reuse it). */
+void ap_svc_file_release(struct ap_svc_file *f);
 
 /* ---- the whole dump after the per-process pipeline and the merge (§2.4, §2.5) ------------ */
 
