@@ -13,8 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ap/arena.h"
+#include "ap/fmt.h"
 #include "ap/strbuf.h"
 #include "ap/svc_db.h"
+#include "ap/svc_trace.h"
 #include "w_svc_db_local.h"
 #include "../base/banned.h"
 
@@ -588,6 +591,85 @@ int ap_svc_db_table_end(struct ap_svc_db *db, struct ap_err *err)
 
 /* ---- the whole file ------------------------------------------------------------------------ */
 
+static const char *const meta_names[] = {
+	[AP_SVC_EV_THREAD_SORT] = "thread_sort_index", [AP_SVC_EV_PROC_SORT] = "process_sort_index",
+	[AP_SVC_EV_PROC_NAME] = "process_name", [AP_SVC_EV_PROC_LABELS] = "process_labels",
+};
+
+/* The trace event list (ap/svc_trace.h) as the DB conversion reads it: pids as text, args as
+ * json.dumps(ensure_ascii=True) (kept in a, one string per event), the M events' arguments. */
+static int trace_events(struct ap_arena *a, const struct ap_svc_trace *t,
+			struct ap_svc_db_tev *ev, struct ap_err *err)
+{
+	struct ap_strbuf sb = AP_STRBUF_INIT;
+	char num[AP_FMT_MAX];
+	int r = 0;
+
+	for (size_t i = 0; i < t->n_ev && !r; i++) {
+		const struct ap_svc_trace_ev *e = &t->ev[i];
+		struct ap_svc_db_tev *d = &ev[i];
+
+		d->ph = e->ph;
+		d->name = e->name;
+		d->tid = e->lane;
+		d->ts = e->ts;
+		d->dur = NAN;
+		d->pid = e->pid_str ? e->pid_str : ap_arena_strndup(a, num, ap_fmt_i64(num, e->pid));
+		switch (e->kind) {
+		case AP_SVC_EV_SLICE:
+		case AP_SVC_EV_NPU:
+		case AP_SVC_EV_KV:
+		case AP_SVC_EV_QUEUE:
+			if (e->kind == AP_SVC_EV_SLICE)
+				d->dur = e->dur;
+			ap_strbuf_reset(&sb);
+			ap_svc_trace_args_json(&sb, t, e, 1);
+			d->args = sb.failed ? NULL : ap_arena_strndup(a, sb.buf, sb.len);
+			if (!d->args)
+				r = ap_err_set(err, AP_ENOMEM, "out of memory");
+			break;
+		case AP_SVC_EV_FLOW: /* an 'X' flow has no dur: not a slice upstream either */
+			d->id = d->cat = e->id;
+			break;
+		case AP_SVC_EV_THREAD_SORT:
+		case AP_SVC_EV_PROC_SORT:
+			d->m_sort = e->ival;
+			d->has_sort = 1;
+			d->name = meta_names[e->kind];
+			break;
+		default: /* process name and labels */
+			d->m_str = e->sval;
+			d->name = meta_names[e->kind];
+			break;
+		}
+		if (!d->pid && !r)
+			r = ap_err_set(err, AP_ENOMEM, "out of memory");
+	}
+	ap_strbuf_release(&sb);
+	return r;
+}
+
+static int write_trace_tables(struct ap_svc_db *db, const struct ap_svc_trace *t,
+			      struct ap_err *err)
+{
+	struct ap_svc_db_tev *ev;
+	struct ap_arena a;
+	int r;
+
+	if (!t || !t->n_ev)
+		return ap_svc_db_write_trace(db, NULL, 0, err);
+	ev = calloc(t->n_ev, sizeof(*ev));
+	if (!ev)
+		return ap_err_set(err, AP_ENOMEM, "out of memory");
+	ap_arena_init(&a, 1 << 16);
+	r = trace_events(&a, t, ev, err);
+	if (!r)
+		r = ap_svc_db_write_trace(db, ev, t->n_ev, err);
+	ap_arena_release(&a);
+	free(ev);
+	return r;
+}
+
 int ap_svc_write_db(const struct ap_svc *s, const struct ap_svc_derived *d,
 		    const struct ap_svc_trace *t, const char *dir, struct ap_err *err)
 {
@@ -596,11 +678,10 @@ int ap_svc_write_db(const struct ap_svc *s, const struct ap_svc_derived *d,
 
 	(void)s;
 	(void)d;
-	(void)t;
 	AP_FORWARD_IF_ERROR(ap_svc_db_open(&db, dir, err));
 	/* the order of analyze's exporters: trace, request_status, request, batch, kvcache,
-	 * latency (tables filled once their producers exist: see the report of issue 11) */
-	if ((r = ap_svc_db_write_trace(db, NULL, 0, err)) < 0) {
+	 * latency, forward (only the trace tables are filled so far: see the report of issue 11) */
+	if ((r = write_trace_tables(db, t, err)) < 0) {
 		ap_svc_db_free(db);
 		return r;
 	}
