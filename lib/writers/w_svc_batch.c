@@ -12,6 +12,7 @@
 #include "ap/svc_csv.h"
 #include "ap/svc_fmt.h"
 #include "ap/u64map.h"
+#include "w_svc_local.h"
 #include "../base/banned.h"
 
 /* A Python number as pandas infers the column: ints stay int64 unless a float joins them. */
@@ -49,58 +50,6 @@ static const char *const kv_names[KV_N] = {
 static int name_is(const char *name, const char *want)
 {
 	return name && !strcmp(name, want);
-}
-
-/* ---- cells ------------------------------------------------------------------------------ */
-
-static void cell_str(struct ap_out *o, int first, const char *s)
-{
-	ap_csv_field(o, first, s ? s : "", s ? strlen(s) : 0);
-}
-
-/* A float64 cell: repr(float), NaN empty. */
-static void cell_f(struct ap_out *o, double x)
-{
-	char buf[AP_FMT_MAX];
-
-	ap_out_putc(o, ',');
-	if (!isnan(x))
-		ap_out_write(o, buf, ap_fmt_double(buf, x));
-}
-
-static void cell_i(struct ap_out *o, int64_t v)
-{
-	char buf[AP_FMT_MAX];
-
-	ap_out_putc(o, ',');
-	ap_out_write(o, buf, ap_fmt_i64(buf, v));
-}
-
-/* A cell of a column that is float64 when as_f, int64 otherwise. */
-static void cell_num(struct ap_out *o, const struct pynum *n, int as_f)
-{
-	if (as_f)
-		cell_f(o, n->is_f ? n->d : (double)n->i);
-	else
-		cell_i(o, n->i);
-}
-
-/* str() of an object cell: None/NaN empty, strings verbatim, numbers as float64 (the column
- * merged with NaN), the rest as Python repr. */
-static void cell_sv(struct ap_out *o, struct ap_strbuf *sb, const struct ap_sv *v)
-{
-	ap_strbuf_reset(sb);
-	if (v->type == AP_SV_INT) {
-		cell_f(o, (double)v->u.i);
-		return;
-	}
-	if (v->type == AP_SV_REAL) {
-		cell_f(o, v->u.d);
-		return;
-	}
-	if (v->type != AP_SV_ABSENT && v->type != AP_SV_NULL)
-		ap_sv_pystr(sb, v);
-	ap_csv_field(o, 0, sb->buf, sb->len);
 }
 
 /* ---- res_list: batch sizes and scheduled tokens ------------------------------------------ */
@@ -437,27 +386,31 @@ static double row_batch_size(const struct ap_svc_row *r)
 	return NAN;
 }
 
-static void write_row(struct ap_out *o, struct ap_strbuf *sb, const struct ap_svc *s,
-		      const struct brow *b, const int *kv_on, int kv_int, const int *tok_f,
-		      const struct ap_sv *dpv)
+/* A batch column: its CSV name, DB name and type. */
+static void col(struct ap_svc_sink_col *c, size_t *n, const char *csv, const char *db,
+		enum ap_svc_db_type t)
+{
+	c[*n].csv = csv;
+	c[*n].db.name = db;
+	c[*n].db.type = t;
+	(*n)++;
+}
+
+static int write_row(struct ap_svc_sink *k, const struct ap_svc *s, const struct brow *b,
+		     const int *kv_on, int kv_int, const int *tok_f, const struct ap_sv *dpv,
+		     struct ap_err *err)
 {
 	const struct ap_svc_row *r = b->r;
-	char buf[AP_FMT_MAX];
 	int c;
 
-	cell_str(o, 1, r->name);
-	ap_strbuf_reset(sb);
-	if (r->res.type != AP_SV_ABSENT && r->res.type != AP_SV_NULL)
-		ap_sv_pystr(sb, &r->res);
-	ap_csv_field(o, 0, sb->buf, sb->len);
-	ap_out_putc(o, ',');
-	ap_out_write(o, buf, ap_svc_fmt_datetime(buf, r->start_us));
-	ap_out_putc(o, ',');
-	ap_out_write(o, buf, ap_svc_fmt_datetime(buf, r->end_us));
-	cell_f(o, r->during_us / 1000.0);
-	cell_str(o, 0, r->batch_type);
-	cell_str(o, 0, s->files[r->file].prof_id);
-	cell_f(o, row_batch_size(r));
+	ap_svc__sink_str(k, r->name, SIZE_MAX);
+	ap_svc__sink_sv(k, &r->res, 1); /* str(): ints stay ints */
+	ap_svc__sink_datetime(k, r->start_us);
+	ap_svc__sink_datetime(k, r->end_us);
+	ap_svc__sink_f(k, r->during_us / 1000.0);
+	ap_svc__sink_str(k, r->batch_type, SIZE_MAX);
+	ap_svc__sink_str(k, s->files[r->file].prof_id, SIZE_MAX);
+	ap_svc__sink_f(k, row_batch_size(r));
 	for (c = 0; c < KV_N; c++) {
 		double v;
 
@@ -467,28 +420,39 @@ static void write_row(struct ap_out *o, struct ap_strbuf *sb, const struct ap_sv
 		if (isnan(v))
 			v = 0.0;
 		if (kv_int && c != KV_RATE)
-			cell_i(o, (int64_t)v);
+			ap_svc__sink_i(k, (int64_t)v);
 		else
-			cell_f(o, v);
+			ap_svc__sink_f(k, v);
 	}
-	cell_i(o, b->npre);
-	cell_i(o, b->ndec);
-	cell_num(o, &b->pre, tok_f[0]);
-	cell_num(o, &b->dec, tok_f[1]);
-	cell_num(o, &b->tot, tok_f[2]);
-	if (b->dp)
-		cell_sv(o, sb, &dpv[b->dp - 1]);
+	ap_svc__sink_i(k, b->npre);
+	ap_svc__sink_i(k, b->ndec);
+	if (tok_f[0])
+		ap_svc__sink_f(k, b->pre.is_f ? b->pre.d : (double)b->pre.i);
 	else
-		ap_out_putc(o, ',');
-	cell_f(o, r->start_us / 1000.0);
-	cell_f(o, r->end_us / 1000.0);
-	ap_out_putc(o, '\n');
+		ap_svc__sink_i(k, b->pre.i);
+	if (tok_f[1])
+		ap_svc__sink_f(k, b->dec.is_f ? b->dec.d : (double)b->dec.i);
+	else
+		ap_svc__sink_i(k, b->dec.i);
+	if (tok_f[2])
+		ap_svc__sink_f(k, b->tot.is_f ? b->tot.d : (double)b->tot.i);
+	else
+		ap_svc__sink_i(k, b->tot.i);
+	ap_svc__sink_sv(k, b->dp ? &dpv[b->dp - 1] : NULL, 0);
+	ap_svc__sink_f(k, r->start_us / 1000.0);
+	ap_svc__sink_f(k, r->end_us / 1000.0);
+	return ap_svc__sink_row(k, err);
 }
 
-int ap_svc_write_batch(const struct ap_svc *s, const char *dir, struct ap_err *err)
+/* The rows of batch.csv / table batch into k. Nothing is written when no row qualifies or
+ * no row of the dump has a rid. */
+static int batch_emit(const struct ap_svc *s, struct ap_svc_sink *k, struct ap_err *err)
 {
-	struct ap_out o = { 0 };
-	struct ap_strbuf sb = AP_STRBUF_INIT;
+	static const char *const kv_dbnames[KV_N] = {
+		"total_blocks", "used_blocks", "free_blocks", "blocks_allocated", "blocks_freed",
+		"kvcache_usage_rate",
+	};
+	struct ap_svc_sink_col cols[32];
 	struct ap_strtab ids;
 	struct ap_u64map dpmap = { 0 };
 	struct ap_sv *dpv = NULL;
@@ -496,11 +460,12 @@ int ap_svc_write_batch(const struct ap_svc *s, const char *dir, struct ap_err *e
 	const char **meta_dp = NULL;
 	uint32_t *grp = NULL, ngrp = 0;
 	const char *batch_name;
-	size_t i, n = 0, ndp = 0;
+	size_t i, n = 0, ndp = 0, nc = 0;
 	int kv_on[KV_N] = { 0 }, tok_f[3] = { 0 }, kv_int = 1, any_res = 0, any_kv = 0, c, ret;
+	int dp_text = 0;
 
 	if (ap_strtab_init(&ids))
-		return ap_err_set(err, AP_ENOMEM, "batch.csv: out of memory");
+		return ap_err_set(err, AP_ENOMEM, "batch: out of memory");
 	batch_name = batch_name_of(s);
 	for (i = 0; i < s->n_rows; i++) {
 		const struct ap_svc_row *r = &s->rows[i];
@@ -538,6 +503,8 @@ int ap_svc_write_batch(const struct ap_svc *s, const char *dir, struct ap_err *e
 		goto fail;
 	if (build_dp(s, meta_dp, &dpmap, &dpv, &ndp))
 		goto fail;
+	for (i = 0; i < ndp; i++)
+		dp_text |= dpv[i].type != AP_SV_INT && dpv[i].type != AP_SV_REAL;
 	for (i = 0; i < n; i++) {
 		struct brow *b = &rows[i];
 		struct ap_u64map_slot *sl = ap_u64map_find(&dpmap, (uint64_t)b->r->pid);
@@ -554,37 +521,67 @@ int ap_svc_write_batch(const struct ap_svc *s, const char *dir, struct ap_err *e
 		}
 	}
 
-	ret = ap_out_open(&o, dir, "batch.csv", err);
-	if (ret)
-		goto out;
-	ap_out_puts(&o, "name,res_list,start_datetime,end_datetime,during_time(ms),batch_type,"
-			"prof_id,batch_size");
-	for (c = 0; c < KV_N; c++) {
-		if (kv_on[c]) {
-			ap_out_putc(&o, ',');
-			ap_out_puts(&o, kv_names[c]);
-		}
-	}
-	ap_out_puts(&o, ",prefill_batch_size,decode_batch_size,prefill_scheduled_tokens,"
-			"decode_scheduled_tokens,total_scheduled_tokens,dp_rank,start_time(ms),"
-			"end_time(ms)\n");
-	for (i = 0; i < n; i++)
-		write_row(&o, &sb, s, &rows[i], kv_on, kv_int, tok_f, dpv);
-	if (sb.failed) {
-		ap_out_abort(&o);
-		goto fail;
-	}
-	ret = ap_out_commit(&o, err);
+	/* the DB table: object columns TEXT, float64 REAL, int64 INTEGER (pandas to_sql) */
+	col(cols, &nc, "name", "name", AP_SVC_DB_TEXT);
+	col(cols, &nc, "res_list", "res_list", AP_SVC_DB_TEXT);
+	col(cols, &nc, "start_datetime", "start_datetime", AP_SVC_DB_TEXT);
+	col(cols, &nc, "end_datetime", "end_datetime", AP_SVC_DB_TEXT);
+	col(cols, &nc, "during_time(ms)", "during_time", AP_SVC_DB_REAL);
+	col(cols, &nc, "batch_type", "batch_type", AP_SVC_DB_TEXT);
+	col(cols, &nc, "prof_id", "prof_id", AP_SVC_DB_TEXT);
+	col(cols, &nc, "batch_size", "batch_size", AP_SVC_DB_REAL);
+	for (c = 0; c < KV_N; c++)
+		if (kv_on[c])
+			col(cols, &nc, kv_names[c], kv_dbnames[c],
+			    kv_int && c != KV_RATE ? AP_SVC_DB_INTEGER : AP_SVC_DB_REAL);
+	col(cols, &nc, "prefill_batch_size", "prefill_batch_size", AP_SVC_DB_INTEGER);
+	col(cols, &nc, "decode_batch_size", "decode_batch_size", AP_SVC_DB_INTEGER);
+	col(cols, &nc, "prefill_scheduled_tokens", "prefill_scheduled_tokens",
+	    tok_f[0] ? AP_SVC_DB_REAL : AP_SVC_DB_INTEGER);
+	col(cols, &nc, "decode_scheduled_tokens", "decode_scheduled_tokens",
+	    tok_f[1] ? AP_SVC_DB_REAL : AP_SVC_DB_INTEGER);
+	col(cols, &nc, "total_scheduled_tokens", "total_scheduled_tokens",
+	    tok_f[2] ? AP_SVC_DB_REAL : AP_SVC_DB_INTEGER);
+	col(cols, &nc, "dp_rank", "dp_rank", dp_text ? AP_SVC_DB_TEXT : AP_SVC_DB_REAL);
+	/* upstream's header says ms over µs values; ascprof writes ms (issue 11) */
+	col(cols, &nc, "start_time(ms)", "start_time(ms)", AP_SVC_DB_REAL);
+	col(cols, &nc, "end_time(ms)", "end_time(ms)", AP_SVC_DB_REAL);
+	ret = ap_svc__sink_begin(k, cols, nc, err);
+	for (i = 0; i < n && !ret; i++)
+		ret = write_row(k, s, &rows[i], kv_on, kv_int, tok_f, dpv, err);
+	if (!ret)
+		ret = ap_svc__sink_commit(k, err);
 	goto out;
 fail:
-	ret = ap_err_set(err, AP_ENOMEM, "batch.csv: out of memory");
+	ret = ap_err_set(err, AP_ENOMEM, "batch: out of memory");
 out:
-	ap_strbuf_release(&sb);
 	ap_strtab_release(&ids);
 	ap_u64map_release(&dpmap);
 	free(dpv);
 	free(rows);
 	free(grp);
 	free(meta_dp);
+	return ret;
+}
+
+int ap_svc_write_batch(const struct ap_svc *s, const char *dir, struct ap_err *err)
+{
+	struct ap_svc_sink k;
+	int ret;
+
+	ap_svc__sink_init(&k, NULL, dir, "batch.csv");
+	ret = batch_emit(s, &k, err);
+	ap_svc__sink_release(&k);
+	return ret;
+}
+
+int ap_svc__db_batch(struct ap_svc_db *db, const struct ap_svc *s, struct ap_err *err)
+{
+	struct ap_svc_sink k;
+	int ret;
+
+	ap_svc__sink_init(&k, db, NULL, "batch");
+	ret = batch_emit(s, &k, err);
+	ap_svc__sink_release(&k);
 	return ret;
 }

@@ -19,6 +19,7 @@
 #include "ap/svc_db.h"
 #include "ap/svc_trace.h"
 #include "w_svc_db_local.h"
+#include "w_svc_local.h"
 #include "../base/banned.h"
 
 /* ---- what upstream adds beside a table (facts of its exporters/ modules) ------------------ */
@@ -676,12 +677,16 @@ int ap_svc_write_db(const struct ap_svc *s, const struct ap_svc_derived *d,
 	struct ap_svc_db *db;
 	int r;
 
-	(void)s;
-	(void)d;
 	AP_FORWARD_IF_ERROR(ap_svc_db_open(&db, dir, err));
-	/* the order of analyze's exporters: trace, request_status, request, batch, kvcache,
-	 * latency, forward (only the trace tables are filled so far: see the report of issue 11) */
-	if ((r = write_trace_tables(db, t, err)) < 0) {
+	/* the order of analyze's exporters: trace, req_status, req_data, batch_data,
+	 * kvcache_data, latency, forward_data (the request table: see the report of issue 11) */
+	if ((r = write_trace_tables(db, t, err)) < 0 ||
+	    (s && (r = ap_svc__db_request_status(db, s, err)) < 0) ||
+	    (s && (r = ap_svc__db_batch(db, s, err)) < 0) ||
+	    (s && (r = ap_svc__db_batch_exec(db, s, d, err)) < 0) ||
+	    (s && (r = ap_svc__db_kvcache(db, s, err)) < 0) ||
+	    (r = ap_svc__db_latency(db, d, err)) < 0 ||
+	    (s && (r = ap_svc__db_forward(db, s, err)) < 0)) {
 		ap_svc_db_free(db);
 		return r;
 	}

@@ -9,6 +9,7 @@
 #include "ap/strtab.h"
 #include "ap/svc_csv.h"
 #include "ap/svc_fmt.h"
+#include "w_svc_local.h"
 #include "../base/banned.h"
 
 struct frow {
@@ -23,36 +24,6 @@ struct frow {
 static int name_is(const char *name, const char *want)
 {
 	return name && !strcmp(name, want);
-}
-
-static void cell_str(struct ap_out *o, int first, const char *s)
-{
-	ap_csv_field(o, first, s ? s : "", s ? strlen(s) : 0);
-}
-
-static void cell_f(struct ap_out *o, double x)
-{
-	char buf[AP_FMT_MAX];
-
-	ap_out_putc(o, ',');
-	if (!isnan(x))
-		ap_out_write(o, buf, ap_fmt_double(buf, x));
-}
-
-static void cell_i(struct ap_out *o, int64_t v)
-{
-	char buf[AP_FMT_MAX];
-
-	ap_out_putc(o, ',');
-	ap_out_write(o, buf, ap_fmt_i64(buf, v));
-}
-
-static void cell_datetime(struct ap_out *o, double us)
-{
-	char buf[48];
-
-	ap_out_putc(o, ',');
-	ap_out_write(o, buf, ap_svc_fmt_datetime(buf, us));
 }
 
 /* The batch_size cell: str(len(rid_list)), else the hook's attribute. */
@@ -156,41 +127,58 @@ out:
 	return ret;
 }
 
-static void write_row(struct ap_out *o, struct ap_strbuf *sb, const struct ap_svc *s,
-		      const struct frow *f, double rel)
+static int write_row(struct ap_svc_sink *k, const struct ap_svc *s, const struct frow *f,
+		     double rel, struct ap_err *err)
 {
 	const struct ap_svc_row *r = f->r;
 	const struct ap_sv *bs;
 
-	cell_str(o, 1, r->name);
-	cell_f(o, rel);
-	cell_datetime(o, r->start_us);
-	cell_datetime(o, r->end_us);
-	cell_f(o, r->during_us / 1000.0);
-	cell_f(o, f->bubble);
+	ap_svc__sink_str(k, r->name, SIZE_MAX);
+	ap_svc__sink_f(k, rel);
+	ap_svc__sink_datetime(k, r->start_us);
+	ap_svc__sink_datetime(k, r->end_us);
+	ap_svc__sink_f(k, r->during_us / 1000.0);
+	ap_svc__sink_f(k, f->bubble);
 	if (r->batch_size >= 0) {
-		cell_i(o, r->batch_size);
+		ap_svc__sink_i(k, r->batch_size);
 	} else if ((bs = attr_batch_size(r))) {
-		ap_strbuf_reset(sb);
-		ap_sv_pystr(sb, bs);
-		ap_csv_field(o, 0, sb->buf, sb->len);
+		ap_strbuf_reset(&k->sb);
+		ap_sv_pystr(&k->sb, bs);
+		ap_svc__sink_str(k, k->sb.buf, k->sb.len);
 	} else {
-		ap_out_putc(o, ',');
+		ap_svc__sink_str(k, NULL, 0);
 	}
-	cell_str(o, 0, f->batch_type);
-	cell_i(o, f->iter);
-	ap_out_putc(o, ',');  /* dp_rank: no such column upstream, always None */
-	cell_str(o, 0, s->files[r->file].prof_id);
-	cell_str(o, 0, f->host);
-	cell_f(o, r->start_us / 1000.0);
-	cell_f(o, r->end_us / 1000.0);
-	ap_out_putc(o, '\n');
+	ap_svc__sink_str(k, f->batch_type, SIZE_MAX);
+	ap_svc__sink_i(k, f->iter);
+	ap_svc__sink_str(k, NULL, 0);  /* dp_rank: no such column upstream, always None */
+	ap_svc__sink_str(k, s->files[r->file].prof_id, SIZE_MAX);
+	ap_svc__sink_str(k, f->host, SIZE_MAX);
+	ap_svc__sink_f(k, r->start_us / 1000.0);
+	ap_svc__sink_f(k, r->end_us / 1000.0);
+	return ap_svc__sink_row(k, err);
 }
 
-int ap_svc_write_forward(const struct ap_svc *s, const char *dir, struct ap_err *err)
+static const struct ap_svc_sink_col fwd_cols[] = {
+	{ "name", { "name", AP_SVC_DB_TEXT } },
+	{ "relative_start_time(ms)", { "relative_start_time", AP_SVC_DB_REAL } },
+	{ "start_datetime", { "start_datetime", AP_SVC_DB_TEXT } },
+	{ "end_datetime", { "end_datetime", AP_SVC_DB_TEXT } },
+	{ "during_time(ms)", { "during_time", AP_SVC_DB_REAL } },
+	{ "bubble_time(ms)", { "bubble_time", AP_SVC_DB_REAL } },
+	{ "batch_size", { "batch_size", AP_SVC_DB_INTEGER } },
+	{ "batch_type", { "batch_type", AP_SVC_DB_TEXT } },
+	{ "forward_iter", { "forward_iter", AP_SVC_DB_INTEGER } },
+	{ "dp_rank", { "dp_rank", AP_SVC_DB_TEXT } },
+	{ "prof_id", { "prof_id", AP_SVC_DB_TEXT } },
+	{ "hostname", { "hostname", AP_SVC_DB_TEXT } },
+	{ "start_time(ms)", { "start_time", AP_SVC_DB_REAL } },
+	{ "end_time(ms)", { "end_time", AP_SVC_DB_REAL } },
+};
+
+/* forward.csv / table forward into k; *wrote = 1 when rows were written. */
+static int forward_emit(const struct ap_svc *s, struct ap_svc_sink *k, int *wrote,
+			struct ap_err *err)
 {
-	struct ap_out o = { 0 };
-	struct ap_strbuf sb = AP_STRBUF_INIT;
 	struct ap_strtab ids;
 	struct frow *rows = NULL;
 	const char **meta = NULL;
@@ -201,6 +189,7 @@ int ap_svc_write_forward(const struct ap_svc *s, const char *dir, struct ap_err 
 	size_t i, n = 0, nf = 0, maxid;
 	int has_fwd = 0, has_batch = 0, ret = 0;
 
+	*wrote = 0;
 	for (i = 0; i < s->n_rows; i++) {
 		const char *nm = s->rows[i].name;
 
@@ -214,7 +203,7 @@ int ap_svc_write_forward(const struct ap_svc *s, const char *dir, struct ap_err 
 	if (!has_fwd || !has_batch)
 		return 0;
 	if (ap_strtab_init(&ids))
-		return ap_err_set(err, AP_ENOMEM, "forward.csv: out of memory");
+		return ap_err_set(err, AP_ENOMEM, "forward: out of memory");
 	rows = calloc(nf, sizeof *rows);
 	meta = calloc(s->n_files ? s->n_files : 1, sizeof *meta);
 	if (!rows || !meta)
@@ -263,25 +252,18 @@ int ap_svc_write_forward(const struct ap_svc *s, const char *dir, struct ap_err 
 		plast[f->prof_id] = i + 1;
 		f->iter = ++pcount[f->prof_id];
 	}
-	ret = ap_out_open(&o, dir, "forward.csv", err);
-	if (ret)
-		goto out;
-	ap_out_puts(&o, "name,relative_start_time(ms),start_datetime,end_datetime,during_time(ms),"
-			"bubble_time(ms),batch_size,batch_type,forward_iter,dp_rank,prof_id,hostname,"
-			"start_time(ms),end_time(ms)\n");
-	for (i = 0; i < n; i++)
-		write_row(&o, &sb, s, &rows[i],
-			  ap_np_round(rows[i].r->start_us / 1000.0 - hmin[rows[i].host_id], 2));
-	if (sb.failed) {
-		ap_out_abort(&o);
-		goto nomem;
-	}
-	ret = ap_out_commit(&o, err);
+	ret = ap_svc__sink_begin(k, fwd_cols, sizeof(fwd_cols) / sizeof(fwd_cols[0]), err);
+	for (i = 0; i < n && !ret; i++)
+		ret = write_row(k, s, &rows[i],
+				ap_np_round(rows[i].r->start_us / 1000.0 - hmin[rows[i].host_id], 2),
+				err);
+	if (!ret)
+		ret = ap_svc__sink_commit(k, err);
+	*wrote = !ret;
 	goto out;
 nomem:
-	ret = ap_err_set(err, AP_ENOMEM, "forward.csv: out of memory");
+	ret = ap_err_set(err, AP_ENOMEM, "forward: out of memory");
 out:
-	ap_strbuf_release(&sb);
 	ap_strtab_release(&ids);
 	free(rows);
 	free(meta);
@@ -289,4 +271,39 @@ out:
 	free(plast);
 	free(pcount);
 	return ret;
+}
+
+int ap_svc_write_forward(const struct ap_svc *s, const char *dir, struct ap_err *err)
+{
+	struct ap_svc_sink k;
+	int ret, wrote;
+
+	ap_svc__sink_init(&k, NULL, dir, "forward.csv");
+	ret = forward_emit(s, &k, &wrote, err);
+	ap_svc__sink_release(&k);
+	return ret;
+}
+
+/* forward, then data_link(source_name, target_table, target_name) = ('rid', 'request',
+ * 'http_rid') when forward was written (exporter_forward.py). */
+int ap_svc__db_forward(struct ap_svc_db *db, const struct ap_svc *s, struct ap_err *err)
+{
+	static const struct ap_svc_db_col link_cols[] = {
+		{ "source_name", AP_SVC_DB_TEXT }, { "target_table", AP_SVC_DB_TEXT },
+		{ "target_name", AP_SVC_DB_TEXT },
+	};
+	struct ap_svc_sink k;
+	int ret, wrote;
+
+	ap_svc__sink_init(&k, db, NULL, "forward");
+	ret = forward_emit(s, &k, &wrote, err);
+	ap_svc__sink_release(&k);
+	if (ret || !wrote)
+		return ret;
+	AP_FORWARD_IF_ERROR(ap_svc_db_table_begin(db, "data_link", link_cols, 3, err));
+	ap_svc_db_text(db, 0, "rid", SIZE_MAX);
+	ap_svc_db_text(db, 1, "request", SIZE_MAX);
+	ap_svc_db_text(db, 2, "http_rid", SIZE_MAX);
+	AP_FORWARD_IF_ERROR(ap_svc_db_row(db, err));
+	return ap_svc_db_table_end(db, err);
 }

@@ -9,6 +9,7 @@
 #include "ap/svc_csv.h"
 #include "ap/svc_fmt.h"
 #include "ap/u64map.h"
+#include "w_svc_local.h"
 #include "../base/banned.h"
 
 static int name_is(const char *name, const char *want)
@@ -107,11 +108,20 @@ static int kv_selected(const struct ap_svc_row *r)
 	return is_kv_row(r) && !name_is(r->name, "CacheHitRate");
 }
 
+static void kcol(struct ap_svc_sink_col *c, const char *csv, const char *db,
+		 enum ap_svc_db_type t)
+{
+	c->csv = csv;
+	c->db.name = db;
+	c->db.type = t;
+}
+
 /* Legacy MindIE layout (kvcache_usage_rate_calculator): rid, name, start_time,
  * device_kvcache_left, kvcache_usage_rate. */
-static void write_legacy(struct ap_out *o, struct ap_strbuf *sb, const struct ap_svc *s)
+static int emit_legacy(struct ap_svc_sink *k, const struct ap_svc *s, struct ap_err *err)
 {
-	int dev_int = all_int(s, "deviceBlock="), rate_f = 0, free_nan = 0;
+	struct ap_svc_sink_col cols[5];
+	int dev_int = all_int(s, "deviceBlock="), rate_f = 0, free_nan = 0, ret;
 	double max_free = 0.0;
 	size_t i;
 	int any_free = 0;
@@ -144,17 +154,24 @@ static void write_legacy(struct ap_out *o, struct ap_strbuf *sb, const struct ap
 					  name_is(r->name, "Free")))
 			rate_f = 1;
 	}
-	ap_out_puts(o, "rid,name,start_time,device_kvcache_left,kvcache_usage_rate\n");
-	for (i = 0; i < s->n_rows; i++) {
+	kcol(&cols[0], "rid", "rid", AP_SVC_DB_TEXT);
+	kcol(&cols[1], "name", "name", AP_SVC_DB_TEXT);
+	kcol(&cols[2], "start_time", "start_datetime", AP_SVC_DB_TEXT);
+	kcol(&cols[3], "device_kvcache_left", "device_kvcache_left",
+	     dev_int ? AP_SVC_DB_INTEGER : AP_SVC_DB_REAL);
+	kcol(&cols[4], "kvcache_usage_rate", "kvcache_usage_rate",
+	     rate_f ? AP_SVC_DB_REAL : AP_SVC_DB_INTEGER);
+	ret = ap_svc__sink_begin(k, cols, 5, err);
+	for (i = 0; i < s->n_rows && !ret; i++) {
 		const struct ap_svc_row *r = &s->rows[i];
 		double rate = 0.0;
 
 		if (!kv_selected(r))
 			continue;
-		cell_str(o, 1, r->rid);
-		cell_str(o, 0, r->name);
-		cell_datetime(o, r->start_us);
-		cell_attr(o, sb, ap_sv_get(&r->attrs, "deviceBlock="), dev_int);
+		ap_svc__sink_str(k, r->rid, SIZE_MAX);
+		ap_svc__sink_str(k, r->name, SIZE_MAX);
+		ap_svc__sink_datetime(k, r->start_us);
+		ap_svc__sink_sv(k, ap_sv_get(&r->attrs, "deviceBlock="), dev_int);
 		if (!r->rid) {
 			rate = NAN;
 		} else if (max_free > 0 && (name_is(r->name, "Allocate") ||
@@ -162,32 +179,41 @@ static void write_legacy(struct ap_out *o, struct ap_strbuf *sb, const struct ap
 			rate = (max_free - attr_num(r, "deviceBlock=")) / max_free;
 		}
 		if (rate_f)
-			cell_f(o, rate);
+			ap_svc__sink_f(k, rate);
 		else
-			cell_i(o, 0);
-		ap_out_putc(o, '\n');
+			ap_svc__sink_i(k, 0);
+		ret = ap_svc__sink_row(k, err);
 	}
+	return ret;
 }
 
-static void write_new(struct ap_out *o, const struct ap_svc *s)
+static int emit_new(struct ap_svc_sink *k, const struct ap_svc *s, struct ap_err *err)
 {
-	int as_int = 1;
+	static const char *const names[7] = {
+		"total_blocks", "used_blocks", "free_blocks", "blocks_allocated", "blocks_freed",
+		"kvcache_usage_rate",
+	};
+	struct ap_svc_sink_col cols[8];
+	int as_int = 1, ret, c;
 	size_t i;
 
 	/* the block columns are int64 when every process had KV rows, else float64 (NaN) */
 	for (i = 0; i < s->n_rows; i++)
 		as_int &= s->rows[i].has_kv;
-	ap_out_puts(o, "name,start_time,total_blocks,used_blocks,free_blocks,blocks_allocated,"
-		       "blocks_freed,kvcache_usage_rate\n");
-	for (i = 0; i < s->n_rows; i++) {
+	kcol(&cols[0], "name", "name", AP_SVC_DB_TEXT);
+	kcol(&cols[1], "start_time", "start_datetime", AP_SVC_DB_TEXT);
+	for (c = 0; c < 6; c++)
+		kcol(&cols[2 + c], names[c], names[c],
+		     as_int && c < 5 ? AP_SVC_DB_INTEGER : AP_SVC_DB_REAL);
+	ret = ap_svc__sink_begin(k, cols, 8, err);
+	for (i = 0; i < s->n_rows && !ret; i++) {
 		const struct ap_svc_row *r = &s->rows[i];
 		int64_t v[5];
-		int c;
 
 		if (!kv_selected(r))
 			continue;
-		cell_str(o, 1, r->name);
-		cell_datetime(o, r->start_us);
+		ap_svc__sink_str(k, r->name, SIZE_MAX);
+		ap_svc__sink_datetime(k, r->start_us);
 		v[0] = r->total_blocks;
 		v[1] = r->used_blocks;
 		v[2] = r->free_blocks;
@@ -195,21 +221,21 @@ static void write_new(struct ap_out *o, const struct ap_svc *s)
 		v[4] = r->blocks_freed;
 		for (c = 0; c < 5; c++) {
 			if (!r->has_kv)
-				cell_f(o, NAN);
+				ap_svc__sink_f(k, NAN);
 			else if (as_int)
-				cell_i(o, v[c]);
+				ap_svc__sink_i(k, v[c]);
 			else
-				cell_f(o, (double)v[c]);
+				ap_svc__sink_f(k, (double)v[c]);
 		}
-		cell_f(o, r->has_kv ? r->kvcache_usage_rate : NAN);
-		ap_out_putc(o, '\n');
+		ap_svc__sink_f(k, r->has_kv ? r->kvcache_usage_rate : NAN);
+		ret = ap_svc__sink_row(k, err);
 	}
+	return ret;
 }
 
-int ap_svc_write_kvcache(const struct ap_svc *s, const char *dir, struct ap_err *err)
+/* kvcache.csv / table kvcache into k; nothing when no row qualifies. */
+static int kvcache_emit(const struct ap_svc *s, struct ap_svc_sink *k, struct ap_err *err)
 {
-	struct ap_out o = { 0 };
-	struct ap_strbuf sb = AP_STRBUF_INIT;
 	int has_dev = 0, legacy = 0, ret;
 	size_t i, n = 0;
 
@@ -224,20 +250,35 @@ int ap_svc_write_kvcache(const struct ap_svc *s, const char *dir, struct ap_err 
 	}
 	if (!n)
 		return 0;
-	ret = ap_out_open(&o, dir, "kvcache.csv", err);
-	if (ret)
-		return ret;
 	if (legacy && has_dev)
-		write_legacy(&o, &sb, s);
+		ret = emit_legacy(k, s, err);
 	else
-		write_new(&o, s);
-	if (sb.failed) {
-		ap_out_abort(&o);
-		ret = ap_err_set(err, AP_ENOMEM, "kvcache.csv: out of memory");
-	} else {
-		ret = ap_out_commit(&o, err);
-	}
-	ap_strbuf_release(&sb);
+		ret = emit_new(k, s, err);
+	if (!ret)
+		ret = ap_svc__sink_commit(k, err);
+	return ret;
+}
+
+int ap_svc_write_kvcache(const struct ap_svc *s, const char *dir, struct ap_err *err)
+{
+	struct ap_svc_sink k;
+	int ret;
+
+	ap_svc__sink_init(&k, NULL, dir, "kvcache.csv");
+	ret = kvcache_emit(s, &k, err);
+	ap_svc__sink_release(&k);
+	return ret;
+}
+
+/* kvcache start_datetime keeps its microseconds (ascprof; upstream truncates them for db). */
+int ap_svc__db_kvcache(struct ap_svc_db *db, const struct ap_svc *s, struct ap_err *err)
+{
+	struct ap_svc_sink k;
+	int ret;
+
+	ap_svc__sink_init(&k, db, NULL, "kvcache");
+	ret = kvcache_emit(s, &k, err);
+	ap_svc__sink_release(&k);
 	return ret;
 }
 
