@@ -94,8 +94,8 @@ static int write_batch_exec(struct ap_svc_db *db, const struct ap_svc_derived *d
 		v[i].batch_id = logical;
 		v[i].seq = i;
 	}
-	for (i = 0; i < n; i++)
-		v[i].batch_id = v[i].batch_id - v[0].batch_id + 1;
+	for (i = 0, logical = n ? v[0].batch_id : 0; i < n; i++)
+		v[i].batch_id = v[i].batch_id - logical + 1;
 	qsort(v, n, sizeof(*v), bx_by_key);
 	for (i = 0; i < n; i++) {
 		if (ng && v[ng - 1].batch_id == v[i].batch_id && v[ng - 1].e->pid == v[i].e->pid &&
