@@ -3,7 +3,7 @@
 # root, or through sudo when run as another user.
 set -eu
 pkgs="build-essential meson ninja-build pkg-config libsqlite3-dev libcsv-dev zlib1g-dev \
-libjansson-dev check man-db util-linux"
+libjansson-dev check man-db util-linux sqlite3"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

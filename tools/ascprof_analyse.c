@@ -18,7 +18,7 @@
 #define PROG "ascprof-analyse"
 
 struct config {
-	const char *output;
+	const char *output, *format;
 	int jobs, quiet, verbose, force, strict;
 };
 
@@ -28,6 +28,8 @@ static const struct ap_opt opts[] = {
 	{ 'o', "output", AP_OPT_STRING, &cfg.output, "DIR",
 	  "write DIR/<dump>/ASCEND_PROFILER_OUTPUT instead of inside each dump" },
 	{ 'j', "jobs", AP_OPT_INT, &cfg.jobs, "N", "analyse N dumps at a time (default: $OMP_NUM_THREADS, else all cores)" },
+	{ 0, "format", AP_OPT_STRING, &cfg.format, "LIST",
+	  "service dumps: the outputs to write, a comma-separated subset of csv, json, db (default: all)" },
 	{ 0, "force", AP_OPT_FLAG, &cfg.force, NULL,
 	  "replace an ASCEND_PROFILER_OUTPUT/ that another tool wrote" },
 	{ 0, "strict", AP_OPT_FLAG, &cfg.strict, NULL, "treat warnings as failures of their dump" },
@@ -43,7 +45,10 @@ static const struct ap_tool tool = {
 	"each: trace_view.json, operator_details.csv, memory_record.csv, operator_memory.csv, and\n"
 	"from the CANN data (raw PROF_* slices, decoded without msprof, or an msprof export)\n"
 	"kernel_details.csv, op_statistic.csv, api_statistic.csv and task_time.csv; then\n"
-	"analyse.done.",
+	"analyse.done. A directory with MS Service Profiler databases (ms_service_*.db) below it\n"
+	"is one service dump: its output/ gets request.csv, request_summary.csv, batch.csv,\n"
+	"batch_summary.csv, kvcache.csv, service_summary.csv, request_status.csv, forward.csv,\n"
+	"chrome_tracing.json and profiler.db.",
 	opts,
 	sizeof(opts) / sizeof(opts[0]),
 	"Exit status: 0 every dump analysed cleanly, 1 a dump failed or lost data (named on\n"
@@ -274,6 +279,36 @@ static void report_cann(const struct ap_job *job)
 	fputc('\n', stderr);
 }
 
+/* --format: a comma-separated subset of csv, json, db. Returns the bits, or 0 (printed). */
+static unsigned parse_format(const char *list)
+{
+	static const struct { const char *name; unsigned bit; } names[] = {
+		{ "csv", AP_SVC_FORMAT_CSV }, { "json", AP_SVC_FORMAT_JSON }, { "db", AP_SVC_FORMAT_DB },
+	};
+	unsigned bits = 0;
+	const char *p = list;
+
+	while (*p) {
+		size_t n = strcspn(p, ", "), k;
+
+		for (k = 0; n && k < sizeof(names) / sizeof(names[0]); k++)
+			if (strlen(names[k].name) == n && !strncmp(p, names[k].name, n))
+				break;
+		if (n && k == sizeof(names) / sizeof(names[0])) {
+			fprintf(stderr, PROG ": --format: unknown format '%.*s' (csv, json, db)\n",
+				(int)n, p);
+			return 0;
+		}
+		if (n)
+			bits |= names[k].bit;
+		p += n;
+		p += strspn(p, ", ");
+	}
+	if (!bits)
+		fprintf(stderr, PROG ": --format: no format given (csv, json, db)\n");
+	return bits;
+}
+
 /* Reports one dump's trouble in a stable order; returns 1 when the dump failed. */
 static int report(const struct ap_job *job)
 {
@@ -315,7 +350,11 @@ static int report(const struct ap_job *job)
 		fprintf(stderr,
 			PROG ": note: '%s': its PROF_* dir holds neither raw slices nor msprof's export (mindstudio_profiler_output/); framework outputs only\n",
 			job->dir);
-	if (cfg.verbose && job->ret == 0 && !r->bare_prof)
+	if (cfg.verbose && job->ret == 0 && r->service)
+		fprintf(stderr, PROG ": '%s': service dump: %zu database%s, %zu record%s\n", job->dir,
+			r->svc_files, r->svc_files == 1 ? "" : "s", r->svc_rows,
+			r->svc_rows == 1 ? "" : "s");
+	if (cfg.verbose && job->ret == 0 && !r->bare_prof && !r->service)
 		fprintf(stderr,
 			PROG ": '%s': rank %d, FRAMEWORK generation G%d: %zu ops, %zu task-queue marks, %zu memory, %zu python tracer, %zu GC records\n",
 			job->dir, r->rank_id, r->gen, r->n_ops, r->n_marks, r->n_mems, r->n_pyrecs, r->n_gcs);
@@ -329,7 +368,7 @@ static int report(const struct ap_job *job)
 int main(int argc, char **argv)
 {
 	struct ap_strlist dumps = { 0 };
-	struct ap_analyse_opts o = { NULL, 0, 0 };
+	struct ap_analyse_opts o = { NULL, 0, 0, 0 };
 	struct ap_job *jobs = NULL;
 	char **operands, **real = NULL;
 	int noperands, i, code = AP_EXIT_OK, r;
@@ -340,6 +379,10 @@ int main(int argc, char **argv)
 		return ap_tool_finish(PROG, r < 0 ? AP_EXIT_USAGE : AP_EXIT_OK);
 	if (noperands == 0) {
 		fprintf(stderr, PROG ": no dump directory given\n");
+		ap_opt_usage(&tool, stderr);
+		return ap_tool_finish(PROG, AP_EXIT_USAGE);
+	}
+	if (cfg.format && !(o.svc_formats = parse_format(cfg.format))) {
 		ap_opt_usage(&tool, stderr);
 		return ap_tool_finish(PROG, AP_EXIT_USAGE);
 	}
@@ -355,7 +398,7 @@ int main(int argc, char **argv)
 			code = AP_EXIT_FAIL;
 		} else if (dumps.n == before) {
 			fprintf(stderr,
-				PROG ": '%s': no torch_npu dump found (a *_ascend_pt directory holds FRAMEWORK/ or PROF_*; a bare PROF_* directory holds host/, device_N/ or mindstudio_profiler_output/)\n",
+				PROG ": '%s': no dump found (a *_ascend_pt directory holds FRAMEWORK/ or PROF_*; a bare PROF_* directory holds host/, device_N/ or mindstudio_profiler_output/; a service dump holds ms_service_*.db files)\n",
 				operands[i]);
 			code = AP_EXIT_FAIL;
 		}

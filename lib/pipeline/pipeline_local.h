@@ -14,13 +14,23 @@
 
 /* Writes the empty dir/analyse.done (§8.8). Returns 0 or AP_EIO. */
 int ap_pipeline__write_done(const char *dir, struct ap_err *err);
-/* Starts the output of the input in_dir named name: in place, <in_dir>/ASCEND_PROFILER_OUTPUT/;
- * with -o, the whole DIR/<name>/ (ASCEND_PROFILER_OUTPUT/ and, when d is not NULL, the dump's
- * side files), so that it appears complete or not at all (§8). *write_dir is where the outputs
- * go. Returns 0 or a negative status with err set (od then to be aborted). */
-int ap_pipeline__begin_output(const char *in_dir, const char *name, const struct ap_pt_dump *d,
-			      const struct ap_analyse_opts *o, struct ap_outdir *od,
-			      struct ap_strbuf *write_dir, struct ap_err *err);
+/* Starts the output of the input in_dir named name: in place, <in_dir>/<sub>/ (sub:
+ * ASCEND_PROFILER_OUTPUT, or output for a service dump); with -o, the whole DIR/<name>/ (<sub>/
+ * and, when d is not NULL, the dump's side files), so that it appears complete or not at all
+ * (CONVENTIONS §8). *write_dir is where the outputs go. Returns 0 or a negative status with err
+ * set (od then to be aborted). */
+int ap_pipeline__begin_output(const char *in_dir, const char *name, const char *sub,
+			      const struct ap_pt_dump *d, const struct ap_analyse_opts *o,
+			      struct ap_outdir *od, struct ap_strbuf *write_dir, struct ap_err *err);
+
+/* 1 when an ms_service_*.db lies below dir (a service dump, when dir is no other kind). */
+int ap_pipeline__is_svc(const char *dir);
+/* The service dump at dir (svc_analyse.c): outputs into <dir>/output/ (ap_analyse_pt). */
+int ap_pipeline__analyse_svc(const char *dir, const struct ap_analyse_opts *o,
+			     struct ap_analyse_result *r);
+/* 1 when dir is a torch_npu dump (ap_pt_probe, with prof_analyse.c's rule for PROF_*-only
+ * directories). */
+int ap_pipeline__is_pt(const char *dir);
 
 /* 1 when dir is a bare PROF_* dir (ap_cann_probe_prof) that is no torch_npu dump itself. */
 int ap_pipeline__is_bare_prof(const char *dir);

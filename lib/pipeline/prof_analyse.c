@@ -80,6 +80,11 @@ static int in_dump(const char *prof, char **dump)
 	return 0;
 }
 
+int ap_pipeline__is_pt(const char *dir)
+{
+	return is_pt_dump(dir);
+}
+
 int ap_pipeline__is_bare_prof(const char *dir)
 {
 	return ap_cann_probe_prof(dir) > 0 && !is_pt_dump(dir);
@@ -119,6 +124,9 @@ int ap_analyse_discover(const char *path, struct ap_strlist *out, struct ap_err 
 		}
 		return add(out, path, err);
 	}
+	/* a service dump: every ms_service_*.db below path (its torch_npu dumps come next) */
+	if (ap_pipeline__is_svc(path))
+		AP_FORWARD_IF_ERROR(add(out, path, err));
 	AP_FORWARD_IF_ERROR(ap_dir_list(path, &l, err));
 	for (i = 0; i < l.n && ret == 0; i++) {
 		char *p;
@@ -247,7 +255,7 @@ int ap_pipeline__analyse_prof(const char *dir, const struct ap_analyse_opts *o,
 		ret = nothing(path, r);
 		goto out;
 	}
-	ret = ap_pipeline__begin_output(path, name, NULL, o, &od, &wdir, &r->err);
+	ret = ap_pipeline__begin_output(path, name, AP_PT_OUTPUT_DIR, NULL, o, &od, &wdir, &r->err);
 	/* a bare capture is analysed like Level1: only the CANN-side files */
 	if (ret == 0)
 		ret = ap_pipeline__write_cann(wdir.buf, &x, AP_PROF_LEVEL1, NULL, 0, &r->err);

@@ -82,7 +82,7 @@ static int copy_side_files(const struct ap_pt_dump *d, const char *parent, struc
 
 /* DIR/<dump>/ as ascprof wrote it before it marked that directory itself: only its
  * (marked) ASCEND_PROFILER_OUTPUT/ and the copied side files, or nothing at all. */
-static int is_earlier_output(const char *path)
+static int is_earlier_output(const char *path, const char *sub)
 {
 	DIR *dd = opendir(path);
 	struct dirent *e;
@@ -91,11 +91,11 @@ static int is_earlier_output(const char *path)
 	while (ok && (e = readdir(dd))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		if (!strcmp(e->d_name, AP_PT_OUTPUT_DIR)) {
-			char *sub = ap_path_join(path, e->d_name);
+		if (!strcmp(e->d_name, sub)) {
+			char *p = ap_path_join(path, e->d_name);
 
-			ok = sub && ap_outdir_is_ours(sub);
-			free(sub);
+			ok = p && ap_outdir_is_ours(p);
+			free(p);
 		} else {
 			ok = ap_pt_is_side_file(e->d_name);
 		}
@@ -105,15 +105,15 @@ static int is_earlier_output(const char *path)
 	return ok;
 }
 
-int ap_pipeline__begin_output(const char *in_dir, const char *name, const struct ap_pt_dump *d,
-			      const struct ap_analyse_opts *o, struct ap_outdir *od,
+int ap_pipeline__begin_output(const char *in_dir, const char *name, const char *sub,
+			      const struct ap_pt_dump *d, const struct ap_analyse_opts *o, struct ap_outdir *od,
 			      struct ap_strbuf *write_dir, struct ap_err *err)
 {
 	struct ap_strbuf final = AP_STRBUF_INIT;
 	int ret;
 
 	if (!o->out_root) {
-		AP_FORWARD_IF_ERROR(ap_outdir_begin(od, in_dir, AP_PT_OUTPUT_DIR, o->force, err));
+		AP_FORWARD_IF_ERROR(ap_outdir_begin(od, in_dir, sub, o->force, err));
 		ap_strbuf_addstr(write_dir, od->tmp);
 		return 0;
 	}
@@ -121,7 +121,7 @@ int ap_pipeline__begin_output(const char *in_dir, const char *name, const struct
 	 * extend to it: whatever else it holds is not an output of another analyser. */
 	ap_strbuf_addf(&final, "%s/%s", o->out_root, name);
 	if (ap_path_exists(final.buf) && !ap_outdir_is_ours(final.buf) &&
-	    !is_earlier_output(final.buf)) {
+	    !is_earlier_output(final.buf, sub)) {
 		ret = ap_err_set(err, AP_EINVAL,
 				 "'%s' was not written by ascprof and is left alone; write elsewhere with -o DIR",
 				 final.buf);
@@ -130,7 +130,7 @@ int ap_pipeline__begin_output(const char *in_dir, const char *name, const struct
 	}
 	ap_strbuf_release(&final);
 	AP_FORWARD_IF_ERROR(ap_outdir_begin(od, o->out_root, name, 1, err));
-	ap_strbuf_addf(write_dir, "%s/%s", od->tmp, AP_PT_OUTPUT_DIR);
+	ap_strbuf_addf(write_dir, "%s/%s", od->tmp, sub);
 	if (mkdir(write_dir->buf, 0777) < 0)
 		ret = ap_err_set(err, AP_EIO, "cannot create directory '%s': %s", write_dir->buf,
 				 strerror(errno));
@@ -371,6 +371,8 @@ int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_an
 
 	if (ap_pipeline__is_bare_prof(dir))
 		return ap_pipeline__analyse_prof(dir, o, r);
+	if (!ap_pipeline__is_pt(dir) && ap_pipeline__is_svc(dir))
+		return ap_pipeline__analyse_svc(dir, o, r);
 	ap_cann_exported_init(&cann);
 	memset(&s, 0, sizeof(s));
 	ap_memview_init(&s.mv);
@@ -397,7 +399,7 @@ int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_an
 	}
 	have_cann = r->cann_exported || r->cann_raw;
 	r->db_skipped = d.cfg.export_db;
-	ret = ap_pipeline__begin_output(d.dir, d.name, &d, o, &od, &wdir, &r->err);
+	ret = ap_pipeline__begin_output(d.dir, d.name, AP_PT_OUTPUT_DIR, &d, o, &od, &wdir, &r->err);
 	if (ret == 0)
 		ret = write_outputs(&d, &s, have_cann ? &cann : NULL, wdir.buf, &r->err);
 	if (ret < 0) {

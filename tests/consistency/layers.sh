@@ -13,10 +13,10 @@ layer_of() {
 	host.h | hostview.h | npukernel.h | cann_view.h | cann_host.h | cann_names.h | cann_dev.h | \
 		svc.h | svc_fmt.h | svc_derived.h) echo model ;;
 	fwk.h | fwk_load.h | ptdump.h | cann_exported.h | cann_rec.h | cann_host_load.h | cann_meta.h | \
-		cann_dev_load.h | svc_load.h) echo formats ;;
+		cann_dev_load.h | svc_load.h | svc_probe.h) echo formats ;;
 	hostan.h | memview.h | cann_flip.h | cann_pair.h | cann_join.h | svc_an.h) echo analysis ;;
-	out.h | views.h | cann_write.h | cann_tables.h | svc_csv.h | svc_trace.h) echo writers ;;
-	svc_db.h) echo writers ;;
+	out.h | views.h | cann_write.h | cann_tables.h | svc_csv.h | svc_trace.h | svc_req.h | \
+		svc_db.h) echo writers ;;
 	analyse.h) echo pipeline ;;
 	*) echo unknown ;;
 	esac

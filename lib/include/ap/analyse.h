@@ -8,11 +8,21 @@
 #include "ap/err.h"
 #include "ap/strlist.h"
 
+/* A service dump's outputs go to <dump>/output/ (CONVENTIONS §8); --format selects them. */
+#define AP_SVC_OUTPUT_DIR "output"
+enum ap_svc_format {
+	AP_SVC_FORMAT_CSV = 1,
+	AP_SVC_FORMAT_JSON = 2,
+	AP_SVC_FORMAT_DB = 4,
+	AP_SVC_FORMAT_ALL = 7,
+};
+
 struct ap_analyse_opts {
 	const char *out_root; /* -o DIR, or NULL to write inside the dump */
 	int force;            /* replace an output directory another tool wrote */
 	int threads;          /* threads one dump may use for its independent parts (FRAMEWORK,
 			       * CANN host, each device); 0 or 1: one */
+	unsigned svc_formats; /* enum ap_svc_format bits for service dumps; 0: all */
 };
 
 struct ap_analyse_result {
@@ -27,6 +37,8 @@ struct ap_analyse_result {
 	int bare_prof;        /* the input was a bare PROF_* dir (msprof --application) */
 	int cann_exported;    /* CANN outputs came from msprof's mindstudio_profiler_output/ */
 	int cann_raw;         /* CANN outputs decoded from the raw PROF_* slices */
+	int service;          /* the input was a service-profiler dump (ms_service_*.db) */
+	size_t svc_files, svc_rows; /* its databases found, and the records analysed */
 	struct {
 		size_t host_files, apis, tracks;  /* host slices read, API intervals, task tracks */
 		size_t devices, logs, dev_tasks;  /* device dirs placed, task logs, paired tasks */
@@ -40,12 +52,14 @@ void ap_analyse_result_init(struct ap_analyse_result *r);
 void ap_analyse_result_release(struct ap_analyse_result *r);
 /* Analyses the dump at dir: a torch_npu `*_ascend_pt` dump, or a bare PROF_* dir (then only
  * its CANN-side outputs, as at Level1, into <dir>/ASCEND_PROFILER_OUTPUT/ or
- * DIR/<PROF name>/ASCEND_PROFILER_OUTPUT/). Never prints. Returns 0 when outputs were written
+ * DIR/<PROF name>/ASCEND_PROFILER_OUTPUT/), or else a service-profiler dump: every
+ * ms_service_*.db below dir, into <dir>/output/ or DIR/<name>/output/. Never prints. Returns 0 when outputs were written
  * (r->diag may still hold data loss), or a negative status with r->err set and nothing written. */
 int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_analyse_result *r);
 /* Adds the inputs under path: path itself when it is a torch_npu dump (ap_pt_probe) or a bare
- * PROF_* dir (ap_cann_probe_prof) that is not part of a torch_npu dump, else each immediate
- * subdirectory that is one (sorted by name; output directories never taken). Returns 0
+ * PROF_* dir (ap_cann_probe_prof) that is not part of a torch_npu dump, else path itself when
+ * an ms_service_*.db lies below it (a service dump) and then each immediate subdirectory that
+ * is a torch_npu dump or bare PROF_* dir (sorted by name; output directories never taken). Returns 0
  * (possibly adding nothing), or AP_ENOTFOUND / AP_EINVAL / AP_EIO / AP_ENOMEM with err set;
  * AP_EINVAL also when path is a PROF_* dir inside a torch_npu dump (analyse the dump). */
 int ap_analyse_discover(const char *path, struct ap_strlist *out, struct ap_err *err);
