@@ -679,9 +679,10 @@ int ap_svc_write_db(const struct ap_svc *s, const struct ap_svc_derived *d,
 
 	AP_FORWARD_IF_ERROR(ap_svc_db_open(&db, dir, err));
 	/* the order of analyze's exporters: trace, req_status, req_data, batch_data,
-	 * kvcache_data, latency, forward_data (the request table: see the report of issue 11) */
+	 * kvcache_data, latency, forward_data */
 	if ((r = write_trace_tables(db, t, err)) < 0 ||
 	    (s && (r = ap_svc__db_request_status(db, s, err)) < 0) ||
+	    (s && (r = ap_svc__db_request(db, s, d, err)) < 0) ||
 	    (s && (r = ap_svc__db_batch(db, s, err)) < 0) ||
 	    (s && (r = ap_svc__db_batch_exec(db, s, d, err)) < 0) ||
 	    (s && (r = ap_svc__db_kvcache(db, s, err)) < 0) ||

@@ -84,6 +84,9 @@ void ap_svc__sink_release(struct ap_svc_sink *k);
 /* ---- profiler.db exporter tables (each: 0, or a negative status with err set; a table
  * without rows is left out as upstream) ------------------------------------------------------ */
 
+/* request (§3.1): the rows of request.csv (queue_wait_time, first_token_latency in ms). */
+int ap_svc__db_request(struct ap_svc_db *db, const struct ap_svc *s,
+		       const struct ap_svc_derived *d, struct ap_err *err);
 /* batch (§3.2): the rows of batch.csv. */
 int ap_svc__db_batch(struct ap_svc_db *db, const struct ap_svc *s, struct ap_err *err);
 /* batch_exec and batch_req (§3.2) from d's batch_event_df. */

@@ -9,6 +9,7 @@
 #include "ap/out.h"
 #include "ap/svc_fmt.h"
 #include "ap/svc_req.h"
+#include "w_svc_local.h"
 #include "../base/banned.h"
 
 /* A cell after pd.to_numeric: empty (NaN), a Python int or a float. */
@@ -234,74 +235,56 @@ static int cmp_req(const void *a, const void *b)
 
 /* ---- cells ---------------------------------------------------------------------------------- */
 
-static void cell_f(struct ap_out *o, double x)
-{
-	char buf[AP_FMT_MAX];
-
-	ap_out_putc(o, ',');
-	if (!isnan(x))
-		ap_out_write(o, buf, ap_fmt_double(buf, x));
-}
-
 /* A to_numeric column: int64 when every cell is an int, else float64 with NaN empty. */
-static void cell_num(struct ap_out *o, const struct num *n, int col_int)
+static void cell_num(struct ap_svc_sink *k, const struct num *n, int col_int)
 {
-	char buf[AP_FMT_MAX];
-
-	if (col_int) {
-		ap_out_putc(o, ',');
-		ap_out_write(o, buf, ap_fmt_i64(buf, n->i));
-	} else {
-		cell_f(o, n->kind == NUM_NAN ? NAN : n->kind == NUM_INT ? (double)n->i : n->d);
-	}
+	if (col_int)
+		ap_svc__sink_i(k, n->i);
+	else
+		ap_svc__sink_f(k, n->kind == NUM_NAN ? NAN : n->kind == NUM_INT ? (double)n->i : n->d);
 }
 
 /* ttft / que_wait_time after the merge and fillna(0): "0" when the derived table was empty
  * (an object column of ints), else a float. */
-static void cell_metric(struct ap_out *o, double v, size_t table_n)
+static void cell_metric(struct ap_svc_sink *k, double v, size_t table_n)
 {
-	if (!table_n) {
-		ap_out_puts(o, ",0");
-		return;
-	}
-	cell_f(o, isnan(v) ? 0.0 : v);
+	if (!table_n)
+		ap_svc__sink_i(k, 0);
+	else
+		ap_svc__sink_f(k, isnan(v) ? 0.0 : v);
 }
 
-static void cell_hit(struct ap_out *o, struct ap_strbuf *sb, const struct req *q, int exists,
-		     int numeric)
+/* 'N/A' in the CSV, NULL in the DB */
+static void cell_na(struct ap_svc_sink *k)
+{
+	ap_svc__sink_str(k, k->db ? NULL : "N/A", 3);
+}
+
+static void cell_hit(struct ap_svc_sink *k, const struct req *q, int exists, int numeric)
 {
 	const struct ap_sv *v = q->hit;
 
-	ap_out_putc(o, ',');
 	if (!q->has_hit_row) {
-		ap_out_puts(o, "N/A");
-		return;
+		cell_na(k);
+	} else if (!v) {  /* Series.get: None without the column (-> 0), NaN with it (-> N/A) */
+		if (exists)
+			cell_na(k);
+		else
+			ap_svc__sink_i(k, 0);
+	} else if (v->type == AP_SV_NULL) {
+		if (numeric)
+			cell_na(k);
+		else
+			ap_svc__sink_i(k, 0);
+	} else if ((v->type == AP_SV_REAL && isnan(v->u.d)) || (v->type == AP_SV_STR && !v->n)) {
+		cell_na(k);
+	} else if (v->type == AP_SV_INT && numeric) {
+		ap_svc__sink_f(k, (double)v->u.i);
+	} else {
+		ap_strbuf_reset(&k->sb);
+		ap_sv_pystr(&k->sb, v);
+		ap_svc__sink_str(k, k->sb.buf, k->sb.len);
 	}
-	if (!v) {  /* Series.get: None without the column (-> 0), NaN with it (-> N/A) */
-		ap_out_puts(o, exists ? "N/A" : "0");
-		return;
-	}
-	if (v->type == AP_SV_NULL) {
-		ap_out_puts(o, numeric ? "N/A" : "0");
-		return;
-	}
-	if (v->type == AP_SV_REAL && isnan(v->u.d)) {
-		ap_out_puts(o, "N/A");
-		return;
-	}
-	if (v->type == AP_SV_INT && numeric) {
-		char buf[AP_FMT_MAX];
-
-		ap_out_write(o, buf, ap_fmt_double(buf, (double)v->u.i));
-		return;
-	}
-	if (v->type == AP_SV_STR && !v->n) {
-		ap_out_puts(o, "N/A");
-		return;
-	}
-	ap_strbuf_reset(sb);
-	ap_sv_pystr(sb, v);
-	ap_csv_field(o, 1, sb->buf, sb->len);
 }
 
 /* ---- the file ------------------------------------------------------------------------------- */
@@ -327,11 +310,21 @@ static int all_empty(const struct req *q, size_t n)
 	return zero || nan;
 }
 
-int ap_svc_write_request(const struct ap_svc *s, const struct ap_svc_derived *d,
-			 const char *dir, struct ap_err *err)
+/* The rows of request.csv / table request into k. */
+static int request_emit(const struct ap_svc *s, const struct ap_svc_derived *d,
+			struct ap_svc_sink *k, struct ap_err *err)
 {
-	struct ap_out o = { 0 };
-	struct ap_strbuf sb = AP_STRBUF_INIT;
+	struct ap_svc_sink_col cols[] = {
+		{ "http_rid", { "http_rid", AP_SVC_DB_TEXT } },
+		{ "start_datetime", { "start_datetime", AP_SVC_DB_TEXT } },
+		{ "recv_token_size", { "recv_token_size", AP_SVC_DB_REAL } },
+		{ "reply_token_size", { "reply_token_size", AP_SVC_DB_REAL } },
+		{ "execution_time(ms)", { "execution_time", AP_SVC_DB_REAL } },
+		{ "queue_wait_time(ms)", { "queue_wait_time", AP_SVC_DB_REAL } },
+		{ "first_token_latency(ms)", { "first_token_latency", AP_SVC_DB_REAL } },
+		{ "cache_hit_rate", { "cache_hit_rate", AP_SVC_DB_REAL } },
+		{ "start_time(ms)", { "start_time(ms)", AP_SVC_DB_REAL } },
+	};
 	struct ridx *ix = NULL;
 	struct req *q = NULL;
 	struct ridx *ttft_ids = NULL, *wait_ids = NULL;
@@ -388,41 +381,62 @@ int ap_svc_write_request(const struct ap_svc *s, const struct ap_svc_derived *d,
 	}
 	qsort(q, nq, sizeof *q, cmp_req);
 
-	ret = ap_out_open(&o, dir, "request.csv", err);
-	if (ret)
-		goto out;
-	ap_out_puts(&o, "http_rid,start_datetime,recv_token_size,reply_token_size,"
-			"execution_time(ms),queue_wait_time(ms),first_token_latency(ms),"
-			"cache_hit_rate,start_time(ms)\n");
-	for (i = 0; i < nq; i++) {
-		char buf[40];
-
-		ap_csv_field(&o, 1, q[i].rid, strlen(q[i].rid));
-		ap_out_putc(&o, ',');
+	if (int_col[0])
+		cols[2].db.type = AP_SVC_DB_INTEGER;
+	if (int_col[1])
+		cols[3].db.type = AP_SVC_DB_INTEGER;
+	ret = ap_svc__sink_begin(k, cols, sizeof(cols) / sizeof(cols[0]), err);
+	for (i = 0; i < nq && !ret; i++) {
+		ap_svc__sink_str(k, q[i].rid, SIZE_MAX);
 		if (q[i].http_req)
-			ap_out_write(&o, buf, ap_svc_fmt_datetime(buf, q[i].http_req->start_us));
-		cell_num(&o, &q[i].recv, int_col[0]);
-		cell_num(&o, &q[i].reply, int_col[1]);
-		cell_f(&o, q[i].exec_ms);
-		cell_metric(&o, q[i].wait, d->n_req_wait);
-		cell_metric(&o, q[i].ttft, d->n_req_ttft);
-		cell_hit(&o, &sb, &q[i], hit_exists, hit_num);
-		cell_f(&o, q[i].start_ms);
-		ap_out_putc(&o, '\n');
+			ap_svc__sink_datetime(k, q[i].http_req->start_us);
+		else
+			ap_svc__sink_str(k, NULL, 0);
+		cell_num(k, &q[i].recv, int_col[0]);
+		cell_num(k, &q[i].reply, int_col[1]);
+		ap_svc__sink_f(k, q[i].exec_ms);
+		cell_metric(k, q[i].wait, d->n_req_wait);
+		cell_metric(k, q[i].ttft, d->n_req_ttft);
+		cell_hit(k, &q[i], hit_exists, hit_num);
+		ap_svc__sink_f(k, q[i].start_ms);
+		ret = ap_svc__sink_row(k, err);
 	}
-	if (sb.failed) {
-		ap_out_abort(&o);
-		goto fail;
-	}
-	ret = ap_out_commit(&o, err);
+	if (!ret)
+		ret = ap_svc__sink_commit(k, err);
 	goto out;
 fail:
-	ret = ap_err_set(err, AP_ENOMEM, "request.csv: out of memory");
+	ret = ap_err_set(err, AP_ENOMEM, "request: out of memory");
 out:
-	ap_strbuf_release(&sb);
 	free(ix);
 	free(q);
 	free(ttft_ids);
 	free(wait_ids);
+	return ret;
+}
+
+int ap_svc_write_request(const struct ap_svc *s, const struct ap_svc_derived *d,
+			 const char *dir, struct ap_err *err)
+{
+	struct ap_svc_sink k;
+	int ret;
+
+	ap_svc__sink_init(&k, NULL, dir, "request.csv");
+	ret = request_emit(s, d, &k, err);
+	ap_svc__sink_release(&k);
+	return ret;
+}
+
+/* queue_wait_time and first_token_latency in ms (upstream parse; analyze has seconds). */
+int ap_svc__db_request(struct ap_svc_db *db, const struct ap_svc *s,
+		       const struct ap_svc_derived *d, struct ap_err *err)
+{
+	struct ap_svc_sink k;
+	int ret;
+
+	if (!d)
+		return 0;
+	ap_svc__sink_init(&k, db, NULL, "request");
+	ret = request_emit(s, d, &k, err);
+	ap_svc__sink_release(&k);
 	return ret;
 }
