@@ -530,7 +530,7 @@ static void make_dump(const char *dump, unsigned opt, const uint8_t *data, size_
 /* One ap_analyse_pt run and the checks of its outcome; returns its status. */
 static int run(const char *dump, const char *out, int in_place, struct snapshot *snap)
 {
-	struct ap_analyse_opts o = { in_place ? NULL : out, 0, 0 };
+	struct ap_analyse_opts o = { in_place ? NULL : out, 0, 0, 0 };
 	struct ap_analyse_result r;
 	char want[PATH_CAP], parent[PATH_CAP];
 	unsigned n_outdirs = 0;

@@ -632,7 +632,7 @@ static void check_same_diag(const struct ap_diag *a, const struct ap_diag *b)
 static int run(const char *prof, const char *out, int in_place, struct snapshot *snap,
 	       struct ap_analyse_result *r)
 {
-	struct ap_analyse_opts o = { in_place ? NULL : out, 0, 0 };
+	struct ap_analyse_opts o = { in_place ? NULL : out, 0, 0, 0 };
 	char want[PATH_CAP], parent[PATH_CAP];
 	unsigned n_outdirs = 0;
 	int ret;

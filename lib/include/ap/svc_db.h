@@ -23,7 +23,7 @@
 struct ap_svc_derived;
 struct ap_svc_trace;
 
-/* Writes DIR/profiler.db for a service dump. s, d and t are read only; d and t may be NULL
+/* Writes DIR/profiler.db for a service dump. s, d and t are read only; s, d and t may be NULL
  * (their tables are then left out; the trace tables are still created, empty). Returns 0, or
  * AP_EIO / AP_ENOMEM / AP_EINTERNAL with err set (no profiler.db and no temp file left). */
 int ap_svc_write_db(const struct ap_svc *s, const struct ap_svc_derived *d,
