@@ -278,6 +278,8 @@ static size_t layout(char *buf, size_t n, const char *d, int nd, int e)
 	return n;
 }
 
+static int exact_double_digits(double x, char *digits, int *exp10);
+
 size_t ap_fmt_double(char *buf, double x)
 {
 	char digits[24];
@@ -305,7 +307,9 @@ size_t ap_fmt_double(char *buf, double x)
 		if ((double)c / 1000.0 == x)
 			return n + ap_fmt_ns_us_float(buf + n, (int64_t)c);
 	}
-	nd = shortest_digits(x, digits, &e);
+	nd = exact_double_digits(x, digits, &e);
+	if (nd == 0)
+		nd = shortest_digits(x, digits, &e);
 	return layout(buf, n, digits, nd, e);
 }
 
@@ -319,12 +323,15 @@ static const uint64_t pow10_u64[20] = {
 };
 #define P19 10000000000000000000ull
 
-static const uint64_t pow5[21] = {
+static const uint64_t pow5[28] = {
 	1ull, 5ull, 25ull, 125ull, 625ull, 3125ull, 15625ull, 78125ull, 390625ull,
 	1953125ull, 9765625ull, 48828125ull, 244140625ull, 1220703125ull, 6103515625ull,
 	30517578125ull, 152587890625ull, 762939453125ull, 3814697265625ull,
-	19073486328125ull, 95367431640625ull,
+	19073486328125ull, 95367431640625ull, 476837158203125ull, 2384185791015625ull,
+	11920928955078125ull, 59604644775390625ull, 298023223876953125ull,
+	1490116119384765625ull, 7450580596923828125ull,
 };
+#define EXACT_MAX_SHIFT 27 /* 5^27 < 2^64; a * 5^27 * 2^54 / a's bit length < 2^117 */
 
 /* The exact decimal M = a * 5^shift of a / 2^shift = M / 10^shift (M < 2^100), split as
  * hi * 10^19 + lo, with what deciding a round trip of a / 2^shift needs. */
@@ -370,7 +377,7 @@ static int round_trips(const struct exact *x, int p, int *up)
 	return err < x->five || (err == x->five && (x->b < 53 || !(x->a & 1)));
 }
 
-/* Shortest round-trip digits of the double a / 2^shift (0 < a < 2^53, shift <= 20: exactly
+/* Shortest round-trip digits of the double a / 2^shift (0 < a < 2^53, shift <= 27: exactly
  * representable), the same digits as shortest_digits() finds with printf and strtod, in
  * exact integer arithmetic. Rounding to more digits never moves further away, so the
  * shortest p that round-trips is found by counting down from 17. */
@@ -424,6 +431,33 @@ static int exact_digits(uint64_t a, unsigned shift, char *digits, int *exp10)
 		p--;
 	digits[p] = '\0';
 	return p;
+}
+
+/* The digits of ap_fmt_double for a positive finite x that is a / 2^shift with a < 2^53 and
+ * shift <= EXACT_MAX_SHIFT (timestamps in µs and ms, durations at µs resolution: most values
+ * written), in integer arithmetic instead of printf and strtod; 0 for other values. */
+static int exact_double_digits(double x, char *digits, int *exp10)
+{
+	uint64_t bits, a;
+	int e2, sh;
+
+	memcpy(&bits, &x, sizeof(bits));
+	e2 = (int)((bits >> 52) & 0x7ff);
+	a = bits & (((uint64_t)1 << 52) - 1);
+	if (e2)
+		a |= (uint64_t)1 << 52;
+	else
+		e2 = 1; /* subnormal */
+	if (!a)
+		return 0;
+	sh = 1075 - e2; /* x = a / 2^sh */
+	while (sh > 0 && !(a & 1)) {
+		a >>= 1;
+		sh--;
+	}
+	if (sh < 0 || sh > EXACT_MAX_SHIFT)
+		return 0;
+	return exact_digits(a, (unsigned)sh, digits, exp10);
 }
 
 /* ap_fmt_div_pow2 through exact_digits, for 0 < |v| = a < 2^53. */

@@ -247,6 +247,18 @@ START_TEST(fmt_python_repr)
 	ck_assert_str_eq(dbl(INFINITY), "inf");
 	ck_assert_str_eq(dbl(-INFINITY), "-inf");
 	ck_assert_str_eq(dbl(NAN), "nan");
+	/* a / 2^shift in integer arithmetic (exact_double_digits): µs timestamps of 2026 hold
+	 * 0.25 µs steps, a tie at .25 goes to the even digit; ms values hold up to 12 fraction
+	 * bits; a power of two has a narrower gap below */
+	ck_assert_str_eq(dbl(1767225600002000.25), "1767225600002000.2");
+	ck_assert_str_eq(dbl(1767225600002000.75), "1767225600002000.8");
+	ck_assert_str_eq(dbl(1767225600002000.5), "1767225600002000.5");
+	ck_assert_str_eq(dbl(1767225600002000.25 / 1000), "1767225600002.0002");
+	ck_assert_str_eq(dbl(299.75), "299.75");
+	ck_assert_str_eq(dbl(4503599627370496.0), "4503599627370496.0");
+	ck_assert_str_eq(dbl(0x1p-27), "7.450580596923828e-09");
+	ck_assert_str_eq(dbl(0x1.fffffffffffffp+52), "9007199254740991.0");
+	ck_assert_str_eq(dbl(0x1.8p-20), "1.430511474609375e-06");
 }
 END_TEST
 
