@@ -31,7 +31,8 @@
  *   --rate R           request arrivals per second, all ranks together (default 40)
  *   --max-tokens N     scheduler token budget per step (max_num_batched_tokens, default 2048)
  *   --max-seqs N       max running requests per rank (default 32)
- *   --blocks N         KV blocks per rank incl. the null block (default: enough for max-seqs average requests)
+ *   --blocks N         KV blocks per rank incl. the null block (default: max-seqs requests of prompt-max +
+ *                      out-max tokens plus the longest one; fewer blocks, more preemptions)
  *   --block-size N     tokens per KV block (default 128)
  *   --prompt-min N, --prompt-max N, --out-min N, --out-max N   token counts (defaults 32 600 8 96)
  *   --long-every K     request i with i % K == 2 gets a prompt of 1.5..3 x max-tokens (chunked prefill);
@@ -557,6 +558,9 @@ static void kv_free_event(struct proc *ep, int64_t t, const struct req *q, int f
 	free(b.p);
 }
 
+static unsigned *stamp; /* per request: the mark of the last queue_events pass that saw it */
+static unsigned stamp_now;
+
 /* Dequeue (before - after) then Enqueue (after - before) of one queue, as the schedule hook does */
 static void queue_events(struct proc *ep, int64_t *tt, const long *before, int nb, const long *after, int na,
 			 const char *qname)
@@ -566,13 +570,12 @@ static void queue_events(struct proc *ep, int64_t *tt, const long *before, int n
 	for (int pass = 0; pass < 2; pass++) {
 		const long *x = pass ? after : before, *y = pass ? before : after;
 		int nx = pass ? na : nb, ny = pass ? nb : na, n = 0;
-		for (int i = 0; i < nx; i++) {
-			int found = 0;
-			for (int j = 0; j < ny && !found; j++)
-				found = y[j] == x[i];
-			if (!found)
+		stamp_now++;
+		for (int j = 0; j < ny; j++)
+			stamp[y[j]] = stamp_now;
+		for (int i = 0; i < nx; i++)
+			if (stamp[x[i]] != stamp_now)
 				d[n++] = x[i];
-		}
 		if (!n)
 			continue;
 		b.n = 0;
@@ -586,19 +589,21 @@ static void queue_events(struct proc *ep, int64_t *tt, const long *before, int n
 	free(d);
 }
 
+static int by_ready(const void *a, const void *b)
+{
+	const struct req *x = &reqs[*(const long *)a], *y = &reqs[*(const long *)b];
+	if (x->ready != y->ready)
+		return x->ready < y->ready ? -1 : 1;
+	return *(const long *)a < *(const long *)b ? -1 : 1;
+}
+
 static void sim_rank(int r, struct proc *ep, struct proc *wp)
 {
 	long n = 0, *ids = xmalloc((size_t)nreqs * sizeof *ids);
 	for (long i = 0; i < nreqs; i++)
 		if (reqs[i].rank == r)
 			ids[n++] = i;
-	/* enqueue order = ready order */
-	for (long i = 1; i < n; i++)
-		for (long j = i; j > 0 && reqs[ids[j]].ready < reqs[ids[j - 1]].ready; j--) {
-			long x = ids[j];
-			ids[j] = ids[j - 1];
-			ids[j - 1] = x;
-		}
+	qsort(ids, (size_t)n, sizeof *ids, by_ready); /* enqueue order = ready order */
 	long *wait = xmalloc((size_t)(n + 1) * sizeof *wait), *run = xmalloc((size_t)(n + 1) * sizeof *run);
 	long *bw = xmalloc((size_t)(n + 1) * sizeof *bw), *br = xmalloc((size_t)(n + 1) * sizeof *br);
 	long *sch = xmalloc((size_t)(n + 1) * sizeof *sch);
@@ -897,14 +902,16 @@ static long simulate(void)
 		procs[i].tid = procs[i].pid; /* the hooks run on each process's main thread */
 	free(reqs);
 	make_requests();
+	free(stamp);
+	stamp = xmalloc((size_t)nreqs * sizeof *stamp);
+	stamp_now = 0;
 	for (long i = 0; i < nreqs; i++) {
 		api_add(reqs[i].arr, A_HTTPREQ, i, NULL, 0);
 		api_add(reqs[i].arr + rndr(5 * US, 30 * US), A_TOKENIZE, i, NULL, 0);
 	}
 	if (o.blocks == 0) {
 		int maxtok = o.long_every ? o.max_tokens * 3 + o.out_max : o.prompt_max + o.out_max;
-		int avg = (o.prompt_min + o.prompt_max) / 2 + o.out_max;
-		o.blocks = o.max_seqs * blocks_for(avg) + blocks_for(maxtok) + 1;
+		o.blocks = o.max_seqs * blocks_for(o.prompt_max + o.out_max) + blocks_for(maxtok) + 1;
 	}
 	if (o.blocks < blocks_for(o.long_every ? o.max_tokens * 3 + o.out_max : o.prompt_max + o.out_max) + 2)
 		die("--blocks %d cannot hold the longest request", o.blocks);
@@ -1054,5 +1061,6 @@ int main(int argc, char **argv)
 	free(reqs);
 	free(procs);
 	free(counted);
+	free(stamp);
 	return 0;
 }
