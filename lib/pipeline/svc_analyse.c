@@ -1,6 +1,7 @@
 /* One service-profiler dump end to end (specs/ms_service_profiler.md §2.1): its databases
  * loaded in parallel, one task per file (CONVENTIONS §6), the per-process pipeline and the
  * merge, the request/batch derivations, then the outputs of §3 into <dir>/output/. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -49,10 +50,13 @@ static int load_all(const struct ap_strlist *paths, struct ap_svc_file *files, s
 		ap_diag_merge(&r->diag, &f->diag);
 		ap_diag_init(&f->diag);
 		if (f->err.code < 0) {
+			char key[48];
+
 			if (f->err.code == AP_ENOMEM)
 				oom = 1;
-			ap_diag_report(&r->diag, AP_DIAG_DATA_LOSS, "svc-db-failed", "%s",
-				       ap_err_text(&f->err));
+			/* one report per database: each is named on stderr */
+			snprintf(key, sizeof(key), "svc-db-failed-%zu", k);
+			ap_diag_report(&r->diag, AP_DIAG_DATA_LOSS, key, "%s", ap_err_text(&f->err));
 			ap_svc_file_release(f);
 			continue;
 		}

@@ -32,10 +32,21 @@ static int cmp_dbl(const void *pa, const void *pb)
 	return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/* datetime.fromtimestamp(us / 1e6).strftime('%Y-%m-%d %H:%M:%S:%f'): µs rounded half-even */
+/* datetime.fromtimestamp(us / 1e6).strftime('%Y-%m-%d %H:%M:%S:%f') in UTC+8: as CPython
+ * splits the float seconds (_PyTime_DoubleToDenominator): the fraction of us / 1e6 times 1e6,
+ * rounded half-even, so that a µs value ending in .5 may go either way */
 static size_t fmt_ts(char *buf, double us)
 {
-	return ap_svc_fmt_datetime(buf, rint(us));
+	double ip, frac = modf(us / 1e6, &ip), r = rint(frac * 1e6);
+
+	if (r >= 1e6) {
+		r -= 1e6;
+		ip += 1.0;
+	} else if (r < 0) {
+		r += 1e6;
+		ip -= 1.0;
+	}
+	return ap_svc_fmt_datetime(buf, ip * 1e6 + r);
 }
 
 /* np.percentile / mean / min of v[0..n) (sorted in place) */

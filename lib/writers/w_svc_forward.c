@@ -140,7 +140,10 @@ static int write_row(struct ap_svc_sink *k, const struct ap_svc *s, const struct
 	ap_svc__sink_f(k, r->during_us / 1000.0);
 	ap_svc__sink_f(k, f->bubble);
 	if (r->batch_size >= 0) {
-		ap_svc__sink_i(k, r->batch_size);
+		/* the PluginTrace string "N": an object column, TEXT in profiler.db */
+		char num[AP_FMT_MAX];
+
+		ap_svc__sink_str(k, num, ap_fmt_i64(num, r->batch_size));
 	} else if ((bs = attr_batch_size(r))) {
 		ap_strbuf_reset(&k->sb);
 		ap_sv_pystr(&k->sb, bs);
@@ -150,7 +153,7 @@ static int write_row(struct ap_svc_sink *k, const struct ap_svc *s, const struct
 	}
 	ap_svc__sink_str(k, f->batch_type, SIZE_MAX);
 	ap_svc__sink_i(k, f->iter);
-	ap_svc__sink_str(k, NULL, 0);  /* dp_rank: no such column upstream, always None */
+	ap_svc__sink_f(k, NAN);  /* dp_rank: no such column upstream, always NaN (REAL) */
 	ap_svc__sink_str(k, s->files[r->file].prof_id, SIZE_MAX);
 	ap_svc__sink_str(k, f->host, SIZE_MAX);
 	ap_svc__sink_f(k, r->start_us / 1000.0);
@@ -165,10 +168,10 @@ static const struct ap_svc_sink_col fwd_cols[] = {
 	{ "end_datetime", { "end_datetime", AP_SVC_DB_TEXT } },
 	{ "during_time(ms)", { "during_time", AP_SVC_DB_REAL } },
 	{ "bubble_time(ms)", { "bubble_time", AP_SVC_DB_REAL } },
-	{ "batch_size", { "batch_size", AP_SVC_DB_INTEGER } },
+	{ "batch_size", { "batch_size", AP_SVC_DB_TEXT } },
 	{ "batch_type", { "batch_type", AP_SVC_DB_TEXT } },
 	{ "forward_iter", { "forward_iter", AP_SVC_DB_INTEGER } },
-	{ "dp_rank", { "dp_rank", AP_SVC_DB_TEXT } },
+	{ "dp_rank", { "dp_rank", AP_SVC_DB_REAL } },
 	{ "prof_id", { "prof_id", AP_SVC_DB_TEXT } },
 	{ "hostname", { "hostname", AP_SVC_DB_TEXT } },
 	{ "start_time(ms)", { "start_time", AP_SVC_DB_REAL } },
