@@ -48,6 +48,16 @@ check "wal: output/ is the only new entry" sh -c "[ \"\$(ls '$tmp/wal')\" = \"\$
 check "wal: the rows of the -wal are analysed" same_outputs "$ref" "$tmp/wal/output"
 check "wal: same record count" [ "$(records "$tmp/wal.err")" = "$n_plain" ]
 
+# --- one run over two hosts whose run directories straddle midnight: one dump ----------------
+"$gen" --requests 12 --dp 2 --hosts 2 --host-skew-ms 120000 --base-ns 1767283170000000000 \
+	"$tmp/midnight" 2>/dev/null || exit 99
+check "midnight: two run directories" [ "$(ls "$tmp/midnight")" = "$(printf '0101-2359\n0102-0001')" ]
+"$analyse" -q -v -o "$tmp/o_mid" "$tmp/midnight" 2>"$tmp/mid.err"
+check "midnight: exit 0" [ $? = 0 ]
+check "midnight: both hosts' databases read as one dump" has "$tmp/mid.err" "5 databases"
+check "midnight: every request in request.csv" [ "$(($(wc -l <"$tmp/o_mid/midnight/output/request.csv") - 1))" = 12 ]
+check "midnight: both hosts labelled in the trace" sh -c "grep -q aiserver-01 '$tmp/o_mid/midnight/output/chrome_tracing.json' && grep -q aiserver-02 '$tmp/o_mid/midnight/output/chrome_tracing.json'"
+
 # --- a hot journal: rolled back in a private copy only ------------------------------------------
 "$gen" $opts --hot-journal "$tmp/hot" 2>/dev/null || exit 99
 sums "$tmp/hot" >"$tmp/hot.before"
