@@ -215,7 +215,7 @@ static int fill_row(struct ap_svc_file *f, struct ap_svc__attr *a, struct ap_str
 		    uint32_t fi, int genb, const struct rec *rec, struct ap_svc_row *row, int64_t mark)
 {
 	uint8_t h0 = hdr_byte(rec, 0), h6 = hdr_byte(rec, 6);
-	const uint8_t *msg = rec->len > HDR ? rec->p + HDR : NULL;
+	const uint8_t *msg = rec->len > HDR ? rec->p + HDR : (const uint8_t *)"";
 	size_t len = rec->len > HDR ? rec->len - HDR : 0;
 	const char *name, *domain, *text;
 	size_t name_len, domain_len, text_len;
@@ -261,7 +261,7 @@ static int fill_row(struct ap_svc_file *f, struct ap_svc__attr *a, struct ap_str
 
 	choose(hdr_byte(rec, 1), names, N_NAMES, &msg, &len, &name, &name_len);
 	choose(hdr_byte(rec, 2), domains, N_DOMAINS, &msg, &len, &domain, &domain_len);
-	text = msg ? (const char *)msg : "";
+	text = (const char *)msg;
 	text_len = len;
 	if (genb) {
 		ap_strbuf_reset(tmp);
@@ -329,6 +329,9 @@ static struct ap_svc_file *make_files(const uint8_t *data, size_t size, size_t *
 		return NULL;
 	for (size_t i = 0; i < nf; i++) {
 		ap_svc_file_init(&files[i]);
+		/* small blocks: fewer pages to clear per input, more block boundaries crossed */
+		ap_arena_release(&files[i].arena);
+		ap_arena_init(&files[i].arena, 4096);
 		files[i].gen = data[0] & (0x10 << i) ? AP_SVC_GEN_B : AP_SVC_GEN_C;
 		files[i].path = malloc(64);
 		if (files[i].path) {
@@ -425,36 +428,47 @@ static void check_derived(const struct ap_svc *s, const struct ap_svc_derived *d
 /* json.dumps writes NaN, Infinity and -Infinity bare; jansson refuses them: read them as 0. */
 static void unbare(const struct ap_strbuf *in, struct ap_strbuf *out)
 {
+	static const char *const bare[] = { "NaN", "-Infinity", "Infinity" };
+	const char *p = in->buf, *end = in->buf + in->len, *run = p;
 	int str = 0;
 
 	ap_strbuf_reset(out);
-	for (size_t i = 0; i < in->len; i++) {
-		char c = in->buf[i];
+	while (p < end) {
+		char c = *p;
 
 		if (str) {
-			if (c == '\\' && i + 1 < in->len) {
-				ap_strbuf_add(out, in->buf + i, 2);
-				i++;
-				continue;
-			}
-			str = c != '"';
-		} else if (c == '"') {
-			str = 1;
-		} else if (!strncmp(in->buf + i, "NaN", 3)) {
-			ap_strbuf_addch(out, '0');
-			i += 2;
-			continue;
-		} else if (!strncmp(in->buf + i, "-Infinity", 9)) {
-			ap_strbuf_addch(out, '0');
-			i += 8;
-			continue;
-		} else if (!strncmp(in->buf + i, "Infinity", 8)) {
-			ap_strbuf_addch(out, '0');
-			i += 7;
+			if (c == '\\' && p + 1 < end)
+				p++;
+			else if (c == '"')
+				str = 0;
+			p++;
 			continue;
 		}
-		ap_strbuf_addch(out, c);
+		if (c == '"') {
+			str = 1;
+			p++;
+			continue;
+		}
+		if (c == 'N' || c == 'I' || c == '-') {
+			size_t k;
+
+			for (k = 0; k < 3; k++) {
+				size_t n = strlen(bare[k]);
+
+				if ((size_t)(end - p) >= n && !memcmp(p, bare[k], n))
+					break;
+			}
+			if (k < 3) {
+				ap_strbuf_add(out, run, (size_t)(p - run));
+				ap_strbuf_addch(out, '0');
+				p += strlen(bare[k]);
+				run = p;
+				continue;
+			}
+		}
+		p++;
 	}
+	ap_strbuf_add(out, run, (size_t)(p - run));
 }
 
 static json_t *load(const struct ap_strbuf *sb, struct ap_strbuf *tmp)
