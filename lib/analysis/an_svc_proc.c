@@ -253,10 +253,11 @@ static int proc_res(struct build_ctx *c, size_t fi)
 	const struct ap_svc__smap *m = &pi->map;
 
 	if (pi->is_forward) {
-		/* the map of the parent (same hostname, pid == our ppid), else the union */
+		/* the map of the parent (same hostname, pid == our ppid), else the union; a
+		 * valid process has a hostname, ours may have none (then nothing matches) */
 		m = &c->all_map;
 		for (size_t j = 0; j < c->s->n_files; j++)
-			if (c->info[j].valid && str_is(c->info[j].hostname, pi->hostname) &&
+			if (c->info[j].valid && str_is(pi->hostname, c->info[j].hostname) &&
 			    str_is(pi->ppid, c->info[j].pid)) {
 				m = &c->info[j].map;
 				break;

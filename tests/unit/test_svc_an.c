@@ -478,6 +478,24 @@ START_TEST(nested_rid_is_its_repr)
 }
 END_TEST
 
+/* fuzz_svc_build crash-7c2f…: a forward process without a hostname Meta compared a valid
+ * process's hostname with NULL (strcmp(…, NULL)); upstream's None == 'h' is False: no parent,
+ * so the union map, which is dropped when every key is numeric (the rid stays '7') */
+START_TEST(forward_without_hostname)
+{
+	struct ap_svc_file *sch = file("ms_service_h-10", "h", "1", NULL);
+	struct ap_svc_file *fwd = file("ms_service_h-11", NULL, "10", NULL);
+
+	row(sch, 10, "Link", "Request", 1, 1, O(2, "from", S("http-a"), "to", S("007")));
+	row(sch, 10, "BatchSchedule", "BatchSchedule", 2, 3,
+	    O(1, "rid", L(1, O(2, "rid", I(7), "iter", I(0)))));
+	row(fwd, 11, "forward", "ModelExecute", 4, 5, O(1, "rid", L(1, O(1, "rid", S("7")))));
+	ck_assert_int_eq(build(), 0);
+	ck_assert_str_eq(find_row("forward", 0)->rid, "7");
+	ck_assert_str_eq(find_row("BatchSchedule", 0)->rid, "http-a");
+}
+END_TEST
+
 static Suite *svc_an_suite(void)
 {
 	Suite *s = suite_create("svc_an");
@@ -500,6 +518,7 @@ static Suite *svc_an_suite(void)
 	tcase_add_test(tc, empty_table_is_an_error);
 	tcase_add_test(tc, kv_astype_failure_zeroes_process);
 	tcase_add_test(tc, nested_rid_is_its_repr);
+	tcase_add_test(tc, forward_without_hostname);
 	suite_add_tcase(s, tc);
 	return s;
 }
