@@ -58,8 +58,15 @@ struct join {
 	uint32_t dev_ids[3][256];
 	struct ap_u64map tensor_ids;
 	AP_VEC(uint32_t) tensor_strs; /* 7 per entry: the group it was made from, then 6 ids */
+	uint32_t *big_comm;           /* per HCCL op: its index in v->comm_ops, or NONE */
+	uint32_t *api_conn;           /* per host API: its connection id (tl_init) */
 	int oom;
 };
+
+/* The timeline's share of the join (an_cann_tl.c, included: it works on struct join). */
+static uint32_t intern(struct join *j, const char *s);
+static uint32_t hash_id(struct join *j, uint64_t id);
+#include "an_cann_tl.h"
 
 static uint32_t intern(struct join *j, const char *s)
 {
@@ -380,6 +387,14 @@ static void execution(struct join *j, const struct ap_cann_join_dev *d, const st
 	tr->task_id = dt->task;
 	tr->kernel_type = has_row && row.task_type != AP_STR_NONE ? row.task_type : ttype;
 	tr->kernel_name = kname_id;
+	tr->name = has_row ? row.name : tr->kernel_type;
+	tr->model_id = t ? t->model_id : AP_CANN_NO_MODEL;
+	tr->conn = t && t->conn_api != AP_CANN__NONE ? j->api_conn[t->conn_api] : AP_CANN_NO_CONN;
+	tr->flow = t && t->flow != AP_CANN__NONE ? t->flow : AP_CANN_NO_CONN;
+	if (t && t->flow != AP_CANN__NONE)
+		tl_flow(j, t);
+	if (t && t->kind == AP_CANN__HCCL)
+		tl_hccl_task(j, d, t, dt, start, end);
 	if (has_row) {
 		struct ap_cann_op_row *r = ap_vec_push(&j->v->ops);
 
@@ -726,6 +741,7 @@ static void bigop_rows(struct join *j)
 		r->out_shapes = r->out_dtypes = r->out_formats = AP_STR_NONE;
 		r->op_state = AP_CANN_STATE_NA;
 		r->hf32 = AP_CANN_HF32_NA;
+		tl_comm_op(j, b, r);
 		if (o->flow != AP_CANN__NONE) {
 			/* the op's own flow: from its launch to the Communication lane's op */
 			uint32_t f = o->flow;
@@ -810,6 +826,7 @@ static void api_rows(struct join *j)
 		r->end = ap_cann_clock_local(&j->in->host_clock, a->end);
 		r->level = intern(j, lv);
 		r->name = intern(j, name);
+		tl_api(j, a, j->api_conn[i], r);
 	}
 }
 
@@ -846,7 +863,7 @@ int ap_cann_join(const struct ap_cann_join_in *in, struct ap_cann_view *v,
 	j.flow_have = calloc(nf, 1);
 	j.flow_aic = calloc(nf, 1);
 	if (!j.big_start || !j.big_end || !j.big_have || !j.big_name || !j.flow_ts || !j.flow_kts ||
-	    !j.flow_kend || !j.flow_have || !j.flow_aic)
+	    !j.flow_kend || !j.flow_have || !j.flow_aic || tl_init(&j) < 0)
 		goto out;
 	for (d = 0; d < in->ndev; d++)
 		if (associate(&j, &in->devs[d]) < 0)
@@ -854,6 +871,7 @@ int ap_cann_join(const struct ap_cann_join_in *in, struct ap_cann_view *v,
 	if (name_bigops(&j) < 0)
 		goto out;
 	bigop_rows(&j);
+	tl_hccl_ops(&j);
 	api_rows(&j);
 	if (j.oom || make_links(&j) < 0)
 		goto out;
@@ -875,6 +893,8 @@ out:
 	free(j.flow_kend);
 	free(j.flow_have);
 	free(j.flow_aic);
+	free(j.big_comm);
+	free(j.api_conn);
 	if (ret < 0)
 		ret = ap_err_set(err, AP_ENOMEM, "out of memory joining host and device tasks");
 	return ret;

@@ -79,6 +79,7 @@ static struct ap_cann__htask *new_task(struct walk *w, uint32_t track, uint32_t 
 	t->bigop = AP_CANN__NONE;
 	t->flow = AP_CANN__NONE;
 	t->launch = AP_CANN__NONE;
+	t->conn_api = AP_CANN__NONE;
 	t->hinfo = -1;
 	t->model_id = model_id(w);
 	t->kind = (uint8_t)kind;
@@ -229,6 +230,7 @@ static void compute_tasks(struct walk *w, uint32_t track)
 			t->op = op;
 			t->compute = 1;
 			t->launch = launch;
+			t->conn_api = launch;
 			t->flow = flow;
 			t->flow_ts = tr->ts;
 		}
@@ -264,6 +266,7 @@ static uint32_t update_bigop(struct walk *w, const struct ap_cann_track *tr)
 	b->begin = na->begin;
 	b->end = na->end;
 	b->name = na->item_id;
+	b->launch = w->t.v[nn].ref;
 	b->node = w->t.v[nn].basic_first >= 0 ? (int32_t)w->basic.idx[w->t.v[nn].basic_first] : -1;
 	b->hccl_op = w->t.v[nn].hop_first >= 0 ? (int32_t)w->hop.idx[w->t.v[nn].hop_first] : -1;
 	b->model_id = model_id(w);
@@ -443,6 +446,8 @@ static void other_task(struct walk *w, int32_t leaf)
 	}
 	if (p > 0) {
 		t = &w->out->tasks.v[w->out->tasks.n - 1];
+		if (w->t.v[p].level != LV_RUNTIME)
+			t->conn_api = w->t.v[p].ref;
 		t->flow = w->out->nflows++;
 		t->flow_ts = w->t.v[p].start;
 	}
@@ -467,6 +472,8 @@ static void analyze_leaf(struct walk *w, int32_t leaf)
 			struct ap_cann__htask *t = &w->out->tasks.v[first + i];
 
 			t->bigop = b;
+			if (b != AP_CANN__NONE && t->conn_api == AP_CANN__NONE)
+				t->conn_api = w->out->bigops.v[b].launch;
 			if (compute)
 				continue; /* ffts+ communication: already a compute task */
 			if (memcpy && b != AP_CANN__NONE && t->kind == AP_CANN__HCCL) {

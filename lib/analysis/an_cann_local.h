@@ -30,6 +30,8 @@ struct ap_cann__htask {
 	uint32_t flow;      /* flow id (tasks sharing one are credited once), AP_CANN__NONE: none */
 	uint32_t model_id;  /* Model ID, AP_CANN_NO_MODEL when none */
 	uint32_t launch;    /* compute tasks: index into h->apis of the Node launch */
+	uint32_t conn_api;  /* index into h->apis of the API whose connection id the task
+			     * carries (timeline): launch, HCCL op launch, enclosing API; NONE */
 	int32_t hinfo;      /* HCCL small task: its hccl_info (index into h->hccl_infos), -1 */
 	uint8_t kind;       /* enum ap_cann__kind */
 	uint8_t compute;    /* in TreeAnalyzer's computeTasks_: gets an op_summary row */
@@ -52,6 +54,7 @@ struct ap_cann__op {
 struct ap_cann__bigop {
 	uint64_t begin, end; /* raw host times of its Node launch */
 	uint64_t name;       /* hash id: the launch's item id */
+	uint32_t launch;     /* index into h->apis of its Node launch */
 	int32_t node;        /* its first node_basic_info, -1 none */
 	int32_t hccl_op;     /* its first hccl_op_info, -1 none */
 	uint32_t model_id;

@@ -9,6 +9,7 @@
 int ap_cann_view_init(struct ap_cann_view *v)
 {
 	memset(v, 0, sizeof(*v));
+	v->pid = -1;
 	return ap_strtab_init(&v->strs) < 0 ? AP_ENOMEM : 0;
 }
 
@@ -20,5 +21,8 @@ void ap_cann_view_release(struct ap_cann_view *v)
 	ap_vec_free(&v->ops);
 	ap_vec_free(&v->tasks);
 	ap_vec_free(&v->apis);
+	ap_vec_free(&v->flows);
+	ap_vec_free(&v->comm_ops);
+	ap_vec_free(&v->hccl_tasks);
 	memset(v, 0, sizeof(*v));
 }

@@ -416,6 +416,13 @@ int ap_pipeline__cann_raw(const char *prof, struct ap_cann_exported *x, struct a
 	ret = tabulate(w, x, &r->err);
 	if (ret < 0)
 		goto out;
+	/* the join's tables stay for the timeline (trace_view.json's CANN part) */
+	x->view = malloc(sizeof(*x->view));
+	if (!x->view)
+		goto nomem;
+	w->view.pid = w->host_meta.info.pid;
+	*x->view = w->view;
+	memset(&w->view, 0, sizeof(w->view));
 	r->cann_raw_counts.host_files = w->host.files.n;
 	r->cann_raw_counts.apis = w->host.apis.n;
 	r->cann_raw_counts.tracks = w->host.tracks.n;

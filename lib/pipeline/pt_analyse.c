@@ -249,6 +249,8 @@ static int write_outputs(const struct ap_pt_dump *d, const struct fwk_state *s,
 	v.device_id = d->n_devices ? d->device_ids[0] : -1;
 	v.n_devices = d->n_devices;
 	v.krel = &s->krel;
+	v.cann = cann ? cann->view : NULL;
+	v.level0 = ap_prof_level_of(d->cfg.level) == AP_PROF_LEVEL0;
 	/* The text outputs also for export type "db": its database outputs are not written
 	 * yet, and a dump should not come back empty. */
 	if (d->cfg.cpu) {

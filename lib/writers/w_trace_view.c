@@ -11,6 +11,7 @@
 #include "ap/strbuf.h"
 #include "ap/u64map.h"
 #include "ap/views.h"
+#include "w_trace_local.h"
 #include "../base/banned.h"
 
 #define LIT(o, s) ap_out_write((o), (s), sizeof(s) - 1)
@@ -478,6 +479,8 @@ int ap_write_trace_view(const char *dir, const struct ap_fwk_view *v, struct ap_
 		pid = h->threads.v[q->enq.v[0].thread].pid;
 	else if (q->deq.n)
 		pid = h->threads.v[q->deq.v[0].thread].pid;
+	else if (v->cann)
+		pid = 0; /* no framework events: the CANN part alone */
 	else
 		return 0;
 	memset(&tids, 0, sizeof(tids));
@@ -505,10 +508,18 @@ int ap_write_trace_view(const char *dir, const struct ap_fwk_view *v, struct ap_
 		ap_err_set(err, AP_ENOMEM, "trace_view.json: out of memory");
 		goto out;
 	}
-	thread_meta(&w, pid, &tids);
+	if (h->ops.n || q->enq.n || q->deq.n)
+		thread_meta(&w, pid, &tids);
 	fwdbwd_flows(&w, h, v->fb);
 	python_frames(&w, v->py);
 	gc_events(&w, h, v->device_id);
+	if (v->cann) {
+		ret = ap_tv__cann(&w.o, &w.first, v->cann, v->level0);
+		if (ret < 0) {
+			ap_err_set(err, AP_ENOMEM, "trace_view.json: out of memory");
+			goto out;
+		}
+	}
 	ap_out_putc(&w.o, ']');
 	if (w.name.failed) {
 		ret = ap_err_set(err, AP_ENOMEM, "trace_view.json: out of memory");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ap/cann_exported.h"
+#include "ap/cann_view.h"
 #include "ap/file.h"
 #include "ap/log.h"
 #include "../../base/banned.h"
@@ -141,6 +142,8 @@ void ap_cann_exported_release(struct ap_cann_exported *x)
 		ap_csv_table_release(&x->t[k]);
 		ap_strlist_release(&x->files[k]);
 	}
+	ap_cann_view_release(x->view);
+	free(x->view);
 	ap_cann_exported_init(x);
 }
 

@@ -11,6 +11,8 @@
 #include "ap/err.h"
 #include "ap/strlist.h"
 
+struct ap_cann_view;
+
 #define AP_CANN_EXPORT_DIR "mindstudio_profiler_output"
 
 /* The exported msprof CSVs ascprof reads, in this order everywhere. */
@@ -42,6 +44,7 @@ int ap_cann_has_exported(const char *prof);
 struct ap_cann_exported {
 	struct ap_csv_table t[AP_CANN_CSV_KINDS]; /* each kind's files concatenated (§8.5) */
 	struct ap_strlist files[AP_CANN_CSV_KINDS]; /* their names, in reading order */
+	struct ap_cann_view *view; /* the raw path's join (timeline), owned; NULL otherwise */
 };
 
 void ap_cann_exported_init(struct ap_cann_exported *x);

@@ -43,6 +43,11 @@ struct ap_cann_task_row {
 	uint32_t batch, context_id; /* the rest of its task id (AP_CANN_NO_CTX: none) */
 	uint32_t kernel_name;      /* strs id; AP_STR_NONE: N/A */
 	uint32_t kernel_type;      /* strs id: GE task type, else the runtime task type name */
+	/* timeline (Ascend Hardware lane, torch_npu §6.4) */
+	uint32_t name;             /* strs id: the op row's name, else kernel_type */
+	uint32_t model_id;         /* AP_CANN_NO_MODEL when none */
+	uint32_t conn;             /* connection id of the launching API, AP_CANN_NO_CONN none */
+	uint32_t flow;             /* index into flows of its HostToDevice flow, AP_CANN_NO_CONN */
 };
 
 /* One host API interval for api_statistic (§4.3): level as upstream names it. */
@@ -50,6 +55,49 @@ struct ap_cann_api_row {
 	int64_t start, end;        /* local ns */
 	uint32_t level;            /* strs id of the level name (acl, model, node, ...) */
 	uint32_t name;             /* strs id of the API name */
+	/* timeline (CANN lane, torch_npu §6.4) */
+	uint32_t tid;              /* host thread */
+	uint32_t conn;             /* connection id: the API's index in the host's API table */
+	uint16_t raw_level;        /* AP_CANN_LEVEL_* of ap/cann_host.h */
+	uint32_t mode;             /* strs id: ACL family tag (ACL_NN, ...), else the type name */
+	uint32_t id;               /* strs id: ACL type name, else "0" */
+	uint32_t item;             /* strs id: the item id's string (or its decimal value) */
+};
+
+#define AP_CANN_NO_CONN UINT32_MAX /* no connection id / no flow */
+
+/* One HostToDevice flow (cann_prof_raw §2.8 linking rule): its 's' on the CANN lane of the
+ * launching thread; its 'f' ends are the tasks, HCCL ops that name it. */
+struct ap_cann_flow {
+	int64_t ts;                /* local ns of the 's' */
+	uint64_t id;               /* connection id << 32 | context id */
+	uint32_t tid;              /* host thread of the launch */
+	uint8_t used;              /* some execution names it */
+};
+
+/* One HCCL communication op of the Communication lane (hccl_assembler.cpp). */
+struct ap_cann_comm_op {
+	int64_t start, end;        /* local ns */
+	uint32_t device_id;
+	uint32_t name;             /* strs id: the op_summary row's name */
+	uint32_t group;            /* strs id of its group name, AP_STR_NONE: N/A */
+	uint32_t alg_type;         /* strs id, AP_STR_NONE: N/A */
+	uint32_t conn, flow;       /* its launch's connection id, its own flow (AP_CANN_NO_CONN) */
+	uint32_t model_id, rank_size, data_type; /* data_type: HCCL enum, UINT32_MAX N/A */
+	uint64_t count;
+	uint8_t relay, retry;
+};
+
+/* One HCCL small task of a "Plane N" thread, with its hccl_info (when has_info). */
+struct ap_cann_hccl_task {
+	int64_t start, end;        /* local ns */
+	uint32_t device_id, comm_op;  /* comm_op: index into comm_ops, AP_CANN_NO_CONN none */
+	uint32_t name;             /* strs id: the hccl_info item name, else the task type */
+	uint32_t stream_id, task_id, context_id, model_id;
+	uint32_t plane_id, src_rank, dst_rank, transport, data_type, link_type; /* hccl_info */
+	uint64_t notify_id, size;
+	double dur_estimated;
+	uint8_t has_info;
 };
 
 struct ap_cann_view {
@@ -57,6 +105,10 @@ struct ap_cann_view {
 	AP_VEC(struct ap_cann_op_row) ops;     /* in no particular order: the formatter sorts */
 	AP_VEC(struct ap_cann_task_row) tasks; /* likewise */
 	AP_VEC(struct ap_cann_api_row) apis;   /* likewise */
+	AP_VEC(struct ap_cann_flow) flows;     /* indexed by the rows' flow fields */
+	AP_VEC(struct ap_cann_comm_op) comm_ops;
+	AP_VEC(struct ap_cann_hccl_task) hccl_tasks;
+	int64_t pid;   /* the profiled process (info.json), -1 unknown: the timeline's pid base */
 	int stars;   /* a STARS chip: Context ID and Mix Block Num columns are shown (§4.2) */
 };
 

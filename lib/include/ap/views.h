@@ -9,6 +9,8 @@
 #include "ap/npukernel.h"
 
 /* Everything the framework writers read; all borrowed, nothing is changed. */
+struct ap_cann_view;
+
 struct ap_fwk_view {
 	const struct ap_host *h;          /* ops, marks, mems, gcs; strings in h->strs */
 	const struct ap_queue *q;         /* paired enqueue/dequeue events (§7.2); NULL or empty ok */
@@ -19,6 +21,8 @@ struct ap_fwk_view {
 	const struct ap_kernel_rel *krel; /* device sums per tree node (§7.6); NULL: FWK-only */
 	int device_id;                    /* first device_* id, -1 if none */
 	int n_devices;                    /* number of device_* dirs */
+	const struct ap_cann_view *cann;  /* the CANN join's tables (raw path), NULL: no CANN part */
+	int level0;                       /* profiler level Level0: the CANN part is pruned (§10) */
 };
 
 /* Each writes its file(s) into dir (an existing directory) through NAME.tmp + rename; a file

@@ -1,0 +1,14 @@
+/* Shared by the two halves of the trace_view.json writer: the framework part
+ * (w_trace_view.c) and the CANN part (w_trace_cann.c), one streamed array. */
+#ifndef AP_W_TRACE_LOCAL_H
+#define AP_W_TRACE_LOCAL_H
+
+#include "ap/cann_view.h"
+#include "ap/out.h"
+
+/* Appends the CANN part of v to the array open in o (*first: no element written yet; the
+ * function keeps it up to date). level0: torch_npu's Level0 pruning (§8.1, §10). Returns 0 or
+ * AP_ENOMEM. */
+int ap_tv__cann(struct ap_out *o, int *first, const struct ap_cann_view *v, int level0);
+
+#endif
