@@ -1,0 +1,56 @@
+#!/bin/sh
+# End-to-end against upstream: ascprof's trace_view.json for the generated raw dumps of testdata/vllm_profile/
+# equals what the upstream chain (msprof's raw Python engine `export timeline`, then torch_npu analyse() through the
+# fake msprof) wrote for the same dumps, committed in tests/upstream/vllm_profile/*/trace_view.json (its README says
+# how they were made), as a multiset of events per lane (tests/e2e/trace_cann_cmp.py prints per-lane match counts;
+# flow ids are left out). Also: every flow start has its end. No upstream code runs here.
+#
+# usage: trace_upstream.sh BINDIR SRCROOT
+#
+# Left out on both sides until ascprof writes them (issue 12; remove each from SKIP when it lands):
+#   the sampling lane "AI Core Freq" (PMU/sampling issue), "Overlap Analysis" (ap/overlap.h, not merged yet),
+#   the torch_to_npu flows (cat async_npu).
+# Engine differences the comparer erases (tests/upstream/README.md "trace_view"): N1 (--shift, the Python engine's
+# local-time offset error, as in cann_upstream.sh), T1 HCCL op args relay/retry, T2 the Communication sort index.
+# KNOWN lanes still differ: N4 (event-pair APIs: the Python engine keeps them unpaired, names them "AscendCL@0").
+# Prints "N passed, N failed". Exit 0 all passed, 1 a check failed, 77 no python3, 99 setup error.
+# shellcheck source=tests/e2e/common.sh
+. "$(dirname "$0")/common.sh"
+
+command -v python3 > /dev/null 2>&1 || { echo "no python3: skipped"; exit 77; }
+root=$2
+up=$root/tests/upstream/vllm_profile
+cmp=$(dirname "$0")/trace_cann_cmp.py
+SKIP='--skip-proc AI+Core+Freq --skip-proc Overlap+Analysis --skip-cat async_npu' # '+': a space
+
+# DUMP  N1 shift_ns  known lanes ('PROC|THREAD=why', ';'-separated)
+DUMPS='
+node0_41001_20251126100000123_ascend_pt -174 -
+node0_41002_20251126100000125_ascend_pt 38 CANN|Thread 41002=N4 aclrtSynchronizeStream is an event pair
+'
+
+printf '%s\n' "$DUMPS" | while read -r dump shift known; do
+	[ -n "$dump" ] || continue
+	rm -rf "$tmp/out"
+	if ! "$analyse" -o "$tmp/out" "$src/$dump" > "$tmp/stdout" 2> "$tmp/stderr"; then
+		fail "$dump: ascprof-analyse failed:"
+		cat "$tmp/stderr"
+		continue
+	fi
+	set --
+	for s in $SKIP; do set -- "$@" "$(printf '%s' "$s" | tr + ' ')"; done
+	if [ "$known" != - ]; then
+		set -- "$@" --known "$known"
+	fi
+	if python3 "$cmp" --shift "$shift" "$@" "$up/$dump/trace_view.json" \
+		"$tmp/out/$dump/ASCEND_PROFILER_OUTPUT/trace_view.json" > "$tmp/cmp"; then
+		ok "$dump trace_view.json: $(grep -c '^ok' "$tmp/cmp") lanes equal, $(grep -c '^known' "$tmp/cmp") known"
+	else
+		fail "$dump trace_view.json differs:"
+	fi
+	cat "$tmp/cmp"
+done > "$tmp/log"
+cat "$tmp/log"
+passed=$(grep -c '^ok: ' "$tmp/log")
+failed=$(grep -c '^FAIL: ' "$tmp/log")
+finish
