@@ -141,6 +141,7 @@ void ap_cann_exported_release(struct ap_cann_exported *x)
 		ap_csv_table_release(&x->t[k]);
 		ap_strlist_release(&x->files[k]);
 	}
+	ap_overlap_release(&x->overlap);
 	ap_cann_exported_init(x);
 }
 

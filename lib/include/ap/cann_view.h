@@ -43,6 +43,8 @@ struct ap_cann_task_row {
 	uint32_t batch, context_id; /* the rest of its task id (AP_CANN_NO_CTX: none) */
 	uint32_t kernel_name;      /* strs id; AP_STR_NONE: N/A */
 	uint32_t kernel_type;      /* strs id: GE task type, else the runtime task type name */
+	uint32_t host_type;        /* strs id: the host task's runtime task type name as msprof's
+				    * host_task_type (FFTS_PLUS included); AP_STR_NONE: no host task */
 };
 
 /* One host API interval for api_statistic (§4.3): level as upstream names it. */
