@@ -345,6 +345,27 @@ static uint32_t rt_type_id(struct join *j, uint32_t type)
 	return sl->val;
 }
 
+/* The host task's runtime type name, FFTS_PLUS and UNKNOWN included (host_task_type). */
+static uint32_t rt_name_id(struct join *j, uint32_t type)
+{
+	uint32_t id = rt_type_id(j, type);
+	int added;
+	struct ap_u64map_slot *sl;
+	char num[AP_CANN_NUMBUF];
+
+	if (id != AP_STR_NONE || j->oom)
+		return id;
+	/* FFTS_PLUS or UNKNOWN: a name rt_type_id found, so looking it up again counts nothing */
+	sl = ap_u64map_get(&j->rt_ids, (uint64_t)type | 1ull << 32, &added);
+	if (!sl) {
+		j->oom = 1;
+		return AP_STR_NONE;
+	}
+	if (added)
+		sl->val = intern(j, runtime_name(j, type, num));
+	return sl->val;
+}
+
 /* One execution: a device task and the host task it ran for (NULL: device only). */
 static void execution(struct join *j, const struct ap_cann_join_dev *d, const struct ap_cann__htask *t,
 		      const struct ap_cann_dev_task *dt)
@@ -386,6 +407,7 @@ static void execution(struct join *j, const struct ap_cann_join_dev *d, const st
 	tr->stream_id = dt->stream;
 	tr->task_id = dt->task;
 	tr->kernel_type = has_row && row.task_type != AP_STR_NONE ? row.task_type : ttype;
+	tr->host_type = t ? rt_name_id(j, j->h->tracks.v[t->track].task_type) : AP_STR_NONE;
 	tr->kernel_name = kname_id;
 	tr->name = has_row ? row.name : tr->kernel_type;
 	tr->model_id = t ? t->model_id : AP_CANN_NO_MODEL;

@@ -14,6 +14,7 @@
 #include "ap/cann_pair.h"
 #include "ap/cann_tables.h"
 #include "ap/file.h"
+#include "ap/overlap_an.h"
 #include "pipeline_local.h"
 #include "../base/banned.h"
 
@@ -414,6 +415,9 @@ int ap_pipeline__cann_raw(const char *prof, struct ap_cann_exported *x, struct a
 		goto out;
 	report_join(w, r);
 	ret = tabulate(w, x, &r->err);
+	if (ret < 0)
+		goto out;
+	ret = ap_overlap_build(&w->view, &x->overlap, &r->err);
 	if (ret < 0)
 		goto out;
 	/* the join's tables stay for the timeline (trace_view.json's CANN part) */

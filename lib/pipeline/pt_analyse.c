@@ -18,7 +18,9 @@
 #include "ap/log.h"
 #include "ap/memview.h"
 #include "ap/outdir.h"
+#include "ap/overlap_an.h"
 #include "ap/ptdump.h"
+#include "ap/step_trace.h"
 #include "ap/views.h"
 #include "pipeline_local.h"
 #include "../base/banned.h"
@@ -234,6 +236,40 @@ static struct ap_step_range *step_ranges(const struct fwk_state *s, size_t *n)
 	return v;
 }
 
+/* step_trace_time.csv (§8.4) from the CANN data's Overlap Analysis and the step ranges. */
+static int write_step_trace(const struct fwk_state *s, const struct ap_cann_exported *cann,
+			    const char *dir, struct ap_err *err)
+{
+	struct ap_step_span *sp = NULL;
+	struct ap_step_time t;
+	int64_t first_op = AP_STEP_NO_OP;
+	size_t i, n = s->krel.steps.n;
+	int ret;
+
+	if (!cann->overlap.n)
+		return 0;
+	if (n && !(sp = malloc(n * sizeof(*sp))))
+		return ap_err_set(err, AP_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		const struct ap_krel_step *k = &s->krel.steps.v[i];
+
+		sp[i].id = ap_krel_step_id(&s->host, k);
+		sp[i].start = k->start;
+		sp[i].end = k->end;
+		sp[i].fwk_start = k->fwk_start;
+	}
+	for (i = 0; i < s->host.ops.n; i++) /* the earliest torch op, for the None step */
+		if (first_op == AP_STEP_NO_OP || s->host.ops.v[i].ts < first_op)
+			first_op = s->host.ops.v[i].ts;
+	ap_step_time_init(&t);
+	ret = ap_step_time_build(&cann->overlap, sp, n, first_op, &t, err);
+	if (ret == 0)
+		ret = ap_write_step_trace(dir, &t, err);
+	ap_step_time_release(&t);
+	free(sp);
+	return ret;
+}
+
 static int write_outputs(const struct ap_pt_dump *d, const struct fwk_state *s,
 			 const struct ap_cann_exported *cann, const char *dir, struct ap_err *err)
 {
@@ -269,6 +305,8 @@ static int write_outputs(const struct ap_pt_dump *d, const struct fwk_state *s,
 					      err);
 		free(steps);
 		AP_FORWARD_IF_ERROR(ret);
+		if (ap_prof_level_of(d->cfg.level) != AP_PROF_LEVEL_NONE)
+			AP_FORWARD_IF_ERROR(write_step_trace(s, cann, dir, err));
 	}
 	return ap_pipeline__write_done(dir, err);
 }

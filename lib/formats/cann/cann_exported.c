@@ -144,6 +144,7 @@ void ap_cann_exported_release(struct ap_cann_exported *x)
 	}
 	ap_cann_view_release(x->view);
 	free(x->view);
+	ap_overlap_release(&x->overlap);
 	ap_cann_exported_init(x);
 }
 

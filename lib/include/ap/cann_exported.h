@@ -9,6 +9,7 @@
 #include "ap/csv_in.h"
 #include "ap/diag.h"
 #include "ap/err.h"
+#include "ap/overlap.h"
 #include "ap/strlist.h"
 
 struct ap_cann_view;
@@ -45,6 +46,7 @@ struct ap_cann_exported {
 	struct ap_csv_table t[AP_CANN_CSV_KINDS]; /* each kind's files concatenated (§8.5) */
 	struct ap_strlist files[AP_CANN_CSV_KINDS]; /* their names, in reading order */
 	struct ap_cann_view *view; /* the raw path's join (timeline), owned; NULL otherwise */
+	struct ap_overlap overlap; /* Overlap Analysis per device (raw data only; empty otherwise) */
 };
 
 void ap_cann_exported_init(struct ap_cann_exported *x);

@@ -48,6 +48,8 @@ struct ap_cann_task_row {
 	uint32_t model_id;         /* AP_CANN_NO_MODEL when none */
 	uint32_t conn;             /* connection id of the launching API, AP_CANN_NO_CONN none */
 	uint32_t flow;             /* index into flows of its HostToDevice flow, AP_CANN_NO_CONN */
+	uint32_t host_type;        /* strs id: the host task's runtime task type name as msprof's
+				    * host_task_type (FFTS_PLUS included); AP_STR_NONE: no host task */
 };
 
 /* One host API interval for api_statistic (§4.3): level as upstream names it. */
