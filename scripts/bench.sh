@@ -16,6 +16,9 @@
 #   AP_BENCH_PROF=SIZE  size of the CANN dumps (`ap-gen --synth-prof`: a PROF_* with STARS, api_event,
 #                       compact and additional records, task-id wraps and flips, plus the FRAMEWORK part on
 #                       its clock): one analysed with -j 1, then two with -j 1 and -j 2 (default 1G; 0 skips)
+#   AP_BENCH_SVC=RECORDS records of the service dump (MS Service Profiler databases) that
+#                       scripts/bench_svc.sh times last, with these runs (default 1000000; 0 skips; its
+#                       header tells the rest, e.g. AP_BENCH_SVC_UPSTREAM for upstream's figure beside ours)
 #   TMPDIR              where the dumps and outputs go (default /tmp; the 1G tier needs about 4 GB there)
 #
 # For each SIZE: one dump is generated, then `bench-decode` and `ascprof-analyse -q -j 1` each run N times
@@ -48,6 +51,7 @@ runs=${AP_BENCH_RUNS:-5}
 pair=${AP_BENCH_PAIR:-160M}
 stress=${AP_BENCH_STRESS:-160M}
 prof=${AP_BENCH_PROF:-1G}
+svc=${AP_BENCH_SVC:-1000000}
 case $runs in '' | *[!0-9]* | 0) usage ;; esac
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ap_bench.XXXXXX")
@@ -224,6 +228,11 @@ prof_runs() {
 	rm -rf "$work/in"
 }
 [ "$prof" = 0 ] || prof_runs
+
+if [ "$svc" != 0 ]; then
+	echo
+	AP_BENCH_RUNS=$runs sh "$(dirname "$0")/bench_svc.sh" "$build" "$svc"
+fi
 
 [ "$stress" != 0 ] || exit 0
 # Corrupt input must cost no more than valid input: a 1 MB dump whose torch.op_range goes on

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "ap/pystat.h"
 #include "banned.h"
@@ -157,6 +158,23 @@ size_t ap_svc_fmt_datetime(char *buf, double us)
 	days = floor_div(t, DAY_US);
 	tod = t - days * DAY_US;
 	civil_from_days(days, &y, &mo, &d);
+	if (y >= 0 && y <= 9999) {
+		/* the common case without printf: "YYYY-MM-DD HH:MM:SS:ffffff", 26 bytes */
+		unsigned v[6] = { (unsigned)y, mo, d, (unsigned)(tod / 3600000000),
+				  (unsigned)(tod / 60000000 % 60), (unsigned)(tod / 1000000 % 60) };
+		unsigned f = (unsigned)(tod % 1000000);
+
+		memcpy(buf, "0000-00-00 00:00:00:000000", 27);
+		for (int k = 3; k >= 0; k--, v[0] /= 10)
+			buf[k] = (char)('0' + v[0] % 10);
+		for (int k = 1; k < 6; k++) {
+			buf[2 + 3 * k] = (char)('0' + v[k] / 10);
+			buf[3 + 3 * k] = (char)('0' + v[k] % 10);
+		}
+		for (int k = 25; k >= 20; k--, f /= 10)
+			buf[k] = (char)('0' + f % 10);
+		return 26;
+	}
 	n = snprintf(buf, 32, "%04lld-%02u-%02u %02u:%02u:%02u:%06u", (long long)y, mo, d,
 		     (unsigned)(tod / 3600000000), (unsigned)(tod / 60000000 % 60),
 		     (unsigned)(tod / 1000000 % 60), (unsigned)(tod % 1000000));

@@ -63,7 +63,8 @@ void ap_strbuf_reset(struct ap_strbuf *sb)
 
 void ap_strbuf_add(struct ap_strbuf *sb, const void *data, size_t len)
 {
-	if (ap_strbuf_grow(sb, len) < 0)
+	/* room already there (the common case): no call to grow */
+	if ((sb->failed || len >= sb->alloc - sb->len) && ap_strbuf_grow(sb, len) < 0)
 		return;
 	memcpy(sb->buf + sb->len, data, len);
 	sb->len += len;
@@ -77,7 +78,7 @@ void ap_strbuf_addstr(struct ap_strbuf *sb, const char *s)
 
 void ap_strbuf_addch(struct ap_strbuf *sb, char c)
 {
-	if (ap_strbuf_grow(sb, 1) < 0)
+	if ((sb->failed || sb->len + 2 > sb->alloc) && ap_strbuf_grow(sb, 1) < 0)
 		return;
 	sb->buf[sb->len++] = c;
 	sb->buf[sb->len] = '\0';

@@ -253,7 +253,15 @@ static void repr_str(struct ap_strbuf *sb, const char *str, size_t len)
 		quote = '"';
 	ap_strbuf_addch(sb, quote);
 	for (i = 0; i < len;) {
+		/* runs of printable ASCII that need no escape, copied at once */
 		start = i;
+		while (i < len && s[i] >= 0x20 && s[i] < 0x7f && s[i] != (unsigned char)quote &&
+		       s[i] != '\\')
+			i++;
+		if (i > start) {
+			ap_strbuf_add(sb, s + start, i - start);
+			continue;
+		}
 		uint32_t c = next_cp(s, len, &i, &raw);
 
 		if (c == (uint32_t)quote || c == '\\') {
