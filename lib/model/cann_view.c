@@ -20,5 +20,6 @@ void ap_cann_view_release(struct ap_cann_view *v)
 	ap_vec_free(&v->ops);
 	ap_vec_free(&v->tasks);
 	ap_vec_free(&v->apis);
+	ap_vec_free(&v->hccl);
 	memset(v, 0, sizeof(*v));
 }

@@ -141,6 +141,8 @@ void ap_cann_exported_release(struct ap_cann_exported *x)
 		ap_csv_table_release(&x->t[k]);
 		ap_strlist_release(&x->files[k]);
 	}
+	ap_comm_release(x->comm);
+	free(x->comm);
 	ap_cann_exported_init(x);
 }
 

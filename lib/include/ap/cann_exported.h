@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "ap/commview.h"
 #include "ap/csv_in.h"
 #include "ap/diag.h"
 #include "ap/err.h"
@@ -42,6 +43,7 @@ int ap_cann_has_exported(const char *prof);
 struct ap_cann_exported {
 	struct ap_csv_table t[AP_CANN_CSV_KINDS]; /* each kind's files concatenated (§8.5) */
 	struct ap_strlist files[AP_CANN_CSV_KINDS]; /* their names, in reading order */
+	struct ap_comm *comm; /* raw path: the HCCL ops' communication analysis, or NULL (owned) */
 };
 
 void ap_cann_exported_init(struct ap_cann_exported *x);
