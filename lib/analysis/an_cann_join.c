@@ -21,8 +21,10 @@
 /* An HCCL small task's execution, for the op names (update_op_name_by_group_name). */
 struct hexec {
 	uint64_t host_ts;    /* its task track's raw host time */
-	int64_t start;       /* local ns */
+	int64_t start, end;  /* local ns */
 	uint32_t bigop;
+	uint32_t device;
+	uint8_t master;
 	uint32_t stream, task, ctx, batch;
 	int32_t hinfo;
 };
@@ -440,6 +442,9 @@ static void execution(struct join *j, const struct ap_cann_join_dev *d, const st
 		}
 		x->host_ts = j->h->tracks.v[t->track].ts;
 		x->start = start;
+		x->end = end;
+		x->device = (uint32_t)d->device_id;
+		x->master = t->master;
 		x->bigop = t->bigop;
 		x->stream = dt->stream;
 		x->task = dt->task;
@@ -719,6 +724,84 @@ out:
 	return ret;
 }
 
+/* The view string of HCCL op b's name: its launch's name with the suffix of name_bigops. */
+static uint32_t bigop_name(struct join *j, size_t b)
+{
+	char num[AP_CANN_NUMBUF];
+
+	ap_strbuf_reset(&j->buf);
+	ap_strbuf_addstr(&j->buf, hash_str(j, j->ht.bigops.v[b].name, num));
+	if (j->big_name[b].set) {
+		char n[AP_FMT_MAX];
+
+		ap_strbuf_addch(&j->buf, '_');
+		ap_strbuf_addstr(&j->buf, j->big_name[b].group);
+		ap_strbuf_addch(&j->buf, '_');
+		ap_strbuf_add(&j->buf, n, ap_fmt_i64(n, j->big_name[b].index));
+		ap_strbuf_addch(&j->buf, '_');
+		ap_strbuf_add(&j->buf, n, ap_fmt_u64(n, j->big_name[b].iter));
+	}
+	return intern(j, j->buf.buf);
+}
+
+/* The view string of an hccl_info enum value: its name, else its number (trans_enum_name). */
+static uint32_t enum_id(struct join *j, const char *name, uint32_t v)
+{
+	char n[AP_FMT_MAX];
+
+	if (name)
+		return intern(j, name);
+	n[ap_fmt_u64(n, v)] = '\0';
+	return intern(j, n);
+}
+
+/* The HCCLTaskSingleDevice rows: every HCCL small task execution of an op, in the order
+ * name_bigops sorted them. Each op's name is interned once, at its first task. */
+static void hccl_rows(struct join *j, uint32_t *names)
+{
+	size_t i;
+	uint32_t na = intern(j, "N/A");
+
+	if (ap_vec_reserve(&j->v->hccl, j->hx.n) < 0) {
+		j->oom = 1;
+		return;
+	}
+	for (i = 0; i < j->hx.n && !j->oom; i++) {
+		const struct hexec *x = &j->hx.v[i];
+		struct ap_cann_hccl_row *r = &j->v->hccl.v[j->v->hccl.n++];
+		char group[AP_FMT_MAX], num[AP_CANN_NUMBUF];
+
+		if (names[x->bigop] == AP_STR_NONE)
+			names[x->bigop] = bigop_name(j, x->bigop);
+		memset(r, 0, sizeof(*r));
+		r->start = x->start;
+		r->end = x->end;
+		r->device_id = x->device;
+		r->master = x->master;
+		r->op_name = names[x->bigop];
+		group_of(j, x, group, sizeof(group));
+		r->group = intern(j, group);
+		if (x->hinfo < 0) {
+			r->plane_id = r->local_rank = r->remote_rank = r->size = -1;
+			r->name = r->transport = r->link = r->rdma = na;
+			continue;
+		}
+		{
+			const struct ap_cann_hccl_info *h = &j->h->hccl_infos.v[x->hinfo];
+
+			r->plane_id = h->plane_id;
+			r->local_rank = h->local_rank;
+			r->remote_rank = h->remote_rank;
+			r->size = (int64_t)h->data_size;
+			r->name = intern(j, hash_str(j, h->item_id, num));
+			r->transport = enum_id(j, ap_cann_hccl_transport_name(h->transport_type),
+					       h->transport_type);
+			r->link = enum_id(j, ap_cann_hccl_link_name(h->link_type), h->link_type);
+			r->rdma = enum_id(j, ap_cann_hccl_rdma_name(h->rdma_type), h->rdma_type);
+		}
+	}
+}
+
 /* One op_summary row per HCCL op with master executions (CommunicationInfoProcessor). */
 static void bigop_rows(struct join *j)
 {
@@ -743,19 +826,7 @@ static void bigop_rows(struct join *j)
 		r->model_id = o->model_id;
 		r->task_id = r->stream_id = AP_CANN_NA;
 		r->context_id = AP_CANN_NO_CTX;
-		ap_strbuf_reset(&j->buf);
-		ap_strbuf_addstr(&j->buf, hash_str(j, o->name, num));
-		if (j->big_name[b].set) {
-			char n[AP_FMT_MAX];
-
-			ap_strbuf_addch(&j->buf, '_');
-			ap_strbuf_addstr(&j->buf, j->big_name[b].group);
-			ap_strbuf_addch(&j->buf, '_');
-			ap_strbuf_add(&j->buf, n, ap_fmt_i64(n, j->big_name[b].index));
-			ap_strbuf_addch(&j->buf, '_');
-			ap_strbuf_add(&j->buf, n, ap_fmt_u64(n, j->big_name[b].iter));
-		}
-		r->name = intern(j, j->buf.buf);
+		r->name = bigop_name(j, b);
 		r->op_type = o->node >= 0 ? intern(j, hash_str(j, j->h->nodes.v[o->node].op_type, num))
 					  : AP_STR_NONE;
 		r->task_type = intern(j, "COMMUNICATION");
@@ -892,6 +963,14 @@ int ap_cann_join(const struct ap_cann_join_in *in, struct ap_cann_view *v,
 			goto out;
 	if (name_bigops(&j) < 0)
 		goto out;
+	{
+		uint32_t *names = calloc(nb, sizeof(*names)); /* AP_STR_NONE is 0 */
+
+		if (!names)
+			goto out;
+		hccl_rows(&j, names);
+		free(names);
+	}
 	bigop_rows(&j);
 	tl_hccl_ops(&j);
 	api_rows(&j);

@@ -162,3 +162,37 @@ const char *ap_cann_acl_tag_name(uint32_t type)
 {
 	return dense(acl_tag, COUNT(acl_tag), type >> 16);
 }
+
+/* hccl_info enums (msprof common_func/hccl_info_common.py LinkType, TransPortType, RdmaType);
+ * 255 RESERVED and 0xFFFFFFFF INVALID_TYPE in each. */
+static const char *hccl_common(uint32_t v)
+{
+	return v == 255u ? "RESERVED" : v == 0xFFFFFFFFu ? "INVALID_TYPE" : NULL;
+}
+
+static const char *const hccl_link[] = {
+	"ON_CHIP", "HCCS", "PCIE", "ROCE", "SIO", "HCCS_SW", "STANDARD_ROCE", "UB", "UBoE",
+};
+static const char *const hccl_transport[] = { "SDMA", "RDMA", "LOCAL", "UB", "ROCE" };
+static const char *const hccl_rdma[] = { "RDMA_SEND_NOTIFY", "RDMA_SEND_PAYLOAD" };
+
+const char *ap_cann_hccl_link_name(uint32_t v)
+{
+	const char *s = dense(hccl_link, COUNT(hccl_link), v);
+
+	return s ? s : hccl_common(v);
+}
+
+const char *ap_cann_hccl_transport_name(uint32_t v)
+{
+	const char *s = dense(hccl_transport, COUNT(hccl_transport), v);
+
+	return s ? s : hccl_common(v);
+}
+
+const char *ap_cann_hccl_rdma_name(uint32_t v)
+{
+	const char *s = dense(hccl_rdma, COUNT(hccl_rdma), v);
+
+	return s ? s : hccl_common(v);
+}

@@ -24,5 +24,6 @@ void ap_cann_view_release(struct ap_cann_view *v)
 	ap_vec_free(&v->flows);
 	ap_vec_free(&v->comm_ops);
 	ap_vec_free(&v->hccl_tasks);
+	ap_vec_free(&v->hccl);
 	memset(v, 0, sizeof(*v));
 }

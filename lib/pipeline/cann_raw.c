@@ -13,6 +13,7 @@
 #include "ap/cann_meta.h"
 #include "ap/cann_pair.h"
 #include "ap/cann_tables.h"
+#include "ap/comm.h"
 #include "ap/file.h"
 #include "ap/overlap_an.h"
 #include "pipeline_local.h"
@@ -324,6 +325,33 @@ static int tabulate(struct raw *w, struct ap_cann_exported *x, struct ap_err *er
 	return ap_cann_tabulate_task_time(&x->t[AP_CANN_TASK_TIME], &w->view, err);
 }
 
+/* msprof's communication analysis of the HCCL small tasks (analyze -r communication,
+ * communication_matrix), kept in x for the step split at writing time. */
+static int communication(struct raw *w, int64_t start, struct ap_cann_exported *x,
+			 struct ap_analyse_result *r)
+{
+	struct ap_comm *c;
+
+	if (!w->view.hccl.n)
+		return 0;
+	c = malloc(sizeof(*c));
+	if (!c || ap_comm_init(c) < 0) {
+		free(c);
+		return ap_err_set(&r->err, AP_ENOMEM, "out of memory");
+	}
+	x->comm = c;
+	AP_FORWARD_IF_ERROR(ap_comm_analyse(&w->view, start, c, &r->err));
+	if (c->untimed_ops)
+		ap_diag_report(&r->diag, AP_DIAG_DATA_LOSS, "comm-no-master",
+			       "'%s': %lu communication op%s without a task of a master HCCL event: no communication.json (as msprof)",
+			       w->shown, c->untimed_ops, c->untimed_ops == 1 ? "" : "s");
+	if (c->bad_transport)
+		ap_diag_report(&r->diag, AP_DIAG_WARN, "comm-transport",
+			       "'%s': %lu RDMA payload run%s of a transport without a bandwidth slot not counted",
+			       w->shown, c->bad_transport, c->bad_transport == 1 ? "" : "s");
+	return 0;
+}
+
 static void raw_release(struct raw *w)
 {
 	int i;
@@ -414,6 +442,9 @@ int ap_pipeline__cann_raw(const char *prof, struct ap_cann_exported *x, struct a
 	if (ret < 0)
 		goto out;
 	report_join(w, r);
+	ret = communication(w, in.session_start, x, r);
+	if (ret < 0)
+		goto out;
 	ret = tabulate(w, x, &r->err);
 	if (ret < 0)
 		goto out;

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "ap/analyse.h"
+#include "ap/comm.h"
+#include "ap/comm_write.h"
 #include "ap/file.h"
 #include "ap/fwk.h"
 #include "ap/fwk_load.h"
@@ -270,6 +272,26 @@ static int write_step_trace(const struct fwk_state *s, const struct ap_cann_expo
 	return ret;
 }
 
+/* communication.json and communication_matrix.json (§8.7): c split by the step ranges. */
+static int write_comm(const char *dir, struct ap_comm *c, const struct ap_step_range *steps,
+		      size_t n, struct ap_err *err)
+{
+	struct ap_comm_range *r = malloc((n ? n : 1) * sizeof(*r));
+	size_t i;
+	int ret;
+
+	if (!r)
+		return ap_err_set(err, AP_ENOMEM, "out of memory");
+	for (i = 0; i < n; i++) {
+		r[i].id = steps[i].id;
+		r[i].start_ns = steps[i].start_ns;
+		r[i].end_ns = steps[i].end_ns;
+	}
+	ret = ap_comm_by_step(c, r, n, err);
+	free(r);
+	return ret < 0 ? ret : ap_write_communication(dir, c, err);
+}
+
 static int write_outputs(const struct ap_pt_dump *d, const struct fwk_state *s,
 			 const struct ap_cann_exported *cann, const char *dir, struct ap_err *err)
 {
@@ -286,6 +308,7 @@ static int write_outputs(const struct ap_pt_dump *d, const struct fwk_state *s,
 	v.n_devices = d->n_devices;
 	v.krel = &s->krel;
 	v.cann = cann ? cann->view : NULL;
+	v.overlap = cann && cann->view ? &cann->overlap : NULL;
 	v.level0 = ap_prof_level_of(d->cfg.level) == AP_PROF_LEVEL0;
 	/* The text outputs also for export type "db": its database outputs are not written
 	 * yet, and a dump should not come back empty. */
@@ -303,6 +326,8 @@ static int write_outputs(const struct ap_pt_dump *d, const struct fwk_state *s,
 			return ap_err_set(err, AP_ENOMEM, "out of memory");
 		ret = ap_pipeline__write_cann(dir, cann, ap_prof_level_of(d->cfg.level), steps, n,
 					      err);
+		if (ret == 0 && cann->comm && ap_prof_level_of(d->cfg.level) != AP_PROF_LEVEL_NONE)
+			ret = write_comm(dir, cann->comm, steps, n, err);
 		free(steps);
 		AP_FORWARD_IF_ERROR(ret);
 		if (ap_prof_level_of(d->cfg.level) != AP_PROF_LEVEL_NONE)

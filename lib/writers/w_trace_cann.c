@@ -3,14 +3,16 @@
  * hccl_assembler.cpp, trace_event.cpp, read for facts): the CANN lane (API levels), the
  * Ascend Hardware lanes (per device, one thread per stream), the Communication lanes (HCCL ops
  * per group, small tasks per plane) and the HostToDevice flows, from the CANN join's view.
- * Appended by ap_write_trace_view to the same streamed array. Not yet: the Overlap Analysis
- * lanes (ap_tv__overlap_hook) and the sampling lanes. */
+ * Appended by ap_write_trace_view to the same streamed array, with the Overlap Analysis lanes
+ * of ap/overlap.h (overlap_analysis_assembler.cpp). Not yet: the sampling lanes. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ap/cann_host.h"
 #include "ap/fmt.h"
 #include "ap/out.h"
+#include "ap/overlap.h"
 #include "ap/sort.h"
 #include "w_trace_local.h"
 #include "../base/banned.h"
@@ -21,6 +23,7 @@
 #define SORT_CANN 7
 #define SORT_HARDWARE 14
 #define SORT_COMM 16
+#define SORT_OVERLAP 31
 #define HOST_DEV 31
 
 struct tc {
@@ -500,17 +503,36 @@ static int comm_lane(struct tc *c, uint32_t dev, uint64_t *scratch)
 	return 0;
 }
 
-/* The Overlap Analysis lanes (§6.4: Computing, Communication, Communication(Not Overlapped),
- * Free per device) come from ap/overlap.h, which is not on this branch yet: nothing is
- * written here until it lands. */
-static int ap_tv__overlap_hook(struct tc *c, uint32_t dev)
+/* The "Overlap Analysis" process of device dev (§6.4; overlap_analysis_assembler.cpp): its
+ * metadata, then the four threads (tid = kind, named as their events, sort index = tid), then
+ * every interval as an X event with empty args, lane by lane in time order. */
+static void overlap_lanes(struct tc *c, const struct ap_overlap_dev *od)
 {
-	(void)c;
-	(void)dev;
-	return 0;
+	uint64_t pid = fmt_pid(c, SORT_OVERLAP, od->device_id);
+	char label[24];
+	unsigned k;
+	size_t i;
+
+	snprintf(label, sizeof(label), "NPU %u", od->device_id);
+	process(c, pid, "Overlap Analysis", label, SORT_OVERLAP);
+	for (k = 0; k < AP_OVERLAP_KINDS; k++)
+		thread(c, pid, k, ap_overlap_kind_name((enum ap_overlap_kind)k), k);
+	for (k = 0; k < AP_OVERLAP_KINDS; k++) {
+		const char *name = ap_overlap_kind_name((enum ap_overlap_kind)k);
+
+		for (i = 0; i < od->lane[k].n; i++) {
+			elem(c);
+			LIT(c->o, "{\"name\": \"");
+			ap_out_puts(c->o, name);
+			LIT(c->o, "\"");
+			x_rest(c, pid, k, od->lane[k].v[i].start, od->lane[k].v[i].end);
+			LIT(c->o, "}}");
+		}
+	}
 }
 
-int ap_tv__cann(struct ap_out *o, int *first, const struct ap_cann_view *v, int level0)
+int ap_tv__cann(struct ap_out *o, int *first, const struct ap_cann_view *v,
+		const struct ap_overlap *ov, int level0)
 {
 	struct tc c;
 	uint64_t *devs = NULL, *scratch = NULL;
@@ -541,9 +563,9 @@ int ap_tv__cann(struct ap_out *o, int *first, const struct ap_cann_view *v, int 
 		ret = hardware_lane(&c, (uint32_t)devs[i], scratch, devs + nd);
 		if (ret == 0)
 			ret = comm_lane(&c, (uint32_t)devs[i], scratch);
-		if (ret == 0)
-			ret = ap_tv__overlap_hook(&c, (uint32_t)devs[i]);
 	}
+	for (i = 0; ov && i < ov->n && ret == 0; i++)
+		overlap_lanes(&c, &ov->dev[i]);
 out:
 	free(devs);
 	free(scratch);

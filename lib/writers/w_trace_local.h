@@ -9,6 +9,8 @@
 /* Appends the CANN part of v to the array open in o (*first: no element written yet; the
  * function keeps it up to date). level0: torch_npu's Level0 pruning (§8.1, §10). Returns 0 or
  * AP_ENOMEM. */
-int ap_tv__cann(struct ap_out *o, int *first, const struct ap_cann_view *v, int level0);
+struct ap_overlap;
+int ap_tv__cann(struct ap_out *o, int *first, const struct ap_cann_view *v,
+		const struct ap_overlap *ov, int level0);
 
 #endif

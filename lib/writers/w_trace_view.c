@@ -514,7 +514,7 @@ int ap_write_trace_view(const char *dir, const struct ap_fwk_view *v, struct ap_
 	python_frames(&w, v->py);
 	gc_events(&w, h, v->device_id);
 	if (v->cann) {
-		ret = ap_tv__cann(&w.o, &w.first, v->cann, v->level0);
+		ret = ap_tv__cann(&w.o, &w.first, v->cann, v->overlap, v->level0);
 		if (ret < 0) {
 			ap_err_set(err, AP_ENOMEM, "trace_view.json: out of memory");
 			goto out;

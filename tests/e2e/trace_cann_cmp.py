@@ -4,7 +4,10 @@ each event as (name, ph, ts, dur, args), numbers rounded to 6 significant decima
 id suffix of "HostToDevice<id>" names are left out (they cannot match: cann_prof_raw §2.8).
 Engine differences erased on both sides (tests/upstream/README.md, "trace_view"):
   T1 HCCL op args relay/retry (msprof C++ hccl_assembler writes them, the Python engine not).
-  T2 the Communication process's sort index (C++ layer table 16, the Python engine 17).
+  T2 the sort index of the Communication and Overlap Analysis processes (C++ layer table 16 and 31, the
+     Python engine 17 and 20).
+  T3 the Overlap Analysis threads' thread_sort_index events (the C++ assembler writes them, the Python
+     engine not).
   N1 the Python engine's local-time offset error (tests/upstream/README.md): --shift NS is
      subtracted from upstream's times of the CANN-part lanes (every process but Python*).
 Prints per-lane match counts; with --known 'PROC|THREAD=REASON' lanes that may differ,
@@ -49,6 +52,8 @@ def lanes(ev, shift=0):
         lane = (pname.get(e.get("pid"), "?"), tname.get((e.get("pid"), e.get("tid")), "?"))
         if lane[0] in SKIP_PROC or e.get("cat") in SKIP_CAT:
             continue
+        if lane[0] == "Overlap Analysis" and e.get("name") == "thread_sort_index":
+            continue  # T3
         name = e.get("name", "")
         if name.startswith("HostToDevice"):
             name = "HostToDevice"
@@ -56,7 +61,7 @@ def lanes(ev, shift=0):
         if e.get("ph") == "M":
             if e.get("name") in ("process_name", "thread_name"):
                 args = {}  # the lane key holds them
-            if lane[0] == "Communication" and e.get("name") == "process_sort_index":
+            if lane[0] in ("Communication", "Overlap Analysis") and e.get("name") == "process_sort_index":
                 args = {}  # T2
             key = (name, "M", norm(args))
         else:

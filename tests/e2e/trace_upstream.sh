@@ -8,10 +8,11 @@
 # usage: trace_upstream.sh BINDIR SRCROOT
 #
 # Left out on both sides until ascprof writes them (issue 12; remove each from SKIP when it lands):
-#   the sampling lane "AI Core Freq" (PMU/sampling issue), "Overlap Analysis" (ap/overlap.h, not merged yet),
+#   the sampling lane "AI Core Freq" (PMU/sampling issue),
 #   the torch_to_npu flows (cat async_npu).
 # Engine differences the comparer erases (tests/upstream/README.md "trace_view"): N1 (--shift, the Python engine's
-# local-time offset error, as in cann_upstream.sh), T1 HCCL op args relay/retry, T2 the Communication sort index.
+# local-time offset error, as in cann_upstream.sh), T1 HCCL op args relay/retry, T2 the Communication and Overlap
+# Analysis sort indices.
 # KNOWN lanes still differ: N4 (event-pair APIs: the Python engine keeps them unpaired, names them "AscendCL@0").
 # Prints "N passed, N failed". Exit 0 all passed, 1 a check failed, 77 no python3, 99 setup error.
 # shellcheck source=tests/e2e/common.sh
@@ -21,7 +22,7 @@ command -v python3 > /dev/null 2>&1 || { echo "no python3: skipped"; exit 77; }
 root=$2
 up=$root/tests/upstream/vllm_profile
 cmp=$(dirname "$0")/trace_cann_cmp.py
-SKIP='--skip-proc AI+Core+Freq --skip-proc Overlap+Analysis --skip-cat async_npu' # '+': a space
+SKIP='--skip-proc AI+Core+Freq --skip-cat async_npu' # '+': a space
 
 # DUMP  N1 shift_ns  known lanes ('PROC|THREAD=why', ';'-separated)
 DUMPS='

@@ -145,6 +145,8 @@ void ap_cann_exported_release(struct ap_cann_exported *x)
 	ap_cann_view_release(x->view);
 	free(x->view);
 	ap_overlap_release(&x->overlap);
+	ap_comm_release(x->comm);
+	free(x->comm);
 	ap_cann_exported_init(x);
 }
 

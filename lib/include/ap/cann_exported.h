@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "ap/commview.h"
 #include "ap/csv_in.h"
 #include "ap/diag.h"
 #include "ap/err.h"
@@ -47,6 +48,7 @@ struct ap_cann_exported {
 	struct ap_strlist files[AP_CANN_CSV_KINDS]; /* their names, in reading order */
 	struct ap_cann_view *view; /* the raw path's join (timeline), owned; NULL otherwise */
 	struct ap_overlap overlap; /* Overlap Analysis per device (raw data only; empty otherwise) */
+	struct ap_comm *comm; /* raw path: the HCCL ops' communication analysis, or NULL (owned) */
 };
 
 void ap_cann_exported_init(struct ap_cann_exported *x);

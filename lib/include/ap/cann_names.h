@@ -30,5 +30,12 @@ const char *ap_cann_ts_task_type_name(uint32_t v);
  * 3 ACL_RTS, 4 ACL_OTHERS, 5 ACL_NN, 6 ACL_ASCENDC, 7 HOST_HCCL, 9 ACL_DVPP, 10 ACL_GRAPH,
  * 11 ACL_ATB, 12 HIXL. */
 const char *ap_cann_acl_tag_name(uint32_t type);
+/* hccl_info link type (§2.5.3; msprof LinkType): 0 ON_CHIP, 1 HCCS, 2 PCIE, 3 ROCE, 4 SIO,
+ * 5 HCCS_SW, 6 STANDARD_ROCE, 7 UB, 8 UBoE, 255 RESERVED, 0xFFFFFFFF INVALID_TYPE. */
+const char *ap_cann_hccl_link_name(uint32_t v);
+/* hccl_info transport type (TransPortType): 0 SDMA, 1 RDMA, 2 LOCAL, 3 UB, 4 ROCE, 255, ~0. */
+const char *ap_cann_hccl_transport_name(uint32_t v);
+/* hccl_info RDMA type (RdmaType): 0 RDMA_SEND_NOTIFY, 1 RDMA_SEND_PAYLOAD, 255, ~0. */
+const char *ap_cann_hccl_rdma_name(uint32_t v);
 
 #endif

@@ -102,6 +102,24 @@ struct ap_cann_hccl_task {
 	uint8_t has_info;
 };
 
+/* One HCCL small task's device execution as msprof's HCCLTaskSingleDevice row holds it
+ * (hccl_calculator.py, cann_analysis_gear.py add_hccl_task), for communication.json and
+ * communication_matrix.json. Rows are in that table's order: by the task track's host time,
+ * then by start. Fields from the task's hccl_info; without one, msprof's defaults: -1 for the
+ * numbers, "N/A" for the strings. */
+struct ap_cann_hccl_row {
+	int64_t start, end;        /* local ns */
+	int64_t plane_id;          /* planeID */
+	int64_t local_rank, remote_rank;
+	int64_t size;              /* bytes */
+	uint32_t op_name;          /* strs id: its op's name with the suffix (op_summary's) */
+	uint32_t group;            /* strs id: group name as msprof reads it (decimal hash id) */
+	uint32_t name;             /* strs id: small task name (Memcpy, Notify_Wait, ...) */
+	uint32_t transport, link, rdma; /* strs ids: enum names (SDMA, HCCS, RDMA_SEND_PAYLOAD) */
+	uint32_t device_id;
+	uint8_t master;            /* under a "master" HCCL event */
+};
+
 struct ap_cann_view {
 	struct ap_strtab strs;
 	AP_VEC(struct ap_cann_op_row) ops;     /* in no particular order: the formatter sorts */
@@ -111,6 +129,7 @@ struct ap_cann_view {
 	AP_VEC(struct ap_cann_comm_op) comm_ops;
 	AP_VEC(struct ap_cann_hccl_task) hccl_tasks;
 	int64_t pid;   /* the profiled process (info.json), -1 unknown: the timeline's pid base */
+	AP_VEC(struct ap_cann_hccl_row) hccl;  /* HCCL small tasks, in msprof's order */
 	int stars;   /* a STARS chip: Context ID and Mix Block Num columns are shown (§4.2) */
 };
 

@@ -10,6 +10,7 @@
 
 /* Everything the framework writers read; all borrowed, nothing is changed. */
 struct ap_cann_view;
+struct ap_overlap;
 
 struct ap_fwk_view {
 	const struct ap_host *h;          /* ops, marks, mems, gcs; strings in h->strs */
@@ -22,6 +23,7 @@ struct ap_fwk_view {
 	int device_id;                    /* first device_* id, -1 if none */
 	int n_devices;                    /* number of device_* dirs */
 	const struct ap_cann_view *cann;  /* the CANN join's tables (raw path), NULL: no CANN part */
+	const struct ap_overlap *overlap; /* its Overlap Analysis per device, or NULL */
 	int level0;                       /* profiler level Level0: the CANN part is pruned (§10) */
 };
 

@@ -1,0 +1,443 @@
+/* torch_npu's CommunicationParser over msprof's communication result (upstream
+ * torch_npu/profiler/analysis/prof_view/_communication_parser.py; spec torch_npu §8.7): ops
+ * assigned to steps, split into p2p and collective with a "Total Op Info" each, and the
+ * matrix regrouped into top1 / middle / bottom / total entries per (type, group, link). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ap/comm.h"
+#include "ap/fmt.h"
+#include "ap/strbuf.h"
+#include "an_comm_local.h"
+#include "../base/banned.h"
+
+int ap_comm_op_type(const char *key, char *buf, size_t cap)
+{
+	static const char *const alt[] = {
+		"send", "reduce", "invalid", "broadcast", "allreduce", "receive", "allgather",
+		"reducescatter", "scatter", "alltoall", "alltoallv", "alltoallvc", "batchsendrecv",
+	};
+	const char *p, *cut;
+	size_t a, i, n;
+
+	for (p = key; *p; p++)
+		for (a = 0; a < sizeof(alt) / sizeof(alt[0]); a++) {
+			n = strlen(alt[a]);
+			for (i = 0; i < n && p[i] && tolower((unsigned char)p[i]) == alt[a][i]; i++)
+				;
+			if (i == n) {
+				n = n < cap ? n : cap - 1;
+				memcpy(buf, alt[a], n);
+				buf[n] = '\0';
+				return 1;
+			}
+		}
+	cut = strstr(key, "__");
+	n = cut ? (size_t)(cut - key) : strlen(key);
+	n = n < cap ? n : cap - 1;
+	memcpy(buf, key, n);
+	buf[n] = '\0';
+	return 0;
+}
+
+int64_t ap_comm_us2ns(double us)
+{
+	char buf[AP_FMT_MAX], digits[AP_FMT_MAX + 4];
+	size_t len = ap_fmt_double(buf, us), i, m = 0, dec = 0;
+	int seen = 0;
+
+	if (memchr(buf, 'e', len) || memchr(buf, 'n', len))
+		return (int64_t)(us * 1000.0); /* Python would fail; not a time */
+	for (i = 0; i < len; i++) {
+		if (buf[i] == '.') {
+			seen = 1;
+			continue;
+		}
+		if (seen && dec == 3)
+			break;
+		digits[m++] = buf[i];
+		dec += seen;
+	}
+	for (; dec < 3; dec++)
+		digits[m++] = '0';
+	digits[m] = '\0';
+	return strtoll(digits, NULL, 10);
+}
+
+static int starts_ci(const char *s, const char *prefix)
+{
+	for (; *prefix; s++, prefix++)
+		if (tolower((unsigned char)*s) != *prefix)
+			return 0;
+	return 1;
+}
+
+/* 0 p2p, 1 collective, -1 dropped (split_communication_p2p_ops). */
+static int group_of_key(const char *key)
+{
+	if (starts_ci(key, "hcom_send") || starts_ci(key, "hcom_receive") ||
+	    starts_ci(key, "hcom_batchsendrecv"))
+		return 0;
+	return starts_ci(key, "total") ? -1 : 1;
+}
+
+/* Merges the bins of transport k of op into the total's bins, which are the last ones. */
+static int merge_bins(struct ap_comm *c, const struct ap_comm_op *op, int k, uint32_t first)
+{
+	uint32_t i, j;
+
+	for (i = 0; i < op->bw[k].nbins; i++) {
+		struct ap_comm_bin b = c->bins.v[op->bw[k].bin + i];
+
+		for (j = first; j < c->bins.n && c->bins.v[j].size_mb != b.size_mb; j++)
+			;
+		if (j == c->bins.n) {
+			struct ap_comm_bin *nb = ap_vec_push(&c->bins);
+
+			if (!nb)
+				return AP_ENOMEM;
+			memset(nb, 0, sizeof(*nb));
+			nb->size_mb = b.size_mb;
+		}
+		ap_comm__add(&c->bins.v[j].count, b.count.v, b.count.isf);
+		ap_comm__add(&c->bins.v[j].time_ms, b.time_ms.v, b.time_ms.isf);
+	}
+	return 0;
+}
+
+/* compute_total_info over the ops gops[g->op, g->op + g->nops). */
+static int group_total(struct ap_comm *c, struct ap_comm_group *g)
+{
+	struct ap_comm_total *t = &g->total;
+	uint32_t i;
+	int k;
+
+	memset(t, 0, sizeof(*t));
+	for (k = 0; k < 5; k++)
+		t->time[k].isf = 1; /* defaultdict(float) */
+	for (i = 0; i < g->nops; i++) {
+		const struct ap_comm_op *op = &c->ops.v[c->gops.v[g->op + i]];
+
+		for (k = 0; k < 5; k++)
+			ap_comm__add(&t->time[k], op->time[k].v, op->time[k].isf);
+		for (k = 0; k < AP_COMM_NTRANSPORT; k++) {
+			ap_comm__add(&t->bw_time[k], op->bw[k].time_ms.v, op->bw[k].time_ms.isf);
+			ap_comm__add(&t->bw_size[k], op->bw[k].size_mb.v, op->bw[k].size_mb.isf);
+		}
+	}
+	ap_comm__ratios(t->time, 1);
+	for (k = 0; k < AP_COMM_NTRANSPORT; k++) {
+		t->bin[k] = (uint32_t)c->bins.n;
+		for (i = 0; i < g->nops; i++)
+			if (merge_bins(c, &c->ops.v[c->gops.v[g->op + i]], k, t->bin[k]) < 0)
+				return AP_ENOMEM;
+		t->nbins[k] = (uint32_t)(c->bins.n - t->bin[k]);
+	}
+	return 0;
+}
+
+static uint32_t step_key(struct ap_comm *c, const char *id)
+{
+	struct ap_strbuf b = AP_STRBUF_INIT;
+	uint32_t k;
+
+	ap_strbuf_addstr(&b, "step");
+	if (id)
+		ap_strbuf_addstr(&b, id);
+	k = ap_strtab_intern(&c->strs, b.buf, b.len, NULL);
+	ap_strbuf_release(&b);
+	return k;
+}
+
+/* ---- the matrix of one group ---- */
+
+struct mkey {
+	uint32_t type, group, link; /* strs ids */
+	uint32_t first, n;          /* its records in order */
+};
+
+struct mtmp {
+	AP_VEC(struct mkey) keys;
+	AP_VEC(uint32_t) rk;        /* per record: its key */
+	AP_VEC(struct ap_comm_link) recs, sorted;
+	AP_VEC(uint32_t) ent_of;    /* per output record: its entry (group-local) */
+	AP_VEC(struct ap_comm_link) out;
+	AP_VEC(uint32_t) ents;      /* entry names, group-local order */
+};
+
+static uint32_t intern_n(struct ap_comm *c, const char *s, size_t n)
+{
+	return ap_strtab_intern(&c->strs, s, n, NULL);
+}
+
+/* Adds record r to the entry named "{type}-{what}@{group}". */
+static int emit(struct ap_comm *c, struct mtmp *m, const struct mkey *k, const char *what,
+		const struct ap_comm_link *r)
+{
+	struct ap_strbuf b = AP_STRBUF_INIT;
+	uint32_t id, e;
+	int ret = AP_ENOMEM;
+
+	ap_strbuf_addstr(&b, ap_strtab_get(&c->strs, k->type));
+	ap_strbuf_addch(&b, '-');
+	ap_strbuf_addstr(&b, what);
+	ap_strbuf_addch(&b, '@');
+	ap_strbuf_addstr(&b, ap_strtab_get(&c->strs, k->group));
+	id = intern_n(c, b.buf, b.len);
+	ap_strbuf_release(&b);
+	if (id == AP_STR_NONE)
+		return AP_ENOMEM;
+	for (e = 0; e < m->ents.n && m->ents.v[e] != id; e++)
+		;
+	if (e == m->ents.n) {
+		if (!ap_vec_push(&m->ents))
+			return AP_ENOMEM;
+		m->ents.v[e] = id;
+	}
+	if (ap_vec_push(&m->out) && ap_vec_push(&m->ent_of)) {
+		m->out.v[m->out.n - 1] = *r;
+		m->ent_of.v[m->ent_of.n - 1] = e;
+		ret = 0;
+	}
+	return ret;
+}
+
+static int cmp_bw_desc(const void *pa, const void *pb)
+{
+	const struct ap_comm_link *a = pa, *b = pb;
+
+	if (a->bw.v != b->bw.v)
+		return a->bw.v > b->bw.v ? -1 : 1;
+	return a < b ? -1 : a > b; /* not reached: stable by index below */
+}
+
+/* get_comm_type + integrate_matrix_data for the ops gops[g->op, +nops) of one group. */
+static int group_matrix(struct ap_comm *c, struct mtmp *m, const uint32_t *ops, size_t nops,
+			struct ap_comm_group *g)
+{
+	size_t i, j, x;
+	char type[256];
+
+	m->keys.n = m->rk.n = m->recs.n = m->out.n = m->ent_of.n = m->ents.n = 0;
+	for (i = 0; i < nops; i++) {
+		const struct ap_comm_op *op = &c->ops.v[ops[i]];
+		const char *key = ap_strtab_get(&c->strs, op->key);
+		const char *at = strchr(key, '@'), *last = strrchr(key, '@');
+		uint32_t tid, gid, oname;
+
+		if (!ap_comm_op_type(key, type, sizeof(type)))
+			c->unknown_types++;
+		tid = intern_n(c, type, strlen(type));
+		gid = last ? intern_n(c, last + 1, strlen(last + 1)) : op->key;
+		oname = at ? intern_n(c, key, (size_t)(at - key)) : op->key;
+		if (tid == AP_STR_NONE || gid == AP_STR_NONE || oname == AP_STR_NONE)
+			return AP_ENOMEM;
+		for (j = 0; j < op->nlinks; j++) {
+			struct ap_comm_link r = c->links.v[op->link + j];
+
+			for (x = 0; x < m->keys.n && !(m->keys.v[x].type == tid &&
+						       m->keys.v[x].group == gid &&
+						       m->keys.v[x].link == r.key); x++)
+				;
+			if (x == m->keys.n) {
+				struct mkey *k = ap_vec_push(&m->keys);
+
+				if (!k)
+					return AP_ENOMEM;
+				memset(k, 0, sizeof(*k));
+				k->type = tid;
+				k->group = gid;
+				k->link = r.key;
+			}
+			m->keys.v[x].n++;
+			r.op_name = oname;
+			if (!ap_vec_push(&m->recs) || !ap_vec_push(&m->rk))
+				return AP_ENOMEM;
+			m->recs.v[m->recs.n - 1] = r;
+			m->rk.v[m->rk.n - 1] = (uint32_t)x;
+		}
+	}
+	if (ap_vec_reserve(&m->sorted, m->recs.n) < 0)
+		return AP_ENOMEM;
+	for (x = 0, j = 0; x < m->keys.n; x++) {
+		m->keys.v[x].first = (uint32_t)j;
+		j += m->keys.v[x].n;
+		m->keys.v[x].n = 0;
+	}
+	for (i = 0; i < m->recs.n; i++) {
+		struct mkey *k = &m->keys.v[m->rk.v[i]];
+
+		m->sorted.v[k->first + k->n++] = m->recs.v[i];
+	}
+	for (x = 0; x < m->keys.n; x++) {
+		const struct mkey *k = &m->keys.v[x];
+		struct ap_comm_link *d = m->sorted.v + k->first, tot;
+		size_t n = k->n, a, b;
+
+		/* list.sort(key=bandwidth, reverse=True): stable; an insertion sort keeps it */
+		for (a = 1; a < n; a++) {
+			struct ap_comm_link t = d[a];
+
+			for (b = a; b > 0 && cmp_bw_desc(&t, &d[b - 1]) < 0; b--)
+				d[b] = d[b - 1];
+			d[b] = t;
+		}
+		memset(&tot, 0, sizeof(tot));
+		tot.key = k->link;
+		tot.transport = d[0].transport;
+		for (a = 0; a < n; a++) {
+			ap_comm__add(&tot.size_mb, d[a].size_mb.v, d[a].size_mb.isf);
+			ap_comm__add(&tot.time_ms, d[a].time_ms.v, d[a].time_ms.isf);
+		}
+		if (!(tot.time_ms.v < 1e-15 && tot.time_ms.v > -1e-15)) {
+			tot.bw.v = ap_fmt_py_round(tot.size_mb.v / tot.time_ms.v, 4);
+			tot.bw.isf = 1;
+		}
+		tot.op_name = AP_STR_NONE;
+		if (emit(c, m, k, "top1", &d[0]) || emit(c, m, k, "middle", &d[n / 2]) ||
+		    emit(c, m, k, "bottom1", &d[n - 1]) || emit(c, m, k, "total", &tot) ||
+		    (n >= 2 && emit(c, m, k, "bottom2", &d[n - 2])) ||
+		    (n >= 3 && emit(c, m, k, "bottom3", &d[n - 3])))
+			return AP_ENOMEM;
+	}
+	/* the entries in creation order, each with its records in order */
+	g->ment = (uint32_t)c->ments.n;
+	g->nments = (uint32_t)m->ents.n;
+	if (ap_vec_reserve(&c->ments, m->ents.n) < 0 || ap_vec_reserve(&c->mlinks, m->out.n) < 0)
+		return AP_ENOMEM;
+	for (x = 0; x < m->ents.n; x++) {
+		struct ap_comm_mentry *e = &c->ments.v[c->ments.n++];
+
+		e->name = m->ents.v[x];
+		e->link = (uint32_t)c->mlinks.n;
+		for (i = 0; i < m->out.n; i++)
+			if (m->ent_of.v[i] == x)
+				c->mlinks.v[c->mlinks.n++] = m->out.v[i];
+		e->n = (uint32_t)(c->mlinks.n - e->link);
+	}
+	return 0;
+}
+
+/* Appends the ops of step s (by opstep) in group g to gops. */
+static int collect(struct ap_comm *c, const int32_t *opstep, int32_t s, int g, uint32_t *first,
+		   uint32_t *n)
+{
+	size_t i;
+
+	*first = (uint32_t)c->gops.n;
+	for (i = 0; i < c->ops.n; i++)
+		if (opstep[i] == s &&
+		    group_of_key(ap_strtab_get(&c->strs, c->ops.v[i].key)) == g) {
+			if (!ap_vec_push(&c->gops))
+				return AP_ENOMEM;
+			c->gops.v[c->gops.n - 1] = (uint32_t)i;
+		}
+	*n = (uint32_t)(c->gops.n - *first);
+	return 0;
+}
+
+static void mtmp_release(struct mtmp *m)
+{
+	ap_vec_free(&m->keys);
+	ap_vec_free(&m->rk);
+	ap_vec_free(&m->recs);
+	ap_vec_free(&m->sorted);
+	ap_vec_free(&m->ent_of);
+	ap_vec_free(&m->out);
+	ap_vec_free(&m->ents);
+}
+
+int ap_comm_by_step(struct ap_comm *c, const struct ap_comm_range *steps, size_t nsteps,
+		    struct ap_err *err)
+{
+	static const struct ap_comm_range pseudo = { NULL, 0, INT64_MAX };
+	int32_t *opstep = NULL, *morder = NULL;
+	struct mtmp m;
+	size_t i, j, nm = 0;
+	int g, any = 0, ret = AP_ENOMEM;
+
+	memset(&m, 0, sizeof(m));
+	if (!nsteps) {
+		steps = &pseudo;
+		nsteps = 1;
+	}
+	c->steps.n = c->msteps.n = 0;
+	c->has_comm = c->ops.n > 0 && !c->untimed_ops;
+	c->has_matrix = 0;
+	opstep = malloc((c->ops.n ? c->ops.n : 1) * sizeof(*opstep));
+	morder = malloc((nsteps + 1) * sizeof(*morder));
+	if (!opstep || !morder)
+		goto out;
+	for (i = 0; i < c->ops.n; i++) {
+		int64_t s = ap_comm_us2ns(c->ops.v[i].start_us);
+
+		opstep[i] = nsteps == 1 ? 0 : -1; /* one step: every op is pre-assigned to it */
+		for (j = 0; j < nsteps && opstep[i] < 0; j++)
+			if (steps[j].start_ns <= s && s <= steps[j].end_ns)
+				opstep[i] = (int32_t)j;
+		/* "Total ..." keys would be dropped later: no step needs them */
+		if (group_of_key(ap_strtab_get(&c->strs, c->ops.v[i].key)) >= 0)
+			any |= opstep[i] >= 0;
+	}
+	if (!c->has_comm)
+		any = 0; /* no communication.json: no step holds an op */
+	else
+		for (j = 0; j < nsteps; j++) {
+			struct ap_comm_step *st = ap_vec_push(&c->steps);
+
+			if (!st)
+				goto out;
+			memset(st, 0, sizeof(*st));
+			st->key = step_key(c, steps[j].id && *steps[j].id ? steps[j].id : NULL);
+			for (g = 0; g < 2; g++) {
+				st = &c->steps.v[c->steps.n - 1];
+				if (collect(c, opstep, (int32_t)j, g, &st->g[g].op, &st->g[g].nops) < 0 ||
+				    (st->g[g].nops && group_total(c, &c->steps.v[c->steps.n - 1].g[g]) < 0))
+					goto out;
+			}
+		}
+	/* the matrix: steps in the order their first op appears; no op in any step: all in "step" */
+	if (!any) {
+		for (i = 0; i < c->ops.n; i++)
+			opstep[i] = (int32_t)nsteps;
+		if (c->ops.n)
+			morder[nm++] = (int32_t)nsteps;
+	} else {
+		for (i = 0; i < c->ops.n; i++) {
+			if (opstep[i] < 0)
+				continue;
+			for (j = 0; j < nm && morder[j] != opstep[i]; j++)
+				;
+			if (j == nm)
+				morder[nm++] = opstep[i];
+		}
+	}
+	for (j = 0; j < nm; j++) {
+		struct ap_comm_step *st = ap_vec_push(&c->msteps);
+		int32_t s = morder[j];
+
+		if (!st)
+			goto out;
+		memset(st, 0, sizeof(*st));
+		st->key = step_key(c, s < (int32_t)nsteps && steps[s].id && *steps[s].id
+					      ? steps[s].id : NULL);
+		for (g = 0; g < 2; g++) {
+			uint32_t first, n;
+
+			if (collect(c, opstep, s, g, &first, &n) < 0 ||
+			    group_matrix(c, &m, c->gops.v + first, n,
+					 &c->msteps.v[c->msteps.n - 1].g[g]) < 0)
+				goto out;
+			c->gops.n = first; /* the matrix keeps entries, not op lists */
+		}
+	}
+	c->has_matrix = c->msteps.n > 0;
+	ret = 0;
+out:
+	free(opstep);
+	free(morder);
+	mtmp_release(&m);
+	if (ret < 0)
+		return ap_err_set(err, AP_ENOMEM, "out of memory splitting communication by step");
+	return 0;
+}
