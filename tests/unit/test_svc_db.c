@@ -50,9 +50,10 @@ static const char *ref_dir(void)
 
 static sqlite3 *open_db(const char *path, int immutable)
 {
-	char uri[512];
+	char uri[1100];
 	sqlite3 *h = NULL;
 
+	ck_assert_int_lt(strlen(path), 1024);
 	snprintf(uri, sizeof(uri), "file:%s%s", path, immutable ? "?immutable=1" : "?mode=ro");
 	ck_assert_int_eq(sqlite3_open_v2(uri, &h, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL),
 			 SQLITE_OK);

@@ -264,7 +264,9 @@ static void run_dir(int host, char *dst, size_t n)
 	time_t t = (time_t)(host_start[host] / 1000000000LL) + (time_t)o.tz_min * 60;
 	struct tm tm;
 	gmtime_r(&t, &tm);
-	snprintf(dst, n, "%02d%02d-%02d%02d", tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
+	/* each field has two digits: tm's ranges are 1..12, 1..31, 0..23 and 0..59 */
+	snprintf(dst, n, "%02u%02u-%02u%02u", (unsigned)(tm.tm_mon + 1) % 100u,
+		 (unsigned)tm.tm_mday % 100u, (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u);
 }
 
 static void proc_open(struct proc *p)
