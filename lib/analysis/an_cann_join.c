@@ -8,69 +8,13 @@
 #include "ap/fmt.h"
 #include "ap/strbuf.h"
 #include "ap/sort.h"
-#include "an_cann_local.h"
+#include "an_cann_join_local.h"
 #include "../base/banned.h"
 
-#define LV_ACL 20000
-#define LV_MODEL 15000
-#define LV_NODE 10000
-#define LV_HCCL 5500
-#define LV_RUNTIME 5000
 
 
-/* An HCCL small task's execution, for the op names (update_op_name_by_group_name). */
-struct hexec {
-	uint64_t host_ts;    /* its task track's raw host time */
-	int64_t start, end;  /* local ns */
-	uint32_t bigop;
-	uint32_t device;
-	uint8_t master;
-	uint32_t stream, task, ctx, batch;
-	int32_t hinfo;
-};
 
-/* The name suffix of one HCCL op: "_<last 3 chars of its group>_<index>_<iteration>". */
-struct bigname {
-	int64_t index;
-	uint32_t iter;
-	char group[4];
-	uint8_t set;
-};
-
-struct join {
-	const struct ap_cann_join_in *in;
-	const struct ap_cann_host *h;
-	struct ap_cann__host_tasks ht;
-	struct ap_cann_view *v;
-	struct ap_npu_links *links;
-	struct ap_cann_join_stats *st;
-	struct ap_strbuf buf;
-	int64_t *big_start, *big_end; /* per HCCL op: earliest master start, latest master end */
-	uint8_t *big_have;
-	struct bigname *big_name;
-	AP_VEC(struct hexec) hx;
-	/* per flow: its first execution (kernel), and the launch time */
-	int64_t *flow_ts, *flow_kts, *flow_kend;
-	uint8_t *flow_have, *flow_aic;
-	/* strings already interned, so that each row costs lookups, not formatting: hash id ->
-	 * view string id (bit 31 set when the dictionary lacks it, to keep counting it), runtime
-	 * task type -> its TASK type string (0: use the device's), device type -> string,
-	 * tensor_info content -> its six strings */
-	struct ap_u64map hash_ids, rt_ids;
-	uint32_t dev_ids[3][256];
-	struct ap_u64map tensor_ids;
-	AP_VEC(uint32_t) tensor_strs; /* 7 per entry: the group it was made from, then 6 ids */
-	uint32_t *big_comm;           /* per HCCL op: its index in v->comm_ops, or NONE */
-	uint32_t *api_conn;           /* per host API: its connection id (tl_init) */
-	int oom;
-};
-
-/* The timeline's share of the join (an_cann_tl.c, included: it works on struct join). */
-static uint32_t intern(struct join *j, const char *s);
-static uint32_t hash_id(struct join *j, uint64_t id);
-#include "an_cann_tl.h"
-
-static uint32_t intern(struct join *j, const char *s)
+uint32_t ap_cann__join_intern(struct ap_cann__join *j, const char *s)
 {
 	uint32_t id = ap_strtab_intern(&j->v->strs, s, strlen(s), NULL);
 
@@ -79,13 +23,13 @@ static uint32_t intern(struct join *j, const char *s)
 	return id;
 }
 
-static const char *hash_str(struct join *j, uint64_t id, char num[AP_CANN_NUMBUF])
+static const char *hash_str(struct ap_cann__join *j, uint64_t id, char num[AP_CANN_NUMBUF])
 {
 	return ap_cann_hash_or_number(j->h, id, num, &j->st->missing);
 }
 
 /* The view's string id of hash id (its dictionary string, else the number), interned once. */
-static uint32_t hash_id(struct join *j, uint64_t id)
+uint32_t ap_cann__join_hash_id(struct ap_cann__join *j, uint64_t id)
 {
 	int added;
 	struct ap_u64map_slot *sl = ap_u64map_get(&j->hash_ids, id, &added);
@@ -103,16 +47,16 @@ static uint32_t hash_id(struct join *j, uint64_t id)
 	}
 	s = ap_cann_hash_str(j->h, id);
 	if (s) {
-		sl->val = intern(j, s);
+		sl->val = ap_cann__join_intern(j, s);
 	} else {
 		s = hash_str(j, id, num); /* counts it */
 		sl = ap_u64map_find(&j->hash_ids, id);
-		sl->val = intern(j, s) | 0x80000000u;
+		sl->val = ap_cann__join_intern(j, s) | 0x80000000u;
 	}
 	return sl->val & 0x7FFFFFFFu;
 }
 
-static const char *runtime_name(struct join *j, uint32_t type, char num[AP_CANN_NUMBUF])
+static const char *runtime_name(struct ap_cann__join *j, uint32_t type, char num[AP_CANN_NUMBUF])
 {
 	return ap_cann_type_or_number(j->h, LV_RUNTIME, type, num, &j->st->missing);
 }
@@ -149,7 +93,7 @@ static const char *ge_name(uint32_t ge, char num[AP_CANN_NUMBUF])
 
 /* The tensors of one tensor_info group as the six op_summary strings (AddTensorShapeInfo):
  * formats, data types and shapes of the inputs then the outputs, ';' between tensors. */
-static void tensor_strings(struct join *j, const struct ap_cann_tensor_op *g, struct ap_cann_op_row *r)
+static void tensor_strings(struct ap_cann__join *j, const struct ap_cann_tensor_op *g, struct ap_cann_op_row *r)
 {
 	static const int which[6][2] = { { 0, 2 }, { 0, 1 }, { 0, 0 }, { 1, 2 }, { 1, 1 }, { 1, 0 } };
 	uint32_t *dst[6];
@@ -203,13 +147,13 @@ static void tensor_strings(struct join *j, const struct ap_cann_tensor_op *g, st
 		}
 		if (any && which[k][1] == 2)
 			ap_strbuf_addch(&j->buf, '"');
-		*dst[k] = any ? intern(j, j->buf.buf) : AP_STR_NONE;
+		*dst[k] = any ? ap_cann__join_intern(j, j->buf.buf) : AP_STR_NONE;
 	}
 }
 
 /* tensor_strings through a cache keyed by the group's content: the same shapes come back at
  * every step, and their strings are made once. */
-static void tensor_cached(struct join *j, int32_t gi, struct ap_cann_op_row *r)
+static void tensor_cached(struct ap_cann__join *j, int32_t gi, struct ap_cann_op_row *r)
 {
 	const struct ap_cann_tensor_op *g = &j->h->tensor_ops.v[gi];
 	const unsigned char *p = (const unsigned char *)(j->h->tensors.v + g->first);
@@ -250,7 +194,7 @@ static void tensor_cached(struct join *j, int32_t gi, struct ap_cann_op_row *r)
 
 /* The op_summary row of a compute task's execution (AddTaskInfo / AddTaskInfoForOnlyTaskTrack),
  * or 0 when upstream gives the task no op info or op_summary skips its type. */
-static int op_row(struct join *j, const struct ap_cann__htask *t, struct ap_cann_op_row *r)
+static int op_row(struct ap_cann__join *j, const struct ap_cann__htask *t, struct ap_cann_op_row *r)
 {
 	const struct ap_cann_track *tr = &j->h->tracks.v[t->track];
 	const struct ap_cann__op *o = &j->ht.ops.v[t->op];
@@ -267,13 +211,13 @@ static int op_row(struct join *j, const struct ap_cann__htask *t, struct ap_cann
 	if (o->reserved) {
 		if (!tr->kernel_name)
 			return 0;
-		r->name = hash_id(j, tr->kernel_name);
+		r->name = ap_cann__join_hash_id(j, tr->kernel_name);
 		if (!level0) {
 			r->op_type = r->name;
-			r->task_type = intern(j, rts_to_ge(runtime_name(j, tr->task_type, num2)));
+			r->task_type = ap_cann__join_intern(j, rts_to_ge(runtime_name(j, tr->task_type, num2)));
 		}
 	} else if (level0) {
-		r->name = hash_id(j, o->name);
+		r->name = ap_cann__join_hash_id(j, o->name);
 	} else {
 		const struct ap_cann_node *n = o->node >= 0 ? &j->h->nodes.v[o->node] : NULL;
 
@@ -281,9 +225,9 @@ static int op_row(struct join *j, const struct ap_cann__htask *t, struct ap_cann
 			j->st->no_node_desc++;
 			return 0;
 		}
-		r->name = hash_id(j, o->hccl ? o->hccl_name : n->op_name);
-		r->op_type = hash_id(j, n ? n->op_type : 0);
-		r->task_type = intern(j, ge_name(o->ge_type, num));
+		r->name = ap_cann__join_hash_id(j, o->hccl ? o->hccl_name : n->op_name);
+		r->op_type = ap_cann__join_hash_id(j, n ? n->op_type : 0);
+		r->task_type = ap_cann__join_intern(j, ge_name(o->ge_type, num));
 		r->block_num = n ? n->block_dim : 0;
 		r->mix_block_num = n ? (uint32_t)n->block_dim * n->mix_ratio : 0;
 		r->op_state = n && n->op_state ? AP_CANN_DYNAMIC : AP_CANN_STATIC;
@@ -307,7 +251,7 @@ static int op_row(struct join *j, const struct ap_cann__htask *t, struct ap_cann
 
 /* The view string id of a device task type name (upstream's tables), or AP_STR_NONE when no
  * table names it (UNKNOWN: not exported). */
-static uint32_t dev_type_id(struct join *j, const struct ap_cann_dev_task *dt)
+static uint32_t dev_type_id(struct ap_cann__join *j, const struct ap_cann_dev_task *dt)
 {
 	/* cached as id + 1; 0 not looked up yet, AP_STR_NONE unknown */
 	uint32_t *c = dt->src < 3 ? &j->dev_ids[dt->src][dt->type] : NULL;
@@ -322,14 +266,14 @@ static uint32_t dev_type_id(struct join *j, const struct ap_cann_dev_task *dt)
 		return AP_STR_NONE;
 	}
 	if (!c)
-		return intern(j, s);
-	*c = intern(j, s) + 1;
+		return ap_cann__join_intern(j, s);
+	*c = ap_cann__join_intern(j, s) + 1;
 	return *c - 1;
 }
 
 /* The TASK type of a host task's runtime type (task_processor.cpp): its name, or AP_STR_NONE
  * when the device's type stands instead (FFTS_PLUS, UNKNOWN). */
-static uint32_t rt_type_id(struct join *j, uint32_t type)
+static uint32_t rt_type_id(struct ap_cann__join *j, uint32_t type)
 {
 	int added;
 	struct ap_u64map_slot *sl = ap_u64map_get(&j->rt_ids, type, &added);
@@ -343,12 +287,12 @@ static uint32_t rt_type_id(struct join *j, uint32_t type)
 	if (!added)
 		return sl->val;
 	rt = runtime_name(j, type, num);
-	sl->val = !strcmp(rt, "FFTS_PLUS") || !strcmp(rt, "UNKNOWN") ? AP_STR_NONE : intern(j, rt);
+	sl->val = !strcmp(rt, "FFTS_PLUS") || !strcmp(rt, "UNKNOWN") ? AP_STR_NONE : ap_cann__join_intern(j, rt);
 	return sl->val;
 }
 
 /* The host task's runtime type name, FFTS_PLUS and UNKNOWN included (host_task_type). */
-static uint32_t rt_name_id(struct join *j, uint32_t type)
+static uint32_t rt_name_id(struct ap_cann__join *j, uint32_t type)
 {
 	uint32_t id = rt_type_id(j, type);
 	int added;
@@ -364,12 +308,12 @@ static uint32_t rt_name_id(struct join *j, uint32_t type)
 		return AP_STR_NONE;
 	}
 	if (added)
-		sl->val = intern(j, runtime_name(j, type, num));
+		sl->val = ap_cann__join_intern(j, runtime_name(j, type, num));
 	return sl->val;
 }
 
 /* One execution: a device task and the host task it ran for (NULL: device only). */
-static void execution(struct join *j, const struct ap_cann_join_dev *d, const struct ap_cann__htask *t,
+static void execution(struct ap_cann__join *j, const struct ap_cann_join_dev *d, const struct ap_cann__htask *t,
 		      const struct ap_cann_dev_task *dt)
 {
 	uint32_t dev_type = dev_type_id(j, dt), ttype;
@@ -394,7 +338,7 @@ static void execution(struct join *j, const struct ap_cann_join_dev *d, const st
 	 * prefers the host task's name to the op's whenever a host task exists); type the GE
 	 * one, else the TASK type */
 	if (t && j->h->tracks.v[t->track].kernel_name)
-		kname_id = hash_id(j, j->h->tracks.v[t->track].kernel_name);
+		kname_id = ap_cann__join_hash_id(j, j->h->tracks.v[t->track].kernel_name);
 	tr = ap_vec_push(&j->v->tasks);
 	if (!tr) {
 		j->oom = 1;
@@ -416,9 +360,9 @@ static void execution(struct join *j, const struct ap_cann_join_dev *d, const st
 	tr->conn = t && t->conn_api != AP_CANN__NONE ? j->api_conn[t->conn_api] : AP_CANN_NO_CONN;
 	tr->flow = t && t->flow != AP_CANN__NONE ? t->flow : AP_CANN_NO_CONN;
 	if (t && t->flow != AP_CANN__NONE)
-		tl_flow(j, t);
+		ap_cann__tl_flow(j, t);
 	if (t && t->kind == AP_CANN__HCCL)
-		tl_hccl_task(j, d, t, dt, start, end);
+		ap_cann__tl_hccl_task(j, d, t, dt, start, end);
 	if (has_row) {
 		struct ap_cann_op_row *r = ap_vec_push(&j->v->ops);
 
@@ -548,7 +492,7 @@ nomem:
 }
 
 /* GenerateTopDownTask for one device. */
-static int associate(struct join *j, const struct ap_cann_join_dev *d)
+static int associate(struct ap_cann__join *j, const struct ap_cann_join_dev *d)
 {
 	struct key *hk = malloc((j->ht.tasks.n ? j->ht.tasks.n : 1) * sizeof(*hk));
 	struct key *dk = malloc((d->n ? d->n : 1) * sizeof(*dk));
@@ -627,7 +571,7 @@ static int associate(struct join *j, const struct ap_cann_join_dev *d)
 
 /* The group of an HCCL small task as the suffix takes it: its hccl_info's group, else its
  * op's hccl_op_info group, as the decimal hash id (msprof reads it unresolved), else "N/A". */
-static void group_of(const struct join *j, const struct hexec *x, char *buf, size_t cap)
+static void group_of(const struct ap_cann__join *j, const struct hexec *x, char *buf, size_t cap)
 {
 	const struct ap_cann__bigop *b = &j->ht.bigops.v[x->bigop];
 	uint64_t g;
@@ -659,7 +603,7 @@ static int cmp_hexec(const void *pa, const void *pb)
  * order: per (group, AICPU-kernel or not) an index that grows with each new op (a later
  * launch) after the collection start, and per task id its iteration (its occurrences so far);
  * an op is named by its first task. */
-static int name_bigops(struct join *j)
+static int name_bigops(struct ap_cann__join *j)
 {
 	struct groupstate {
 		char group[AP_FMT_MAX];
@@ -725,7 +669,7 @@ out:
 }
 
 /* The view string of HCCL op b's name: its launch's name with the suffix of name_bigops. */
-static uint32_t bigop_name(struct join *j, size_t b)
+static uint32_t bigop_name(struct ap_cann__join *j, size_t b)
 {
 	char num[AP_CANN_NUMBUF];
 
@@ -741,26 +685,26 @@ static uint32_t bigop_name(struct join *j, size_t b)
 		ap_strbuf_addch(&j->buf, '_');
 		ap_strbuf_add(&j->buf, n, ap_fmt_u64(n, j->big_name[b].iter));
 	}
-	return intern(j, j->buf.buf);
+	return ap_cann__join_intern(j, j->buf.buf);
 }
 
 /* The view string of an hccl_info enum value: its name, else its number (trans_enum_name). */
-static uint32_t enum_id(struct join *j, const char *name, uint32_t v)
+static uint32_t enum_id(struct ap_cann__join *j, const char *name, uint32_t v)
 {
 	char n[AP_FMT_MAX];
 
 	if (name)
-		return intern(j, name);
+		return ap_cann__join_intern(j, name);
 	n[ap_fmt_u64(n, v)] = '\0';
-	return intern(j, n);
+	return ap_cann__join_intern(j, n);
 }
 
 /* The HCCLTaskSingleDevice rows: every HCCL small task execution of an op, in the order
  * name_bigops sorted them. Each op's name is interned once, at its first task. */
-static void hccl_rows(struct join *j, uint32_t *names)
+static void hccl_rows(struct ap_cann__join *j, uint32_t *names)
 {
 	size_t i;
-	uint32_t na = intern(j, "N/A");
+	uint32_t na = ap_cann__join_intern(j, "N/A");
 
 	if (ap_vec_reserve(&j->v->hccl, j->hx.n) < 0) {
 		j->oom = 1;
@@ -780,7 +724,7 @@ static void hccl_rows(struct join *j, uint32_t *names)
 		r->master = x->master;
 		r->op_name = names[x->bigop];
 		group_of(j, x, group, sizeof(group));
-		r->group = intern(j, group);
+		r->group = ap_cann__join_intern(j, group);
 		if (x->hinfo < 0) {
 			r->plane_id = r->local_rank = r->remote_rank = r->size = -1;
 			r->name = r->transport = r->link = r->rdma = na;
@@ -793,7 +737,7 @@ static void hccl_rows(struct join *j, uint32_t *names)
 			r->local_rank = h->local_rank;
 			r->remote_rank = h->remote_rank;
 			r->size = (int64_t)h->data_size;
-			r->name = intern(j, hash_str(j, h->item_id, num));
+			r->name = ap_cann__join_intern(j, hash_str(j, h->item_id, num));
 			r->transport = enum_id(j, ap_cann_hccl_transport_name(h->transport_type),
 					       h->transport_type);
 			r->link = enum_id(j, ap_cann_hccl_link_name(h->link_type), h->link_type);
@@ -803,7 +747,7 @@ static void hccl_rows(struct join *j, uint32_t *names)
 }
 
 /* One op_summary row per HCCL op with master executions (CommunicationInfoProcessor). */
-static void bigop_rows(struct join *j)
+static void bigop_rows(struct ap_cann__join *j)
 {
 	size_t b;
 
@@ -827,14 +771,14 @@ static void bigop_rows(struct join *j)
 		r->task_id = r->stream_id = AP_CANN_NA;
 		r->context_id = AP_CANN_NO_CTX;
 		r->name = bigop_name(j, b);
-		r->op_type = o->node >= 0 ? intern(j, hash_str(j, j->h->nodes.v[o->node].op_type, num))
+		r->op_type = o->node >= 0 ? ap_cann__join_intern(j, hash_str(j, j->h->nodes.v[o->node].op_type, num))
 					  : AP_STR_NONE;
-		r->task_type = intern(j, "COMMUNICATION");
+		r->task_type = ap_cann__join_intern(j, "COMMUNICATION");
 		r->in_shapes = r->in_dtypes = r->in_formats = AP_STR_NONE;
 		r->out_shapes = r->out_dtypes = r->out_formats = AP_STR_NONE;
 		r->op_state = AP_CANN_STATE_NA;
 		r->hf32 = AP_CANN_HF32_NA;
-		tl_comm_op(j, b, r);
+		ap_cann__tl_comm_op(j, b, r);
 		if (o->flow != AP_CANN__NONE) {
 			/* the op's own flow: from its launch to the Communication lane's op */
 			uint32_t f = o->flow;
@@ -849,7 +793,7 @@ static void bigop_rows(struct join *j)
 }
 
 /* The HostToDevice links in flow order: by launch time, then kernel start. */
-static int make_links(struct join *j)
+static int make_links(struct ap_cann__join *j)
 {
 	uint32_t f, n = 0;
 	struct ap_sortkey *k = malloc((j->ht.nflows ? j->ht.nflows : 1) * sizeof(*k));
@@ -885,7 +829,7 @@ nomem:
 }
 
 /* The API intervals, named as CANN_API names them (api_event_db_dumper.cpp). */
-static void api_rows(struct join *j)
+static void api_rows(struct ap_cann__join *j)
 {
 	size_t i;
 
@@ -917,16 +861,16 @@ static void api_rows(struct join *j)
 		}
 		r->start = ap_cann_clock_local(&j->in->host_clock, a->begin);
 		r->end = ap_cann_clock_local(&j->in->host_clock, a->end);
-		r->level = intern(j, lv);
-		r->name = intern(j, name);
-		tl_api(j, a, j->api_conn[i], r);
+		r->level = ap_cann__join_intern(j, lv);
+		r->name = ap_cann__join_intern(j, name);
+		ap_cann__tl_api(j, a, j->api_conn[i], r);
 	}
 }
 
 int ap_cann_join(const struct ap_cann_join_in *in, struct ap_cann_view *v,
 		 struct ap_npu_links *links, struct ap_cann_join_stats *st, struct ap_err *err)
 {
-	struct join j;
+	struct ap_cann__join j;
 	size_t d, nb, nf;
 	int ret = AP_ENOMEM;
 
@@ -956,7 +900,7 @@ int ap_cann_join(const struct ap_cann_join_in *in, struct ap_cann_view *v,
 	j.flow_have = calloc(nf, 1);
 	j.flow_aic = calloc(nf, 1);
 	if (!j.big_start || !j.big_end || !j.big_have || !j.big_name || !j.flow_ts || !j.flow_kts ||
-	    !j.flow_kend || !j.flow_have || !j.flow_aic || tl_init(&j) < 0)
+	    !j.flow_kend || !j.flow_have || !j.flow_aic || ap_cann__tl_init(&j) < 0)
 		goto out;
 	for (d = 0; d < in->ndev; d++)
 		if (associate(&j, &in->devs[d]) < 0)
@@ -972,7 +916,7 @@ int ap_cann_join(const struct ap_cann_join_in *in, struct ap_cann_view *v,
 		free(names);
 	}
 	bigop_rows(&j);
-	tl_hccl_ops(&j);
+	ap_cann__tl_hccl_ops(&j);
 	api_rows(&j);
 	if (j.oom || make_links(&j) < 0)
 		goto out;

@@ -1,14 +1,19 @@
 /* The timeline's share of the CANN join (trace_view.json CANN part, torch_npu_ascend_pt.md §6.4;
  * upstream cann_assembler.cpp, ascend_hardware_assembler.cpp, hccl_assembler.cpp, read for facts):
- * connection ids, HostToDevice flow starts, HCCL ops and their small tasks. Included by
- * an_cann_join.c only (it works on that file's struct join); not a public header. */
-#ifndef AP_AN_CANN_TL_H
-#define AP_AN_CANN_TL_H
+ * connection ids, HostToDevice flow starts, HCCL ops and their small tasks, on the join's
+ * state (an_cann_join_local.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ap/cann_names.h"
+#include "ap/fmt.h"
+#include "an_cann_join_local.h"
+#include "../base/banned.h"
 
 #define TL_OP_CTX 0xFFFFFFFEu /* context part of an HCCL op's own flow id (see tl_comm_op) */
 
 /* The flow table (one slot per flow index) and the per-op scratch. Returns 0 or AP_ENOMEM. */
-static int tl_init(struct join *j)
+int ap_cann__tl_init(struct ap_cann__join *j)
 {
 	size_t nb = j->ht.bigops.n ? j->ht.bigops.n : 1, i;
 
@@ -35,7 +40,7 @@ static int tl_init(struct join *j)
 
 /* The 's' of host task t's flow (linking rule, §2.8): at its flow time on the thread of its
  * task track, id = connection id << 32 | context id. */
-static void tl_flow(struct join *j, const struct ap_cann__htask *t)
+void ap_cann__tl_flow(struct ap_cann__join *j, const struct ap_cann__htask *t)
 {
 	struct ap_cann_flow *f = &j->v->flows.v[t->flow];
 	uint32_t conn = t->conn_api;
@@ -53,7 +58,7 @@ static void tl_flow(struct join *j, const struct ap_cann__htask *t)
 
 /* An HCCL small task's execution, for its "Plane N" thread; comm_op holds its HCCL op's index
  * until tl_hccl_ops maps it to the comm_ops row. */
-static void tl_hccl_task(struct join *j, const struct ap_cann_join_dev *d,
+void ap_cann__tl_hccl_task(struct ap_cann__join *j, const struct ap_cann_join_dev *d,
 			 const struct ap_cann__htask *t, const struct ap_cann_dev_task *dt,
 			 int64_t start, int64_t end)
 {
@@ -78,7 +83,7 @@ static void tl_hccl_task(struct join *j, const struct ap_cann_join_dev *d,
 		const struct ap_cann_hccl_info *hi = &j->h->hccl_infos.v[t->hinfo];
 
 		x->has_info = 1;
-		x->name = hash_id(j, hi->item_id);
+		x->name = ap_cann__join_hash_id(j, hi->item_id);
 		x->plane_id = hi->plane_id;
 		x->notify_id = hi->notify_id;
 		x->dur_estimated = hi->duration_estimated;
@@ -95,14 +100,14 @@ static void tl_hccl_task(struct join *j, const struct ap_cann_join_dev *d,
 	if (x->name == AP_STR_NONE) {
 		char num[AP_CANN_NUMBUF];
 
-		x->name = intern(j, ap_cann_type_or_number(j->h, AP_CANN_LEVEL_RUNTIME, tr->task_type,
+		x->name = ap_cann__join_intern(j, ap_cann_type_or_number(j->h, AP_CANN_LEVEL_RUNTIME, tr->task_type,
 							   num, NULL));
 	}
 }
 
 /* The Communication lane's op of HCCL op b, whose op_summary row r was just made. Its own
  * flow's id takes context TL_OP_CTX so that it differs from its memcpy tasks' shared flow. */
-static void tl_comm_op(struct join *j, size_t b, const struct ap_cann_op_row *r)
+void ap_cann__tl_comm_op(struct ap_cann__join *j, size_t b, const struct ap_cann_op_row *r)
 {
 	const struct ap_cann__bigop *o = &j->ht.bigops.v[b];
 	struct ap_cann_comm_op *c = ap_vec_push(&j->v->comm_ops);
@@ -124,8 +129,8 @@ static void tl_comm_op(struct join *j, size_t b, const struct ap_cann_op_row *r)
 	if (o->hccl_op >= 0) {
 		const struct ap_cann_hccl_op *h = &j->h->hccl_ops.v[o->hccl_op];
 
-		c->group = hash_id(j, h->group_name);
-		c->alg_type = hash_id(j, h->alg_type);
+		c->group = ap_cann__join_hash_id(j, h->group_name);
+		c->alg_type = ap_cann__join_hash_id(j, h->alg_type);
 		c->data_type = h->data_type;
 		c->count = h->count;
 		c->relay = h->relay;
@@ -145,7 +150,7 @@ static void tl_comm_op(struct join *j, size_t b, const struct ap_cann_op_row *r)
 
 /* Maps the small tasks' HCCL op indices to comm_ops rows (ops without a row: none) and gives
  * each op its rank size (from its tasks' hccl_info). */
-static void tl_hccl_ops(struct join *j)
+void ap_cann__tl_hccl_ops(struct ap_cann__join *j)
 {
 	size_t i, nb = j->ht.bigops.n;
 
@@ -162,7 +167,7 @@ static void tl_hccl_ops(struct join *j)
 /* The CANN lane's fields of API a, whose connection id is conn (tl_init): mode, id, item as
  * msprof's api viewer prints them (ACL: family tag, API name, item id; else type
  * name, "0", item). */
-static void tl_api(struct join *j, const struct ap_cann_api *a, uint32_t conn,
+void ap_cann__tl_api(struct ap_cann__join *j, const struct ap_cann_api *a, uint32_t conn,
 		   struct ap_cann_api_row *r)
 {
 	char num[AP_CANN_NUMBUF];
@@ -175,7 +180,7 @@ static void tl_api(struct join *j, const struct ap_cann_api *a, uint32_t conn,
 		num[ap_fmt_u64(num, a->item_id)] = '\0';
 		item = num;
 	}
-	r->item = intern(j, item);
+	r->item = ap_cann__join_intern(j, item);
 	if (a->level == LV_ACL) {
 		const char *tag = ap_cann_acl_tag_name(a->type);
 
@@ -183,12 +188,10 @@ static void tl_api(struct join *j, const struct ap_cann_api *a, uint32_t conn,
 			num[ap_fmt_u64(num, a->type >> 16)] = '\0';
 			tag = num;
 		}
-		r->mode = intern(j, tag);
-		r->id = intern(j, ap_cann_type_or_number(j->h, a->level, a->type, num, NULL));
+		r->mode = ap_cann__join_intern(j, tag);
+		r->id = ap_cann__join_intern(j, ap_cann_type_or_number(j->h, a->level, a->type, num, NULL));
 	} else {
-		r->mode = intern(j, ap_cann_type_or_number(j->h, a->level, a->type, num, NULL));
-		r->id = intern(j, "0");
+		r->mode = ap_cann__join_intern(j, ap_cann_type_or_number(j->h, a->level, a->type, num, NULL));
+		r->id = ap_cann__join_intern(j, "0");
 	}
 }
-
-#endif
