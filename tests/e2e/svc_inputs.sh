@@ -31,9 +31,16 @@ has() { grep -q -- "$2" "$1" || { echo "missing in $1: $2"; cat "$1"; return 1; 
 
 opts="--requests 12 --dp 2 --seed 7"
 "$gen" $opts "$tmp/plain" 2>/dev/null || exit 99
-"$analyse" -q -v -o "$tmp/o_plain" "$tmp/plain" 2>"$tmp/plain.err" || exit 99
+OMP_NUM_THREADS=1 "$analyse" -q -v -o "$tmp/o_plain" "$tmp/plain" 2>"$tmp/plain.err" || exit 99
 ref=$tmp/o_plain/plain/output
 n_plain=$(records "$tmp/plain.err")
+
+# --- the same outputs whatever the thread count (one task per database) ------------------------
+OMP_NUM_THREADS=4 "$analyse" -q -o "$tmp/o_j4" "$tmp/plain"
+check "4 threads: the same outputs as 1" same_outputs "$ref" "$tmp/o_j4/plain/output"
+sh "$(dirname "$0")/svc_db_dump.sh" "$ref/profiler.db" >"$tmp/db1.txt"
+sh "$(dirname "$0")/svc_db_dump.sh" "$tmp/o_j4/plain/output/profiler.db" >"$tmp/db4.txt"
+check "4 threads: the same profiler.db" cmp -s "$tmp/db1.txt" "$tmp/db4.txt"
 
 # --- WAL: un-checkpointed rows analysed, the dump left exactly as found (no -shm) ---------------
 "$gen" $opts --wal "$tmp/wal" 2>/dev/null || exit 99
