@@ -820,6 +820,7 @@ static int make_links(struct ap_cann__join *j)
 		kn->dur_us = (double)(j->flow_kend[i] - j->flow_kts[i]) / 1000.0;
 		kn->end = kn->ts + (int64_t)(kn->dur_us * 1000.0);
 		kn->ai_core = j->flow_aic[i];
+		kn->flow = i;
 	}
 	free(k);
 	return 0;
