@@ -741,6 +741,11 @@ static void hccl_rows(struct ap_cann__join *j, uint32_t *names)
 			r->transport = enum_id(j, ap_cann_hccl_transport_name(h->transport_type),
 					       h->transport_type);
 			r->link = enum_id(j, ap_cann_hccl_link_name(h->link_type), h->link_type);
+			if (!ap_cann_hccl_transport_name(h->transport_type) &&
+			    !j->st->hccl_bad_transport++)
+				j->st->hccl_first_transport = h->transport_type;
+			if (!ap_cann_hccl_link_name(h->link_type) && !j->st->hccl_bad_link++)
+				j->st->hccl_first_link = h->link_type;
 			r->rdma = enum_id(j, ap_cann_hccl_rdma_name(h->rdma_type), h->rdma_type);
 		}
 	}
@@ -820,6 +825,7 @@ static int make_links(struct ap_cann__join *j)
 		kn->dur_us = (double)(j->flow_kend[i] - j->flow_kts[i]) / 1000.0;
 		kn->end = kn->ts + (int64_t)(kn->dur_us * 1000.0);
 		kn->ai_core = j->flow_aic[i];
+		kn->flow = i;
 	}
 	free(k);
 	return 0;

@@ -38,6 +38,7 @@ struct state {
 	uint8_t *top_any;
 	int64_t *top_min, *top_max;
 	uint8_t *top_has;
+	uint32_t *flow_node;   /* per r->flows entry: its node (task queue: sorted by it) */
 };
 
 static int is_step(const struct ap_host *h, const struct ap_tree *t, uint32_t node)
@@ -185,6 +186,24 @@ static void add_group(struct state *s, uint32_t g, int32_t node, int self)
 	}
 }
 
+/* Appends the torch_to_npu flows from node's op to the kernels of group g, in their order
+ * (room reserved by the caller). */
+static void add_flows(struct state *s, uint32_t g, int32_t node)
+{
+	const struct group *gr = &s->groups[g];
+	uint32_t j;
+
+	for (j = gr->begin; j < gr->end; j++) {
+		const struct ap_npu_kernel *k = &s->links->v.v[s->kidx[j]];
+		struct ap_krel_flow *f = &s->r->flows.v[s->r->flows.n++];
+
+		f->ts = k->ts;
+		f->op = s->t->op[node];
+		f->flow = k->flow;
+		s->flow_node[s->r->flows.n - 1] = (uint32_t)node;
+	}
+}
+
 static uint32_t top_of(const struct ap_tree *t, uint32_t node)
 {
 	while (t->parent[node] >= 0)
@@ -203,6 +222,57 @@ static void note_top(struct state *s, uint32_t top, int64_t key, int has_kernels
 	if (!s->top_has[top] || key > s->top_max[top])
 		s->top_max[top] = key;
 	s->top_has[top] = 1;
+}
+
+/* Room for n more flows (and their nodes). Returns 0 or AP_ENOMEM. */
+static int reserve_flows(struct state *s, size_t n)
+{
+	size_t cap = s->r->flows.cap;
+	uint32_t *fn;
+
+	if (ap_vec_reserve(&s->r->flows, n) < 0)
+		return AP_ENOMEM;
+	if (s->r->flows.cap != cap || !s->flow_node) {
+		fn = realloc(s->flow_node, (s->r->flows.cap ? s->r->flows.cap : 1) * sizeof(*fn));
+		if (!fn)
+			return AP_ENOMEM;
+		s->flow_node = fn;
+	}
+	return 0;
+}
+
+/* The task-queue flows, made in enqueue order, put in node order (stable: within a node its
+ * corr_id_self order), as TraceViewParser._get_flow_event walks them. */
+static int flows_by_node(struct state *s)
+{
+	size_t n = s->r->flows.n, i;
+	struct ap_sortkey *k;
+	struct ap_krel_flow *sorted;
+
+	if (n < 2)
+		return 0;
+	k = malloc(n * sizeof(*k));
+	sorted = malloc(n * sizeof(*sorted));
+	if (!k || !sorted) {
+		free(k);
+		free(sorted);
+		return AP_ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		k[i].key = s->flow_node[i];
+		k[i].idx = (uint32_t)i;
+	}
+	if (ap_sort_keys(k, n) < 0) {
+		free(k);
+		free(sorted);
+		return AP_ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		sorted[i] = s->r->flows.v[k[i].idx];
+	memcpy(s->r->flows.v, sorted, n * sizeof(*sorted));
+	free(k);
+	free(sorted);
+	return 0;
 }
 
 /* §7.6 with a task queue: enqueues in tree order; each corr id counts for the node it was
@@ -232,11 +302,19 @@ static int attribute_queue(struct state *s)
 			continue;
 		e = kd_find(s, key);
 		note_top(s, top_of(s->t, (uint32_t)node), key, e < s->nkd);
-		for (; e < s->nkd && s->kd[e].key == key; e++)
-			add_group(s, s->kd[e].group, node, 1);
+		for (; e < s->nkd && s->kd[e].key == key; e++) {
+			uint32_t g = s->kd[e].group;
+
+			add_group(s, g, node, 1);
+			if (reserve_flows(s, s->groups[g].end - s->groups[g].begin) < 0) {
+				free(k);
+				return AP_ENOMEM;
+			}
+			add_flows(s, g, node);
+		}
 	}
 	free(k);
-	return 0;
+	return flows_by_node(s);
 }
 
 /* §7.6 without a task queue: each launch (dict order) counts for the deepest node containing
@@ -249,7 +327,7 @@ static int attribute_times(struct state *s)
 	uint32_t *kids = malloc((n ? n : 1) * sizeof(*kids));
 	uint32_t *fill = NULL;
 
-	if (!off || !kids)
+	if (!off || !kids || reserve_flows(s, s->links->v.n) < 0)
 		goto nomem;
 	/* children lists in node (start) order; slot n is the root's */
 	for (i = 0; i < n; i++)
@@ -287,8 +365,10 @@ static int attribute_times(struct state *s)
 			deepest = (int32_t)c;
 			p = c;
 		}
-		if (deepest >= 0)
+		if (deepest >= 0) {
 			add_group(s, g, deepest, 1);
+			add_flows(s, g, deepest);
+		}
 	}
 	free(off);
 	free(kids);
@@ -450,6 +530,7 @@ out:
 	free(s.top_has);
 	free(s.top_min);
 	free(s.top_max);
+	free(s.flow_node);
 	if (ret < 0)
 		ret = ap_err_set(err, AP_ENOMEM, "out of memory relating kernels to torch ops");
 	return ret;

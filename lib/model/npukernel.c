@@ -18,6 +18,7 @@ void ap_kernel_rel_release(struct ap_kernel_rel *r)
 	free(r->dev);
 	free(r->isfloat);
 	ap_vec_free(&r->steps);
+	ap_vec_free(&r->flows);
 	ap_kernel_rel_init(r);
 }
 

@@ -309,6 +309,16 @@ static void report_join(const struct raw *w, struct ap_analyse_result *r)
 			       "'%s': %lu device task id%s claimed by several host launches, dropped as msprof drops them",
 			       w->shown, st->ambiguous, st->ambiguous == 1 ? "" : "s");
 	ap_cann_missing_report(&st->missing, w->shown, &r->diag);
+	if (st->hccl_bad_transport)
+		ap_diag_report(&r->diag, AP_DIAG_WARN, "hccl-transport",
+			       "'%s/host/data' hccl_info: %lu HCCL task%s of an unknown transport type (kept as the number), the first %lu",
+			       w->shown, st->hccl_bad_transport, st->hccl_bad_transport == 1 ? "" : "s",
+			       (unsigned long)st->hccl_first_transport);
+	if (st->hccl_bad_link)
+		ap_diag_report(&r->diag, AP_DIAG_WARN, "hccl-link",
+			       "'%s/host/data' hccl_info: %lu HCCL task%s of an unknown link type (kept as the number), the first %lu",
+			       w->shown, st->hccl_bad_link, st->hccl_bad_link == 1 ? "" : "s",
+			       (unsigned long)st->hccl_first_link);
 }
 
 /* Formats the view as msprof's four tables into x. */
@@ -342,7 +352,7 @@ static int communication(struct raw *w, int64_t start, struct ap_cann_exported *
 	x->comm = c;
 	AP_FORWARD_IF_ERROR(ap_comm_analyse(&w->view, start, c, &r->err));
 	if (c->untimed_ops)
-		ap_diag_report(&r->diag, AP_DIAG_DATA_LOSS, "comm-no-master",
+		ap_diag_report(&r->diag, AP_DIAG_WARN, "comm-no-master",
 			       "'%s': %lu communication op%s without a task of a master HCCL event: no communication.json (as msprof)",
 			       w->shown, c->untimed_ops, c->untimed_ops == 1 ? "" : "s");
 	if (c->bad_transport)

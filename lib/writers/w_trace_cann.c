@@ -30,6 +30,7 @@ struct tc {
 	struct ap_out *o;
 	int *first;
 	const struct ap_cann_view *v;
+	struct ap_tv_fend *ends; /* NULL or one per flow */
 	struct ap_esc_cache str;
 	uint64_t pid;   /* the profiled process id */
 	int level0;
@@ -169,6 +170,12 @@ static void flow_pair(struct tc *c, uint32_t f, uint64_t pid, uint64_t tid, int6
 	fl = &c->v->flows.v[f];
 	flow(c, 's', fl->id, fmt_pid(c, SORT_CANN, HOST_DEV), fl->tid, fl->ts);
 	flow(c, 'f', fl->id, pid, tid, at);
+	if (c->ends && (!c->ends[f].set || at < c->ends[f].ts)) {
+		c->ends[f].ts = at;
+		c->ends[f].pid = pid;
+		c->ends[f].tid = tid;
+		c->ends[f].set = 1;
+	}
 }
 
 static const char *level_prefix(uint16_t level)
@@ -532,7 +539,7 @@ static void overlap_lanes(struct tc *c, const struct ap_overlap_dev *od)
 }
 
 int ap_tv__cann(struct ap_out *o, int *first, const struct ap_cann_view *v,
-		const struct ap_overlap *ov, int level0)
+		const struct ap_overlap *ov, int level0, struct ap_tv_fend *ends)
 {
 	struct tc c;
 	uint64_t *devs = NULL, *scratch = NULL;
@@ -545,6 +552,7 @@ int ap_tv__cann(struct ap_out *o, int *first, const struct ap_cann_view *v,
 	c.v = v;
 	c.pid = v->pid < 0 ? 0 : (uint64_t)v->pid;
 	c.level0 = level0;
+	c.ends = ends;
 	if (ap_esc_cache_init(&c.str, AP_ESC_JSON, &v->strs) < 0)
 		return AP_ENOMEM;
 	devs = malloc(2 * cap * sizeof(*devs)); /* the second half: hardware_lane's keys */

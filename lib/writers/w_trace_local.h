@@ -6,11 +6,20 @@
 #include "ap/cann_view.h"
 #include "ap/out.h"
 
+/* Where the HostToDevice flow of one index of v->flows ends: the 'f' written with the
+ * earliest ts (torch_npu links a kernel to the X event under its flow's 'f', §7.4). */
+struct ap_tv_fend {
+	int64_t ts;
+	uint64_t pid, tid;
+	uint8_t set;   /* an 'f' was written */
+};
+
 /* Appends the CANN part of v to the array open in o (*first: no element written yet; the
- * function keeps it up to date). level0: torch_npu's Level0 pruning (§8.1, §10). Returns 0 or
+ * function keeps it up to date). level0: torch_npu's Level0 pruning (§8.1, §10). ends: NULL,
+ * or v->flows.n slots, zeroed by the caller, filled with each flow's end. Returns 0 or
  * AP_ENOMEM. */
 struct ap_overlap;
 int ap_tv__cann(struct ap_out *o, int *first, const struct ap_cann_view *v,
-		const struct ap_overlap *ov, int level0);
+		const struct ap_overlap *ov, int level0, struct ap_tv_fend *ends);
 
 #endif

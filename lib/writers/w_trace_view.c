@@ -443,6 +443,29 @@ static void gc_events(struct tv *w, const struct ap_host *h, int device_id)
 	}
 }
 
+/* §8.1 CANN part, step 2: the torch_to_npu flows, from each torch op to the timeline event
+ * of each kernel credited to it (krel->flows, in torch_npu's order). The end takes the pid,
+ * tid and ts of the kernel's HostToDevice 'f' (ends), as torch_npu reads the kernel from the
+ * event under it; a kernel whose flow was not drawn gets none (upstream finds no event). */
+static void torch_to_npu_flows(struct tv *w, const struct ap_host *h,
+			       const struct ap_kernel_rel *krel, const struct ap_tv_fend *ends,
+			       size_t nends)
+{
+	size_t i;
+
+	for (i = 0; i < krel->flows.n; i++) {
+		const struct ap_krel_flow *f = &krel->flows.v[i];
+		const struct ap_op *op = &h->ops.v[f->op];
+		const struct ap_tv_fend *e;
+
+		if (f->flow >= nends || !ends[f->flow].set)
+			continue;
+		e = &ends[f->flow];
+		flow(w, 's', "torch_to_npu", e->ts, 1, op->pid, op->tid, op->ts, "async_npu");
+		flow(w, 'f', "torch_to_npu", e->ts, 1, e->pid, e->tid, e->ts, "async_npu");
+	}
+}
+
 /* upstream's tid_dict: op tids (not dequeue), dequeue tids (dequeue), enqueue tids (not
  * dequeue), then python tracer tids only when new; insertion order is first appearance. */
 static int collect_tids(const struct ap_fwk_view *v, struct tidmap *m)
@@ -468,6 +491,7 @@ int ap_write_trace_view(const char *dir, const struct ap_fwk_view *v, struct ap_
 	const struct ap_queue *q = v->q ? v->q : &no_queue;
 	struct tidmap tids;
 	struct tv w;
+	struct ap_tv_fend *ends = NULL;
 	uint64_t pid;
 	int ret;
 
@@ -514,11 +538,18 @@ int ap_write_trace_view(const char *dir, const struct ap_fwk_view *v, struct ap_
 	python_frames(&w, v->py);
 	gc_events(&w, h, v->device_id);
 	if (v->cann) {
-		ret = ap_tv__cann(&w.o, &w.first, v->cann, v->overlap, v->level0);
+		size_t nends = v->krel && v->krel->flows.n ? v->cann->flows.n : 0;
+
+		ends = nends ? calloc(nends, sizeof(*ends)) : NULL;
+		ret = nends && !ends ? AP_ENOMEM
+				     : ap_tv__cann(&w.o, &w.first, v->cann, v->overlap, v->level0,
+						   ends);
 		if (ret < 0) {
 			ap_err_set(err, AP_ENOMEM, "trace_view.json: out of memory");
 			goto out;
 		}
+		if (nends)
+			torch_to_npu_flows(&w, h, v->krel, ends, nends);
 	}
 	ap_out_putc(&w.o, ']');
 	if (w.name.failed) {
@@ -532,5 +563,6 @@ out:
 	ap_esc_cache_release(&w.str);
 	ap_esc_cache_release(&w.semi);
 	tidmap_release(&tids);
+	free(ends);
 	return ret;
 }

@@ -8,8 +8,7 @@
 # usage: trace_upstream.sh BINDIR SRCROOT
 #
 # Left out on both sides until ascprof writes them (issue 12; remove each from SKIP when it lands):
-#   the sampling lane "AI Core Freq" (PMU/sampling issue),
-#   the torch_to_npu flows (cat async_npu).
+#   the sampling lane "AI Core Freq" (PMU/sampling issue).
 # Engine differences the comparer erases (tests/upstream/README.md "trace_view"): N1 (--shift, the Python engine's
 # local-time offset error, as in cann_upstream.sh), T1 HCCL op args relay/retry, T2 the Communication and Overlap
 # Analysis sort indices.
@@ -22,7 +21,7 @@ command -v python3 > /dev/null 2>&1 || { echo "no python3: skipped"; exit 77; }
 root=$2
 up=$root/tests/upstream/vllm_profile
 cmp=$(dirname "$0")/trace_cann_cmp.py
-SKIP='--skip-proc AI+Core+Freq --skip-cat async_npu' # '+': a space
+SKIP='--skip-proc AI+Core+Freq' # '+': a space
 
 # DUMP  N1 shift_ns  known lanes ('PROC|THREAD=why', ';'-separated)
 DUMPS='

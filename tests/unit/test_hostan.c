@@ -403,6 +403,17 @@ static void add_kernel(struct ap_npu_links *l, int64_t acl, int64_t ts, double d
 	k->dur_us = dur_us;
 	k->end = ts + (int64_t)(dur_us * 1000);
 	k->ai_core = (uint8_t)aic;
+	k->flow = (uint32_t)(l->v.n - 1); /* its index: the flows below name kernels by it */
+}
+
+/* Flow i of r is (kernel start ts, start op, kernel index). */
+static void assert_flow(const struct ap_kernel_rel *r, size_t i, int64_t ts, uint32_t op,
+			uint32_t kernel)
+{
+	ck_assert_uint_gt(r->flows.n, i);
+	ck_assert_int_eq(r->flows.v[i].ts, ts);
+	ck_assert_uint_eq(r->flows.v[i].op, op);
+	ck_assert_uint_eq(r->flows.v[i].flow, kernel);
 }
 
 /* §7.5/§7.6 with a task queue: launches go to the dequeue that contains them, kernels count
@@ -461,6 +472,13 @@ START_TEST(kernel_rel_queue)
 	ck_assert_int_eq(r.steps.v[0].start, 260);  /* min ts of corr 1's kernels */
 	ck_assert_int_eq(r.steps.v[0].end, 1270);   /* corr 3's kernel ends after the step */
 	ck_assert_int_eq(r.steps.v[0].fwk_start, 0);
+	/* torch_to_npu (§8.1): op nodes in node order (mul before x, although x enqueued
+	 * first), a corr id's kernels in kernel_dict order; the dropped launch has none */
+	ck_assert_uint_eq(r.flows.n, 4);
+	assert_flow(&r, 0, 260, n_add, 1);
+	assert_flow(&r, 1, 270, n_add, 4);
+	assert_flow(&r, 2, 770, n_mul, 0);
+	assert_flow(&r, 3, 630, n_x, 2);
 	free(l.v.v);
 	ap_kernel_rel_release(&r);
 	ap_tree_release(&t);
@@ -503,6 +521,12 @@ START_TEST(kernel_rel_no_queue)
 	ck_assert_str_eq(ap_krel_step_id(&h, &r.steps.v[0]), "7");
 	ck_assert_int_eq(r.steps.v[0].start, 255);
 	ck_assert_int_eq(r.steps.v[0].end, 1205);
+	/* torch_to_npu: launches in dict order, each to its deepest op; the launch at the step's
+	 * end lies in no op and has none */
+	ck_assert_uint_eq(r.flows.n, 3);
+	assert_flow(&r, 0, 460, 1, 0);
+	assert_flow(&r, 1, 255, 2, 1);
+	assert_flow(&r, 2, 265, 2, 3);
 	free(l.v.v);
 	ap_kernel_rel_release(&r);
 	ap_tree_release(&t);

@@ -47,6 +47,10 @@ struct ap_cann_join_stats {
 	unsigned long records_unplaced; /* node/HCCL records outside every API of their thread */
 	unsigned long no_node_desc;  /* compute tasks without node_basic_info (no op_summary row) */
 	struct ap_cann_missing missing; /* ids absent from hash_dic / type_info_dic */
+	/* hccl_info records of HCCL task executions whose transport / link type no table names
+	 * (kept as the number, as upstream's trans_enum_name) */
+	unsigned long hccl_bad_transport, hccl_bad_link;
+	uint32_t hccl_first_transport, hccl_first_link; /* the first such values */
 };
 
 /* Runs the join: fills v (initialised by the caller) with op rows, task rows and API rows,

@@ -19,6 +19,8 @@ struct ap_npu_kernel {
 	int64_t ts, end; /* local ns; end = ts + trunc(dur_us * 1000) */
 	double dur_us;   /* the timeline's dur, as Python's float() reads it */
 	uint8_t ai_core; /* Task Type is exactly "AI_CORE" */
+	uint32_t flow;   /* the raw join's HostToDevice flow index (ap_cann_view flows), whose
+			  * 'f' end is this kernel's timeline event; UINT32_MAX: none */
 };
 
 /* The map in torch_npu's dict order: kernels in flow order. Kernels of one launch need not
@@ -36,6 +38,14 @@ struct ap_krel_step {
 
 /* Which of the four device sums of a node hold a float term: Python's sum of no float
  * prints the integer 0 (§8.3). */
+/* One torch_to_npu flow of trace_view.json (§8.1 CANN part, step 2): from a torch op to a
+ * linked kernel. */
+struct ap_krel_flow {
+	int64_t ts;    /* the kernel's start (local ns): the flow id */
+	uint32_t op;   /* index into h->ops of the start op */
+	uint32_t flow; /* the kernel's ap_npu_kernel.flow */
+};
+
 #define AP_KREL_SELF 1u
 #define AP_KREL_TOTAL 2u
 #define AP_KREL_SELF_AIC 4u
@@ -47,6 +57,10 @@ struct ap_kernel_rel {
 	double (*dev)[4];
 	uint8_t *isfloat;   /* per node: AP_KREL_* bits */
 	AP_VEC(struct ap_krel_step) steps;
+	/* torch_to_npu flows in torch_npu's order: with a task queue, op nodes in node order, each
+	 * node's corr_id_self in order, kernel_dict[corr id] in order; without, the launches in
+	 * dict order, each to its deepest op */
+	AP_VEC(struct ap_krel_flow) flows;
 	unsigned long acl_dropped; /* launches outside every dequeue (task queue only) */
 };
 

@@ -276,6 +276,7 @@ static int do_hccl_task(struct ap_gen *g, struct ap_gen_tok *t, int n)
 	}
 	ap_gen__prof_hccl_defaults(&h);
 	h.size = 32768;
+	h.transport = 0; /* SDMA, unless transport= says otherwise */
 	if (chain_common(g, t, n, 1, p->hccl_stream, "hccl_task HS HE DS DE kind=K [name=S] [slave=1] [ctx=N] ...",
 			 &c) ||
 	    ap_gen__opt_enum(g, t, n, "kind", kinds, 3, 1, 0, &kind) || ap_gen__opt_num(g, t, n, "slave", 0, &slave) ||
@@ -288,7 +289,6 @@ static int do_hccl_task(struct ap_gen *g, struct ap_gen_tok *t, int n)
 	h.item = hash_opt(g, t, n, "name", names[kind % 3]);
 	h.group = p->hccl_op;
 	h.ctx = (uint32_t)ctx;
-	h.transport = 0; /* SDMA */
 	if (alloc_task(g, &c, &tf))
 		return -1;
 	uint32_t type = slave ? 0x10002 : 0x10001;
