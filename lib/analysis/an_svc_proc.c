@@ -755,7 +755,7 @@ out:
 void ap_svc_init(struct ap_svc *s)
 {
 	memset(s, 0, sizeof(*s));
-	ap_arena_init(&s->arena, 0);
+	ap_arena_init_grow(&s->arena, 1u << 14, 1u << 20);
 }
 
 void ap_svc_release(struct ap_svc *s)

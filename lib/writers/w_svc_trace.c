@@ -519,7 +519,7 @@ int ap_svc_trace_build(const struct ap_svc *s, struct ap_svc_trace *t, struct ap
 	memset(t, 0, sizeof(*t));
 	memset(&b, 0, sizeof(b));
 	t->svc = s;
-	ap_arena_init(&t->arena, 1u << 16);
+	ap_arena_init_grow(&t->arena, 1u << 13, 1u << 20);
 	ap_strbuf_init(&b.sb);
 	if (ap_strtab_init(&t->strs) < 0)
 		goto out;
