@@ -47,9 +47,22 @@ struct hmap_ctx {
 	struct ap_svc *s;
 	struct ap_svc__smap orig;  /* the ids of httpReq / tokenize rows */
 	struct ap_svc__smap seen;  /* every other id: value 1 + index of its original, or 1 */
+	struct ap_svc__smap done;  /* rid text -> its struct mapped (rids repeat from row to row) */
 	struct ap_strbuf sb;
 	size_t n_mapped;
 };
+
+/* a mapped rid text (done's value; 0 when the text maps to itself) */
+struct mapped {
+	const char *s;
+	size_t n;
+};
+
+/* an ap_sv changed by a mapping (mapped values are new only where something changed) */
+static int sv_changed(const struct ap_sv *a, const struct ap_sv *b)
+{
+	return a->type != b->type || a->n != b->n || memcmp(&a->u, &b->u, sizeof(a->u));
+}
 
 /* _collect_rids_from_value on a string: split on ',', strip, skip "", "nan", "None" */
 static int collect_str(struct ap_svc__smap *set, const char *s, size_t len)
@@ -151,35 +164,87 @@ static const char *map_str(struct hmap_ctx *h, const char *s, size_t len, size_t
 	return r;
 }
 
+/* map_str, once per distinct text */
+static const char *map_str_memo(struct hmap_ctx *h, const char *s, size_t len, size_t *out_len)
+{
+	struct ap_svc__smap_slot *sl;
+	struct mapped *m;
+	int added;
+
+	sl = ap_svc__smap_put(&h->done, s, len, &added);
+	if (!sl)
+		return NULL;
+	if (added) {
+		const char *r = map_str(h, s, len, out_len);
+
+		if (!r)
+			return NULL;
+		if (r == s)
+			return s; /* val 0: unchanged */
+		m = ap_arena_alloc(&h->s->arena, sizeof(*m));
+		if (!m)
+			return NULL;
+		m->s = r;
+		m->n = *out_len;
+		sl->val = (uint64_t)(uintptr_t)m;
+		return r;
+	}
+	if (!sl->val) {
+		*out_len = len;
+		return s; /* this text is not mapped (wherever it lives) */
+	}
+	m = (struct mapped *)(uintptr_t)sl->val;
+	*out_len = m->n;
+	return m->s;
+}
+
+/* lists and objects are copied only when an element changes */
 static int map_sv(struct hmap_ctx *h, const struct ap_sv *v, struct ap_sv *out)
 {
 	*out = *v;
 	if (v->type == AP_SV_STR) {
 		size_t n;
-		const char *r = map_str(h, v->u.s, v->n, &n);
+		const char *r = map_str_memo(h, v->u.s, v->n, &n);
 
 		if (!r)
 			return AP_ENOMEM;
 		out->u.s = r;
 		out->n = (uint32_t)n;
 	} else if (v->type == AP_SV_LIST) {
-		struct ap_sv *items = ap_arena_alloc(&h->s->arena, (v->n ? v->n : 1) * sizeof(*items));
+		struct ap_sv *items = NULL, t;
 
-		if (!items)
-			return AP_ENOMEM;
-		for (uint32_t i = 0; i < v->n; i++)
-			AP_FORWARD_IF_ERROR(map_sv(h, &v->u.items[i], &items[i]));
-		out->u.items = items;
+		for (uint32_t i = 0; i < v->n; i++) {
+			AP_FORWARD_IF_ERROR(map_sv(h, &v->u.items[i], &t));
+			if (!items && sv_changed(&t, &v->u.items[i])) {
+				items = ap_arena_alloc(&h->s->arena, v->n * sizeof(*items));
+				if (!items)
+					return AP_ENOMEM;
+				memcpy(items, v->u.items, i * sizeof(*items));
+			}
+			if (items)
+				items[i] = t;
+		}
+		if (items)
+			out->u.items = items;
 	} else if (v->type == AP_SV_OBJ && ap_svc__get(v, "rid")) {
-		struct ap_sv_member *m = ap_arena_alloc(&h->s->arena, v->n * sizeof(*m));
+		struct ap_sv_member *m = NULL;
+		struct ap_sv t;
 
-		if (!m)
-			return AP_ENOMEM;
-		memcpy(m, v->u.members, v->n * sizeof(*m));
-		for (uint32_t i = 0; i < v->n; i++)
-			if (!strcmp(m[i].key, "rid"))
-				AP_FORWARD_IF_ERROR(map_sv(h, &v->u.members[i].v, &m[i].v));
-		out->u.members = m;
+		for (uint32_t i = 0; i < v->n; i++) {
+			if (strcmp(v->u.members[i].key, "rid"))
+				continue;
+			AP_FORWARD_IF_ERROR(map_sv(h, &v->u.members[i].v, &t));
+			if (!m && sv_changed(&t, &v->u.members[i].v)) {
+				m = ap_arena_alloc(&h->s->arena, v->n * sizeof(*m));
+				if (!m)
+					return AP_ENOMEM;
+				memcpy(m, v->u.members, v->n * sizeof(*m));
+			}
+			if (m)
+				m[i].v = t;
+		}
+		if (m)
+			out->u.members = m;
 	}
 	return 0;
 }
@@ -191,6 +256,7 @@ static int hash_mapping(struct ap_svc *s)
 
 	ap_svc__smap_init(&h.orig);
 	ap_svc__smap_init(&h.seen);
+	ap_svc__smap_init(&h.done);
 	for (size_t r = 0; r < s->n_rows && !rc; r++) {
 		const struct ap_svc_row *row = &s->rows[r];
 
@@ -227,22 +293,30 @@ static int hash_mapping(struct ap_svc *s)
 		struct ap_svc_row *row = &s->rows[r];
 		size_t n;
 
-		if (row->rid && !(row->rid = map_str(&h, row->rid, strlen(row->rid), &n))) {
+		if (row->rid && !(row->rid = map_str_memo(&h, row->rid, strlen(row->rid), &n))) {
 			rc = AP_ENOMEM;
 			break;
 		}
 		if (row->n_rid_list) {
-			const char **l = ap_arena_alloc(&s->arena, row->n_rid_list * sizeof(*l));
+			const char **l = NULL, *m;
 
-			if (!l) {
-				rc = AP_ENOMEM;
-				break;
-			}
-			for (uint32_t i = 0; i < row->n_rid_list && !rc; i++)
-				if ((l[i] = row->rid_list[i]) &&
-				    !(l[i] = map_str(&h, l[i], strlen(l[i]), &n)))
+			for (uint32_t i = 0; i < row->n_rid_list && !rc; i++) {
+				if (!(m = row->rid_list[i]))
+					continue;
+				if (!(m = map_str_memo(&h, m, strlen(m), &n))) {
 					rc = AP_ENOMEM;
-			row->rid_list = l;
+				} else if (!l && m != row->rid_list[i]) {
+					l = ap_arena_alloc(&s->arena, row->n_rid_list * sizeof(*l));
+					if (!l)
+						rc = AP_ENOMEM;
+					else
+						memcpy(l, row->rid_list, row->n_rid_list * sizeof(*l));
+				}
+				if (l)
+					l[i] = m;
+			}
+			if (l)
+				row->rid_list = l;
 		}
 		if (!rc)
 			rc = map_sv(&h, &row->res, &row->res);
@@ -250,6 +324,7 @@ static int hash_mapping(struct ap_svc *s)
 out:
 	ap_svc__smap_release(&h.orig);
 	ap_svc__smap_release(&h.seen);
+	ap_svc__smap_release(&h.done);
 	ap_strbuf_release(&h.sb);
 	return rc;
 }
@@ -298,15 +373,29 @@ int ap_svc__merge(struct ap_svc *s, struct ap_diag *diag, struct ap_err *err)
 	 * defined order) */
 	if ((rc = ap_sort_keys(keys, n)) < 0)
 		goto fail;
-	s->rows = malloc(n * sizeof(*s->rows));
-	if (!s->rows) {
-		rc = AP_ENOMEM;
-		goto fail;
+	/* rows[i] = old rows[keys[i].idx], in place (one copy of the rows, not two), cycle by
+	 * cycle; a placed slot gets idx = i */
+	for (size_t i = 0; i < n; i++) {
+		struct ap_svc_row tmp;
+		size_t j = i;
+
+		if (keys[i].idx == i)
+			continue;
+		tmp = rows[i];
+		for (;;) {
+			size_t from = keys[j].idx;
+
+			keys[j].idx = (uint32_t)j;
+			if (from == i) {
+				rows[j] = tmp;
+				break;
+			}
+			rows[j] = rows[from];
+			j = from;
+		}
 	}
-	for (size_t i = 0; i < n; i++)
-		s->rows[i] = rows[keys[i].idx];
+	s->rows = rows;
 	s->n_rows = n;
-	free(rows);
 	free(keys);
 	rc = hash_mapping(s);
 	if (rc < 0)

@@ -111,36 +111,56 @@ static int map_scalar(struct ap_arena *a, const struct ap_sv *v, const struct ap
 	return 0;
 }
 
-/* mapping_rid: lists element-wise, objects get their "rid" mapped (a copy: the loaded attrs
- * stay as they are), scalars mapped. */
+static int sv_changed(const struct ap_sv *a, const struct ap_sv *b)
+{
+	return a->type != b->type || a->n != b->n || memcmp(&a->u, &b->u, sizeof(a->u));
+}
+
+/* mapping_rid: lists element-wise, objects get their "rid" mapped, scalars mapped; a list or
+ * object is copied only when an element changes (the loaded attrs stay as they are). */
 static int map_res(struct ap_arena *a, const struct ap_sv *v, const struct ap_svc__smap *m,
 		   struct ap_sv *out)
 {
 	*out = *v;
 	if (v->type == AP_SV_LIST) {
-		struct ap_sv *items = ap_arena_alloc(a, (v->n ? v->n : 1) * sizeof(*items));
+		struct ap_sv *items = NULL, t;
 
-		if (!items)
-			return AP_ENOMEM;
-		for (uint32_t i = 0; i < v->n; i++)
-			AP_FORWARD_IF_ERROR(map_res(a, &v->u.items[i], m, &items[i]));
-		out->u.items = items;
+		for (uint32_t i = 0; i < v->n; i++) {
+			AP_FORWARD_IF_ERROR(map_res(a, &v->u.items[i], m, &t));
+			if (!items && sv_changed(&t, &v->u.items[i])) {
+				items = ap_arena_alloc(a, v->n * sizeof(*items));
+				if (!items)
+					return AP_ENOMEM;
+				memcpy(items, v->u.items, i * sizeof(*items));
+			}
+			if (items)
+				items[i] = t;
+		}
+		if (items)
+			out->u.items = items;
 		return 0;
 	}
 	if (v->type == AP_SV_OBJ) {
-		struct ap_sv_member *mem;
+		struct ap_sv_member *mem = NULL;
+		struct ap_sv t;
 
-		if (!ap_svc__get(v, "rid"))
-			return 0;
-		mem = ap_arena_alloc(a, v->n * sizeof(*mem));
-		if (!mem)
-			return AP_ENOMEM;
-		memcpy(mem, v->u.members, v->n * sizeof(*mem));
-		for (uint32_t i = 0; i < v->n; i++)
-			if (!strcmp(mem[i].key, "rid") && mem[i].v.type != AP_SV_LIST &&
-			    mem[i].v.type != AP_SV_OBJ)
-				AP_FORWARD_IF_ERROR(map_scalar(a, &v->u.members[i].v, m, &mem[i].v));
-		out->u.members = mem;
+		for (uint32_t i = 0; i < v->n; i++) {
+			const struct ap_sv_member *o = &v->u.members[i];
+
+			if (strcmp(o->key, "rid") || o->v.type == AP_SV_LIST || o->v.type == AP_SV_OBJ)
+				continue;
+			AP_FORWARD_IF_ERROR(map_scalar(a, &o->v, m, &t));
+			if (!mem && sv_changed(&t, &o->v)) {
+				mem = ap_arena_alloc(a, v->n * sizeof(*mem));
+				if (!mem)
+					return AP_ENOMEM;
+				memcpy(mem, v->u.members, v->n * sizeof(*mem));
+			}
+			if (mem)
+				mem[i].v = t;
+		}
+		if (mem)
+			out->u.members = mem;
 		return 0;
 	}
 	return map_scalar(a, v, m, out);
@@ -239,8 +259,10 @@ static int extract(struct build_ctx *c, struct ap_svc_file *f, struct ap_svc_row
 			ap_strbuf_addch(sb, ',');
 		ap_strbuf_addstr(sb, s ? s : "None");
 	}
-	if (sb->failed || (!rc && !oom && !(row->rid = ap_arena_strndup(&f->arena, sb->buf,
-									   sb->len))))
+	/* the same batch is on several rows: its rid text is interned */
+	if (sb->failed || (!rc && !oom &&
+			   !(row->rid = ap_strtab_get(&f->strs, ap_strtab_intern(&f->strs, sb->buf,
+										sb->len, NULL)))))
 		oom = 1;
 	return rc < 0 ? rc : oom ? AP_ENOMEM : 0;
 }
@@ -755,7 +777,7 @@ out:
 void ap_svc_init(struct ap_svc *s)
 {
 	memset(s, 0, sizeof(*s));
-	ap_arena_init(&s->arena, 0);
+	ap_arena_init_grow(&s->arena, 1u << 14, 1u << 20);
 }
 
 void ap_svc_release(struct ap_svc *s)

@@ -663,7 +663,7 @@ int ap_svc_derive(const struct ap_svc *s, struct ap_svc_derived *d, struct ap_er
 	int any_rid = 0, rc = 0;
 
 	memset(d, 0, sizeof(*d));
-	ap_arena_init(&d->arena, 0);
+	ap_arena_init_grow(&d->arena, 1u << 14, 1u << 20);
 	/* the name / res_list / token_id_list / rid_list columns exist when a process had rids */
 	for (size_t r = 0; r < s->n_rows && !any_rid; r++)
 		any_rid = s->rows[r].res.type != AP_SV_ABSENT;

@@ -16,6 +16,13 @@ void ap_arena_init(struct ap_arena *a, size_t block_size)
 	a->head = NULL;
 	a->block_size = block_size ? block_size : 1u << 20;
 	a->total = 0;
+	a->max_block = a->block_size;
+}
+
+void ap_arena_init_grow(struct ap_arena *a, size_t first, size_t max)
+{
+	ap_arena_init(a, first);
+	a->max_block = max > a->block_size ? max : a->block_size;
 }
 
 void ap_arena_release(struct ap_arena *a)
@@ -67,6 +74,9 @@ void *ap_arena_alloc(struct ap_arena *a, size_t size)
 		} else {
 			b->next = a->head;
 			a->head = b;
+			if (a->block_size < a->max_block)
+				a->block_size = a->block_size > a->max_block / 2 ? a->max_block
+									   : a->block_size * 2;
 		}
 	}
 	b->used += need;

@@ -62,8 +62,9 @@ static uint32_t add_string(struct ap_strtab *t, const char *s, size_t len)
 int ap_strtab_init(struct ap_strtab *t)
 {
 	memset(t, 0, sizeof(*t));
-	ap_arena_init(&t->arena, 1u << 20);
-	t->mask = 1023;
+	/* most tables hold a few names: small first blocks (a service dump has one per file) */
+	ap_arena_init_grow(&t->arena, 1u << 12, 1u << 20);
+	t->mask = 127;
 	t->slots = calloc(t->mask + 1, sizeof(*t->slots));
 	if (!t->slots)
 		return -1;

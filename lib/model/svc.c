@@ -5,8 +5,10 @@
 #include "ap/svc.h"
 #include "../base/banned.h"
 
-/* Rows of one process: many small strings and values, a few MB per million records. */
-#define SVC_ARENA_BLOCK ((size_t)256 << 10)
+/* Rows of one process: many small strings and values, a few MB per million records; blocks
+ * grow from SVC_ARENA_FIRST so that a small file (a fuzz input) costs little. */
+#define SVC_ARENA_FIRST ((size_t)16 << 10)
+#define SVC_ARENA_BLOCK ((size_t)1 << 20)
 
 const struct ap_sv *ap_sv_get(const struct ap_sv *obj, const char *key)
 {
@@ -33,7 +35,7 @@ const char *ap_svc_file_meta(const struct ap_svc_file *f, const char *name)
 void ap_svc_file_init(struct ap_svc_file *f)
 {
 	memset(f, 0, sizeof(*f));
-	ap_arena_init(&f->arena, SVC_ARENA_BLOCK);
+	ap_arena_init_grow(&f->arena, SVC_ARENA_FIRST, SVC_ARENA_BLOCK);
 	ap_diag_init(&f->diag);
 	ap_err_init(&f->err);
 	if (ap_strtab_init(&f->strs) < 0)

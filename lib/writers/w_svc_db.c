@@ -597,77 +597,80 @@ static const char *const meta_names[] = {
 	[AP_SVC_EV_PROC_NAME] = "process_name", [AP_SVC_EV_PROC_LABELS] = "process_labels",
 };
 
-/* The trace event list (ap/svc_trace.h) as the DB conversion reads it: pids as text, args as
- * json.dumps(ensure_ascii=True) (kept in a, one string per event), the M events' arguments. */
-static int trace_events(struct ap_arena *a, const struct ap_svc_trace *t,
-			struct ap_svc_db_tev *ev, struct ap_err *err)
+/* The trace event list (ap/svc_trace.h) as the DB conversion reads it, one event at a time:
+ * pids as text, args as json.dumps(ensure_ascii=True) rendered only when asked for, the M
+ * events' arguments. */
+struct tev_ctx {
+	const struct ap_svc_trace *t;
+	struct ap_strbuf args;
+	char pid[AP_FMT_MAX];
+};
+
+static char tev_ph(void *ctx, size_t i)
 {
-	struct ap_strbuf sb = AP_STRBUF_INIT;
-	char num[AP_FMT_MAX];
-	int r = 0;
+	return ((struct tev_ctx *)ctx)->t->ev[i].ph;
+}
 
-	for (size_t i = 0; i < t->n_ev && !r; i++) {
-		const struct ap_svc_trace_ev *e = &t->ev[i];
-		struct ap_svc_db_tev *d = &ev[i];
+static int tev_fill(void *ctx, size_t i, int with_args, struct ap_svc_db_tev *d)
+{
+	struct tev_ctx *c = ctx;
+	const struct ap_svc_trace_ev *e = &c->t->ev[i];
 
-		d->ph = e->ph;
-		d->name = e->name;
-		d->tid = e->lane;
-		d->ts = e->ts;
-		d->dur = NAN;
-		d->pid = e->pid_str ? e->pid_str : ap_arena_strndup(a, num, ap_fmt_i64(num, e->pid));
-		switch (e->kind) {
-		case AP_SVC_EV_SLICE:
-		case AP_SVC_EV_NPU:
-		case AP_SVC_EV_KV:
-		case AP_SVC_EV_QUEUE:
-			if (e->kind == AP_SVC_EV_SLICE)
-				d->dur = e->dur;
-			ap_strbuf_reset(&sb);
-			ap_svc_trace_args_json(&sb, t, e, 1);
-			d->args = sb.failed ? NULL : ap_arena_strndup(a, sb.buf, sb.len);
-			if (!d->args)
-				r = ap_err_set(err, AP_ENOMEM, "out of memory");
-			break;
-		case AP_SVC_EV_FLOW: /* an 'X' flow has no dur: not a slice upstream either */
-			d->id = d->cat = e->id;
-			break;
-		case AP_SVC_EV_THREAD_SORT:
-		case AP_SVC_EV_PROC_SORT:
-			d->m_sort = e->ival;
-			d->has_sort = 1;
-			d->name = meta_names[e->kind];
-			break;
-		default: /* process name and labels */
-			d->m_str = e->sval;
-			d->name = meta_names[e->kind];
-			break;
-		}
-		if (!d->pid && !r)
-			r = ap_err_set(err, AP_ENOMEM, "out of memory");
+	d->ph = e->ph;
+	d->name = e->name;
+	d->tid = e->lane;
+	d->ts = e->ts;
+	d->dur = NAN;
+	if (e->pid_str) {
+		d->pid = e->pid_str;
+	} else {
+		ap_fmt_i64(c->pid, e->pid);
+		d->pid = c->pid;
 	}
-	ap_strbuf_release(&sb);
-	return r;
+	switch (e->kind) {
+	case AP_SVC_EV_SLICE:
+	case AP_SVC_EV_NPU:
+	case AP_SVC_EV_KV:
+	case AP_SVC_EV_QUEUE:
+		if (e->kind == AP_SVC_EV_SLICE)
+			d->dur = e->dur;
+		if (with_args) {
+			ap_strbuf_reset(&c->args);
+			ap_svc_trace_args_json(&c->args, c->t, e, 1);
+			if (c->args.failed)
+				return AP_ENOMEM;
+			d->args = c->args.buf;
+		}
+		break;
+	case AP_SVC_EV_FLOW: /* an 'X' flow has no dur: not a slice upstream either */
+		d->id = d->cat = e->id;
+		break;
+	case AP_SVC_EV_THREAD_SORT:
+	case AP_SVC_EV_PROC_SORT:
+		d->m_sort = e->ival;
+		d->has_sort = 1;
+		d->name = meta_names[e->kind];
+		break;
+	default: /* process name and labels */
+		d->m_str = e->sval;
+		d->name = meta_names[e->kind];
+		break;
+	}
+	return 0;
 }
 
 static int write_trace_tables(struct ap_svc_db *db, const struct ap_svc_trace *t,
 			      struct ap_err *err)
 {
-	struct ap_svc_db_tev *ev;
-	struct ap_arena a;
+	struct tev_ctx c = { .t = t, .args = AP_STRBUF_INIT };
+	struct ap_svc_db_tev_src src = { 0, &c, tev_ph, tev_fill };
 	int r;
 
 	if (!t || !t->n_ev)
 		return ap_svc_db_write_trace(db, NULL, 0, err);
-	ev = calloc(t->n_ev, sizeof(*ev));
-	if (!ev)
-		return ap_err_set(err, AP_ENOMEM, "out of memory");
-	ap_arena_init(&a, 1 << 16);
-	r = trace_events(&a, t, ev, err);
-	if (!r)
-		r = ap_svc_db_write_trace(db, ev, t->n_ev, err);
-	ap_arena_release(&a);
-	free(ev);
+	src.n = t->n_ev;
+	r = ap_svc_db_write_trace_src(db, &src, err);
+	ap_strbuf_release(&c.args);
 	return r;
 }
 

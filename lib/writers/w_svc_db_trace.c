@@ -340,11 +340,22 @@ static char kind_of(char ph)
 	}
 }
 
-static int write_trace(struct trace_state *ts, const struct ap_svc_db_tev *ev, size_t n,
+static int get(const struct ap_svc_db_tev_src *src, size_t i, int with_args,
+	       struct ap_svc_db_tev *e, struct ap_err *err)
+{
+	memset(e, 0, sizeof(*e));
+	if (src->fill(src->ctx, i, with_args, e) < 0)
+		return ap_err_set(err, AP_ENOMEM, "out of memory");
+	return 0;
+}
+
+static int write_trace(struct trace_state *ts, const struct ap_svc_db_tev_src *src,
 		       struct ap_err *err)
 {
 	struct ap_svc_db *db = ts->db;
 	static const char kinds[] = { 'X', 'C', 'F' };
+	struct ap_svc_db_tev ev;
+	size_t n = src->n;
 
 	AP_FORWARD_IF_ERROR(ap_svc_db__exec(db, "BEGIN", err));
 	for (size_t i = 0; i < sizeof(trace_ddl) / sizeof(trace_ddl[0]); i++)
@@ -352,14 +363,20 @@ static int write_trace(struct trace_state *ts, const struct ap_svc_db_tev *ev, s
 	for (int i = 0; i < ST_COUNT; i++)
 		AP_FORWARD_IF_ERROR(ap_svc_db__prepare(db, trace_sql[i], &ts->st[i], err));
 	/* _build_track_id_mapping_smart: the M events, then the (pid, lane) pairs */
-	for (size_t i = 0; i < n; i++)
-		if (ev[i].ph == 'M')
-			AP_FORWARD_IF_ERROR(meta_event(ts, &ev[i], err));
 	for (size_t i = 0; i < n; i++) {
-		const struct ap_svc_db_tev *e = &ev[i];
+		if (src->ph(src->ctx, i) != 'M')
+			continue;
+		AP_FORWARD_IF_ERROR(get(src, i, 0, &ev, err));
+		AP_FORWARD_IF_ERROR(meta_event(ts, &ev, err));
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct ap_svc_db_tev *e = &ev;
 		uint32_t id;
 
-		if (e->ph == 'M' || !e->pid || !lane_of(e))
+		if (src->ph(src->ctx, i) == 'M')
+			continue;
+		AP_FORWARD_IF_ERROR(get(src, i, 0, &ev, err));
+		if (!e->pid || !lane_of(e))
 			continue;
 		id = key_id(ts, e->pid, lane_of(e));
 		AP_RETURN_ERROR_IF(!id, err, AP_ENOMEM, "out of memory");
@@ -372,16 +389,19 @@ static int write_trace(struct trace_state *ts, const struct ap_svc_db_tev *ev, s
 	/* slice, counter, flow: one transaction each, rows in event order */
 	for (size_t k = 0; k < sizeof(kinds); k++) {
 		AP_FORWARD_IF_ERROR(ap_svc_db__exec(db, "BEGIN", err));
-		for (size_t i = 0; i < n; i++)
-			if (kind_of(ev[i].ph) == kinds[k])
-				AP_FORWARD_IF_ERROR(event_row(ts, &ev[i], kinds[k], err));
+		for (size_t i = 0; i < n; i++) {
+			if (kind_of(src->ph(src->ctx, i)) != kinds[k])
+				continue;
+			AP_FORWARD_IF_ERROR(get(src, i, kinds[k] != 'F', &ev, err));
+			AP_FORWARD_IF_ERROR(event_row(ts, &ev, kinds[k], err));
+		}
 		AP_FORWARD_IF_ERROR(ap_svc_db__exec(db, "COMMIT", err));
 	}
 	return 0;
 }
 
-int ap_svc_db_write_trace(struct ap_svc_db *db, const struct ap_svc_db_tev *ev, size_t n,
-			  struct ap_err *err)
+int ap_svc_db_write_trace_src(struct ap_svc_db *db, const struct ap_svc_db_tev_src *src,
+			      struct ap_err *err)
 {
 	struct trace_state ts;
 	int r;
@@ -392,7 +412,7 @@ int ap_svc_db_write_trace(struct ap_svc_db *db, const struct ap_svc_db_tev *ev, 
 	ap_strbuf_init(&ts.key);
 	if (ap_strtab_init(&ts.keys) < 0)
 		return ap_err_set(err, AP_ENOMEM, "out of memory");
-	r = write_trace(&ts, ev, n, err);
+	r = write_trace(&ts, src, err);
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(ts.st[i]);
 	ap_strtab_release(&ts.keys);
@@ -401,4 +421,25 @@ int ap_svc_db_write_trace(struct ap_svc_db *db, const struct ap_svc_db_tev *ev, 
 	free(ts.sort);
 	free(ts.flags);
 	return r;
+}
+
+static char array_ph(void *ctx, size_t i)
+{
+	return ((const struct ap_svc_db_tev *)ctx)[i].ph;
+}
+
+static int array_fill(void *ctx, size_t i, int with_args, struct ap_svc_db_tev *e)
+{
+	*e = ((const struct ap_svc_db_tev *)ctx)[i];
+	if (!with_args)
+		e->args = NULL;
+	return 0;
+}
+
+int ap_svc_db_write_trace(struct ap_svc_db *db, const struct ap_svc_db_tev *ev, size_t n,
+			  struct ap_err *err)
+{
+	struct ap_svc_db_tev_src src = { n, (void *)(uintptr_t)ev, array_ph, array_fill };
+
+	return ap_svc_db_write_trace_src(db, &src, err);
 }

@@ -510,7 +510,7 @@ static size_t count_parts(const char *rid)
 int ap_svc_trace_build(const struct ap_svc *s, struct ap_svc_trace *t, struct ap_err *err)
 {
 	struct build b;
-	struct ap_svc_trace_ev *sorted = NULL;
+	uint32_t *dest = NULL;
 	size_t i, n_parts = 0, n_ev = 0, bucket[AP_SVC_N_LANE_ORDER + 2], n_keep;
 	int64_t main_pid = 0, coord_pid = 0;
 	const int64_t *coord = NULL;
@@ -519,7 +519,7 @@ int ap_svc_trace_build(const struct ap_svc *s, struct ap_svc_trace *t, struct ap
 	memset(t, 0, sizeof(*t));
 	memset(&b, 0, sizeof(b));
 	t->svc = s;
-	ap_arena_init(&t->arena, 1u << 16);
+	ap_arena_init_grow(&t->arena, 1u << 13, 1u << 20);
 	ap_strbuf_init(&b.sb);
 	if (ap_strtab_init(&t->strs) < 0)
 		goto out;
@@ -569,14 +569,22 @@ int ap_svc_trace_build(const struct ap_svc *s, struct ap_svc_trace *t, struct ap
 		bucket[lane_rank(b.ev[i].lane) + 1]++;
 	for (i = 1; i < AP_SVC_N_LANE_ORDER + 2; i++)
 		bucket[i] += bucket[i - 1];
-	sorted = malloc((b.cap ? b.cap : 1) * sizeof(*sorted));
-	if (!sorted)
+	/* each event's place, then the events moved there in place (no second list) */
+	dest = malloc((b.n ? b.n : 1) * sizeof(*dest));
+	if (!dest)
 		goto out;
 	for (i = 0; i < b.n; i++)
-		sorted[bucket[lane_rank(b.ev[i].lane)]++] = b.ev[i];
-	free(b.ev);
-	b.ev = sorted;
-	sorted = NULL;
+		dest[i] = (uint32_t)bucket[lane_rank(b.ev[i].lane)]++;
+	for (i = 0; i < b.n; i++)
+		while (dest[i] != i) {
+			uint32_t j = dest[i];
+			struct ap_svc_trace_ev e = b.ev[j];
+
+			b.ev[j] = b.ev[i];
+			b.ev[i] = e;
+			dest[i] = dest[j];
+			dest[j] = j;
+		}
 	for (i = 0; i < AP_SVC_N_LANE_ORDER; i++) {
 		struct ap_svc_trace_ev *e = push(&b);
 
@@ -608,7 +616,7 @@ out:
 	free(b.lane);
 	free(b.slice);
 	free(b.ev);
-	free(sorted);
+	free(dest);
 	ap_strbuf_release(&b.sb);
 	if (ret < 0)
 		return ap_err_set(err, ret, "chrome_tracing: %s", "out of memory building the events");

@@ -63,6 +63,28 @@ START_TEST(err_prefix_chain)
 }
 END_TEST
 
+START_TEST(arena_grow)
+{
+	struct ap_arena a;
+	size_t i;
+
+	ap_arena_init_grow(&a, 64, 1024);
+	ck_assert_uint_eq(a.block_size, 64);
+	ck_assert_ptr_nonnull(ap_arena_alloc(&a, 16));
+	ck_assert_uint_eq(a.block_size, 128); /* doubled for the next block */
+	for (i = 0; i < 200; i++)
+		ck_assert_ptr_nonnull(ap_arena_alloc(&a, 16));
+	ck_assert_uint_eq(a.block_size, 1024); /* capped */
+	ck_assert_uint_eq(a.total, 201 * 16);
+	ap_arena_release(&a);
+	ap_arena_init(&a, 256); /* fixed size */
+	ap_arena_alloc(&a, 16);
+	ap_arena_alloc(&a, 250);
+	ck_assert_uint_eq(a.block_size, 256);
+	ap_arena_release(&a);
+}
+END_TEST
+
 START_TEST(arena_alignment_and_large)
 {
 	struct ap_arena a;
@@ -455,6 +477,7 @@ static Suite *base_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("arena_vec");
 	tcase_add_test(tc, arena_alignment_and_large);
+	tcase_add_test(tc, arena_grow);
 	tcase_add_test(tc, vec_push_zeroes);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("fmt");

@@ -10,9 +10,13 @@ struct ap_arena {
 	struct ap_arena_block *head;
 	size_t block_size;
 	size_t total;   /* bytes handed out, for diagnostics */
+	size_t max_block; /* block_size doubles with each new block up to this */
 };
 
 void ap_arena_init(struct ap_arena *a, size_t block_size);
+/* An arena whose blocks start at first bytes and double with each new block up to max: small
+ * for the many arenas that stay small (a fuzz input, a tiny dump), few mallocs for big ones. */
+void ap_arena_init_grow(struct ap_arena *a, size_t first, size_t max);
 /* Frees every allocation; accepts NULL. */
 void ap_arena_release(struct ap_arena *a);
 /* Returns size bytes aligned to 16, or NULL when out of memory. Owned by the arena. */

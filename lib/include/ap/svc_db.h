@@ -97,6 +97,21 @@ struct ap_svc_db_tev {
 int ap_svc_db_write_trace(struct ap_svc_db *db, const struct ap_svc_db_tev *ev, size_t n,
 			  struct ap_err *err);
 
+/* The same events produced on demand, so that a big trace need not be held as a second list
+ * with every args text rendered: ph(ctx, i) is event i's ph; fill(ctx, i, with_args, e) fills
+ * *e with event i (args only when with_args, else NULL); the strings it points to stay valid
+ * until the next call. fill returns 0 or AP_ENOMEM. */
+struct ap_svc_db_tev_src {
+	size_t n;
+	void *ctx;
+	char (*ph)(void *ctx, size_t i);
+	int (*fill)(void *ctx, size_t i, int with_args, struct ap_svc_db_tev *e);
+};
+
+/* ap_svc_db_write_trace over a source: the same rows. */
+int ap_svc_db_write_trace_src(struct ap_svc_db *db, const struct ap_svc_db_tev_src *src,
+			      struct ap_err *err);
+
 /* int(Decimal(repr(us)) * 1000): the ns value of the printed µs value, exactly (truncated
  * toward zero). Returns 0 and sets *ns, or -1 for a non-finite us or one out of int64 range. */
 int ap_svc_db_us_to_ns(double us, int64_t *ns);
