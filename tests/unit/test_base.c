@@ -71,10 +71,14 @@ START_TEST(arena_grow)
 	ap_arena_init_grow(&a, 64, 1024);
 	ck_assert_uint_eq(a.block_size, 64);
 	ck_assert_ptr_nonnull(ap_arena_alloc(&a, 16));
+#ifndef AP_ARENA_DEBUG /* there every allocation is a block of its own: no growth to see */
 	ck_assert_uint_eq(a.block_size, 128); /* doubled for the next block */
+#endif
 	for (i = 0; i < 200; i++)
 		ck_assert_ptr_nonnull(ap_arena_alloc(&a, 16));
+#ifndef AP_ARENA_DEBUG
 	ck_assert_uint_eq(a.block_size, 1024); /* capped */
+#endif
 	ck_assert_uint_eq(a.total, 201 * 16);
 	ap_arena_release(&a);
 	ap_arena_init(&a, 256); /* fixed size */
