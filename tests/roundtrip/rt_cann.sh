@@ -10,7 +10,13 @@
 #              says which record comes from which field); ap-gen writes profiler_info + PROF_* from it;
 #   ascprof-analyse, then rt-compare --table: kernel_details.csv (all ranks), op_statistic.csv and
 #   api_statistic.csv (Level1/2; Level0 has none) and the device columns of operator_details.csv, by column
-#   name at the sample's precision. It prints per-file match counts.
+#   name at the sample's precision; then rt_cann_cmp.py (issue 12): step_trace_time.csv (all ranks; a
+#   column summed from N Overlap Analysis events within N ns), communication.json and
+#   communication_matrix.json (Level1/2: the older Level0 wrote none; keys and numbers, times within 1 ns
+#   per small task) and trace_view.json as a multiset of (process, thread, name, ts, dur) of the X events of
+#   the CANN, Ascend Hardware, Communication and Overlap Analysis lanes plus (process, thread, cat, ts) of
+#   every flow end, per lane. It prints per-file (and per-column / per-lane) match counts.
+#   Needs python3 for the issue-12 part (without it that part is skipped with a note).
 #
 # Known ascprof bugs and differences of the older release are listed below as expected failures: their
 # mismatches are printed as XFAIL and do not fail the test; an XPASS line says one is gone (remove its item).
@@ -28,6 +34,10 @@ D=1736400000000000000 # local = raw + D, as rt-cann's RT_CANN_OFFSET_D
 
 # Expected failures: "LEVEL FILE COLUMN ID" (LEVEL * = every level; _ stands for a blank in COLUMN): a known
 # ascprof bug (remove its items when it is fixed; an XPASS line says so) or a difference of the older release.
+#  HCCL-EDGE  not a bug: the Wait Time of the kernel after an HCCL op comes from the older msprof's float
+#       end of that op; rt-cann keeps the trace's ns times of the op's small tasks, up to 2 ns apart (one
+#       row per rank at most, in rank0 of level0 and level1; the column's other rows are still checked,
+#       within TOL SUBNS)
 # (RS1, the kernel_details shapes without msprof's literal quotes, was fixed on main as B1.)
 #  OLD-AICORE  not a bug: the older msprof typed every AI Core SQE task AI_CORE in the Ascend Hardware
 #       lane (AI_VECTOR_CORE kernels included), so the sample's "With AICore" sums count AIV kernels;
@@ -35,6 +45,8 @@ D=1736400000000000000 # local = raw + D, as rt-cann's RT_CANN_OFFSET_D
 #       only when its Task Type is exactly "AI_CORE" (Level0 has no GE types: the SQE type AI_CORE
 #       counts there, and the sample agrees)
 XFAIL='
+level0 kernel_details Wait_Time(us) HCCL-EDGE
+level1 kernel_details Wait_Time(us) HCCL-EDGE
 level1 operator_details Device_Self_Duration_With_AICore(us) OLD-AICORE
 level1 operator_details Device_Total_Duration_With_AICore(us) OLD-AICORE
 level2 operator_details Device_Self_Duration_With_AICore(us) OLD-AICORE
@@ -42,11 +54,15 @@ level2 operator_details Device_Total_Duration_With_AICore(us) OLD-AICORE
 '
 # Tolerances: "FILE COLUMN WHY", columns the older msprof computed from more than the sample printed.
 #  SUBNS  from float durations with sub-ns fractions (trace_view dur 53.7410625 for Duration 53.741) that
-#         integer-ns timing (current msprof, ascprof) cannot carry: waits, sums, averages, ratios
+#         integer-ns timing (current msprof, ascprof) cannot carry: waits, sums, averages, ratios; an HCCL
+#         row's Start / Duration (its float edges printed truncated, 1 ns from the trace's rounded times of
+#         its first / last small task, which rt-cann keeps)
 #  ROUND  its Python round() (half-even on the double: 4.59 / 4 -> 1.147) against current msprof's
 #         std::round(x * 1000) / 1000 (-> 1.148), which ascprof follows
 TOL='
 kernel_details Wait_Time(us) SUBNS
+kernel_details Start_Time(us) SUBNS
+kernel_details Duration(us) SUBNS
 op_statistic Total_Time(us) SUBNS
 op_statistic Min_Time(us) SUBNS
 op_statistic Avg_Time(us) SUBNS
@@ -58,6 +74,46 @@ operator_details Device_Self_Duration_With_AICore(us) SUBNS
 operator_details Device_Total_Duration_With_AICore(us) SUBNS
 api_statistic Avg(us) ROUND
 api_statistic Variance ROUND
+'
+
+# Expected failures of the issue-12 part: "LEVEL FILE REASON KEY" (KEY: the rest of the line; a column of
+# step_trace_time.csv, a key path of communication*.json (fnmatch, '*' spans '/'), or a trace_view.json lane
+# "PROCESS|THREAD" / "flow|CAT"). REASON ending in ":N": at most N mismatching values / rows / events.
+#  OLD-FREE  not a bug: current msprof's Overlap Analysis (overlap_analysis_processor.cpp, ap/overlap_an.h)
+#       starts Free at the earliest device task of any kind (a MEMCPY_ASYNC before the first kernel here);
+#       the older msprof started it at the first Computing / Communication interval: one more Free event,
+#       and step_trace_time's Free and Stage longer by it
+#  OLD-MASTER-PLANE (at most 30 values: 6 fields of 4 ops and the total)  not a bug (cann_prof_raw 2.8 / communication_parser.py get_master_plane_id): every
+#       small task of these FFTS+ ops lies under one master HCCL event, so current msprof (and ascprof)
+#       take the time info from the plane of the first master task, plane 0 (local copies: no transit, no
+#       wait); the older msprof took plane 1 (its numbers are plane 1's). Elapse, start, bandwidth, sizes
+#       and the whole matrix still match
+#  RT-SHARED  a synthesis limit (rt_cann_main.c, runtime tasks): the later tasks of a HostToDevice flow id
+#       shared with an earlier task are written outside every API (torch_npu links only the first), so
+#       ascprof draws no flow to them; the older msprof drew one (5 per rank)
+#  L0-MIX  Level0 only, to check against current msprof: a MIX kernel without node info (13 per rank) runs
+#       as FFTS+ context 0 (ap-gen: its subtask pair 1 tick inside the ACSQ pair); ascprof's Ascend
+#       Hardware lane draws that subtask, named by its runtime task type (KERNEL_MIX_AIV) and with no
+#       HostToDevice / async_npu flow, where the older msprof drew the kernel name at the ACSQ times with
+#       both flows (kernel_details.csv agrees with the older msprof)
+#  L0-PLANES  Level0 only, data the older sample lacks: Level0 records no hccl_info, and the older msprof
+#       drew no Plane lane; ascprof draws the ops' device subtasks on Plane 0 named FFTS_PLUS (296 per rank)
+XFAIL12='
+* step_trace_time OLD-FREE:1 Free
+* step_trace_time OLD-FREE:1 Stage
+* trace_view OLD-FREE:1 Overlap Analysis|Free
+* communication OLD-MASTER-PLANE:30 */Communication Time Info/Transit Time(ms)
+* communication OLD-MASTER-PLANE:30 */Communication Time Info/Wait Time(ms)
+* communication OLD-MASTER-PLANE:30 */Communication Time Info/Synchronization Time(ms)
+* communication OLD-MASTER-PLANE:30 */Communication Time Info/Idle Time(ms)
+* communication OLD-MASTER-PLANE:30 */Communication Time Info/Wait Time Ratio
+* communication OLD-MASTER-PLANE:30 */Communication Time Info/Synchronization Time Ratio
+level1 trace_view RT-SHARED:5 flow|HostToDevice
+level2 trace_view RT-SHARED:5 flow|HostToDevice
+level0 trace_view RT-SHARED+L0-MIX:18 flow|HostToDevice
+level0 trace_view L0-MIX:13 flow|async_npu
+level0 trace_view L0-MIX:26 Ascend Hardware|Stream 2
+level0 trace_view L0-PLANES:296 Communication|Plane 0
 '
 
 here=$(cd "$(dirname "$0")" && pwd) || exit 99
@@ -113,6 +169,36 @@ compare() { # LEVEL FILE LABEL REAL OURS [--only COL...]
 	"$COMPARE" --table "$@" "$c_label" "$c_real" "$c_ours"
 }
 
+xfail12_args() { # LEVEL FILE -> --xfail options, one word a line
+	echo "$XFAIL12" | while IFS=" " read -r lv f why key; do
+		[ -n "$lv" ] || continue
+		if { [ "$lv" = '*' ] || [ "$lv" = "$1" ]; } && [ "$f" = "$2" ]; then
+			printf -- "--xfail\n%s=%s\n" "$key" "$why"
+		fi
+	done
+}
+
+compare12() { # LEVEL FILE MODE LABEL REAL OURS [REAL_TRACE]
+	c_lv=$1 c_f=$2 c_mode=$3 c_label=$4
+	shift 4
+	if [ ! -f "$2" ]; then
+		echo "$c_label: FAIL: ascprof-analyse wrote no $(basename "$2")"
+		return 1
+	fi
+	echo "$c_label:"
+	old_ifs=$IFS
+	IFS='
+'
+	# shellcheck disable=SC2046
+	set -- $(xfail12_args "$c_lv" "$c_f") "$c_mode" "$@"
+	IFS=$old_ifs
+	python3 "$here/rt_cann_cmp.py" "$@"
+}
+
+have_py=1
+command -v python3 >/dev/null 2>&1 || have_py=0
+[ "$have_py" = 1 ] || echo "rt_cann: no python3: step_trace_time / communication / trace_view comparisons skipped"
+
 fails=0
 for lv in level0 level1 level2; do
 	for rk in rank0 rank1; do
@@ -160,6 +246,19 @@ for lv in level0 level1 level2; do
 			--only 'Device Self Duration(us)' --only 'Device Total Duration(us)' \
 			--only 'Device Self Duration With AICore(us)' \
 			--only 'Device Total Duration With AICore(us)' || fails=$((fails + 1))
+		[ "$have_py" = 1 ] || continue
+		compare12 "$lv" step_trace_time step "$lv/$rk step_trace_time.csv" "$real/step_trace_time.csv" \
+			"$ours/step_trace_time.csv" "$real/trace_view.json" || fails=$((fails + 1))
+		for f in communication communication_matrix; do
+			if [ ! -f "$real/$f.json" ]; then
+				echo "$lv/$rk $f.json: not compared: the sample has none (the older Level0 wrote none)"
+				continue
+			fi
+			compare12 "$lv" $f comm "$lv/$rk $f.json" "$real/$f.json" "$ours/$f.json" \
+				"$real/trace_view.json" || fails=$((fails + 1))
+		done
+		compare12 "$lv" trace_view trace "$lv/$rk trace_view.json" "$real/trace_view.json" \
+			"$ours/trace_view.json" || fails=$((fails + 1))
 	done
 done
 

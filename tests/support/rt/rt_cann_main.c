@@ -63,6 +63,7 @@ struct syn {
 	int level; /* 0, 1, 2 */
 	FILE *o;
 	int64_t l0_api_at, l0_api_tid;
+	json_t *comm; /* the sample's communication.json, NULL if none (Level0) */
 	unsigned long rows, kernels, hccl_ops, hccl_small, hccl_infos, hccl_adjusted, api, rt_flow, rt_outside, rt_shared, hw_total;
 };
 
@@ -287,6 +288,33 @@ static int split_hccl_name(const char *name, char *item, size_t cap, unsigned lo
 	return 0;
 }
 
+/* the group of op @name in the sample's communication.json: its key "<name>@<decimal group name>" under
+ * <step>/collective or <step>/p2p; 0 (and *group unchanged) when absent */
+static int comm_group(const struct syn *y, const char *name, unsigned long *group)
+{
+	const char *step, *kind, *key;
+	json_t *sv, *kv, *ov;
+	size_t n = strlen(name);
+
+	json_object_foreach(y->comm, step, sv) {
+		json_object_foreach(sv, kind, kv) {
+			json_object_foreach(kv, key, ov) {
+				char *end;
+				unsigned long long g;
+
+				if (strncmp(key, name, n) || key[n] != '@' || !key[n + 1])
+					continue;
+				g = strtoull(key + n + 1, &end, 10);
+				if (*end)
+					return 0; /* a group name that is no number: keep the stand-in */
+				*group = (unsigned long)g;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
 /* ENUM_HCCL_* of msprof's db_constant.h (cann_prof_raw §4.5) */
 static unsigned hccl_enum(const char *s, const char *const *names, size_t n)
 {
@@ -360,6 +388,8 @@ static void hccl_row(struct syn *y, size_t r)
 		ap_rtc__fail("HCCL row %zu '%s': not named <item>_<group>_<index>_<iteration>", r, name);
 		return;
 	}
+	if (y->comm && !comm_group(y, name, &group))
+		ap_rtc__fail("HCCL row %zu '%s': not in the sample's communication.json", r, name);
 	if (y->level) {
 		for (size_t i = 0; i < y->L.napi && !ln; i++) {
 			struct api *p = &y->L.api[i];
@@ -413,12 +443,12 @@ static void hccl_row(struct syn *y, size_t r)
 		ap_rtc__fail("HCCL row %zu '%s': no small tasks on the device", r, name);
 		return;
 	}
+	/* the small tasks keep the trace's times (rounded to the ns): the row's Start / Duration, from the
+	 * older msprof's floats, may be up to a few ns apart (rt_cann.sh: TOL SUBNS) */
 	if (lo->s != ds || hi->e != de) {
 		if (llabs(lo->s - ds) > 1000 || llabs(hi->e - de) > 1000)
 			ap_rtc__fail("HCCL row %zu '%s': small tasks span [%" PRId64 ", %" PRId64 "], row [%" PRId64 ", %" PRId64 "]",
 			     r, name, lo->s, hi->e, ds, de);
-		lo->s = ds;
-		hi->e = de;
 		y->hccl_adjusted++;
 	}
 	y->hccl_ops++;
@@ -444,7 +474,8 @@ static void hccl_row(struct syn *y, size_t r)
 		struct hw *h = &y->L.hw[i];
 		unsigned st = 0;
 
-		if (h->used || h->sub == NONE || h->stream != stream || h->task != task || h->s < ds || h->e > de)
+		if (h->used || h->sub == NONE || h->stream != stream || h->task != task || h->s < ds - 1000 ||
+		    h->e > de + 1000)
 			continue;
 		h->used = 1;
 		nsmall++;
@@ -589,6 +620,8 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/ASCEND_PROFILER_OUTPUT/kernel_details.csv", argv[1]);
 	if (ap_rtc__load_csv(path, &y.kd))
 		goto out;
+	snprintf(path, sizeof(path), "%s/ASCEND_PROFILER_OUTPUT/communication.json", argv[1]);
+	y.comm = json_load_file(path, 0, NULL); /* optional: Level0 writes none */
 	ap_rtc__load_lanes(&y.L, root);
 	bump = ap_rtc__xrealloc(NULL, (y.L.napi + 1) * sizeof(*bump));
 	memset(bump, 0, (y.L.napi + 1) * sizeof(*bump));
@@ -623,7 +656,7 @@ int main(int argc, char **argv)
 	free(bump);
 	fprintf(stderr,
 		"%s: level %d rank %d: kernel_details rows %lu (kernels %lu, HCCL ops %lu with %lu small tasks and %lu hccl_info, "
-		"hccl edges adjusted %lu); device events %lu; runtime tasks linked to an API %lu, outside APIs %lu; "
+		"rows whose edges differ from their small tasks' %lu); device events %lu; runtime tasks linked to an API %lu, outside APIs %lu; "
 		"of them sharing an earlier task's flow %lu; api_event %lu (+ %lu launches from the chains); not placed %lu\n",
 		PROG, y.level, rank, y.rows, y.kernels, y.hccl_ops, y.hccl_small, y.hccl_infos, y.hccl_adjusted, y.hw_total,
 		y.rt_flow, y.rt_outside, y.rt_shared, y.api, y.kernels + y.hccl_ops, ap_rtc__failures());
@@ -631,6 +664,7 @@ int main(int argc, char **argv)
 out:
 	ap_rtc__free_lanes(&y.L);
 	ap_rtc__free_csv(&y.kd);
+	json_decref(y.comm);
 	json_decref(root);
 	return ret;
 }
