@@ -16,6 +16,15 @@
 #   AP_BENCH_PROF=SIZE  size of the CANN dumps (`ap-gen --synth-prof`: a PROF_* with STARS, api_event,
 #                       compact and additional records, task-id wraps and flips, plus the FRAMEWORK part on
 #                       its clock): one analysed with -j 1, then two with -j 1 and -j 2 (default 1G; 0 skips)
+#   AP_BENCH_BASE=BUILD_DIR a release build of an earlier commit (for issue 12's figure, 55e6dae, before its
+#                       outputs: `git worktree add /tmp/base 55e6dae; meson setup --buildtype=release
+#                       /tmp/base/build /tmp/base; ninja -C /tmp/base/build tools/ascprof-analyse`): its
+#                       ascprof-analyse analyses the one-rank CANN dump with -j 1 in turn with ours, and
+#                       the ratio of the median walls is printed (default unset: not run)
+#   AP_BENCH_TL=SIZE    size of the smallest `--synth-prof` dump of the timeline tier, which times with
+#                       `bench-trace-view` (dump loaded once) the trace_view.json writer alone and the
+#                       step / overlap computation (ap_overlap_build, ap_step_time_build, ap_comm_analyse,
+#                       ap_comm_by_step) on dumps of 1, 4 and 16 times SIZE (default 64M; 0 skips)
 #   AP_BENCH_SVC=RECORDS records of the service dump (MS Service Profiler databases) that
 #                       scripts/bench_svc.sh times last, with these runs (default 1000000; 0 skips; its
 #                       header tells the rest, e.g. AP_BENCH_SVC_UPSTREAM for upstream's figure beside ours)
@@ -29,6 +38,10 @@
 # -j 1 and with -j 2: median walls, MB/s each and the ratio of the rates, and whether both wrote the same.
 # Targets (issue 9; 2-core machine, release build): decode >= 1 GB/s per core; analyse -j1 >= 250 MB/s of
 # input; peak RSS <= 1.0 x input; two dumps with -j2 >= 1.8 x the -j1 rate.
+# Timeline tier (issue 12): per scale, the dump's MB, its device tasks, trace_view.json's MB and the
+# writer's MB per CPU second (target >= 300 MB/s per core), the CPU seconds of the four step / overlap
+# passes and their sum per task (target: flat across 1x, 4x, 16x, i.e. linear); with AP_BENCH_BASE,
+# the one-rank CANN dump's analyse -j1 wall against that build's (target: ratio <= 1.5).
 set -eu
 
 usage() {
@@ -39,8 +52,11 @@ usage() {
 build=$1
 shift
 gen=$build/tests/ap-gen decode=$build/tests/bench-decode analyse=$build/tools/ascprof-analyse
-cdecode=$build/tests/bench-cann-decode
-for x in "$gen" "$decode" "$analyse" "$cdecode"; do
+cdecode=$build/tests/bench-cann-decode tlbench=$build/tests/bench-trace-view
+base=${AP_BENCH_BASE:-}
+tl=${AP_BENCH_TL:-64M}
+for x in "$gen" "$decode" "$analyse" "$cdecode" ${base:+"$base/tools/ascprof-analyse"} \
+	$([ "$tl" = 0 ] || echo "$tlbench"); do
 	[ -x "$x" ] || {
 		echo "bench.sh: '$x' is missing: build $build first" >&2
 		exit 2
@@ -104,7 +120,7 @@ timed() {
 	shift
 	rm -rf "$work/out"
 	rc=0
-	/usr/bin/time -f '%e %U %S %M' -o "$work/time" "$analyse" -q -o "$work/out" "$@" 2>"$work/stderr" ||
+	/usr/bin/time -f '%e %U %S %M' -o "$work/time" "${tool:-$analyse}" -q -o "$work/out" "$@" 2>"$work/stderr" ||
 		rc=$?
 	[ "$rc" = "${expect:-0}" ] || {
 		echo "bench.sh: ascprof-analyse $* exited $rc" >&2
@@ -207,6 +223,11 @@ prof_runs() {
 			>>"$work/prof.dec"
 		"$cdecode" "$d1"/PROF_* | awk '{ print $2 }' >"$work/prof.decbytes"
 		timed prof -j 1 "$d1"
+		if [ -n "$base" ]; then
+			tool=$base/tools/ascprof-analyse
+			timed profbase -j 1 "$d1"
+			tool=
+		fi
 		timed prof1 -j 1 "$d1" "$d2"
 		timed prof2 -j 2 "$d1" "$d2"
 		i=$((i + 1))
@@ -225,9 +246,40 @@ prof_runs() {
 		printf "  two ranks, input %.1f MB: -j 1 %.3f s (%.1f MB/s), -j 2 %.3f s (%.1f MB/s, target >= 500), peak RSS %.1f MB; same outputs: %s\n",
 			in_b / 1e6, w1, in_b / 1e6 / w1, w2, in_b / 1e6 / w2, r2 * 1024 / 1e6, same
 	}'
+	[ -z "$base" ] || awk -v w="$(median "$work/prof.wall")" -v b="$(median "$work/profbase.wall")" \
+		-v c="$(median "$work/prof.cpu")" -v bc="$(median "$work/profbase.cpu")" -v dir="$base" 'BEGIN {
+		printf "  -j 1 against %s: %.3f s wall, %.3f s CPU; ours / that: %.2f wall, %.2f CPU (target <= 1.5)\n",
+			dir, b, bc, (b > 0 ? w / b : 0), (bc > 0 ? c / bc : 0)
+	}'
 	rm -rf "$work/in"
 }
 [ "$prof" = 0 ] || prof_runs
+
+# Timeline tier (issue 12): bench-trace-view on --synth-prof dumps of 1, 4 and 16 times $tl.
+tl_runs() {
+	n=$(bytes "$tl")
+	echo
+	echo "timeline passes (bench-trace-view: dump loaded once; CPU s, medians of $runs):"
+	printf '  %-5s %8s %9s %9s %9s %9s %9s %9s %9s %8s\n' scale 'dump MB' tasks 'trace MB' 'trace MB/s' \
+		'overlap s' 'step s' 'comm s' 'bystep s' 'ns/task'
+	printf '  %-5s %8s %9s %9s %9s %9s %9s %9s %9s %8s\n' target '' '' '' '>= 300' '' '' '' '' flat
+	for k in 1 4 16; do
+		rm -rf "$work/in"
+		d=$("$gen" --synth-prof "$((n * k))" "$work/in" 1)
+		sync
+		in=$(all_bytes "$d")
+		"$tlbench" "$d" "$runs" "$work" >"$work/tl.out"
+		awk -v k="$k" -v in_b="$in" '
+		/^trace:/ { bytes = $2; cpu = $5 }
+		/^steps:/ { tasks = $2; ov = $11; st = $14; cm = $17; bs = $20; per = $26 }
+		END {
+			printf "  %-5s %8.1f %9d %9.1f %9.1f %9.4f %9.4f %9.4f %9.4f %8.1f\n", k "x", in_b / 1e6, tasks,
+				bytes / 1e6, (cpu > 0 ? bytes / 1e6 / cpu : 0), ov, st, cm, bs, per
+		}' "$work/tl.out"
+	done
+	rm -rf "$work/in"
+}
+[ "$tl" = 0 ] || tl_runs
 
 if [ "$svc" != 0 ]; then
 	echo

@@ -318,22 +318,76 @@ static int group_matrix(struct ap_comm *c, struct mtmp *m, const uint32_t *ops, 
 	return 0;
 }
 
-/* Appends the ops of step s (by opstep) in group g to gops. */
-static int collect(struct ap_comm *c, const int32_t *opstep, int32_t s, int g, uint32_t *first,
-		   uint32_t *n)
+/* The ops of each step and group in op order, for collect: those of step s (opstep, -1 none)
+ * in group g (grp, -1 none) are idx[off[k] .. off[k + 1]) with k = 2 * s + g; nk = 2 * (the
+ * largest step + 1) keys. One counting sort: linear in ops + steps. */
+static void bucket(uint32_t *off, uint32_t *idx, const int32_t *opstep, const int8_t *grp,
+		   size_t nops, size_t nk)
 {
-	size_t i;
+	size_t i, k;
+
+	memset(off, 0, (nk + 1) * sizeof(*off));
+	for (i = 0; i < nops; i++)
+		if (opstep[i] >= 0 && grp[i] >= 0)
+			off[(size_t)opstep[i] * 2 + (size_t)grp[i] + 1]++;
+	for (k = 0; k < nk; k++)
+		off[k + 1] += off[k];
+	for (i = 0; i < nops; i++) /* off[k] moves to the end of key k = the start of k + 1 */
+		if (opstep[i] >= 0 && grp[i] >= 0)
+			idx[off[(size_t)opstep[i] * 2 + (size_t)grp[i]]++] = (uint32_t)i;
+	for (k = nk; k > 0; k--)
+		off[k] = off[k - 1];
+	off[0] = 0;
+}
+
+/* Appends the ops of step s in group g (bucket's index) to gops. */
+static int collect(struct ap_comm *c, const uint32_t *off, const uint32_t *idx, int32_t s, int g,
+		   uint32_t *first, uint32_t *n)
+{
+	size_t k = (size_t)s * 2 + (size_t)g, i;
 
 	*first = (uint32_t)c->gops.n;
-	for (i = 0; i < c->ops.n; i++)
-		if (opstep[i] == s &&
-		    group_of_key(ap_strtab_get(&c->strs, c->ops.v[i].key)) == g) {
-			if (!ap_vec_push(&c->gops))
-				return AP_ENOMEM;
-			c->gops.v[c->gops.n - 1] = (uint32_t)i;
-		}
+	if (ap_vec_reserve(&c->gops, off[k + 1] - off[k]) < 0)
+		return AP_ENOMEM;
+	for (i = off[k]; i < off[k + 1]; i++)
+		c->gops.v[c->gops.n++] = idx[i];
 	*n = (uint32_t)(c->gops.n - *first);
 	return 0;
+}
+
+/* 1 when the steps' starts and ends are both non-decreasing (as step ranges come): then the
+ * first step holding a time is found by binary search. */
+static int monotone(const struct ap_comm_range *s, size_t n)
+{
+	size_t j;
+
+	for (j = 1; j < n; j++)
+		if (s[j].start_ns < s[j - 1].start_ns || s[j].end_ns < s[j - 1].end_ns)
+			return 0;
+	return 1;
+}
+
+/* The first step (in the given order) with start <= t <= end, or -1. Monotone steps: the first
+ * with end >= t is the only candidate (those before end earlier, those after start later). */
+static int32_t step_of(const struct ap_comm_range *s, size_t n, int mono, int64_t t)
+{
+	size_t lo = 0, hi = n, j;
+
+	if (!mono) {
+		for (j = 0; j < n; j++)
+			if (s[j].start_ns <= t && t <= s[j].end_ns)
+				return (int32_t)j;
+		return -1;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s[mid].end_ns < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && s[lo].start_ns <= t ? (int32_t)lo : -1;
 }
 
 static void mtmp_release(struct mtmp *m)
@@ -352,9 +406,12 @@ int ap_comm_by_step(struct ap_comm *c, const struct ap_comm_range *steps, size_t
 {
 	static const struct ap_comm_range pseudo = { NULL, 0, INT64_MAX };
 	int32_t *opstep = NULL, *morder = NULL;
+	int8_t *grp = NULL;
+	uint8_t *seen = NULL;
+	uint32_t *off = NULL, *idx = NULL;
 	struct mtmp m;
-	size_t i, j, nm = 0;
-	int g, any = 0, ret = AP_ENOMEM;
+	size_t i, j, nm = 0, nk;
+	int g, any = 0, mono, ret = AP_ENOMEM;
 
 	memset(&m, 0, sizeof(m));
 	if (!nsteps) {
@@ -364,21 +421,27 @@ int ap_comm_by_step(struct ap_comm *c, const struct ap_comm_range *steps, size_t
 	c->steps.n = c->msteps.n = 0;
 	c->has_comm = c->ops.n > 0 && !c->untimed_ops;
 	c->has_matrix = 0;
+	nk = 2 * (nsteps + 1);
 	opstep = malloc((c->ops.n ? c->ops.n : 1) * sizeof(*opstep));
+	grp = malloc(c->ops.n ? c->ops.n : 1);
+	idx = malloc((c->ops.n ? c->ops.n : 1) * sizeof(*idx));
+	off = malloc((nk + 1) * sizeof(*off));
 	morder = malloc((nsteps + 1) * sizeof(*morder));
-	if (!opstep || !morder)
+	seen = calloc(nsteps + 1, 1);
+	if (!opstep || !grp || !idx || !off || !morder || !seen)
 		goto out;
+	mono = monotone(steps, nsteps);
 	for (i = 0; i < c->ops.n; i++) {
-		int64_t s = ap_comm_us2ns(c->ops.v[i].start_us);
-
-		opstep[i] = nsteps == 1 ? 0 : -1; /* one step: every op is pre-assigned to it */
-		for (j = 0; j < nsteps && opstep[i] < 0; j++)
-			if (steps[j].start_ns <= s && s <= steps[j].end_ns)
-				opstep[i] = (int32_t)j;
+		/* one step: every op is pre-assigned to it */
+		opstep[i] = nsteps == 1 ? 0
+					: step_of(steps, nsteps, mono,
+						  ap_comm_us2ns(c->ops.v[i].start_us));
+		grp[i] = (int8_t)group_of_key(ap_strtab_get(&c->strs, c->ops.v[i].key));
 		/* "Total ..." keys would be dropped later: no step needs them */
-		if (group_of_key(ap_strtab_get(&c->strs, c->ops.v[i].key)) >= 0)
+		if (grp[i] >= 0)
 			any |= opstep[i] >= 0;
 	}
+	bucket(off, idx, opstep, grp, c->ops.n, nk);
 	if (!c->has_comm)
 		any = 0; /* no communication.json: no step holds an op */
 	else
@@ -391,7 +454,7 @@ int ap_comm_by_step(struct ap_comm *c, const struct ap_comm_range *steps, size_t
 			st->key = step_key(c, steps[j].id && *steps[j].id ? steps[j].id : NULL);
 			for (g = 0; g < 2; g++) {
 				st = &c->steps.v[c->steps.n - 1];
-				if (collect(c, opstep, (int32_t)j, g, &st->g[g].op, &st->g[g].nops) < 0 ||
+				if (collect(c, off, idx, (int32_t)j, g, &st->g[g].op, &st->g[g].nops) < 0 ||
 				    (st->g[g].nops && group_total(c, &c->steps.v[c->steps.n - 1].g[g]) < 0))
 					goto out;
 			}
@@ -402,14 +465,13 @@ int ap_comm_by_step(struct ap_comm *c, const struct ap_comm_range *steps, size_t
 			opstep[i] = (int32_t)nsteps;
 		if (c->ops.n)
 			morder[nm++] = (int32_t)nsteps;
+		bucket(off, idx, opstep, grp, c->ops.n, nk);
 	} else {
 		for (i = 0; i < c->ops.n; i++) {
-			if (opstep[i] < 0)
+			if (opstep[i] < 0 || seen[opstep[i]])
 				continue;
-			for (j = 0; j < nm && morder[j] != opstep[i]; j++)
-				;
-			if (j == nm)
-				morder[nm++] = opstep[i];
+			seen[opstep[i]] = 1;
+			morder[nm++] = opstep[i];
 		}
 	}
 	for (j = 0; j < nm; j++) {
@@ -424,7 +486,7 @@ int ap_comm_by_step(struct ap_comm *c, const struct ap_comm_range *steps, size_t
 		for (g = 0; g < 2; g++) {
 			uint32_t first, n;
 
-			if (collect(c, opstep, s, g, &first, &n) < 0 ||
+			if (collect(c, off, idx, s, g, &first, &n) < 0 ||
 			    group_matrix(c, &m, c->gops.v + first, n,
 					 &c->msteps.v[c->msteps.n - 1].g[g]) < 0)
 				goto out;
@@ -435,7 +497,11 @@ int ap_comm_by_step(struct ap_comm *c, const struct ap_comm_range *steps, size_t
 	ret = 0;
 out:
 	free(opstep);
+	free(grp);
+	free(idx);
+	free(off);
 	free(morder);
+	free(seen);
 	mtmp_release(&m);
 	if (ret < 0)
 		return ap_err_set(err, AP_ENOMEM, "out of memory splitting communication by step");

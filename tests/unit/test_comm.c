@@ -193,6 +193,51 @@ START_TEST(one_step_takes_every_op)
 }
 END_TEST
 
+/* An op belongs to the first step, in the given order, whose [start, end] holds its start: at
+ * a boundary of touching steps the earlier one (bounds are inclusive); none: no step. */
+START_TEST(step_of_op_touching_steps)
+{
+	struct ap_comm_range st[3] = { { "1", 0, 10000 }, { "2", 10000, 20000 }, { "3", 20000, 30000 } };
+
+	task("hcom_allReduce__1_0_1", "Memcpy", 10000, 1000, 2000000, "HCCS", 1, 0);
+	task("hcom_allReduce__1_1_1", "Memcpy", 15000, 1000, 2000000, "HCCS", 1, 0);
+	task("hcom_allReduce__1_2_1", "Memcpy", 16000, 1000, 2000000, "HCCS", 1, 0);
+	task("hcom_allReduce__1_3_1", "Memcpy", 30000, 1000, 2000000, "HCCS", 1, 0);
+	task("hcom_allReduce__1_4_1", "Memcpy", 40000, 1000, 2000000, "HCCS", 1, 0); /* outside */
+	ck_assert_int_eq(ap_comm_analyse(&v, INT64_MIN, &c, &err), 0);
+	ck_assert_int_eq(ap_comm_by_step(&c, st, 3, &err), 0);
+	ck_assert_uint_eq(c.steps.n, 3);
+	ck_assert_uint_eq(c.steps.v[0].g[1].nops, 1);
+	ck_assert_uint_eq(c.steps.v[1].g[1].nops, 2);
+	ck_assert_uint_eq(c.steps.v[2].g[1].nops, 1);
+	ck_assert_str_eq(ap_strtab_get(&c.strs, c.ops.v[c.gops.v[c.steps.v[1].g[1].op + 1]].key),
+			 "hcom_allReduce__1_2_1@g");
+	ck_assert_uint_eq(c.msteps.n, 3);
+}
+END_TEST
+
+/* Steps out of time order, or one inside another: still the first in the given order. */
+START_TEST(step_of_op_unordered_steps)
+{
+	struct ap_comm_range st[3] = { { "2", 10000, 20000 }, { "1", 0, 30000 }, { "3", 5000, 8000 } };
+
+	task("hcom_allReduce__1_0_1", "Memcpy", 6000, 1000, 2000000, "HCCS", 1, 0);  /* 1, not 3 */
+	task("hcom_allReduce__1_1_1", "Memcpy", 15000, 1000, 2000000, "HCCS", 1, 0); /* 2, not 1 */
+	task("hcom_send__1_0_1", "Memcpy", 25000, 1000, 1000000, "HCCS", 1, 0);       /* 1 */
+	ck_assert_int_eq(ap_comm_analyse(&v, INT64_MIN, &c, &err), 0);
+	ck_assert_int_eq(ap_comm_by_step(&c, st, 3, &err), 0);
+	ck_assert_uint_eq(c.steps.n, 3);
+	ck_assert_uint_eq(c.steps.v[0].g[1].nops, 1);
+	ck_assert_uint_eq(c.steps.v[1].g[1].nops, 1);
+	ck_assert_uint_eq(c.steps.v[1].g[0].nops, 1);
+	ck_assert_uint_eq(c.steps.v[2].g[1].nops, 0);
+	/* the matrix: steps in the order of their first op (1, then 2) */
+	ck_assert_uint_eq(c.msteps.n, 2);
+	ck_assert_str_eq(ap_strtab_get(&c.strs, c.msteps.v[0].key), "step1");
+	ck_assert_str_eq(ap_strtab_get(&c.strs, c.msteps.v[1].key), "step2");
+}
+END_TEST
+
 START_TEST(before_collection_start_dropped)
 {
 	task("hcom_allReduce__1_0_1", "Memcpy", 1000, 1000, 2000000, "HCCS", 1, 0);
@@ -238,6 +283,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, no_master_no_communication_json);
 	tcase_add_test(tc, size_distribution_merge_and_steps);
 	tcase_add_test(tc, one_step_takes_every_op);
+	tcase_add_test(tc, step_of_op_touching_steps);
+	tcase_add_test(tc, step_of_op_unordered_steps);
 	tcase_add_test(tc, before_collection_start_dropped);
 	tcase_add_test(tc, matrix_type_regex);
 	tcase_add_test(tc, us_to_ns);
