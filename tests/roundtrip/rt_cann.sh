@@ -259,6 +259,9 @@ for lv in level0 level1 level2; do
 		done
 		compare12 "$lv" trace_view trace "$lv/$rk trace_view.json" "$real/trace_view.json" \
 			"$ours/trace_view.json" || fails=$((fails + 1))
+		if [ -n "${AP_JSON_CHECK:-}" ]; then # valid Chrome trace, every flow start with its end
+			"$AP_JSON_CHECK" "$ours/trace_view.json" || fails=$((fails + 1))
+		fi
 	done
 done
 

@@ -74,6 +74,11 @@ for f in trace_view.json operator_details.csv; do
 	fi
 done
 
+# AP_JSON_CHECK (json-check, set by meson): ours must be a valid Chrome trace
+if [ -n "${AP_JSON_CHECK:-}" ] && ! "$AP_JSON_CHECK" "$ours/trace_view.json"; then
+	echo "rt_level1: FAIL: $ours/trace_view.json is not a valid Chrome trace" >&2
+	exit 1
+fi
 "$COMPARE" "$real/trace_view.json" "$ours/trace_view.json" \
 	"$real/operator_details.csv" "$ours/operator_details.csv"
 case $? in
