@@ -187,11 +187,13 @@
  *     hccl HS HE name=S [type=S] [stream=N] [group=S] [count=N] [dtype=N] [alg=S] [relay=0|1] [retry=0|1]
  *        an HCCL big op: Node `launch` (item = name, e.g. hcom_allReduce__428_0_1), node_basic_info
  *        COMMUNICATION (op type default hcom_allReduce_) and hccl_op_info at HE; default stream 5
- *     hccl_task HS HE DS DE kind=memcpy|notify_wait|notify_record [name=S] [slave=1] [ctx=N] [hccl_info keys]
+ *     hccl_task HS HE DS DE kind=memcpy|notify_wait|notify_record|rdma_send [name=S] [slave=1] [ctx=N]
+ *        [stream=N] [hccl_info keys]
  *        a small task of the last hccl op (inside its launch, same thread): HCCL-level master (slave) api_event
- *        (item = name, default Memcpy / Notify_Wait / Notify_Record), hccl_info at track (ctxID = ctx, default
- *        0xFFFFFFFF), with ctx= an HCCL-level context_id_info [ctx, ctx] and an FFTS+ subtask pair; task_track
- *        MEMCPY_ASYNC / NOTIFY_WAIT / NOTIFY_RECORD on the op's stream; device pair (SDMA / NOTIFY_*)
+ *        (item = name, default Memcpy / Notify_Wait / Notify_Record / RDMASend), hccl_info at track (ctxID =
+ *        ctx, default 0xFFFFFFFF; size= default 32768, 0 for the notify kinds), with ctx= an HCCL-level
+ *        context_id_info [ctx, ctx] and an FFTS+ subtask pair; task_track MEMCPY_ASYNC / NOTIFY_WAIT /
+ *        NOTIFY_RECORD / RDMA_SEND on the op's stream (or stream=); device pair (SDMA / NOTIFY_* / WRITE_VALUE)
  *   Example, a kernel launched from a dequeue of aten::mm (host 100 MHz: times on a 10 ns grid; device 50 MHz):
  *     api 1764151200000168797 1764151200000179867 level=acl type=aclnnMm
  *     kernel 1764151200000169597 1764151200000171997 1764151200000173497 +10500 name=aclnnMm_MatMulCommon_MatMulV2

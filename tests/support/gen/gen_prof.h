@@ -28,13 +28,13 @@ enum { LV_ACL = 20000, LV_MODEL = 15000, LV_NODE = 10000, LV_HCCL = 5500, LV_RUN
 /* Runtime (TS) task types used by the chains (§2.6.3). */
 enum {
 	TT_KERNEL_AICORE = 0, TT_KERNEL_AICPU = 1, TT_EVENT_RECORD = 2, TT_EVENT_WAIT = 3, TT_MEMCPY_ASYNC = 5,
-	TT_NOTIFY_WAIT = 14, TT_NOTIFY_RECORD = 15, TT_FFTS_PLUS = 52, TT_KERNEL_AIVEC = 66, TT_FLIP = 98,
+	TT_NOTIFY_WAIT = 14, TT_NOTIFY_RECORD = 15, TT_RDMA_SEND = 16, TT_FFTS_PLUS = 52, TT_KERNEL_AIVEC = 66, TT_FLIP = 98,
 	TT_KERNEL_MIX_AIC = 108, TT_KERNEL_MIX_AIV = 109,
 };
 
 /* STARS SQE types (§3.1.2) / FFTS+ subtask types (§3.1.4) used by the chains. */
 enum { SQE_AI_CORE = 0, SQE_AI_CPU = 1, SQE_AIV = 2, SQE_PLACE_HOLDER = 3, SQE_EVENT_RECORD = 4,
-       SQE_EVENT_WAIT = 5, SQE_NOTIFY_RECORD = 6, SQE_NOTIFY_WAIT = 7, SQE_SDMA = 11 };
+       SQE_EVENT_WAIT = 5, SQE_NOTIFY_RECORD = 6, SQE_NOTIFY_WAIT = 7, SQE_WRITE_VALUE = 8, SQE_SDMA = 11 };
 enum { HWTS_SQE_SDMA = 9 };
 
 /* Device stream/task id encodings (§3.1.3): normal mode plain / S&0x1000 form / S&0x2000 form; expansion mode

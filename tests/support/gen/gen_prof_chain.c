@@ -260,11 +260,12 @@ static int do_hccl(struct ap_gen *g, struct ap_gen_tok *t, int n)
 
 static int do_hccl_task(struct ap_gen *g, struct ap_gen_tok *t, int n)
 {
-	static const char *const kinds[] = {"memcpy", "notify_wait", "notify_record"};
-	static const char *const names[] = {"Memcpy", "Notify_Wait", "Notify_Record"};
-	static const unsigned tts[] = {TT_MEMCPY_ASYNC, TT_NOTIFY_WAIT, TT_NOTIFY_RECORD};
-	static const unsigned sqes[] = {SQE_SDMA, SQE_NOTIFY_WAIT, SQE_NOTIFY_RECORD};
-	static const unsigned subs[] = {8, 3, 4};
+	/* rdma_send: the RDMA doorbell, a runtime RDMA_SEND task written to the device as a write-value SQE */
+	static const char *const kinds[] = {"memcpy", "notify_wait", "notify_record", "rdma_send"};
+	static const char *const names[] = {"Memcpy", "Notify_Wait", "Notify_Record", "RDMASend"};
+	static const unsigned tts[] = {TT_MEMCPY_ASYNC, TT_NOTIFY_WAIT, TT_NOTIFY_RECORD, TT_RDMA_SEND};
+	static const unsigned sqes[] = {SQE_SDMA, SQE_NOTIFY_WAIT, SQE_NOTIFY_RECORD, SQE_WRITE_VALUE};
+	static const unsigned subs[] = {8, 3, 4, 5};
 	struct ap_gen_prof *p = g->prof;
 	struct chain c;
 	uint64_t kind, slave, ctx;
@@ -279,14 +280,18 @@ static int do_hccl_task(struct ap_gen *g, struct ap_gen_tok *t, int n)
 	h.transport = 0; /* SDMA, unless transport= says otherwise */
 	if (chain_common(g, t, n, 1, p->hccl_stream, "hccl_task HS HE DS DE kind=K [name=S] [slave=1] [ctx=N] ...",
 			 &c) ||
-	    ap_gen__opt_enum(g, t, n, "kind", kinds, 3, 1, 0, &kind) || ap_gen__opt_num(g, t, n, "slave", 0, &slave) ||
+	    ap_gen__opt_enum(g, t, n, "kind", kinds, 4, 1, 0, &kind) || ap_gen__opt_num(g, t, n, "slave", 0, &slave) ||
 	    ap_gen__opt_num(g, t, n, "ctx", UINT32_MAX, &ctx) || ap_gen__prof_opt_hccl_info(g, t, n, &h))
 		return -1;
-	if (kind > 2 || c.hs < p->hccl_start || c.he > p->hccl_end || c.tid != p->hccl_tid)
+	if (kind > 3) {
+		ap_gen__err_at(g, "hccl_task: kind=memcpy|notify_wait|notify_record|rdma_send");
+		return -1;
+	}
+	if (c.hs < p->hccl_start || c.he > p->hccl_end || c.tid != p->hccl_tid)
 		ap_gen__warn_at(g, "hccl_task: not inside its hccl op's launch on the same thread (§2.8)");
-	if (kind != 0)
+	if (kind == 1 || kind == 2)
 		h.size = 0;
-	h.item = hash_opt(g, t, n, "name", names[kind % 3]);
+	h.item = hash_opt(g, t, n, "name", names[kind]);
 	h.group = p->hccl_op;
 	h.ctx = (uint32_t)ctx;
 	if (alloc_task(g, &c, &tf))
@@ -299,8 +304,8 @@ static int do_hccl_task(struct ap_gen *g, struct ap_gen_tok *t, int n)
 	uint32_t ids[2] = {(uint32_t)ctx, (uint32_t)ctx};
 	if (ctx != UINT32_MAX) /* §2.5.2: at HCCL level two ids = an inclusive range */
 		ap_gen__prof_ctx_record(p, LV_HCCL, (uint32_t)c.tid, c.track, h.item, ids, 2);
-	track(p, &c, tf, tts[kind % 3], 0, 0, 0);
-	if (dev_task(g, &c, tf, sqes[kind % 3], kind == 0 ? HWTS_SQE_SDMA : sqes[kind % 3], subs[kind % 3], ids,
+	track(p, &c, tf, tts[kind], 0, 0, 0);
+	if (dev_task(g, &c, tf, sqes[kind], kind == 0 ? HWTS_SQE_SDMA : sqes[kind], subs[kind], ids,
 		     ctx != UINT32_MAX))
 		return -1;
 	return ap_gen__check_used(g, t, n);

@@ -21,7 +21,7 @@ struct named {
 static const struct named ts_types[] = {
 	{"KERNEL_AICORE", 0}, {"KERNEL_AICPU", 1}, {"EVENT_RECORD", 2}, {"EVENT_WAIT", 3}, {"KERNEL_FUSION", 4},
 	{"MEMCPY_ASYNC", 5}, {"MAINTENANCE", 6}, {"CREATE_STREAM", 7}, {"MODEL_EXECUTE", 13},
-	{"NOTIFY_WAIT", 14}, {"NOTIFY_RECORD", 15}, {"STARS_COMMON", 50}, {"FFTS", 51}, {"FFTS_PLUS", 52},
+	{"NOTIFY_WAIT", 14}, {"NOTIFY_RECORD", 15}, {"RDMA_SEND", 16}, {"STARS_COMMON", 50}, {"FFTS", 51}, {"FFTS_PLUS", 52},
 	{"KERNEL_AIVEC", 66}, {"FLIP_TASK", 98}, {"KERNEL_MIX_AIC", 108}, {"KERNEL_MIX_AIV", 109},
 };
 /* §2.7 GE task types. */
