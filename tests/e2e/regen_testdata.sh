@@ -9,7 +9,7 @@ trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
 check() { # scenario, directory holding its dump[, a name pattern diff ignores]
 	ignore=${3:-ASCEND_PROFILER_OUTPUT}
-	out="$tmp/$(basename "$1" .txt)"
+	out="$tmp/$(basename "$2")_$(basename "$1" .txt)" # scenario names repeat across directories
 	mkdir -p "$out"
 	if ! "$gen" "$1" "$out" >/dev/null 2>"$out.err"; then
 		echo "FAIL: ap-gen $1:"
@@ -27,6 +27,7 @@ check() { # scenario, directory holding its dump[, a name pattern diff ignores]
 	passed=$((passed + 1))
 }
 for s in "$src"/testdata/vllm_profile/scenario_*.txt; do check "$s" "$src/testdata/vllm_profile"; done
+for s in "$src"/testdata/hccl_rich/scenario_*.txt; do check "$s" "$src/testdata/hccl_rich"; done
 for s in "$src"/testdata/generations/*.txt; do check "$s" "$src/testdata/generations"; done
 for s in "$src"/testdata/configs/*.txt; do check "$s" "$src/testdata/configs"; done
 # their PROF_* dirs hold hand-written msprof exports, not generated (testdata/exported/README.md)
