@@ -7,7 +7,9 @@
 
 #include "ap/cann_names.h"
 #include "ap/fmt.h"
+#include "ap/sort.h"
 #include "an_cann_join_local.h"
+#include "an_comm_local.h"
 #include "../base/banned.h"
 
 #define TL_OP_CTX 0xFFFFFFFEu /* context part of an HCCL op's own flow id (see tl_comm_op) */
@@ -78,12 +80,13 @@ void ap_cann__tl_hccl_task(struct ap_cann__join *j, const struct ap_cann_join_de
 	x->task_id = dt->task;
 	x->context_id = dt->ctx;
 	x->model_id = t->model_id;
-	x->name = AP_STR_NONE;
+	x->name = x->group = AP_STR_NONE;
 	if (t->hinfo >= 0) {
 		const struct ap_cann_hccl_info *hi = &j->h->hccl_infos.v[t->hinfo];
 
 		x->has_info = 1;
 		x->name = ap_cann__join_hash_id(j, hi->item_id);
+		x->group = ap_cann__join_hash_id(j, hi->group_name);
 		x->plane_id = hi->plane_id;
 		x->notify_id = hi->notify_id;
 		x->dur_estimated = hi->duration_estimated;
@@ -94,6 +97,7 @@ void ap_cann__tl_hccl_task(struct ap_cann__join *j, const struct ap_cann_join_de
 		x->data_type = hi->data_type;
 		x->link_type = hi->link_type;
 		x->size = hi->data_size;
+		x->payload = hi->rdma_type == 1; /* ENUM_HCCL_RDMA_TYPE RDMA_SEND_PAYLOAD */
 		if (t->bigop != AP_CANN__NONE && !j->big_comm[j->ht.bigops.n + t->bigop])
 			j->big_comm[j->ht.bigops.n + t->bigop] = hi->rank_size;
 	}
@@ -150,14 +154,78 @@ void ap_cann__tl_comm_op(struct ap_cann__join *j, size_t b, const struct ap_cann
 
 /* Maps the small tasks' HCCL op indices to comm_ops rows (ops without a row: none) and gives
  * each op its rank size (from its tasks' hccl_info). */
+/* The small tasks' bandwidth (hccl_calculator.cpp UpdateHcclBandwidth), while their comm_op is
+ * still their big op's index: per (op, plane), in order of start, a run of k RDMA payload tasks
+ * from index i closed by task i + k + jump - 2 (jump 3 for ops named *send* / *receive*, else 5)
+ * gives each of them Σ sizes / (end of the closing task - start of the first); an unclosed run's
+ * first task, and every other task, its size / duration (0 when the duration is not positive);
+ * an unclosed run's later tasks are walked again as runs of their own. */
+static void hccl_bandwidth(struct ap_cann__join *j)
+{
+	struct ap_cann_hccl_task *t = j->v->hccl_tasks.v;
+	size_t i, n = j->v->hccl_tasks.n, a, b;
+	struct ap_sortkey *k = malloc((n ? n : 1) * sizeof(*k));
+
+	if (!k) {
+		j->oom = 1;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		int64_t d = t[i].end - t[i].start;
+
+		t[i].bandwidth = d > 0 ? (double)t[i].size / (double)d : 0.0;
+		k[i].key = t[i].start;
+		k[i].idx = (uint32_t)i;
+	}
+	if (ap_sort_keys(k, n) < 0)
+		goto oom;
+	for (i = 0; i < n; i++) /* stable: each (op, plane) in order of start */
+		k[i].key = ap_sortkey_u64((uint64_t)t[k[i].idx].comm_op << 32 | t[k[i].idx].plane_id);
+	if (ap_sort_keys(k, n) < 0)
+		goto oom;
+	for (a = 0; a < n; a = b) {
+		const struct ap_cann_hccl_task *f = &t[k[a].idx];
+		const char *op = f->comm_op == AP_CANN__NONE ? NULL :
+				 ap_cann_hash_str(j->h, j->ht.bigops.v[f->comm_op].name);
+		size_t jump = ap_comm__has_ci(op, "send") || ap_comm__has_ci(op, "receive") ? 3 : 5, x, cnt, close;
+
+		for (b = a; b < n && k[b].key == k[a].key; b++)
+			;
+		for (x = a; x < b; x++) {
+			uint64_t size = 0;
+			int64_t d;
+
+			if (!t[k[x].idx].payload)
+				continue;
+			for (cnt = 0; x + cnt < b && t[k[x + cnt].idx].payload; cnt++)
+				size += t[k[x + cnt].idx].size;
+			close = x + cnt + jump - 2;
+			if (close >= b)
+				continue;
+			d = t[k[close].idx].end - t[k[x].idx].start;
+			for (close = x; close < x + cnt; close++)
+				t[k[close].idx].bandwidth = d != 0 ? (double)size / (double)d : 0.0;
+			x += cnt - 1;
+		}
+	}
+	free(k);
+	return;
+oom:
+	free(k);
+	j->oom = 1;
+}
+
 void ap_cann__tl_hccl_ops(struct ap_cann__join *j)
 {
 	size_t i, nb = j->ht.bigops.n;
 
+	hccl_bandwidth(j);
 	for (i = 0; i < j->v->hccl_tasks.n; i++) {
 		struct ap_cann_hccl_task *x = &j->v->hccl_tasks.v[i];
 
 		x->comm_op = x->comm_op == AP_CANN__NONE ? AP_CANN_NO_CONN : j->big_comm[x->comm_op];
+		if (x->group == AP_STR_NONE && x->comm_op != AP_CANN_NO_CONN) /* hccl_calculator.cpp */
+			x->group = j->v->comm_ops.v[x->comm_op].group;
 	}
 	for (i = 0; i < nb; i++)
 		if (j->big_comm[i] != AP_CANN__NONE)

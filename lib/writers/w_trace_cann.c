@@ -386,34 +386,28 @@ static void enum_str(struct tc *c, const char *s, uint32_t v)
 	}
 }
 
-/* The Communication lane of device dev (hccl_assembler.cpp): a thread per group with its ops
- * ("Group {name} Communication", "Communication" without a group), then "Plane {n}" threads
- * with the small tasks; tids are running indices, sort index = tid. */
-static int comm_lane(struct tc *c, uint32_t dev, uint64_t *scratch)
+/* The Communication lane of device dev (hccl_assembler.cpp): per group, a thread with its ops
+ * ("Group {name} Communication", "Communication" without a group) and "Plane {n}" threads with
+ * its small tasks (ap_tv__comm_layout); sort index = tid. */
+static int comm_lane(struct tc *c, uint32_t dev)
 {
 	const struct ap_cann_view *v = c->v;
 	uint64_t pid = fmt_pid(c, SORT_COMM, dev);
-	size_t i, k, ng = 0, np = 0;
-	uint64_t *planes;
+	size_t i, k, r;
+	struct ap_tv_comm_layout l;
 	char name[AP_FMT_MAX + 8];
 
-	/* groups: string ids (AP_STR_NONE sorts last), planes: plane ids */
-	for (i = 0; i < v->comm_ops.n; i++)
-		if (v->comm_ops.v[i].device_id == dev)
-			scratch[ng++] = v->comm_ops.v[i].group;
-	ng = uniq(scratch, ng);
-	planes = scratch + ng;
-	for (i = 0; i < v->hccl_tasks.n; i++)
-		if (v->hccl_tasks.v[i].device_id == dev)
-			planes[np++] = v->hccl_tasks.v[i].plane_id;
-	np = uniq(planes, np);
-	if (!ng && !np)
+	if (ap_tv__comm_layout(v, dev, &l) < 0)
+		return AP_ENOMEM;
+	if (!l.ng) {
+		free(l.grp);
 		return 0;
+	}
 	memcpy(name, "NPU ", 4);
 	name[4 + ap_fmt_u64(name + 4, dev)] = '\0';
 	process(c, pid, "Communication", name, SORT_COMM);
-	for (k = 0; k < ng; k++) {
-		uint32_t g = (uint32_t)scratch[k];
+	for (r = 0, k = 0; r < l.ng; r++) {
+		uint32_t g = (uint32_t)l.order[r];
 		const char *gs = g == AP_STR_NONE ? NULL : ap_strtab_get(&v->strs, g);
 		struct ap_strbuf b = AP_STRBUF_INIT;
 
@@ -421,23 +415,26 @@ static int comm_lane(struct tc *c, uint32_t dev, uint64_t *scratch)
 			ap_strbuf_addf(&b, "Group %s Communication", gs);
 		else
 			ap_strbuf_addstr(&b, "Communication");
-		if (b.failed)
+		if (b.failed) {
+			free(l.grp);
 			return AP_ENOMEM;
-		thread(c, pid, k, b.buf, k);
+		}
+		thread(c, pid, l.start[r], b.buf, l.start[r]);
 		ap_strbuf_release(&b);
-	}
-	for (k = 0; k < np; k++) {
-		memcpy(name, "Plane ", 6);
-		name[6 + ap_fmt_u64(name + 6, planes[k])] = '\0';
-		thread(c, pid, ng + k, name, ng + k);
+		for (; k < l.np && l.pl[k] >> 32 == r; k++) {
+			uint64_t tid = l.start[r] + (l.pl[k] & 0xFFFFFFFFu) + 1;
+
+			memcpy(name, "Plane ", 6);
+			name[6 + ap_fmt_u64(name + 6, l.pl[k] & 0xFFFFFFFFu)] = '\0';
+			thread(c, pid, tid, name, tid);
+		}
 	}
 	for (i = 0; i < v->comm_ops.n; i++) {
 		const struct ap_cann_comm_op *o = &v->comm_ops.v[i];
 
 		if (o->device_id != dev)
 			continue;
-		for (k = 0; k < ng && scratch[k] != o->group; k++)
-			;
+		k = l.start[ap_tv__comm_group_rank(&l, o->group)];
 		elem(c);
 		LIT(c->o, "{\"name\": ");
 		sid(c, o->name);
@@ -466,16 +463,14 @@ static int comm_lane(struct tc *c, uint32_t dev, uint64_t *scratch)
 	}
 	for (i = 0; i < v->hccl_tasks.n; i++) {
 		const struct ap_cann_hccl_task *t = &v->hccl_tasks.v[i];
-		int64_t dur = t->end - t->start;
 
 		if (t->device_id != dev)
 			continue;
-		for (k = 0; k < np && planes[k] != t->plane_id; k++)
-			;
+		k = l.start[ap_tv__comm_group_rank(&l, t->group)] + t->plane_id + 1;
 		elem(c);
 		LIT(c->o, "{\"name\": ");
 		sid(c, t->name);
-		x_rest(c, pid, ng + k, t->start, t->end);
+		x_rest(c, pid, k, t->start, t->end);
 		LIT(c->o, "\"notify_id\": \"");
 		num(c, t->notify_id);
 		LIT(c->o, "\", \"duration estimated(us)\": ");
@@ -501,12 +496,12 @@ static int comm_lane(struct tc *c, uint32_t dev, uint64_t *scratch)
 		LIT(c->o, ", \"link type\": ");
 		enum_str(c, hccl_link(t->link_type), t->link_type);
 		LIT(c->o, ", \"bandwidth(GB/s)\": ");
-		/* bytes per ns = GB/s */
-		dbl(c, dur > 0 ? (double)t->size / (double)dur : 0.0);
+		dbl(c, t->bandwidth);
 		LIT(c->o, ", \"model id\": ");
 		num(c, t->model_id);
 		LIT(c->o, "}}");
 	}
+	free(l.grp);
 	return 0;
 }
 
@@ -570,7 +565,7 @@ int ap_tv__cann(struct ap_out *o, int *first, const struct ap_cann_view *v,
 	for (i = 0; i < nd && ret == 0; i++) {
 		ret = hardware_lane(&c, (uint32_t)devs[i], scratch, devs + nd);
 		if (ret == 0)
-			ret = comm_lane(&c, (uint32_t)devs[i], scratch);
+			ret = comm_lane(&c, (uint32_t)devs[i]);
 	}
 	for (i = 0; ov && i < ov->n && ret == 0; i++)
 		overlap_lanes(&c, &ov->dev[i]);

@@ -329,6 +329,78 @@ START_TEST(hccl_op)
 }
 END_TEST
 
+/* One master HCCL small task of the launch on thread 9: its api event [ts, ts + 40], task
+ * track and hccl_info (plane 0) at ts + 10, and its device execution [s, e] on stream 7. */
+static void rdma_task(uint64_t ts, uint64_t item, uint16_t task, uint64_t size, uint32_t rdma,
+		      uint64_t s, uint64_t e)
+{
+	struct ap_cann_hccl_info *hi;
+
+	api(5500, 0x10001, 9, ts, ts + 40, item);
+	track(ts + 10, 9, 16, 7, task);
+	hi = ap_vec_push(&h.hccl_infos);
+	hi->ts = ts + 10;
+	hi->tid = 9;
+	hi->item_id = item;
+	hi->group_name = 16110553871667776169ull;
+	hi->data_size = size;
+	hi->transport_type = 1;
+	hi->rdma_type = rdma;
+	dev(7, task, AP_CANN_CTX_NONE, s, e, AP_CANN_SRC_ACSQ, 8);
+}
+
+static double bandwidth_of(uint32_t task)
+{
+	size_t i;
+
+	for (i = 0; i < v.hccl_tasks.n; i++)
+		if (v.hccl_tasks.v[i].task_id == task)
+			return v.hccl_tasks.v[i].bandwidth;
+	ck_abort_msg("no HCCL task %u", task);
+	return 0;
+}
+
+/* The trace view's small-task bandwidth (hccl_calculator.cpp): a run of RDMA payload tasks of
+ * an all-reduce, closed 5 - 2 tasks after it, gives each payload Σ size / (end of the closing
+ * task - start of the run); a send's run is closed 3 - 2 tasks after it; a run without its
+ * closing tasks, and every other task, size / duration. */
+START_TEST(hccl_rdma_bandwidth)
+{
+	HASH(41, "hcom_allReduce_");
+	HASH(45, "hcom_send_");
+	HASH(43, "RDMASend");
+	HASH(44, "Notify_Wait");
+	TYPE(10000, 5, "launch");
+	TYPE(5500, 0x10001, "master");
+	api(10000, 5, 9, 1000, 1900, 41);
+	node(1890, 9, 41, 41, 9, 0, 0);
+	rdma_task(1000, 43, 1, 1000, 1, 5000, 5100);
+	rdma_task(1100, 43, 2, 3000, 1, 5200, 5300);
+	rdma_task(1200, 43, 3, 4, 0, 5400, 5450);
+	rdma_task(1300, 44, 4, 0, 0, 5500, 5600);
+	rdma_task(1400, 43, 5, 4, 0, 5650, 5700);
+	rdma_task(1500, 44, 6, 0, 0, 5750, 5900); /* closes the run of tasks 1, 2 */
+	rdma_task(1600, 43, 7, 2000, 1, 6000, 6100); /* unclosed */
+	rdma_task(1700, 43, 8, 500, 1, 6200, 6300);
+	api(10000, 5, 9, 2000, 2500, 45);
+	node(2490, 9, 45, 45, 9, 0, 0);
+	rdma_task(2000, 43, 9, 6000, 1, 7000, 7100);
+	rdma_task(2100, 43, 10, 4, 0, 7200, 7250);
+	rdma_task(2200, 44, 11, 0, 0, 7300, 7500); /* closes the send's run */
+	join();
+	ck_assert_uint_eq(v.hccl_tasks.n, 11);
+	ck_assert(bandwidth_of(1) == 4000.0 / 900.0);
+	ck_assert(bandwidth_of(2) == 4000.0 / 900.0);
+	ck_assert(bandwidth_of(3) == 4.0 / 50.0);
+	ck_assert(bandwidth_of(4) == 0.0);
+	ck_assert(bandwidth_of(6) == 0.0);
+	ck_assert(bandwidth_of(7) == 20.0);
+	ck_assert(bandwidth_of(8) == 5.0);
+	ck_assert(bandwidth_of(9) == 6000.0 / 500.0);
+	ck_assert(bandwidth_of(10) == 4.0 / 50.0);
+}
+END_TEST
+
 /* API events: one beginning where the last kept one of its level ends overlaps it and is
  * dropped as a redundant report (EventGrouper), so the task track inside it hangs from the
  * Node launch before it: a compute task of that launch. */
@@ -392,6 +464,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, compute_task_under_launch);
 	tcase_add_test(tc, mix_event_orphans);
 	tcase_add_test(tc, hccl_op);
+	tcase_add_test(tc, hccl_rdma_bandwidth);
 	tcase_add_test(tc, redundant_api_dropped);
 	tcase_add_test(tc, mix_without_context_ids);
 	suite_add_tcase(s, tc);

@@ -15,6 +15,7 @@
 #include "ap/memview.h"
 #include "ap/out.h"
 #include "ap/views.h"
+#include "../../lib/writers/w_trace_local.h"
 #include "../../lib/base/banned.h"
 
 /* ---- helpers ---- */
@@ -918,6 +919,51 @@ START_TEST(memory_number_format)
 }
 END_TEST
 
+/* The Communication process's threads (hccl_assembler.cpp): groups ranked by first appearance
+ * (small tasks, then ops of groups without tasks), each at tid s with its planes at s + plane + 1,
+ * the next group after the highest plane; another device's tasks do not count. */
+START_TEST(comm_layout_per_group)
+{
+	struct ap_cann_view v;
+	struct ap_tv_comm_layout l;
+	struct ap_cann_comm_op *o;
+	uint32_t a, b, c;
+	static const struct { int g; uint32_t plane, dev; } tk[] = {
+		{0, 0, 0}, {1, 1, 0}, {0, 1, 0}, {1, 0, 0}, {2, 7, 1},
+	};
+	size_t i;
+
+	ck_assert_int_eq(ap_cann_view_init(&v), 0);
+	a = ap_strtab_intern(&v.strs, "A", 1, NULL);
+	b = ap_strtab_intern(&v.strs, "B", 1, NULL);
+	c = ap_strtab_intern(&v.strs, "C", 1, NULL);
+	for (i = 0; i < sizeof(tk) / sizeof(tk[0]); i++) {
+		struct ap_cann_hccl_task *t = ap_vec_push(&v.hccl_tasks);
+
+		ck_assert_ptr_nonnull(t);
+		memset(t, 0, sizeof(*t));
+		t->group = tk[i].g == 0 ? b : tk[i].g == 1 ? a : c;
+		t->plane_id = tk[i].plane;
+		t->device_id = tk[i].dev;
+	}
+	o = ap_vec_push(&v.comm_ops);
+	ck_assert_ptr_nonnull(o);
+	memset(o, 0, sizeof(*o));
+	o->group = c;
+	ck_assert_int_eq(ap_tv__comm_layout(&v, 0, &l), 0);
+	ck_assert_uint_eq(l.ng, 3);
+	ck_assert_uint_eq(ap_tv__comm_group_rank(&l, b), 0); /* first seen */
+	ck_assert_uint_eq(ap_tv__comm_group_rank(&l, a), 1);
+	ck_assert_uint_eq(ap_tv__comm_group_rank(&l, c), 2); /* ops only */
+	ck_assert_uint_eq(l.start[0], 0);                    /* B: planes 0, 1 at tids 1, 2 */
+	ck_assert_uint_eq(l.start[1], 3);                    /* A: planes 0, 1 at tids 4, 5 */
+	ck_assert_uint_eq(l.start[2], 6);
+	ck_assert_uint_eq(l.np, 4);
+	free(l.grp);
+	ap_cann_view_release(&v);
+}
+END_TEST
+
 static Suite *writers_suite(void)
 {
 	Suite *s = suite_create("writers");
@@ -952,6 +998,7 @@ static Suite *writers_suite(void)
 	tcase_add_test(tc, trace_view_gc_without_device);
 	tcase_add_test(tc, trace_view_empty);
 	tcase_add_test(tc, trace_view_queue_only);
+	tcase_add_test(tc, comm_layout_per_group);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("operator_details");

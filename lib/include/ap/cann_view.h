@@ -95,11 +95,13 @@ struct ap_cann_hccl_task {
 	int64_t start, end;        /* local ns */
 	uint32_t device_id, comm_op;  /* comm_op: index into comm_ops, AP_CANN_NO_CONN none */
 	uint32_t name;             /* strs id: the hccl_info item name, else the task type */
+	uint32_t group;            /* strs id: the hccl_info group name, else its op's, AP_STR_NONE */
 	uint32_t stream_id, task_id, context_id, model_id;
 	uint32_t plane_id, src_rank, dst_rank, transport, data_type, link_type; /* hccl_info */
 	uint64_t notify_id, size;
 	double dur_estimated;
-	uint8_t has_info;
+	double bandwidth;          /* GB/s (bytes per ns): a closed RDMA payload run's, else size / duration */
+	uint8_t has_info, payload; /* payload: rdmaType RDMA_SEND_PAYLOAD */
 };
 
 /* One HCCL small task's device execution as msprof's HCCLTaskSingleDevice row holds it
