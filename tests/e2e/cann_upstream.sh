@@ -35,6 +35,8 @@ variants task_time E3 FFTS+ groups: Python drops a group with context ids above 
 DUMPS='
 rank0 testdata/vllm_profile/node0_41001_20251126100000123_ascend_pt vllm_profile/node0_41001_20251126100000123_ascend_pt -174 -
 rank1 testdata/vllm_profile/node0_41002_20251126100000125_ascend_pt vllm_profile/node0_41002_20251126100000125_ascend_pt 38 acl,aclrtSynchronizeStream
+hccl0 testdata/hccl_rich/node0_42001_20251126100000200_ascend_pt hccl_rich/node0_42001_20251126100000200_ascend_pt -174 -
+hccl1 testdata/hccl_rich/node0_42002_20251126100000202_ascend_pt hccl_rich/node0_42002_20251126100000202_ascend_pt -174 -
 910a testdata/cann/node1_52001_20251126110000000_ascend_pt cann/node1_52001_20251126110000000_ascend_pt 0 -
 expand testdata/cann/prof_910b_expand/PROF_000001_20251126130000000_071001DPQAKBLC cann/prof_910b_expand 0 -
 variants testdata/cann/prof_910b_variants/PROF_000002_20251126120000000_061001MABQRCKD cann/prof_910b_variants 0 model,execute

@@ -1,7 +1,8 @@
 #!/bin/sh
 # End-to-end against upstream: ascprof's communication.json and communication_matrix.json for the generated
-# 2-rank dumps of testdata/vllm_profile (one allreduce per step) equal what the upstream chain wrote for them
-# (tests/upstream/vllm_profile/*/communication*.json; tests/upstream/README.md says how they were made), as JSON
+# 2-rank dumps of testdata/vllm_profile (one allreduce per step) and testdata/hccl_rich (RDMA, several planes,
+# groups and ops per step, p2p) equal what the upstream chain wrote for them (tests/upstream/<same
+# path>/communication*.json; tests/upstream/README.md says how they were made), as JSON
 # values: keys and their order, value types, numbers exact; Start Timestamp(us) after N1 (the Python engine's
 # local-time offset, the shift of tests/e2e/cann_upstream.sh). No upstream code runs here. Needs python3 (77 without).
 #
@@ -15,6 +16,8 @@ command -v python3 >/dev/null 2>&1 || { echo "no python3: skipped"; exit 77; }
 DUMPS='
 testdata/vllm_profile/node0_41001_20251126100000123_ascend_pt vllm_profile/node0_41001_20251126100000123_ascend_pt -174
 testdata/vllm_profile/node0_41002_20251126100000125_ascend_pt vllm_profile/node0_41002_20251126100000125_ascend_pt 38
+testdata/hccl_rich/node0_42001_20251126100000200_ascend_pt hccl_rich/node0_42001_20251126100000200_ascend_pt -174
+testdata/hccl_rich/node0_42002_20251126100000202_ascend_pt hccl_rich/node0_42002_20251126100000202_ascend_pt -174
 '
 printf '%s\n' "$DUMPS" | while read -r in exp shift; do
 	[ -n "$in" ] || continue

@@ -1,8 +1,8 @@
 #!/bin/sh
-# End-to-end against upstream: ascprof's trace_view.json for the generated raw dumps of testdata/vllm_profile/
-# equals what the upstream chain (msprof's raw Python engine `export timeline`, then torch_npu analyse() through the
-# fake msprof) wrote for the same dumps, committed in tests/upstream/vllm_profile/*/trace_view.json (its README says
-# how they were made), as a multiset of events per lane (tests/e2e/trace_cann_cmp.py prints per-lane match counts;
+# End-to-end against upstream: ascprof's trace_view.json for the generated raw dumps of testdata/vllm_profile/ and
+# testdata/hccl_rich/ equals what the upstream chain (msprof's raw Python engine `export timeline`, then torch_npu
+# analyse() through the fake msprof) wrote for the same dumps, committed in tests/upstream/<same path>/trace_view.json
+# (its README says how they were made), as a multiset of events per lane (tests/e2e/trace_cann_cmp.py prints per-lane match counts;
 # flow ids are left out). Also: every flow start has its end. No upstream code runs here.
 #
 # usage: trace_upstream.sh BINDIR SRCROOT
@@ -19,20 +19,22 @@
 
 command -v python3 > /dev/null 2>&1 || { echo "no python3: skipped"; exit 77; }
 root=$2
-up=$root/tests/upstream/vllm_profile
+up=$root/tests/upstream
 cmp=$(dirname "$0")/trace_cann_cmp.py
 SKIP='--skip-proc AI+Core+Freq' # '+': a space
 
-# DUMP  N1 shift_ns  known lanes ('PROC|THREAD=why', ';'-separated)
+# DUMP (relative to testdata/ and tests/upstream/)  N1 shift_ns  known lanes ('PROC|THREAD=why', ';'-separated)
 DUMPS='
-node0_41001_20251126100000123_ascend_pt -174 -
-node0_41002_20251126100000125_ascend_pt 38 CANN|Thread 41002=N4 aclrtSynchronizeStream is an event pair
+vllm_profile/node0_41001_20251126100000123_ascend_pt -174 -
+vllm_profile/node0_41002_20251126100000125_ascend_pt 38 CANN|Thread 41002=N4 aclrtSynchronizeStream is an event pair
+hccl_rich/node0_42001_20251126100000200_ascend_pt -174 -
+hccl_rich/node0_42002_20251126100000202_ascend_pt -174 -
 '
 
 printf '%s\n' "$DUMPS" | while read -r dump shift known; do
 	[ -n "$dump" ] || continue
 	rm -rf "$tmp/out"
-	if ! "$analyse" -o "$tmp/out" "$src/$dump" > "$tmp/stdout" 2> "$tmp/stderr"; then
+	if ! "$analyse" -o "$tmp/out" "$root/testdata/$dump" > "$tmp/stdout" 2> "$tmp/stderr"; then
 		fail "$dump: ascprof-analyse failed:"
 		cat "$tmp/stderr"
 		continue
@@ -43,7 +45,7 @@ printf '%s\n' "$DUMPS" | while read -r dump shift known; do
 		set -- "$@" --known "$known"
 	fi
 	if python3 "$cmp" --shift "$shift" "$@" "$up/$dump/trace_view.json" \
-		"$tmp/out/$dump/ASCEND_PROFILER_OUTPUT/trace_view.json" > "$tmp/cmp"; then
+		"$tmp/out/$(basename "$dump")/ASCEND_PROFILER_OUTPUT/trace_view.json" > "$tmp/cmp"; then
 		ok "$dump trace_view.json: $(grep -c '^ok' "$tmp/cmp") lanes equal, $(grep -c '^known' "$tmp/cmp") known"
 	else
 		fail "$dump trace_view.json differs:"
