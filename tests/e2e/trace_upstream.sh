@@ -1,8 +1,8 @@
 #!/bin/sh
-# End-to-end against upstream: ascprof's trace_view.json for the generated raw dumps of testdata/vllm_profile/
-# equals what the upstream chain (msprof's raw Python engine `export timeline`, then torch_npu analyse() through the
-# fake msprof) wrote for the same dumps, committed in tests/upstream/vllm_profile/*/trace_view.json (its README says
-# how they were made), as a multiset of events per lane (tests/e2e/trace_cann_cmp.py prints per-lane match counts;
+# End-to-end against upstream: ascprof's trace_view.json for the generated raw dumps of testdata/vllm_profile/ and
+# testdata/level0_single/ equals what the upstream chain (msprof's raw Python engine `export timeline`, then torch_npu
+# analyse() through the fake msprof) wrote for the same dumps, committed in tests/upstream/<dir>/*/trace_view.json
+# (its README says how they were made), as a multiset of events per lane (tests/e2e/trace_cann_cmp.py prints per-lane match counts;
 # flow ids are left out). Also: every flow start has its end. No upstream code runs here.
 #
 # usage: trace_upstream.sh BINDIR SRCROOT
@@ -12,27 +12,30 @@
 # Engine differences the comparer erases (tests/upstream/README.md "trace_view"): N1 (--shift, the Python engine's
 # local-time offset error, as in cann_upstream.sh), T1 HCCL op args relay/retry, T2 the Communication and Overlap
 # Analysis sort indices.
-# KNOWN lanes still differ: N4 (event-pair APIs: the Python engine keeps them unpaired, names them "AscendCL@0").
+# KNOWN lanes still differ ('U/A why': by exactly U events only upstream, A only ascprof's): N4 (event-pair APIs: the Python engine keeps them unpaired, names them "AscendCL@0");
+# E4 (Level0: the Python engine links context subtasks that have no host task of their own, tests/upstream/README.md).
 # Prints "N passed, N failed". Exit 0 all passed, 1 a check failed, 77 no python3, 99 setup error.
 # shellcheck source=tests/e2e/common.sh
 . "$(dirname "$0")/common.sh"
 
 command -v python3 > /dev/null 2>&1 || { echo "no python3: skipped"; exit 77; }
 root=$2
-up=$root/tests/upstream/vllm_profile
+up=$root/tests/upstream
 cmp=$(dirname "$0")/trace_cann_cmp.py
 SKIP='--skip-proc AI+Core+Freq' # '+': a space
 
-# DUMP  N1 shift_ns  known lanes ('PROC|THREAD=why', ';'-separated)
-DUMPS='
-node0_41001_20251126100000123_ascend_pt -174 -
-node0_41002_20251126100000125_ascend_pt 38 CANN|Thread 41002=N4 aclrtSynchronizeStream is an event pair
-'
+# DIR (under testdata/ and tests/upstream/)  DUMP  N1 shift_ns  known lanes ('PROC|THREAD=why', ';'-separated)
+E4='E4 the Python engine links Level0 context subtasks'
+DUMPS="
+vllm_profile node0_41001_20251126100000123_ascend_pt -174 -
+vllm_profile node0_41002_20251126100000125_ascend_pt 38 CANN|Thread 41002=N4 aclrtSynchronizeStream is an event pair
+level0_single node0_51001_20251126100000223_ascend_pt -174 Ascend Hardware|Stream 2=12/4 $E4 (MIX);Ascend Hardware|Stream 5=36/12 $E4 (HCCL FFTS+);?|Thread 51058=16/0 $E4: their HostToDevice starts;Python|Thread 51001=16/0 $E4: their torch_to_npu starts
+"
 
-printf '%s\n' "$DUMPS" | while read -r dump shift known; do
-	[ -n "$dump" ] || continue
+printf '%s\n' "$DUMPS" | while read -r dir dump shift known; do
+	[ -n "$dir" ] || continue
 	rm -rf "$tmp/out"
-	if ! "$analyse" -o "$tmp/out" "$src/$dump" > "$tmp/stdout" 2> "$tmp/stderr"; then
+	if ! "$analyse" -o "$tmp/out" "$root/testdata/$dir/$dump" > "$tmp/stdout" 2> "$tmp/stderr"; then
 		fail "$dump: ascprof-analyse failed:"
 		cat "$tmp/stderr"
 		continue
@@ -40,9 +43,13 @@ printf '%s\n' "$DUMPS" | while read -r dump shift known; do
 	set --
 	for s in $SKIP; do set -- "$@" "$(printf '%s' "$s" | tr + ' ')"; done
 	if [ "$known" != - ]; then
-		set -- "$@" --known "$known"
+		rest=$known
+		while [ -n "$rest" ]; do
+			set -- "$@" --known "${rest%%;*}"
+			case $rest in *\;*) rest=${rest#*;} ;; *) rest= ;; esac
+		done
 	fi
-	if python3 "$cmp" --shift "$shift" "$@" "$up/$dump/trace_view.json" \
+	if python3 "$cmp" --shift "$shift" "$@" "$up/$dir/$dump/trace_view.json" \
 		"$tmp/out/$dump/ASCEND_PROFILER_OUTPUT/trace_view.json" > "$tmp/cmp"; then
 		ok "$dump trace_view.json: $(grep -c '^ok' "$tmp/cmp") lanes equal, $(grep -c '^known' "$tmp/cmp") known"
 	else
