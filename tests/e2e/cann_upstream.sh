@@ -29,8 +29,8 @@ KNOWN='
 variants api_statistic E2 Python rounds each squared deviation of Variance
 variants task_time E3 FFTS+ groups: Python drops a group with context ids above 0, C++ and ascprof keep it
 l0 kernel_details E5 Level0 Block Num: Python 0, C++ and ascprof the block count of the 40-byte task_track
-l0 task_time E4 Level0 context subtasks without a host task: Python links them (kernel name, runtime type), C++ and ascprof not; E3
-l0 operator_details E4 Python credits the ops with their Level0 context subtasks (MIX, HCCL FFTS+), C++ draws them no flow
+l0 task_time E4 a Level0 MIX kernel context-0 subtask: Python links it (kernel name, runtime type), C++ and ascprof not; E3
+l0 operator_details E4 Python credits the ops with their Level0 MIX kernels, C++ draws them no flow
 '
 
 # DUMP-ID  input (relative to SRCROOT)  expected dir (relative to tests/upstream)  N1 shift_ns  N4 event-pair APIs

@@ -110,13 +110,14 @@ api_statistic Variance ROUND
 #       Python engine draws KERNEL_MIX_AIV at the subtask times with both flows (the oracle test of
 #       testdata/level0_single lists that as engine difference E4, tests/upstream/README.md).
 #       kernel_details.csv (the ACSQ row) agrees with every release
-#  L0-PLANES  a synthesis limit (rt_cann_main.c, HCCL ops at Level0): the older sample's Level0 trace shows
-#       the ops in a Communication group lane, so rt-cann writes an HCCL-level Launch_Ffts event and
-#       context ids around each op's FFTS_PLUS task, which a Level0 collection does not record (HCCL
-#       reports HCCL-level events and hccl_info only with task-time L1); given those, ascprof draws the
-#       ops' FFTS_PLUS subtasks on Plane 0 (296 per rank), which the older msprof did not. With what
-#       Level0 records (testdata/level0_single) ascprof draws no Plane lane and keeps the subtasks in the
-#       Ascend Hardware lane, as current msprof does (tests/e2e/trace_upstream.sh)
+#  L0-PLANES  a synthesis limit (rt_cann_main.c, HCCL ops at Level0) and an ascprof bug: rt-cann writes an
+#       HCCL-level master event around each op's FFTS_PLUS task (as HCCL reports one per op at Level0)
+#       and context ids, which Level0 does not record (HCCL reports them only with task-time L1); the ids
+#       make each FFTS+ subtask an HCCL small task, which ascprof draws on Plane 0 named FFTS_PLUS (296
+#       per rank). With what Level0 records (testdata/level0_single, tests/e2e/trace_upstream.sh) the
+#       subtasks stay in the Ascend Hardware lane and Plane 0 holds no task in the older sample and in
+#       current msprof's Python engine, while ascprof draws the op's FFTS+ SQ task there (B7 of
+#       tests/upstream/README.md)
 XFAIL12='
 * step_trace_time OLD-FREE:1 Free
 * step_trace_time OLD-FREE:1 Stage

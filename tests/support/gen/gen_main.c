@@ -188,8 +188,9 @@
  *        [info=0|1]
  *        an HCCL big op: Node `launch` (item = name, e.g. hcom_allReduce__428_0_1), node_basic_info
  *        COMMUNICATION (op type default hcom_allReduce_; info=0, or level l0: none, as HCCL reports it only
- *        with task-time L1) and hccl_op_info at HE; default stream 5. At Level0 HCCL reports no HCCL-level
- *        events and no hccl_info either: write the op's device side with task_track (FFTS_PLUS) and ffts lines
+ *        with task-time L1) and hccl_op_info at HE; default stream 5. At Level0 HCCL reports one op-level
+ *        master event and no per-task events, hccl_info or context ids: write those with `api ... level=hccl
+ *        type=master`, task_track (FFTS_PLUS), acsq and ffts lines
  *     hccl_task HS HE DS DE kind=memcpy|notify_wait|notify_record [name=S] [slave=1] [ctx=N] [hccl_info keys]
  *        a small task of the last hccl op (inside its launch, same thread): HCCL-level master (slave) api_event
  *        (item = name, default Memcpy / Notify_Wait / Notify_Record), hccl_info at track (ctxID = ctx, default
