@@ -312,11 +312,13 @@ static uint32_t rt_name_id(struct ap_cann__join *j, uint32_t type)
 	return sl->val;
 }
 
-/* One execution: a device task and the host task it ran for (NULL: device only). */
+/* One execution: a device task and the host task it ran for (NULL: device only). hidden: an SQ-level
+ * task whose (stream, batch, task) also ran as context subtasks; the timeline hides it with its flow
+ * (ascend_hardware_assembler.cpp), so torch_npu links no kernel through it. */
 static void execution(struct ap_cann__join *j, const struct ap_cann_join_dev *d, const struct ap_cann__htask *t,
-		      const struct ap_cann_dev_task *dt)
+		      const struct ap_cann_dev_task *dt, int hidden)
 {
-	uint32_t dev_type = dev_type_id(j, dt), ttype;
+	uint32_t dev_type = dev_type_id(j, dt), ttype, ktype;
 	struct ap_cann_task_row *tr;
 	struct ap_cann_op_row row;
 	uint32_t kname_id = AP_STR_NONE;
@@ -352,7 +354,7 @@ static void execution(struct ap_cann__join *j, const struct ap_cann_join_dev *d,
 	tr->device_id = (uint32_t)d->device_id;
 	tr->stream_id = dt->stream;
 	tr->task_id = dt->task;
-	tr->kernel_type = has_row && row.task_type != AP_STR_NONE ? row.task_type : ttype;
+	tr->kernel_type = ktype = has_row && row.task_type != AP_STR_NONE ? row.task_type : ttype;
 	tr->host_type = t ? rt_name_id(j, j->h->tracks.v[t->track].task_type) : AP_STR_NONE;
 	tr->kernel_name = kname_id;
 	tr->name = has_row ? row.name : tr->kernel_type;
@@ -408,10 +410,12 @@ static void execution(struct ap_cann__join *j, const struct ap_cann_join_dev *d,
 			j->big_end[b] = end;
 		j->big_have[b] = 1;
 	}
-	if (t->flow != AP_CANN__NONE) {
+	if (t->flow != AP_CANN__NONE && !hidden) {
 		uint32_t f = t->flow;
-		const char *kt = ap_strtab_get(&j->v->strs, has_row && row.task_type != AP_STR_NONE
-								    ? row.task_type : dev_type);
+		/* torch_npu counts a kernel "With AICore" when the trace's Task Type is AI_CORE
+		 * (_event_bean.is_ai_core): the GE type, else the host's runtime type (Level0:
+		 * KERNEL_AICORE, not counted), else the device's */
+		const char *kt = ap_strtab_get(&j->v->strs, ktype);
 
 		/* the first 'f' of an id: the earliest execution */
 		if (!j->flow_have[f] || start < j->flow_kts[f]) {
@@ -497,6 +501,7 @@ static int associate(struct ap_cann__join *j, const struct ap_cann_join_dev *d)
 	struct key *hk = malloc((j->ht.tasks.n ? j->ht.tasks.n : 1) * sizeof(*hk));
 	struct key *dk = malloc((d->n ? d->n : 1) * sizeof(*dk));
 	size_t nh = 0, i, a = 0, b = 0;
+	struct key sub = { 0, 0, 0, AP_CANN__CTX_DEFAULT, 0 }; /* the last device key with a context */
 
 	if (!hk || !dk) {
 		free(hk);
@@ -531,7 +536,7 @@ static int associate(struct ap_cann__join *j, const struct ap_cann_join_dev *d)
 	j->st->device_tasks += d->n;
 	while ((a < nh || b < d->n) && !j->oom) {
 		size_t ha = a, hb = a, da = b, db = b;
-		int c;
+		int c, hidden = 0;
 
 		if (a >= nh)
 			c = 1;
@@ -549,15 +554,22 @@ static int associate(struct ap_cann__join *j, const struct ap_cann_join_dev *d)
 		if (c >= 0)
 			while (db < d->n && same_key(&dk[db], &dk[b]))
 				db++;
+		/* keys sort by (stream, batch, task), then context: a group's subtasks come before its
+		 * SQ-level task (context 0xFFFFFFFF) */
+		if (db > da && dk[da].ctx != AP_CANN__CTX_DEFAULT)
+			sub = dk[da];
+		else if (db > da)
+			hidden = sub.ctx != AP_CANN__CTX_DEFAULT && sub.stream == dk[da].stream &&
+				 sub.batch == dk[da].batch && sub.task == dk[da].task;
 		if (hb - ha > 1 && db > da) {
 			j->st->ambiguous++; /* several host tasks for one key: dropped, as upstream */
 		} else if (hb > ha && db > da) {
 			for (i = da; i < db; i++)
-				execution(j, d, &j->ht.tasks.v[hk[ha].idx], &d->tasks[dk[i].idx]);
+				execution(j, d, &j->ht.tasks.v[hk[ha].idx], &d->tasks[dk[i].idx], hidden);
 		} else if (db > da) {
 			j->st->device_only += db - da;
 			for (i = da; i < db; i++)
-				execution(j, d, NULL, &d->tasks[dk[i].idx]);
+				execution(j, d, NULL, &d->tasks[dk[i].idx], hidden);
 		} else {
 			j->st->host_only += hb - ha;
 		}

@@ -148,7 +148,7 @@ static void compute_tasks(struct walk *w, uint32_t track)
 	const struct tnode *n = &w->t.v[nn];
 	const char *type = track_type(w, tr);
 	int use_ctx = uses_ctx(type);
-	int has_op, has_placeholder = n->ctx_first >= 0;
+	int has_op, item_op = 0, has_placeholder = n->ctx_first >= 0;
 	int32_t ctx_rec = use_ctx ? n->ctx_last : -1;
 	uint64_t name = 0;
 	uint32_t op = AP_CANN__NONE;
@@ -209,6 +209,7 @@ static void compute_tasks(struct walk *w, uint32_t track)
 		if (op == AP_CANN__NONE)
 			return;
 		has_op = 1;
+		item_op = 1;
 	}
 	if (has_op) {
 		uint32_t nctx = 1, i, launch = w->t.v[nn].ref;
@@ -239,8 +240,12 @@ static void compute_tasks(struct walk *w, uint32_t track)
 		w->out->tasks.v[w->out->tasks.n - 1].launch = w->t.v[nn].ref;
 	/* a MIX kernel without context ids runs as its SQ task and a context-0 subtask: the
 	 * host task stands for both (cann_analysis_gear.get_context_ids adds context 0 to
-	 * KERNEL_MIX_AIC/AIV tasks), the op row staying with the SQ task */
-	if (has_op && ctx_rec < 0 && (!strcmp(type, "KERNEL_MIX_AIC") || !strcmp(type, "KERNEL_MIX_AIV")) &&
+	 * KERNEL_MIX_AIC/AIV tasks), the op row staying with the SQ task. Not for the op of a
+	 * launch with no node records (Level0): the C++ engine gives that one host task at
+	 * context 0xFFFFFFFF only (TreeAnalyzer::GenComputeHostTasks), so the context-0 subtask
+	 * has no host task */
+	if (has_op && !item_op && ctx_rec < 0 &&
+	    (!strcmp(type, "KERNEL_MIX_AIC") || !strcmp(type, "KERNEL_MIX_AIV")) &&
 	    new_task(w, track, 0, AP_CANN__PLACEHOLDER))
 		w->out->tasks.v[w->out->tasks.n - 1].launch = w->t.v[nn].ref;
 }

@@ -326,7 +326,10 @@ static int write_outputs(const struct ap_pt_dump *d, const struct fwk_state *s,
 			return ap_err_set(err, AP_ENOMEM, "out of memory");
 		ret = ap_pipeline__write_cann(dir, cann, ap_prof_level_of(d->cfg.level), steps, n,
 					      err);
-		if (ret == 0 && cann->comm && ap_prof_level_of(d->cfg.level) != AP_PROF_LEVEL_NONE)
+		/* none at Level0 either: msprof's analyze "will do nothing in prof level 0"
+		 * (msinterface/msprof_analyze.py), so torch_npu finds no communication files */
+		if (ret == 0 && cann->comm && ap_prof_level_of(d->cfg.level) != AP_PROF_LEVEL_NONE &&
+		    ap_prof_level_of(d->cfg.level) != AP_PROF_LEVEL0)
 			ret = write_comm(dir, cann->comm, steps, n, err);
 		free(steps);
 		AP_FORWARD_IF_ERROR(ret);

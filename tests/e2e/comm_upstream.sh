@@ -4,7 +4,9 @@
 # groups and ops per step, p2p) equal what the upstream chain wrote for them (tests/upstream/<same
 # path>/communication*.json; tests/upstream/README.md says how they were made), as JSON
 # values: keys and their order, value types, numbers exact; Start Timestamp(us) after N1 (the Python engine's
-# local-time offset, the shift of tests/e2e/cann_upstream.sh). No upstream code runs here. Needs python3 (77 without).
+# local-time offset, the shift of tests/e2e/cann_upstream.sh). Where upstream wrote none (testdata/level0_single:
+# msprof's analyze does nothing at Level0), ascprof must write none either. No upstream code runs here. Needs
+# python3 (77 without).
 #
 # usage: comm_upstream.sh BINDIR SRCROOT
 # shellcheck source=tests/e2e/common.sh
@@ -18,6 +20,7 @@ testdata/vllm_profile/node0_41001_20251126100000123_ascend_pt vllm_profile/node0
 testdata/vllm_profile/node0_41002_20251126100000125_ascend_pt vllm_profile/node0_41002_20251126100000125_ascend_pt 38
 testdata/hccl_rich/node0_42001_20251126100000200_ascend_pt hccl_rich/node0_42001_20251126100000200_ascend_pt -174
 testdata/hccl_rich/node0_42002_20251126100000202_ascend_pt hccl_rich/node0_42002_20251126100000202_ascend_pt -174
+testdata/level0_single/node0_51001_20251126100000223_ascend_pt level0_single/node0_51001_20251126100000223_ascend_pt -174
 '
 printf '%s\n' "$DUMPS" | while read -r in exp shift; do
 	[ -n "$in" ] || continue
@@ -29,7 +32,13 @@ printf '%s\n' "$DUMPS" | while read -r in exp shift; do
 	fi
 	out=$tmp/out/$(basename "$in")/ASCEND_PROFILER_OUTPUT
 	for f in communication.json communication_matrix.json; do
-		if [ ! -f "$out/$f" ]; then
+		if [ ! -f "$root/tests/upstream/$exp/$f" ]; then
+			if [ -e "$out/$f" ]; then
+				fail "$(basename "$in") $f: written, upstream wrote none"
+			else
+				ok "$(basename "$in") $f: not written, as upstream"
+			fi
+		elif [ ! -f "$out/$f" ]; then
 			fail "$(basename "$in") $f: not written"
 		elif python3 "$here/comm_compare.py" "$out/$f" "$root/tests/upstream/$exp/$f" "$shift" > "$tmp/cmp"; then
 			ok "$(basename "$in") $f: equal to upstream's"

@@ -28,6 +28,7 @@ check() { # scenario, directory holding its dump[, a name pattern diff ignores]
 }
 for s in "$src"/testdata/vllm_profile/scenario_*.txt; do check "$s" "$src/testdata/vllm_profile"; done
 for s in "$src"/testdata/hccl_rich/scenario_*.txt; do check "$s" "$src/testdata/hccl_rich"; done
+check "$src/testdata/level0_single/scenario.txt" "$src/testdata/level0_single"
 for s in "$src"/testdata/generations/*.txt; do check "$s" "$src/testdata/generations"; done
 for s in "$src"/testdata/configs/*.txt; do check "$s" "$src/testdata/configs"; done
 # their PROF_* dirs hold hand-written msprof exports, not generated (testdata/exported/README.md)

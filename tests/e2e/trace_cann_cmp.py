@@ -10,7 +10,8 @@ Engine differences erased on both sides (tests/upstream/README.md, "trace_view")
      engine not).
   N1 the Python engine's local-time offset error (tests/upstream/README.md): --shift NS is
      subtracted from upstream's times of the CANN-part lanes (every process but Python*).
-Prints per-lane match counts; with --known 'PROC|THREAD=REASON' lanes that may differ,
+Prints per-lane match counts; with --known 'PROC|THREAD=REASON' lanes that may differ (a REASON
+starting "U/A " must differ by exactly U events only upstream and A only in ascprof's file),
 --skip-proc NAME / --skip-cat CAT: processes / event categories left out on both sides.
 Exit 0 when every lane not listed as known matches, 1 otherwise, 2 on a bad file."""
 import collections
@@ -120,9 +121,14 @@ def main():
         same = u == a
         why = known.get(tag) or known.get(lane[0] + "|*")
         status = "ok" if same else ("known" if why else "FAIL")
+        counts = why.split(" ", 1)[0].split("/") if why else []
+        if (not same and len(counts) == 2 and all(c.isdigit() for c in counts) and
+                [int(c) for c in counts] != [sum(u.values()) - both, sum(a.values()) - both]):
+            status = "FAIL"
+            why = f"{why}; counts differ from the expected {counts[0]}/{counts[1]}"
         print(f"{status} {tag}: {both} matched, {sum(u.values()) - both} only upstream, "
               f"{sum(a.values()) - both} only ascprof" + (f" ({why})" if why and not same else ""))
-        if not same and not why:
+        if not same and (not why or status == "FAIL"):
             ok = False
             for k in list((u - a).elements())[:3]:
                 print("   upstream:", k)

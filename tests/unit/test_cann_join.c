@@ -15,6 +15,7 @@ static struct ap_npu_links links;
 static struct ap_cann_join_stats st;
 static struct ap_cann_dev_task dtask[32];
 static size_t ndt;
+static int level0;
 
 static void setup(void)
 {
@@ -23,6 +24,7 @@ static void setup(void)
 	memset(&links, 0, sizeof(links));
 	memset(&st, 0, sizeof(st));
 	ndt = 0;
+	level0 = 0;
 }
 
 static void teardown(void)
@@ -133,6 +135,7 @@ static void join(void)
 	in.ndev = 1;
 	in.stars = 1;
 	in.session_start = INT64_MIN;
+	in.level0 = level0;
 	ck_assert_int_eq(ap_cann_join(&in, &v, &links, &st, &err), 0);
 	ap_err_release(&err);
 }
@@ -455,6 +458,44 @@ START_TEST(mix_without_context_ids)
 }
 END_TEST
 
+/* Level0, no node records: a MIX kernel's launch gets one host task at context 0xFFFFFFFF
+ * (TreeAnalyzer::GenComputeHostTasks), so its context-0 subtask has none: typed by the device
+ * (MIX_AIV), no flow; the SQ task it hides links nothing. A KERNEL_AICORE kernel beside it keeps
+ * its link, typed KERNEL_AICORE in the timeline, so torch_npu counts it without AI Core. */
+START_TEST(level0_mix_and_aicore)
+{
+	size_t i, sub = 0;
+
+	level0 = 1;
+	HASH(61, "aclnnRope_RotaryMul_RotaryMul");
+	HASH(63, "aclnnMm_MatMulCommon_MatMulV2");
+	TYPE(10000, 5, "launch");
+	api(10000, 5, 7, 100, 300, 61);
+	track(150, 7, 109, 2, 5)->kernel_name = 61;
+	api(10000, 5, 7, 400, 600, 63);
+	track(450, 7, 0, 2, 6)->kernel_name = 63;
+	dev(2, 5, AP_CANN_CTX_NONE, 1000, 1900, AP_CANN_SRC_ACSQ, 2);
+	dev(2, 5, 0, 1002, 1898, AP_CANN_SRC_FFTS, 7);
+	dev(2, 6, AP_CANN_CTX_NONE, 2000, 2500, AP_CANN_SRC_ACSQ, 0);
+	join();
+	ck_assert_uint_eq(st.device_only, 1);
+	ck_assert_uint_eq(v.tasks.n, 3);
+	for (i = 0; i < v.tasks.n; i++)
+		if (v.tasks.v[i].context_id == 0) {
+			ck_assert_str_eq(S(v.tasks.v[i].kernel_type), "MIX_AIV");
+			ck_assert_str_eq(S(v.tasks.v[i].name), "MIX_AIV");
+			ck_assert_uint_eq(v.tasks.v[i].flow, AP_CANN_NO_CONN);
+			sub++;
+		} else if (v.tasks.v[i].task_id == 6) {
+			ck_assert_str_eq(S(v.tasks.v[i].kernel_type), "KERNEL_AICORE");
+		}
+	ck_assert_uint_eq(sub, 1);
+	ck_assert_uint_eq(links.v.n, 1);
+	ck_assert_int_eq(links.v.v[0].ts, 2000);
+	ck_assert_int_eq(links.v.v[0].ai_core, 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("cann_join");
@@ -467,6 +508,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, hccl_rdma_bandwidth);
 	tcase_add_test(tc, redundant_api_dropped);
 	tcase_add_test(tc, mix_without_context_ids);
+	tcase_add_test(tc, level0_mix_and_aicore);
 	suite_add_tcase(s, tc);
 	return s;
 }

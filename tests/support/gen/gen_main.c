@@ -185,8 +185,12 @@
  *     event_record HS HE DS DE [api=aclrtRecordEvent]     event_wait HS HE DS DE [api=aclrtStreamWaitEvent]
  *        AscendCL api_event, EVENT_RECORD / EVENT_WAIT task_track, device pair (sqe EVENT_RECORD / EVENT_WAIT)
  *     hccl HS HE name=S [type=S] [stream=N] [group=S] [count=N] [dtype=N] [alg=S] [relay=0|1] [retry=0|1]
+ *        [info=0|1]
  *        an HCCL big op: Node `launch` (item = name, e.g. hcom_allReduce__428_0_1), node_basic_info
- *        COMMUNICATION (op type default hcom_allReduce_) and hccl_op_info at HE; default stream 5
+ *        COMMUNICATION (op type default hcom_allReduce_; info=0, or level l0: none, as HCCL reports it only
+ *        with task-time L1) and hccl_op_info at HE; default stream 5. At Level0 HCCL reports one op-level
+ *        master event and no per-task events, hccl_info or context ids: write those with `api ... level=hccl
+ *        type=master`, task_track (FFTS_PLUS), acsq and ffts lines
  *     hccl_task HS HE DS DE kind=memcpy|notify_wait|notify_record|rdma_send [name=S] [slave=1] [ctx=N]
  *        [stream=N] [hccl_info keys]
  *        a small task of the last hccl op (inside its launch, same thread): HCCL-level master (slave) api_event

@@ -230,11 +230,12 @@ static int do_hccl(struct ap_gen *g, struct ap_gen_tok *t, int n)
 {
 	struct ap_gen_prof *p = g->prof;
 	struct chain c;
-	uint64_t count, dt, relay, retry;
+	uint64_t count, dt, relay, retry, info;
 	struct ap_gen_tok *name = ap_gen__opt(t, n, "name");
 	if (chain_common(g, t, n, 0, 5, "hccl HS HE name=S [type=S] [stream=N] [group=S] [count=N] ...", &c) ||
 	    ap_gen__opt_num(g, t, n, "count", 32768, &count) || ap_gen__opt_num(g, t, n, "dtype", 11, &dt) ||
-	    ap_gen__opt_num(g, t, n, "relay", 0, &relay) || ap_gen__opt_num(g, t, n, "retry", 0, &retry))
+	    ap_gen__opt_num(g, t, n, "relay", 0, &relay) || ap_gen__opt_num(g, t, n, "retry", 0, &retry) ||
+	    ap_gen__opt_num(g, t, n, "info", strcmp(p->level, "l0") != 0, &info))
 		return -1;
 	if (!name) {
 		ap_gen__err_at(g, "hccl: missing name=");
@@ -245,7 +246,8 @@ static int do_hccl(struct ap_gen *g, struct ap_gen_tok *t, int n)
 	uint64_t group = hash_opt(g, t, n, "group", "10.0.0.11%enp189s0f0_60000_0_1764151199870123");
 	uint64_t alg = hash_opt(g, t, n, "alg", "MESH-RING-NA-NA");
 	launch(p, &c, op);
-	ap_gen__prof_node_basic(p, (uint32_t)c.tid, c.he, op, 9 /* COMMUNICATION */, optype, 0, 0, 28);
+	if (info) /* HCCL reports node_basic_info only with task-time L1 (Level1/2), hccl_op_info at every level */
+		ap_gen__prof_node_basic(p, (uint32_t)c.tid, c.he, op, 9 /* COMMUNICATION */, optype, 0, 0, 28);
 	ap_gen__prof_hccl_op(p, (uint32_t)c.tid, c.he, (unsigned)((relay & 1) | (retry & 1) << 1), (unsigned)dt, alg,
 			     count, group);
 	p->hccl_open = 1;
