@@ -59,7 +59,10 @@ void ap_cann__tl_flow(struct ap_cann__join *j, const struct ap_cann__htask *t)
 }
 
 /* An HCCL small task's execution, for its "Plane N" thread; comm_op holds its HCCL op's index
- * until tl_hccl_ops maps it to the comm_ops row. */
+ * until tl_hccl_ops maps it to the comm_ops row. msprof's C++ engine keeps a task without
+ * hccl_info (Level0: the op-level master event's one host task, at context 0xFFFFFFFF) with plane
+ * -1 (CANNTraceDBDumper::DumpHcclTasks), which names the thread Plane 0 but is not drawn
+ * (HcclAssembler::InitHcclGroup, GenerateCommTaskTrace); at Level0 no small task is drawn. */
 void ap_cann__tl_hccl_task(struct ap_cann__join *j, const struct ap_cann_join_dev *d,
 			 const struct ap_cann__htask *t, const struct ap_cann_dev_task *dt,
 			 int64_t start, int64_t end)
@@ -100,7 +103,10 @@ void ap_cann__tl_hccl_task(struct ap_cann__join *j, const struct ap_cann_join_de
 		x->payload = hi->rdma_type == 1; /* ENUM_HCCL_RDMA_TYPE RDMA_SEND_PAYLOAD */
 		if (t->bigop != AP_CANN__NONE && !j->big_comm[j->ht.bigops.n + t->bigop])
 			j->big_comm[j->ht.bigops.n + t->bigop] = hi->rank_size;
+	} else {
+		x->plane_id = AP_CANN_NO_PLANE;
 	}
+	x->hidden = j->in->level0 || x->plane_id == AP_CANN_NO_PLANE;
 	if (x->name == AP_STR_NONE) {
 		char num[AP_CANN_NUMBUF];
 

@@ -288,7 +288,10 @@ static int has_key(const uint64_t *v, size_t n, uint64_t key)
 /* The Ascend Hardware lane of device dev (ascend_hardware_assembler.cpp): one thread per
  * stream, one X per device task, each with its HostToDevice flow. The SQ-level task of a
  * (stream, batch, task) that also ran as context subtasks (MIX kernels) is hidden, as the
- * assembler hides it (cann_prof_raw §3.1.4). */
+ * assembler hides it (cann_prof_raw §3.1.4). A device task without a host task has the
+ * association's connection id -1 (ascend_task_association.cpp DEFAULT_CONNECTION_ID, an int64_t
+ * column), which the C++ engine reads back into a uint64_t (task_processor.h, AscendTaskData) and
+ * prints unsigned: 18446744073709551615 (the Python engine prints -1). */
 static int hardware_lane(struct tc *c, uint32_t dev, uint64_t *scratch, uint64_t *ctxs)
 {
 	const struct ap_cann_view *v = c->v;
@@ -337,7 +340,10 @@ static int hardware_lane(struct tc *c, uint32_t dev, uint64_t *scratch, uint64_t
 		LIT(c->o, ", \"Subtask Id\": ");
 		num(c, t->context_id);
 		LIT(c->o, ", \"connection_id\": ");
-		num(c, t->conn);
+		if (t->conn == AP_CANN_NO_CONN) /* the association's -1 as the uint64_t it is read into */
+			LIT(c->o, "18446744073709551615");
+		else
+			num(c, t->conn);
 		LIT(c->o, "}}");
 		flow_pair(c, t->flow, pid, t->stream_id, t->start);
 	}
@@ -388,7 +394,7 @@ static void enum_str(struct tc *c, const char *s, uint32_t v)
 
 /* The Communication lane of device dev (hccl_assembler.cpp): per group, a thread with its ops
  * ("Group {name} Communication", "Communication" without a group) and "Plane {n}" threads with
- * its small tasks (ap_tv__comm_layout); sort index = tid. */
+ * its small tasks but the hidden ones (ap_tv__comm_layout); sort index = tid. */
 static int comm_lane(struct tc *c, uint32_t dev)
 {
 	const struct ap_cann_view *v = c->v;
@@ -464,7 +470,7 @@ static int comm_lane(struct tc *c, uint32_t dev)
 	for (i = 0; i < v->hccl_tasks.n; i++) {
 		const struct ap_cann_hccl_task *t = &v->hccl_tasks.v[i];
 
-		if (t->device_id != dev)
+		if (t->device_id != dev || t->hidden)
 			continue;
 		k = l.start[ap_tv__comm_group_rank(&l, t->group)] + t->plane_id + 1;
 		elem(c);

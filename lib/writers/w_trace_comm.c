@@ -76,10 +76,13 @@ int ap_tv__comm_layout(const struct ap_cann_view *v, uint32_t dev, struct ap_tv_
 	l->start = l->order + l->ng;
 	l->pl = l->start + l->ng;
 	l->np = 0;
-	for (i = 0; i < v->hccl_tasks.n; i++)
-		if (v->hccl_tasks.v[i].device_id == dev)
-			l->pl[l->np++] = ap_tv__comm_group_rank(l, v->hccl_tasks.v[i].group) << 32 |
-					 v->hccl_tasks.v[i].plane_id;
+	for (i = 0; i < v->hccl_tasks.n; i++) {
+		const struct ap_cann_hccl_task *t = &v->hccl_tasks.v[i];
+
+		if (t->device_id == dev) /* the invalid plane as 0 (HcclAssembler::InitHcclGroup) */
+			l->pl[l->np++] = ap_tv__comm_group_rank(l, t->group) << 32 |
+					 (t->plane_id == AP_CANN_NO_PLANE ? 0 : t->plane_id);
+	}
 	l->np = uniq_hi(l->pl, l->np, 1);
 	for (r = 0, i = 0; r < l->ng; r++) {
 		l->start[r] = next;

@@ -25,7 +25,8 @@ int ap_tv__cann(struct ap_out *o, int *first, const struct ap_cann_view *v,
 /* The thread layout of one device's Communication lane (hccl_assembler.cpp,
  * get_hccl_export_data.py): the groups of its small tasks (in their order) and then of its ops
  * without tasks, ranked by first appearance; each a thread at tid start[rank] followed by its
- * planes at start + plane + 1, the next group after its highest plane. */
+ * planes at start + plane + 1 (AP_CANN_NO_PLANE as plane 0), the next group after its highest
+ * plane. */
 struct ap_tv_comm_layout {
 	uint64_t *grp;   /* [ng]: group << 32 | rank, sorted by group */
 	uint64_t *order; /* [ng]: by rank, first sequence number << 32 | group */

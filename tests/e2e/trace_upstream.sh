@@ -14,8 +14,8 @@
 # local-time offset error, as in cann_upstream.sh), T1 HCCL op args relay/retry, T2 the Communication and Overlap
 # Analysis sort indices.
 # KNOWN lanes still differ ('U/A why': by exactly U events only upstream, A only ascprof's): N4 (event-pair APIs: the Python engine keeps them unpaired, names them "AscendCL@0");
-# E4 (Level0: the Python engine links a MIX kernel's context-0 subtask, which has no host task of its own), E6, E7,
-# and the ascprof bug B7 (tests/upstream/README.md).
+# E4 (Level0: the Python engine links a MIX kernel's context-0 subtask, which has no host task of its own), E6, E7
+# (tests/upstream/README.md).
 # Prints "N passed, N failed". Exit 0 all passed, 1 a check failed, 77 no python3, 99 setup error.
 # shellcheck source=tests/e2e/common.sh
 . "$(dirname "$0")/common.sh"
@@ -34,7 +34,7 @@ vllm_profile/node0_41001_20251126100000123_ascend_pt -174 -
 vllm_profile/node0_41002_20251126100000125_ascend_pt 38 CANN|Thread 41002=N4 aclrtSynchronizeStream is an event pair
 hccl_rich/node0_42001_20251126100000200_ascend_pt -174 -
 hccl_rich/node0_42002_20251126100000202_ascend_pt -174 -
-level0_single/node0_51001_20251126100000223_ascend_pt -174 Ascend Hardware|Stream 2=12/4 $E4 (MIX);?|Thread 51058=4/0 $E4: their HostToDevice starts;Python|Thread 51001=4/0 $E4: their torch_to_npu starts;Ascend Hardware|Stream 5=12/12 E6 connection_id of a device task without a host task;Communication|Group 10.0.0.11%enp189s0f0_60000_0_1764151199870123 Communication=2/2 E7 rank_size of an op without hccl_info;Communication|Plane 0=0/2 B7 the SQ task of a Level0 FFTS+ op drawn as FFTS_PLUS
+level0_single/node0_51001_20251126100000223_ascend_pt -174 Ascend Hardware|Stream 2=12/4 $E4 (MIX);?|Thread 51058=4/0 $E4: their HostToDevice starts;Python|Thread 51001=4/0 $E4: their torch_to_npu starts;Ascend Hardware|Stream 5=12/12 E6 connection_id of a device task without a host task (Python -1, C++ 2^64-1);Communication|Group 10.0.0.11%enp189s0f0_60000_0_1764151199870123 Communication=2/2 E7 rank_size of an op without hccl_info
 "
 
 printf '%s\n' "$DUMPS" | while read -r dump shift known; do

@@ -110,14 +110,12 @@ api_statistic Variance ROUND
 #       Python engine draws KERNEL_MIX_AIV at the subtask times with both flows (the oracle test of
 #       testdata/level0_single lists that as engine difference E4, tests/upstream/README.md).
 #       kernel_details.csv (the ACSQ row) agrees with every release
-#  L0-PLANES  a synthesis limit (rt_cann_main.c, HCCL ops at Level0) and an ascprof bug: rt-cann writes an
-#       HCCL-level master event around each op's FFTS_PLUS task (as HCCL reports one per op at Level0)
-#       and context ids, which Level0 does not record (HCCL reports them only with task-time L1); the ids
-#       make each FFTS+ subtask an HCCL small task, which ascprof draws on Plane 0 named FFTS_PLUS (296
-#       per rank). With what Level0 records (testdata/level0_single, tests/e2e/trace_upstream.sh) the
-#       subtasks stay in the Ascend Hardware lane and Plane 0 holds no task in the older sample and in
-#       current msprof's Python engine, while ascprof draws the op's FFTS+ SQ task there (B7 of
-#       tests/upstream/README.md)
+# (L0-PLANES is gone: rt-cann writes an HCCL-level master event around each Level0 op's FFTS_PLUS task
+#       and context ids, which Level0 does not record (a synthesis limit, rt_cann_main.c), so each FFTS+
+#       subtask became an HCCL small task without hccl_info that ascprof drew on Plane 0 (296 per rank).
+#       It now draws no small task at Level0, nor one without hccl_info, as msprof's C++ engine
+#       (hccl_assembler.h GenerateCommTaskTrace; B7 of tests/upstream/README.md): Plane 0 holds no
+#       task, as in the older sample.)
 XFAIL12='
 * step_trace_time OLD-FREE:1 Free
 * step_trace_time OLD-FREE:1 Stage
@@ -133,7 +131,6 @@ level2 trace_view RT-SHARED:5 flow|HostToDevice
 level0 trace_view RT-SHARED+L0-MIX:18 flow|HostToDevice
 level0 trace_view L0-MIX:13 flow|async_npu
 level0 trace_view L0-MIX:26 Ascend Hardware|Stream 2
-level0 trace_view L0-PLANES:296 Communication|Plane 0
 '
 
 here=$(cd "$(dirname "$0")" && pwd) || exit 99

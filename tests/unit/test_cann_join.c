@@ -496,6 +496,65 @@ START_TEST(level0_mix_and_aicore)
 }
 END_TEST
 
+/* Level0 HCCL op (testdata/level0_single): a launch with the op-level HCCL master event, no
+ * hccl_info and no context ids, around its FFTS_PLUS task track. Its one host small task, at
+ * context 0xFFFFFFFF, meets the FFTS+ SQ task: an HCCL small task of plane -1 that the timeline
+ * does not draw (B7: hccl_assembler.h GenerateCommTaskTrace); the subtasks stay unlinked. At Level1
+ * a small task with hccl_info is drawn on its plane, one without is not. */
+static void level0_hccl_op(void)
+{
+	HASH(41, "hcom_allReduce_");
+	TYPE(10000, 5, "launch");
+	TYPE(5500, 0x10001, "master");
+	api(10000, 5, 9, 1000, 1200, 41);
+	api(5500, 0x10001, 9, 1010, 1150, 41);
+	track(1020, 9, 52, 5, 100);
+	dev(5, 100, AP_CANN_CTX_NONE, 5000, 5900, AP_CANN_SRC_ACSQ, 0);
+	dev(5, 100, 0, 5010, 5100, AP_CANN_SRC_FFTS, 4);
+	dev(5, 100, 1, 5110, 5800, AP_CANN_SRC_FFTS, 3);
+}
+
+START_TEST(level0_hccl_task_hidden)
+{
+	level0 = 1;
+	level0_hccl_op();
+	join();
+	ck_assert_uint_eq(v.hccl_tasks.n, 1);
+	ck_assert_uint_eq(v.hccl_tasks.v[0].context_id, AP_CANN_NO_CTX);
+	ck_assert_uint_eq(v.hccl_tasks.v[0].has_info, 0);
+	ck_assert_uint_eq(v.hccl_tasks.v[0].plane_id, AP_CANN_NO_PLANE);
+	ck_assert_uint_eq(v.hccl_tasks.v[0].hidden, 1);
+	ck_assert_uint_eq(st.device_only, 2);
+}
+END_TEST
+
+START_TEST(hccl_task_without_info_hidden)
+{
+	struct ap_cann_hccl_info *hi;
+	size_t i;
+
+	level0_hccl_op(); /* Level1 now: the task without hccl_info is still not drawn */
+	HASH(43, "Memcpy");
+	api(10000, 5, 9, 2000, 2200, 41);
+	api(5500, 0x10001, 9, 2010, 2150, 43);
+	track(2020, 9, 5, 7, 1);
+	hi = ap_vec_push(&h.hccl_infos);
+	hi->ts = 2020;
+	hi->tid = 9;
+	hi->item_id = 43;
+	hi->plane_id = 3;
+	dev(7, 1, AP_CANN_CTX_NONE, 6000, 6400, AP_CANN_SRC_ACSQ, 11);
+	join();
+	ck_assert_uint_eq(v.hccl_tasks.n, 2);
+	for (i = 0; i < v.hccl_tasks.n; i++) {
+		const struct ap_cann_hccl_task *t = &v.hccl_tasks.v[i];
+
+		ck_assert_uint_eq(t->hidden, !t->has_info);
+		ck_assert_uint_eq(t->plane_id, t->has_info ? 3 : AP_CANN_NO_PLANE);
+	}
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("cann_join");
@@ -509,6 +568,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, redundant_api_dropped);
 	tcase_add_test(tc, mix_without_context_ids);
 	tcase_add_test(tc, level0_mix_and_aicore);
+	tcase_add_test(tc, level0_hccl_task_hidden);
+	tcase_add_test(tc, hccl_task_without_info_hidden);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -583,6 +583,72 @@ START_TEST(trace_view_queue_only)
 }
 END_TEST
 
+/* The CANN part's Communication and Ascend Hardware lanes (hccl_assembler.h,
+ * ascend_hardware_assembler.cpp): a hidden small task (no hccl_info: plane -1) is not drawn but
+ * names "Plane 0"; a drawn one sits on its plane's thread; a device task without a host task has
+ * connection_id 2^64 - 1 (E6, B7 of tests/upstream/README.md). */
+START_TEST(trace_view_comm_hidden_task)
+{
+	struct fwk f;
+	struct ap_cann_view cv;
+	struct ap_cann_task_row *r;
+	struct ap_cann_comm_op *o;
+	struct ap_cann_hccl_task *t;
+	struct ap_err err = AP_ERR_INIT;
+	uint32_t g;
+	size_t len, i;
+	char *got;
+
+	fwk_build(&f);
+	ck_assert_int_eq(ap_cann_view_init(&cv), 0);
+	cv.pid = 4242;
+	g = ap_strtab_intern(&cv.strs, "G", 1, NULL);
+	r = ap_vec_push(&cv.tasks);
+	ck_assert_ptr_nonnull(r);
+	memset(r, 0, sizeof(*r));
+	r->start = 5000, r->end = 5100, r->dur = 100;
+	r->stream_id = 5, r->task_id = 100;
+	r->name = r->kernel_type = ap_strtab_intern(&cv.strs, "SDMA", 4, NULL);
+	r->kernel_name = r->host_type = AP_STR_NONE;
+	r->conn = r->flow = AP_CANN_NO_CONN;
+	o = ap_vec_push(&cv.comm_ops);
+	ck_assert_ptr_nonnull(o);
+	memset(o, 0, sizeof(*o));
+	o->start = 5000, o->end = 5900;
+	o->name = ap_strtab_intern(&cv.strs, "hcom_allReduce__169_0_1", 23, NULL);
+	o->group = g;
+	o->alg_type = AP_STR_NONE;
+	o->data_type = UINT32_MAX;
+	o->conn = 11;
+	o->flow = AP_CANN_NO_CONN;
+	for (i = 0; i < 2; i++) {
+		t = ap_vec_push(&cv.hccl_tasks);
+		ck_assert_ptr_nonnull(t);
+		memset(t, 0, sizeof(*t));
+		t->start = 5000 + 100 * (int64_t)i, t->end = 5050 + 100 * (int64_t)i;
+		t->group = g;
+		t->stream_id = 5, t->task_id = 100 + (uint32_t)i;
+		t->has_info = i == 1;
+		t->hidden = i == 0;
+		t->plane_id = i ? 1 : AP_CANN_NO_PLANE;
+		t->name = ap_strtab_intern(&cv.strs, i ? "Memcpy" : "FFTS_PLUS", i ? 6 : 9, NULL);
+	}
+	f.v.cann = &cv;
+	ck_assert_int_eq(ap_write_trace_view(tmp_dir, &f.v, &err), 0);
+	got = slurp("trace_view.json", &len);
+	ck_assert_ptr_nonnull(strstr(got, "\"tid\": 1, \"ph\": \"M\", \"args\": {\"name\": \"Plane 0\"}"));
+	ck_assert_ptr_nonnull(strstr(got, "\"tid\": 2, \"ph\": \"M\", \"args\": {\"name\": \"Plane 1\"}"));
+	ck_assert_ptr_nonnull(strstr(got, "{\"name\": \"Memcpy\", \"pid\": "));
+	ck_assert_ptr_null(strstr(got, "FFTS_PLUS"));
+	ck_assert_ptr_nonnull(strstr(got, "\"Subtask Id\": 0, \"connection_id\": 18446744073709551615}"));
+	ck_assert_ptr_null(strstr(got, "4294967295}"));
+	free(got);
+	ap_cann_view_release(&cv);
+	fwk_release(&f);
+	ap_err_release(&err);
+}
+END_TEST
+
 /* ---- operator_details ---- */
 
 static const char operator_details_header[] =
@@ -999,6 +1065,7 @@ static Suite *writers_suite(void)
 	tcase_add_test(tc, trace_view_empty);
 	tcase_add_test(tc, trace_view_queue_only);
 	tcase_add_test(tc, comm_layout_per_group);
+	tcase_add_test(tc, trace_view_comm_hidden_task);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("operator_details");

@@ -46,7 +46,8 @@ struct ap_cann_task_row {
 	/* timeline (Ascend Hardware lane, torch_npu §6.4) */
 	uint32_t name;             /* strs id: the op row's name, else kernel_type */
 	uint32_t model_id;         /* AP_CANN_NO_MODEL when none */
-	uint32_t conn;             /* connection id of the launching API, AP_CANN_NO_CONN none */
+	uint32_t conn;             /* connection id of the launching API, AP_CANN_NO_CONN none
+				    * (drawn as msprof's C++ engine prints it, see w_trace_cann.c) */
 	uint32_t flow;             /* index into flows of its HostToDevice flow, AP_CANN_NO_CONN */
 	uint32_t host_type;        /* strs id: the host task's runtime task type name as msprof's
 				    * host_task_type (FFTS_PLUS included); AP_STR_NONE: no host task */
@@ -90,6 +91,9 @@ struct ap_cann_comm_op {
 	uint8_t relay, retry;
 };
 
+/* Plane of an HCCL small task without hccl_info, or whose planeID is ~0 (msprof's plane -1). */
+#define AP_CANN_NO_PLANE UINT32_MAX
+
 /* One HCCL small task of a "Plane N" thread, with its hccl_info (when has_info). */
 struct ap_cann_hccl_task {
 	int64_t start, end;        /* local ns */
@@ -102,6 +106,8 @@ struct ap_cann_hccl_task {
 	double dur_estimated;
 	double bandwidth;          /* GB/s (bytes per ns): a closed RDMA payload run's, else size / duration */
 	uint8_t has_info, payload; /* payload: rdmaType RDMA_SEND_PAYLOAD */
+	uint8_t hidden;            /* not drawn (Level0, or plane AP_CANN_NO_PLANE); its plane (0 for
+				    * AP_CANN_NO_PLANE) still names a thread */
 };
 
 /* One HCCL small task's device execution as msprof's HCCLTaskSingleDevice row holds it
