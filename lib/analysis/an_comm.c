@@ -296,10 +296,12 @@ static void op_bandwidth(struct an *a, row_t *e, size_t n, size_t *ends, int64_t
 					continue;
 				}
 				slot = transport_slot(v, q[i]->transport);
-				if (slot < 0)
-					a->c->bad_transport++; /* msprof fails on it (KeyError) */
-				else
+				if (slot < 0) { /* msprof fails on it (KeyError) */
+					if (!a->c->bad_transport++)
+						a->c->first_bad_transport = (uint32_t)(q[i] - a->v->hccl.v);
+				} else {
 					bw_record(a, op->bw, slot, sz, tm);
+				}
 				i += (size_t)jump + cnt - 1;
 				continue;
 			}
@@ -506,8 +508,8 @@ int ap_comm_analyse(const struct ap_cann_view *v, int64_t min_start, struct ap_c
 		struct ap_comm_op *op = &c->ops.v[i];
 
 		op_time(&a, sorted + lo, m, op);
-		if (!op->timed)
-			c->untimed_ops++;
+		if (!op->timed && !c->untimed_ops++)
+			c->first_untimed = (uint32_t)(sorted[lo] - v->hccl.v);
 		op_bandwidth(&a, sorted + lo, m, ends, ids, op);
 		if (a.oom)
 			break;
