@@ -495,6 +495,28 @@ nomem:
 	return AP_ENOMEM;
 }
 
+#define PLANE_RAN 0x80000000u
+
+/* Notes HCCL small task t, with an hccl_info and no device execution, on its (op, plane): the
+ * least hccl_info index of such tasks is kept. */
+static void plane_note(struct ap_cann__join *j, const struct ap_cann__htask *t)
+{
+	struct ap_u64map_slot *s;
+	uint32_t first;
+
+	if (t->kind != AP_CANN__HCCL || t->bigop == AP_CANN__NONE || t->hinfo < 0)
+		return;
+	s = ap_u64map_get(&j->planes,
+			  (uint64_t)t->bigop << 32 | j->h->hccl_infos.v[t->hinfo].plane_id, NULL);
+	if (!s) {
+		j->oom = 1;
+		return;
+	}
+	first = s->val & ~PLANE_RAN;
+	if (!first || (uint32_t)t->hinfo < first - 1)
+		s->val = (s->val & PLANE_RAN) | ((uint32_t)t->hinfo + 1);
+}
+
 /* GenerateTopDownTask for one device. */
 static int associate(struct ap_cann__join *j, const struct ap_cann_join_dev *d)
 {
@@ -572,6 +594,8 @@ static int associate(struct ap_cann__join *j, const struct ap_cann_join_dev *d)
 				execution(j, d, NULL, &d->tasks[dk[i].idx], hidden);
 		} else {
 			j->st->host_only += hb - ha;
+			for (i = ha; i < hb; i++)
+				plane_note(j, &j->ht.tasks.v[hk[i].idx]);
 		}
 		a = hb;
 		b = db;
@@ -700,6 +724,49 @@ static uint32_t bigop_name(struct ap_cann__join *j, size_t b)
 	return ap_cann__join_intern(j, j->buf.buf);
 }
 
+/* The ops missing on a plane: hccl_info records of the plane, no execution there, but some on
+ * another plane (an op that never ran is a host launch without device task, nothing more). */
+static void missing_planes(struct ap_cann__join *j)
+{
+	uint8_t *ran = calloc(j->ht.bigops.n ? j->ht.bigops.n : 1, 1);
+	size_t i;
+	uint32_t best = 0;
+
+	if (!ran) {
+		j->oom = 1;
+		return;
+	}
+	for (i = 0; i < j->hx.n; i++) {
+		const struct hexec *x = &j->hx.v[i];
+		struct ap_u64map_slot *s;
+
+		ran[x->bigop] = 1;
+		if (x->hinfo < 0)
+			continue;
+		s = ap_u64map_find(&j->planes, (uint64_t)x->bigop << 32 |
+						       j->h->hccl_infos.v[x->hinfo].plane_id);
+		if (s)
+			s->val |= PLANE_RAN;
+	}
+	for (i = 0; j->planes.v && i <= j->planes.mask; i++) {
+		const struct ap_u64map_slot *s = &j->planes.v[i];
+		uint32_t first = s->val & ~PLANE_RAN;
+
+		if (!s->used || (s->val & PLANE_RAN) || !first || !ran[s->key >> 32])
+			continue;
+		j->st->hccl_missing_planes++;
+		if (!best || first < best) {
+			best = first;
+			j->st->hccl_missing_info = (int32_t)(first - 1);
+			j->st->hccl_missing_plane = (uint32_t)s->key;
+			j->st->hccl_missing_op = (uint32_t)(s->key >> 32); /* a big op until named */
+		}
+	}
+	free(ran);
+	if (best)
+		j->st->hccl_missing_op = bigop_name(j, j->st->hccl_missing_op);
+}
+
 /* The view string of an hccl_info enum value: its name, else its number (trans_enum_name). */
 static uint32_t enum_id(struct ap_cann__join *j, const char *name, uint32_t v)
 {
@@ -734,6 +801,8 @@ static void hccl_rows(struct ap_cann__join *j, uint32_t *names)
 		r->end = x->end;
 		r->device_id = x->device;
 		r->master = x->master;
+		r->info = x->hinfo;
+		r->op_info = j->ht.bigops.v[x->bigop].hccl_op;
 		r->op_name = names[x->bigop];
 		group_of(j, x, group, sizeof(group));
 		r->group = ap_cann__join_intern(j, group);
@@ -754,10 +823,14 @@ static void hccl_rows(struct ap_cann__join *j, uint32_t *names)
 					       h->transport_type);
 			r->link = enum_id(j, ap_cann_hccl_link_name(h->link_type), h->link_type);
 			if (!ap_cann_hccl_transport_name(h->transport_type) &&
-			    !j->st->hccl_bad_transport++)
+			    !j->st->hccl_bad_transport++) {
 				j->st->hccl_first_transport = h->transport_type;
-			if (!ap_cann_hccl_link_name(h->link_type) && !j->st->hccl_bad_link++)
+				j->st->hccl_first_transport_info = x->hinfo;
+			}
+			if (!ap_cann_hccl_link_name(h->link_type) && !j->st->hccl_bad_link++) {
 				j->st->hccl_first_link = h->link_type;
+				j->st->hccl_first_link_info = x->hinfo;
+			}
 			r->rdma = enum_id(j, ap_cann_hccl_rdma_name(h->rdma_type), h->rdma_type);
 		}
 	}
@@ -901,7 +974,7 @@ int ap_cann_join(const struct ap_cann_join_in *in, struct ap_cann_view *v,
 	ap_strbuf_init(&j.buf);
 	v->stars = in->stars;
 	if (ap_u64map_init(&j.hash_ids, 1024) < 0 || ap_u64map_init(&j.rt_ids, 64) < 0 ||
-	    ap_u64map_init(&j.tensor_ids, 1024) < 0)
+	    ap_u64map_init(&j.tensor_ids, 1024) < 0 || ap_u64map_init(&j.planes, 16) < 0)
 		goto out;
 	if (ap_cann__host_tasks(in, &j.ht, st) < 0)
 		goto out;
@@ -925,6 +998,7 @@ int ap_cann_join(const struct ap_cann_join_in *in, struct ap_cann_view *v,
 			goto out;
 	if (name_bigops(&j) < 0)
 		goto out;
+	missing_planes(&j);
 	{
 		uint32_t *names = calloc(nb, sizeof(*names)); /* AP_STR_NONE is 0 */
 
@@ -945,6 +1019,7 @@ out:
 	ap_u64map_release(&j.hash_ids);
 	ap_u64map_release(&j.rt_ids);
 	ap_u64map_release(&j.tensor_ids);
+	ap_u64map_release(&j.planes);
 	free(j.tensor_strs.v);
 	free(j.big_start);
 	free(j.big_end);

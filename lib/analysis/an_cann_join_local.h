@@ -47,6 +47,9 @@ struct ap_cann__join {
 	uint8_t *big_have;
 	struct bigname *big_name;
 	AP_VEC(struct hexec) hx;
+	/* (big op << 32 | plane) of HCCL small tasks without a device execution: val the least
+	 * hccl_info index + 1 among them (bits 0-30), PLANE_RAN when the plane has an execution */
+	struct ap_u64map planes;
 	/* per flow: its first execution (kernel), and the launch time */
 	int64_t *flow_ts, *flow_kts, *flow_kend;
 	uint8_t *flow_have, *flow_aic;

@@ -25,13 +25,30 @@ enum { T_ELAPSE, T_TRANSIT, T_WAIT, T_SYNC, T_IDLE, T_WAIT_RATIO, T_SYNC_RATIO }
 
 typedef const struct ap_cann_hccl_row *row_t;
 
+/* The lookups below (bins by size, links by key, planes by id) hash into maps that are never
+ * cleared: a slot holds where its key was last put, which is its place now if the entry there
+ * still has that key and lies in the current op's range (no later key of the op takes the
+ * same slot), and else the key is new to the op. Linear in the tasks. */
 struct an {
 	const struct ap_cann_view *v;
 	struct ap_comm *c;
 	row_t *plane;         /* scratch: the tasks of one plane */
 	AP_VEC(struct ap_comm_bin) tb[AP_COMM_NTRANSPORT]; /* scratch: bins per transport */
+	struct ap_u64map bin_of[AP_COMM_NTRANSPORT]; /* size bits -> index into tb[k] */
+	struct ap_u64map link_of;  /* "src-dst" strs id -> index into c->links */
+	struct ap_u64map plane_of; /* plane id -> index into by_plane's ids */
 	int oom;
 };
+
+/* The map key of a size: its bits, 0.0 for -0.0 (Python's dict has them equal). */
+static uint64_t size_key(double x)
+{
+	uint64_t k = 0;
+
+	if (x != 0)
+		memcpy(&k, &x, sizeof(k));
+	return k;
+}
 
 static int str_is(const struct ap_cann_view *v, uint32_t id, const char *s)
 {
@@ -167,11 +184,16 @@ static void bw_record(struct an *a, struct ap_comm_bw *bw, int k, double size_mb
 {
 	size_t i;
 
+	struct ap_u64map_slot *s = ap_u64map_get(&a->bin_of[k], size_key(size_mb), NULL);
+
 	ap_comm__add(&bw[k].size_mb, size_mb, 1);
 	ap_comm__add(&bw[k].time_ms, time_ms, 1);
-	for (i = 0; i < a->tb[k].n && a->tb[k].v[i].size_mb != size_mb; i++)
-		;
-	if (i == a->tb[k].n) {
+	if (!s) {
+		a->oom = 1;
+		return;
+	}
+	i = s->val;
+	if (i >= a->tb[k].n || a->tb[k].v[i].size_mb != size_mb) {
 		struct ap_comm_bin *b = ap_vec_push(&a->tb[k]);
 
 		if (!b) {
@@ -180,6 +202,8 @@ static void bw_record(struct an *a, struct ap_comm_bw *bw, int k, double size_mb
 		}
 		memset(b, 0, sizeof(*b));
 		b->size_mb = size_mb;
+		i = a->tb[k].n - 1;
+		s->val = (uint32_t)i;
 	}
 	ap_comm__add(&a->tb[k].v[i].count, 1, 0);
 	ap_comm__add(&a->tb[k].v[i].time_ms, time_ms, 1);
@@ -246,34 +270,48 @@ static void bw_finish(struct ap_comm_bw *bw, const struct ap_comm_bin *const bin
 	}
 }
 
-/* Splits the tasks e[0..n) by plane, first seen first, into a->plane; returns the number of
- * planes and their ends in ends (ends[p] = one past the last task of plane p). */
-static size_t by_plane(struct an *a, row_t *e, size_t n, size_t *ends, int64_t *ids)
+/* Splits the tasks e[0..n) by plane, first seen first, into a->plane (a counting sort, each
+ * plane's tasks in order); returns the number of planes and their ends in ends (ends[p] = one
+ * past the last task of plane p). pidx: scratch of n entries. */
+static size_t by_plane(struct an *a, row_t *e, size_t n, size_t *ends, int64_t *ids,
+		       uint32_t *pidx)
 {
-	size_t np = 0, i, p, m = 0;
+	size_t np = 0, i, p;
 
 	for (i = 0; i < n; i++) {
-		for (p = 0; p < np && ids[p] != e[i]->plane_id; p++)
-			;
-		if (p == np)
+		struct ap_u64map_slot *s = ap_u64map_get(&a->plane_of, (uint64_t)e[i]->plane_id,
+							 NULL);
+
+		if (!s) {
+			a->oom = 1;
+			return 0;
+		}
+		if (s->val >= np || ids[s->val] != e[i]->plane_id) {
+			s->val = (uint32_t)np;
+			ends[np] = 0;
 			ids[np++] = e[i]->plane_id;
+		}
+		pidx[i] = s->val;
+		ends[s->val]++;
 	}
-	for (p = 0; p < np; p++) {
-		for (i = 0; i < n; i++)
-			if (e[i]->plane_id == ids[p])
-				a->plane[m++] = e[i];
-		ends[p] = m;
-	}
+	for (p = 1; p < np; p++)
+		ends[p] += ends[p - 1];
+	for (i = n; i-- > 0;) /* from the back: ends[p] ends at the start of plane p */
+		a->plane[--ends[pidx[i]]] = e[i];
+	for (p = 0; p + 1 < np; p++)
+		ends[p] = ends[p + 1];
+	if (np)
+		ends[np - 1] = n;
 	return np;
 }
 
-/* op_bandwidth_parser over all the op's tasks, plane by plane. */
-static void op_bandwidth(struct an *a, row_t *e, size_t n, size_t *ends, int64_t *ids,
+/* op_bandwidth_parser over all the op's tasks e[..], plane by plane as by_plane left them. */
+static void op_bandwidth(struct an *a, row_t *e, size_t np, const size_t *ends,
 			 struct ap_comm_op *op)
 {
 	const struct ap_cann_view *v = a->v;
 	const struct ap_comm_bin *bins[AP_COMM_NTRANSPORT];
-	size_t np = by_plane(a, e, n, ends, ids), p, from = 0, i;
+	size_t p, from = 0, i;
 	int jump = rdma_jump(v, e[0]), k;
 
 	for (k = 0; k < AP_COMM_NTRANSPORT; k++)
@@ -296,10 +334,12 @@ static void op_bandwidth(struct an *a, row_t *e, size_t n, size_t *ends, int64_t
 					continue;
 				}
 				slot = transport_slot(v, q[i]->transport);
-				if (slot < 0)
-					a->c->bad_transport++; /* msprof fails on it (KeyError) */
-				else
+				if (slot < 0) { /* msprof fails on it (KeyError) */
+					if (!a->c->bad_transport++)
+						a->c->first_bad_transport = (uint32_t)(q[i] - a->v->hccl.v);
+				} else {
 					bw_record(a, op->bw, slot, sz, tm);
+				}
 				i += (size_t)jump + cnt - 1;
 				continue;
 			}
@@ -348,6 +388,7 @@ static struct ap_comm_link *link_of(struct an *a, size_t first, row_t r)
 	size_t len = ap_fmt_i64(buf, r->local_rank), i;
 	uint32_t id;
 	struct ap_comm_link *l;
+	struct ap_u64map_slot *s;
 
 	buf[len++] = '-';
 	len += ap_fmt_i64(buf + len, r->remote_rank == INVALID_RANK ? r->local_rank
@@ -357,14 +398,20 @@ static struct ap_comm_link *link_of(struct an *a, size_t first, row_t r)
 		a->oom = 1;
 		return NULL;
 	}
-	for (i = first; i < a->c->links.n; i++)
-		if (a->c->links.v[i].key == id)
-			return &a->c->links.v[i];
+	s = ap_u64map_get(&a->link_of, id, NULL);
+	if (!s) {
+		a->oom = 1;
+		return NULL;
+	}
+	i = s->val;
+	if (i >= first && i < a->c->links.n && a->c->links.v[i].key == id)
+		return &a->c->links.v[i];
 	l = ap_vec_push(&a->c->links);
 	if (!l) {
 		a->oom = 1;
 		return NULL;
 	}
+	s->val = (uint32_t)(a->c->links.n - 1);
 	memset(l, 0, sizeof(*l));
 	l->key = id;
 	l->transport = -1;
@@ -440,9 +487,9 @@ int ap_comm_analyse(const struct ap_cann_view *v, int64_t min_start, struct ap_c
 	struct an a;
 	struct ap_u64map keys;
 	struct ap_strbuf kb = AP_STRBUF_INIT;
-	uint32_t *rop = NULL, *cnt = NULL;
+	uint32_t *rop = NULL, *cnt = NULL, *pidx = NULL;
 	row_t *sorted = NULL;
-	size_t *ends = NULL, i, n = v->hccl.n, maxn = 0;
+	size_t *ends = NULL, i, n = v->hccl.n;
 	int64_t *ids = NULL;
 	int k, ret = AP_ENOMEM;
 
@@ -488,16 +535,14 @@ int ap_comm_analyse(const struct ap_cann_view *v, int64_t min_start, struct ap_c
 	a.plane = malloc((n ? n : 1) * sizeof(*a.plane));
 	ends = malloc((n ? n : 1) * sizeof(*ends));
 	ids = malloc((n ? n : 1) * sizeof(*ids));
-	if (!cnt || !sorted || !a.plane || !ends || !ids)
+	pidx = malloc((n ? n : 1) * sizeof(*pidx));
+	if (!cnt || !sorted || !a.plane || !ends || !ids || !pidx)
 		goto out;
 	for (i = 0; i < n; i++)
 		if (rop[i] != UINT32_MAX)
 			cnt[rop[i] + 1]++;
-	for (i = 0; i < c->ops.n; i++) {
-		if (cnt[i + 1] > maxn)
-			maxn = cnt[i + 1];
+	for (i = 0; i < c->ops.n; i++)
 		cnt[i + 1] += cnt[i];
-	}
 	for (i = 0; i < n; i++)
 		if (rop[i] != UINT32_MAX)
 			sorted[cnt[rop[i]]++] = &v->hccl.v[i];
@@ -506,19 +551,24 @@ int ap_comm_analyse(const struct ap_cann_view *v, int64_t min_start, struct ap_c
 		struct ap_comm_op *op = &c->ops.v[i];
 
 		op_time(&a, sorted + lo, m, op);
-		if (!op->timed)
-			c->untimed_ops++;
-		op_bandwidth(&a, sorted + lo, m, ends, ids, op);
+		if (!op->timed && !c->untimed_ops++)
+			c->first_untimed = (uint32_t)(sorted[lo] - v->hccl.v);
+		np = by_plane(&a, sorted + lo, m, ends, ids, pidx);
 		if (a.oom)
 			break;
-		np = by_plane(&a, sorted + lo, m, ends, ids);
+		op_bandwidth(&a, sorted + lo, np, ends, op);
+		if (a.oom)
+			break;
 		op_matrix(&a, np, ends, op);
 	}
-	(void)maxn;
 	ret = a.oom ? AP_ENOMEM : 0;
 out:
-	for (k = 0; k < AP_COMM_NTRANSPORT; k++)
+	for (k = 0; k < AP_COMM_NTRANSPORT; k++) {
 		ap_vec_free(&a.tb[k]);
+		ap_u64map_release(&a.bin_of[k]);
+	}
+	ap_u64map_release(&a.link_of);
+	ap_u64map_release(&a.plane_of);
 	ap_u64map_release(&keys);
 	ap_strbuf_release(&kb);
 	free(rop);
@@ -527,6 +577,7 @@ out:
 	free(a.plane);
 	free(ends);
 	free(ids);
+	free(pidx);
 	if (ret < 0)
 		return ap_err_set(err, AP_ENOMEM, "out of memory analysing communication");
 	return 0;

@@ -7,7 +7,9 @@
 
 #include "ap/comm.h"
 #include "ap/fmt.h"
+#include "ap/sort.h"
 #include "ap/strbuf.h"
+#include "ap/u64map.h"
 #include "an_comm_local.h"
 #include "../base/banned.h"
 
@@ -81,23 +83,43 @@ static int group_of_key(const char *key)
 	return starts_ci(key, "total") ? -1 : 1;
 }
 
-/* Merges the bins of transport k of op into the total's bins, which are the last ones. */
-static int merge_bins(struct ap_comm *c, const struct ap_comm_op *op, int k, uint32_t first)
+/* The lookups below hash into maps that are never cleared, as an_comm.c's: a slot holds where
+ * its key was last put, its place now if the entry there has that key and lies in the current
+ * range; else the key is new to the range. */
+
+/* The map key of a size: its bits, 0.0 for -0.0 (Python's dict has them equal). */
+static uint64_t size_key(double x)
+{
+	uint64_t k = 0;
+
+	if (x != 0)
+		memcpy(&k, &x, sizeof(k));
+	return k;
+}
+
+/* Merges the bins of transport k of op into the total's bins, which are the last ones, from
+ * first (bin_of: size bits -> index into c->bins). */
+static int merge_bins(struct ap_comm *c, struct ap_u64map *bin_of, const struct ap_comm_op *op,
+		      int k, uint32_t first)
 {
 	uint32_t i, j;
 
 	for (i = 0; i < op->bw[k].nbins; i++) {
 		struct ap_comm_bin b = c->bins.v[op->bw[k].bin + i];
+		struct ap_u64map_slot *s = ap_u64map_get(bin_of, size_key(b.size_mb), NULL);
 
-		for (j = first; j < c->bins.n && c->bins.v[j].size_mb != b.size_mb; j++)
-			;
-		if (j == c->bins.n) {
+		if (!s)
+			return AP_ENOMEM;
+		j = s->val;
+		if (j < first || j >= c->bins.n || c->bins.v[j].size_mb != b.size_mb) {
 			struct ap_comm_bin *nb = ap_vec_push(&c->bins);
 
 			if (!nb)
 				return AP_ENOMEM;
 			memset(nb, 0, sizeof(*nb));
 			nb->size_mb = b.size_mb;
+			j = (uint32_t)(c->bins.n - 1);
+			s->val = j;
 		}
 		ap_comm__add(&c->bins.v[j].count, b.count.v, b.count.isf);
 		ap_comm__add(&c->bins.v[j].time_ms, b.time_ms.v, b.time_ms.isf);
@@ -106,7 +128,7 @@ static int merge_bins(struct ap_comm *c, const struct ap_comm_op *op, int k, uin
 }
 
 /* compute_total_info over the ops gops[g->op, g->op + g->nops). */
-static int group_total(struct ap_comm *c, struct ap_comm_group *g)
+static int group_total(struct ap_comm *c, struct ap_u64map *bin_of, struct ap_comm_group *g)
 {
 	struct ap_comm_total *t = &g->total;
 	uint32_t i;
@@ -129,7 +151,7 @@ static int group_total(struct ap_comm *c, struct ap_comm_group *g)
 	for (k = 0; k < AP_COMM_NTRANSPORT; k++) {
 		t->bin[k] = (uint32_t)c->bins.n;
 		for (i = 0; i < g->nops; i++)
-			if (merge_bins(c, &c->ops.v[c->gops.v[g->op + i]], k, t->bin[k]) < 0)
+			if (merge_bins(c, bin_of, &c->ops.v[c->gops.v[g->op + i]], k, t->bin[k]) < 0)
 				return AP_ENOMEM;
 		t->nbins[k] = (uint32_t)(c->bins.n - t->bin[k]);
 	}
@@ -163,6 +185,13 @@ struct mtmp {
 	AP_VEC(uint32_t) ent_of;    /* per output record: its entry (group-local) */
 	AP_VEC(struct ap_comm_link) out;
 	AP_VEC(uint32_t) ents;      /* entry names, group-local order */
+	AP_VEC(uint64_t) tgs;       /* (type << 32 | group) pairs of keys, group-local order */
+	AP_VEC(uint32_t) ecount;    /* per entry: its records, then where they go */
+	AP_VEC(struct ap_sortkey) by_bw; /* the records, larger bandwidth first */
+	struct ap_u64map tg_of;     /* type << 32 | group -> index into tgs */
+	struct ap_u64map key_of;    /* tgs index << 32 | link -> index into keys */
+	struct ap_u64map ent_map;   /* entry name id -> index into ents */
+	struct ap_u64map bin_of;    /* for merge_bins */
 };
 
 static uint32_t intern_n(struct ap_comm *c, const char *s, size_t n)
@@ -175,6 +204,7 @@ static int emit(struct ap_comm *c, struct mtmp *m, const struct mkey *k, const c
 		const struct ap_comm_link *r)
 {
 	struct ap_strbuf b = AP_STRBUF_INIT;
+	struct ap_u64map_slot *s;
 	uint32_t id, e;
 	int ret = AP_ENOMEM;
 
@@ -185,14 +215,15 @@ static int emit(struct ap_comm *c, struct mtmp *m, const struct mkey *k, const c
 	ap_strbuf_addstr(&b, ap_strtab_get(&c->strs, k->group));
 	id = intern_n(c, b.buf, b.len);
 	ap_strbuf_release(&b);
-	if (id == AP_STR_NONE)
+	if (id == AP_STR_NONE || !(s = ap_u64map_get(&m->ent_map, id, NULL)))
 		return AP_ENOMEM;
-	for (e = 0; e < m->ents.n && m->ents.v[e] != id; e++)
-		;
-	if (e == m->ents.n) {
+	e = s->val;
+	if (e >= m->ents.n || m->ents.v[e] != id) {
 		if (!ap_vec_push(&m->ents))
 			return AP_ENOMEM;
+		e = (uint32_t)(m->ents.n - 1);
 		m->ents.v[e] = id;
+		s->val = e;
 	}
 	if (ap_vec_push(&m->out) && ap_vec_push(&m->ent_of)) {
 		m->out.v[m->out.n - 1] = *r;
@@ -202,13 +233,57 @@ static int emit(struct ap_comm *c, struct mtmp *m, const struct mkey *k, const c
 	return ret;
 }
 
-static int cmp_bw_desc(const void *pa, const void *pb)
+/* The index of (type, group) in m->tgs, added when new; UINT32_MAX out of memory. */
+static uint32_t tg_index(struct mtmp *m, uint32_t type, uint32_t group)
 {
-	const struct ap_comm_link *a = pa, *b = pb;
+	uint64_t tg = (uint64_t)type << 32 | group;
+	struct ap_u64map_slot *s = ap_u64map_get(&m->tg_of, tg, NULL);
 
-	if (a->bw.v != b->bw.v)
-		return a->bw.v > b->bw.v ? -1 : 1;
-	return a < b ? -1 : a > b; /* not reached: stable by index below */
+	if (!s)
+		return UINT32_MAX;
+	if (s->val >= m->tgs.n || m->tgs.v[s->val] != tg) {
+		if (!ap_vec_push(&m->tgs))
+			return UINT32_MAX;
+		m->tgs.v[m->tgs.n - 1] = tg;
+		s->val = (uint32_t)(m->tgs.n - 1);
+	}
+	return s->val;
+}
+
+/* The index of key (type, group, link) in m->keys, tg the index of (type, group), added (with
+ * no records) when new; UINT32_MAX out of memory. */
+static uint32_t key_index(struct mtmp *m, uint32_t tg, uint32_t type, uint32_t group,
+			  uint32_t link)
+{
+	struct ap_u64map_slot *s = ap_u64map_get(&m->key_of, (uint64_t)tg << 32 | link, NULL);
+	const struct mkey *o;
+
+	if (!s)
+		return UINT32_MAX;
+	o = s->val < m->keys.n ? &m->keys.v[s->val] : NULL;
+	if (!o || o->type != type || o->group != group || o->link != link) {
+		struct mkey *k = ap_vec_push(&m->keys);
+
+		if (!k)
+			return UINT32_MAX;
+		memset(k, 0, sizeof(*k));
+		k->type = type;
+		k->group = group;
+		k->link = link;
+		s->val = (uint32_t)(m->keys.n - 1);
+	}
+	return s->val;
+}
+
+/* The sort key of a bandwidth, larger first (0.0 and -0.0 equal, as in Python). */
+static int64_t bw_desc_key(double x)
+{
+	uint64_t u = 0;
+
+	if (x != 0)
+		memcpy(&u, &x, sizeof(u));
+	u = u >> 63 ? ~u : u | 1ull << 63; /* the doubles' order as unsigned */
+	return ap_sortkey_u64(~u);
 }
 
 /* get_comm_type + integrate_matrix_data for the ops gops[g->op, +nops) of one group. */
@@ -218,37 +293,27 @@ static int group_matrix(struct ap_comm *c, struct mtmp *m, const uint32_t *ops, 
 	size_t i, j, x;
 	char type[256];
 
-	m->keys.n = m->rk.n = m->recs.n = m->out.n = m->ent_of.n = m->ents.n = 0;
+	m->keys.n = m->rk.n = m->recs.n = m->out.n = m->ent_of.n = m->ents.n = m->tgs.n = 0;
 	for (i = 0; i < nops; i++) {
 		const struct ap_comm_op *op = &c->ops.v[ops[i]];
 		const char *key = ap_strtab_get(&c->strs, op->key);
 		const char *at = strchr(key, '@'), *last = strrchr(key, '@');
-		uint32_t tid, gid, oname;
+		uint32_t tid, gid, oname, tg;
 
 		if (!ap_comm_op_type(key, type, sizeof(type)))
 			c->unknown_types++;
 		tid = intern_n(c, type, strlen(type));
 		gid = last ? intern_n(c, last + 1, strlen(last + 1)) : op->key;
 		oname = at ? intern_n(c, key, (size_t)(at - key)) : op->key;
-		if (tid == AP_STR_NONE || gid == AP_STR_NONE || oname == AP_STR_NONE)
+		if (tid == AP_STR_NONE || gid == AP_STR_NONE || oname == AP_STR_NONE ||
+		    (tg = tg_index(m, tid, gid)) == UINT32_MAX)
 			return AP_ENOMEM;
 		for (j = 0; j < op->nlinks; j++) {
 			struct ap_comm_link r = c->links.v[op->link + j];
 
-			for (x = 0; x < m->keys.n && !(m->keys.v[x].type == tid &&
-						       m->keys.v[x].group == gid &&
-						       m->keys.v[x].link == r.key); x++)
-				;
-			if (x == m->keys.n) {
-				struct mkey *k = ap_vec_push(&m->keys);
-
-				if (!k)
-					return AP_ENOMEM;
-				memset(k, 0, sizeof(*k));
-				k->type = tid;
-				k->group = gid;
-				k->link = r.key;
-			}
+			x = key_index(m, tg, tid, gid, r.key);
+			if (x == UINT32_MAX)
+				return AP_ENOMEM;
 			m->keys.v[x].n++;
 			r.op_name = oname;
 			if (!ap_vec_push(&m->recs) || !ap_vec_push(&m->rk))
@@ -257,31 +322,34 @@ static int group_matrix(struct ap_comm *c, struct mtmp *m, const uint32_t *ops, 
 			m->rk.v[m->rk.n - 1] = (uint32_t)x;
 		}
 	}
-	if (ap_vec_reserve(&m->sorted, m->recs.n) < 0)
+	m->by_bw.n = 0;
+	if (ap_vec_reserve(&m->sorted, m->recs.n) < 0 || ap_vec_reserve(&m->by_bw, m->recs.n) < 0)
 		return AP_ENOMEM;
 	for (x = 0, j = 0; x < m->keys.n; x++) {
 		m->keys.v[x].first = (uint32_t)j;
 		j += m->keys.v[x].n;
 		m->keys.v[x].n = 0;
 	}
+	/* each key's records by list.sort(key=bandwidth, reverse=True), which is stable: all the
+	 * records sorted so (stably), then dealt to their keys in that order */
 	for (i = 0; i < m->recs.n; i++) {
-		struct mkey *k = &m->keys.v[m->rk.v[i]];
+		m->by_bw.v[i].key = bw_desc_key(m->recs.v[i].bw.v);
+		m->by_bw.v[i].idx = (uint32_t)i;
+	}
+	m->by_bw.n = m->recs.n;
+	if (ap_sort_keys(m->by_bw.v, m->by_bw.n) < 0)
+		return AP_ENOMEM;
+	for (i = 0; i < m->recs.n; i++) {
+		uint32_t r = m->by_bw.v[i].idx;
+		struct mkey *k = &m->keys.v[m->rk.v[r]];
 
-		m->sorted.v[k->first + k->n++] = m->recs.v[i];
+		m->sorted.v[k->first + k->n++] = m->recs.v[r];
 	}
 	for (x = 0; x < m->keys.n; x++) {
 		const struct mkey *k = &m->keys.v[x];
 		struct ap_comm_link *d = m->sorted.v + k->first, tot;
-		size_t n = k->n, a, b;
+		size_t n = k->n, a;
 
-		/* list.sort(key=bandwidth, reverse=True): stable; an insertion sort keeps it */
-		for (a = 1; a < n; a++) {
-			struct ap_comm_link t = d[a];
-
-			for (b = a; b > 0 && cmp_bw_desc(&t, &d[b - 1]) < 0; b--)
-				d[b] = d[b - 1];
-			d[b] = t;
-		}
 		memset(&tot, 0, sizeof(tot));
 		tot.key = k->link;
 		tot.transport = d[0].transport;
@@ -300,21 +368,31 @@ static int group_matrix(struct ap_comm *c, struct mtmp *m, const uint32_t *ops, 
 		    (n >= 3 && emit(c, m, k, "bottom3", &d[n - 3])))
 			return AP_ENOMEM;
 	}
-	/* the entries in creation order, each with its records in order */
+	/* the entries in creation order, each with its records in order (a counting sort) */
 	g->ment = (uint32_t)c->ments.n;
 	g->nments = (uint32_t)m->ents.n;
 	if (ap_vec_reserve(&c->ments, m->ents.n) < 0 || ap_vec_reserve(&c->mlinks, m->out.n) < 0)
 		return AP_ENOMEM;
-	for (x = 0; x < m->ents.n; x++) {
+	m->ecount.n = 0;
+	if (ap_vec_reserve(&m->ecount, m->ents.n) < 0)
+		return AP_ENOMEM;
+	m->ecount.n = m->ents.n;
+	for (x = 0; x < m->ents.n; x++)
+		m->ecount.v[x] = 0;
+	for (i = 0; i < m->out.n; i++)
+		m->ecount.v[m->ent_of.v[i]]++;
+	for (x = 0, j = c->mlinks.n; x < m->ents.n; x++) {
 		struct ap_comm_mentry *e = &c->ments.v[c->ments.n++];
 
 		e->name = m->ents.v[x];
-		e->link = (uint32_t)c->mlinks.n;
-		for (i = 0; i < m->out.n; i++)
-			if (m->ent_of.v[i] == x)
-				c->mlinks.v[c->mlinks.n++] = m->out.v[i];
-		e->n = (uint32_t)(c->mlinks.n - e->link);
+		e->link = (uint32_t)j;
+		e->n = m->ecount.v[x];
+		m->ecount.v[x] = (uint32_t)j; /* where its next record goes */
+		j += e->n;
 	}
+	for (i = 0; i < m->out.n; i++)
+		c->mlinks.v[m->ecount.v[m->ent_of.v[i]]++] = m->out.v[i];
+	c->mlinks.n += m->out.n;
 	return 0;
 }
 
@@ -399,6 +477,13 @@ static void mtmp_release(struct mtmp *m)
 	ap_vec_free(&m->ent_of);
 	ap_vec_free(&m->out);
 	ap_vec_free(&m->ents);
+	ap_vec_free(&m->tgs);
+	ap_vec_free(&m->ecount);
+	ap_vec_free(&m->by_bw);
+	ap_u64map_release(&m->tg_of);
+	ap_u64map_release(&m->key_of);
+	ap_u64map_release(&m->ent_map);
+	ap_u64map_release(&m->bin_of);
 }
 
 int ap_comm_by_step(struct ap_comm *c, const struct ap_comm_range *steps, size_t nsteps,
@@ -455,7 +540,8 @@ int ap_comm_by_step(struct ap_comm *c, const struct ap_comm_range *steps, size_t
 			for (g = 0; g < 2; g++) {
 				st = &c->steps.v[c->steps.n - 1];
 				if (collect(c, off, idx, (int32_t)j, g, &st->g[g].op, &st->g[g].nops) < 0 ||
-				    (st->g[g].nops && group_total(c, &c->steps.v[c->steps.n - 1].g[g]) < 0))
+				    (st->g[g].nops &&
+				     group_total(c, &m.bin_of, &c->steps.v[c->steps.n - 1].g[g]) < 0))
 					goto out;
 			}
 		}

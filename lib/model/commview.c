@@ -23,6 +23,7 @@ const char *ap_comm_matrix_transport_name(int c)
 int ap_comm_init(struct ap_comm *c)
 {
 	memset(c, 0, sizeof(*c));
+	c->first_untimed = c->first_bad_transport = UINT32_MAX;
 	return ap_strtab_init(&c->strs) < 0 ? AP_ENOMEM : 0;
 }
 

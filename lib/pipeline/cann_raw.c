@@ -291,10 +291,35 @@ static int level0_of(const struct ap_cann_meta *m)
 	return !strcasecmp(l, "l0") || !strcasecmp(l, "level0");
 }
 
+/* Where an HCCL diagnostic points: "'<PROF>/host/data/<file>': offset N" of hccl_info record
+ * info, else of hccl_op_info record op, else "'<PROF>'". */
+static const char *hccl_at(const struct raw *w, int32_t info, int32_t op, struct ap_strbuf *b)
+{
+	uint32_t file;
+	uint64_t off;
+
+	ap_strbuf_reset(b);
+	if (info >= 0 && (size_t)info < w->host.hccl_infos.n) {
+		file = w->host.hccl_infos.v[info].file;
+		off = w->host.hccl_infos.v[info].off;
+	} else if (op >= 0 && (size_t)op < w->host.hccl_ops.n) {
+		file = w->host.hccl_ops.v[op].file;
+		off = w->host.hccl_ops.v[op].off;
+	} else {
+		ap_strbuf_addf(b, "'%s'", w->shown);
+		return b->buf;
+	}
+	ap_strbuf_addf(b, "'%s/host/data/%s': offset %llu", w->shown,
+		       ap_strtab_get(&w->host.strs, w->host.files.v[file].name),
+		       (unsigned long long)off);
+	return b->buf;
+}
+
 /* The join's counts as the §4 warnings. */
 static void report_join(const struct raw *w, struct ap_analyse_result *r)
 {
 	const struct ap_cann_join_stats *st = &w->st;
+	struct ap_strbuf at = AP_STRBUF_INIT;
 
 	if (st->device_only)
 		ap_diag_report(&r->diag, AP_DIAG_WARN, "cann-device-only",
@@ -311,14 +336,23 @@ static void report_join(const struct raw *w, struct ap_analyse_result *r)
 	ap_cann_missing_report(&st->missing, w->shown, &r->diag);
 	if (st->hccl_bad_transport)
 		ap_diag_report(&r->diag, AP_DIAG_WARN, "hccl-transport",
-			       "'%s/host/data' hccl_info: %lu HCCL task%s of an unknown transport type (kept as the number), the first %lu",
-			       w->shown, st->hccl_bad_transport, st->hccl_bad_transport == 1 ? "" : "s",
+			       "%s: hccl_info: %lu HCCL task%s of an unknown transport type (kept as the number), the first %lu",
+			       hccl_at(w, st->hccl_first_transport_info, -1, &at), st->hccl_bad_transport,
+			       st->hccl_bad_transport == 1 ? "" : "s",
 			       (unsigned long)st->hccl_first_transport);
 	if (st->hccl_bad_link)
 		ap_diag_report(&r->diag, AP_DIAG_WARN, "hccl-link",
-			       "'%s/host/data' hccl_info: %lu HCCL task%s of an unknown link type (kept as the number), the first %lu",
-			       w->shown, st->hccl_bad_link, st->hccl_bad_link == 1 ? "" : "s",
-			       (unsigned long)st->hccl_first_link);
+			       "%s: hccl_info: %lu HCCL task%s of an unknown link type (kept as the number), the first %lu",
+			       hccl_at(w, st->hccl_first_link_info, -1, &at), st->hccl_bad_link,
+			       st->hccl_bad_link == 1 ? "" : "s", (unsigned long)st->hccl_first_link);
+	if (st->hccl_missing_planes)
+		ap_diag_report(&r->diag, AP_DIAG_WARN, "hccl-missing-plane",
+			       "%s: hccl_info: %lu communication op%s missing on a plane (its small tasks there have no device execution: left out, as msprof leaves them), the first %s on plane %lu",
+			       hccl_at(w, st->hccl_missing_info, -1, &at), st->hccl_missing_planes,
+			       st->hccl_missing_planes == 1 ? "" : "s",
+			       ap_strtab_get(&w->view.strs, st->hccl_missing_op),
+			       (unsigned long)st->hccl_missing_plane);
+	ap_strbuf_release(&at);
 }
 
 /* Formats the view as msprof's four tables into x. */
@@ -337,9 +371,18 @@ static int tabulate(struct raw *w, struct ap_cann_exported *x, struct ap_err *er
 
 /* msprof's communication analysis of the HCCL small tasks (analyze -r communication,
  * communication_matrix), kept in x for the step split at writing time. */
+/* hccl_at of HCCL row i of the view (its hccl_info, else its op's hccl_op_info). */
+static const char *row_at(const struct raw *w, uint32_t i, struct ap_strbuf *b)
+{
+	const struct ap_cann_hccl_row *r = i < w->view.hccl.n ? &w->view.hccl.v[i] : NULL;
+
+	return hccl_at(w, r ? r->info : -1, r ? r->op_info : -1, b);
+}
+
 static int communication(struct raw *w, int64_t start, struct ap_cann_exported *x,
 			 struct ap_analyse_result *r)
 {
+	struct ap_strbuf at = AP_STRBUF_INIT;
 	struct ap_comm *c;
 
 	if (!w->view.hccl.n)
@@ -353,12 +396,16 @@ static int communication(struct raw *w, int64_t start, struct ap_cann_exported *
 	AP_FORWARD_IF_ERROR(ap_comm_analyse(&w->view, start, c, &r->err));
 	if (c->untimed_ops)
 		ap_diag_report(&r->diag, AP_DIAG_WARN, "comm-no-master",
-			       "'%s': %lu communication op%s without a task of a master HCCL event: no communication.json (as msprof)",
-			       w->shown, c->untimed_ops, c->untimed_ops == 1 ? "" : "s");
+			       "%s: %lu communication op%s without a task of a master HCCL event, the first %s: no communication.json (as msprof)",
+			       row_at(w, c->first_untimed, &at), c->untimed_ops,
+			       c->untimed_ops == 1 ? "" : "s",
+			       ap_strtab_get(&w->view.strs, w->view.hccl.v[c->first_untimed].op_name));
 	if (c->bad_transport)
 		ap_diag_report(&r->diag, AP_DIAG_WARN, "comm-transport",
-			       "'%s': %lu RDMA payload run%s of a transport without a bandwidth slot not counted",
-			       w->shown, c->bad_transport, c->bad_transport == 1 ? "" : "s");
+			       "%s: %lu RDMA payload run%s of a transport without a bandwidth slot not counted",
+			       row_at(w, c->first_bad_transport, &at), c->bad_transport,
+			       c->bad_transport == 1 ? "" : "s");
+	ap_strbuf_release(&at);
 	return 0;
 }
 

@@ -12,7 +12,8 @@
  * Invariants beyond "no crash, no leak": the loader returns 0 (or AP_ENOMEM); every fixed-size slice's
  * records + skipped equals its whole records plus one for a cut tail; tensor and context-id ranges lie
  * inside their arrays and the ops' tensors tile the tensor array; track dataLen is 16..40 with extInfo
- * exactly at 40; every dictionary string is valid UTF-8; every diagnostic names 'PROF_fuzz/host/data';
+ * exactly at 40; every dictionary string is valid UTF-8; every hccl_info / hccl_op_info record's file and
+ * offset name a whole record of its file; every diagnostic names 'PROF_fuzz/host/data';
  * ap_cann_flip_assign returns 0 on the tracks.
  */
 #include <errno.h>
@@ -177,6 +178,21 @@ static void check(const struct ap_cann_host *h, const struct ap_diag *d)
 	}
 	for (i = 0; i < h->fusions.n; i++)
 		FUZZ_CHECK(h->fusions.v[i].fusion_op_num <= AP_CANN_FUSION_MAX);
+	/* the HCCL diagnostics' file and offset: a whole record of an hccl file */
+	for (i = 0; i < h->hccl_infos.n; i++) {
+		const struct ap_cann_hccl_info *x = &h->hccl_infos.v[i];
+
+		FUZZ_CHECK(x->file < h->files.n && x->off % AP_CANN_ADDITIONAL_SIZE == 0 &&
+			   x->off + AP_CANN_ADDITIONAL_SIZE <= h->files.v[x->file].size);
+		FUZZ_CHECK(strstr(ap_strtab_get(&h->strs, h->files.v[x->file].name), "hccl_info"));
+	}
+	for (i = 0; i < h->hccl_ops.n; i++) {
+		const struct ap_cann_hccl_op *x = &h->hccl_ops.v[i];
+
+		FUZZ_CHECK(x->file < h->files.n && x->off % AP_CANN_COMPACT_SIZE == 0 &&
+			   x->off + AP_CANN_COMPACT_SIZE <= h->files.v[x->file].size);
+		FUZZ_CHECK(strstr(ap_strtab_get(&h->strs, h->files.v[x->file].name), "hccl_op_info"));
+	}
 	check_map(h, &h->hash);
 	check_map(h, &h->types);
 	for (i = 0; i < d->n; i++)

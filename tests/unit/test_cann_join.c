@@ -404,6 +404,55 @@ START_TEST(hccl_rdma_bandwidth)
 }
 END_TEST
 
+static void hccl_info(uint64_t ts, uint64_t item, uint32_t plane)
+{
+	struct ap_cann_hccl_info *hi = ap_vec_push(&h.hccl_infos);
+
+	ck_assert_ptr_nonnull(hi);
+	memset(hi, 0, sizeof(*hi));
+	hi->ts = ts;
+	hi->tid = 9;
+	hi->item_id = item;
+	hi->group_name = 16110553871667776169ull;
+	hi->plane_id = plane;
+}
+
+/* An HCCL op whose small task on plane 0 has an hccl_info but no device execution, while its
+ * plane 1 tasks ran: the op is missing on plane 0 (named with the first such record), and its
+ * rows are the executions only, each with its hccl_info and the op's hccl_op_info (none). */
+START_TEST(hccl_op_missing_on_a_plane)
+{
+	HASH(41, "hcom_allReduce_");
+	HASH(43, "Memcpy");
+	HASH(44, "Notify_Wait");
+	TYPE(10000, 5, "launch");
+	TYPE(5500, 0x10001, "master");
+	api(10000, 5, 9, 1000, 1200, 41);
+	api(5500, 0x10001, 9, 1010, 1050, 43);
+	track(1020, 9, 5, 7, 1);
+	hccl_info(1020, 43, 0);
+	api(5500, 0x10001, 9, 1060, 1090, 44);
+	track(1070, 9, 14, 7, 2);
+	hccl_info(1070, 44, 1);
+	api(5500, 0x10001, 9, 1100, 1150, 43);
+	track(1110, 9, 5, 7, 3);
+	hccl_info(1110, 43, 1);
+	dev(7, 2, AP_CANN_CTX_NONE, 5500, 5800, AP_CANN_SRC_ACSQ, 7);
+	dev(7, 3, AP_CANN_CTX_NONE, 5900, 6000, AP_CANN_SRC_ACSQ, 11);
+	join();
+	ck_assert_uint_eq(st.host_only, 1);
+	ck_assert_uint_eq(st.hccl_missing_planes, 1);
+	ck_assert_int_eq(st.hccl_missing_info, 0);
+	ck_assert_uint_eq(st.hccl_missing_plane, 0);
+	ck_assert_str_eq(S(st.hccl_missing_op), "hcom_allReduce__169_0_1");
+	ck_assert_uint_eq(v.hccl.n, 2);
+	ck_assert_int_eq(v.hccl.v[0].info, 1);
+	ck_assert_int_eq(v.hccl.v[0].plane_id, 1);
+	ck_assert_int_eq(v.hccl.v[1].info, 2);
+	ck_assert_int_eq(v.hccl.v[0].op_info, -1);
+}
+END_TEST
+
 /* API events: one beginning where the last kept one of its level ends overlaps it and is
  * dropped as a redundant report (EventGrouper), so the task track inside it hangs from the
  * Node launch before it: a compute task of that launch. */
@@ -565,6 +614,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, mix_event_orphans);
 	tcase_add_test(tc, hccl_op);
 	tcase_add_test(tc, hccl_rdma_bandwidth);
+	tcase_add_test(tc, hccl_op_missing_on_a_plane);
 	tcase_add_test(tc, redundant_api_dropped);
 	tcase_add_test(tc, mix_without_context_ids);
 	tcase_add_test(tc, level0_mix_and_aicore);

@@ -3,6 +3,7 @@
  * analysis") and torch_npu's split by step, with their Python int / float distinctions. */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +64,13 @@ static const struct ap_comm_op *op_named(const char *key)
 			return &c.ops.v[i];
 	ck_abort_msg("no op %s", key);
 	return NULL;
+}
+
+/* Python's t += x for a float x. */
+static void py_fadd(struct ap_pynum *t, double x)
+{
+	t->v += x;
+	t->isf = 1;
 }
 
 #define ISF(x, val) do { ck_assert_int_eq((x).isf, 1); ck_assert_double_eq((x).v, (val)); } while (0)
@@ -264,6 +272,104 @@ START_TEST(matrix_type_regex)
 }
 END_TEST
 
+/* One op with many planes' worth of tasks, sizes and links: the bins and links in first-seen
+ * order (planes first seen first, each plane's tasks in order), each with every one of its
+ * tasks counted, however far apart they lie. */
+#define ML_PER_PLANE 20000
+#define ML_BINS 5000
+#define ML_LINKS 5000
+START_TEST(many_links_and_bins)
+{
+	const struct ap_comm_op *o;
+	const struct ap_comm_bin *b;
+	struct ap_pynum t = { 0, 0 };
+	char key[32];
+	size_t r, j;
+
+	/* rows alternate between planes 0 and 1; plane 0's sizes and remotes count up, plane 1's
+	 * down, so that plane 0 sees every one first */
+	for (r = 0; r < 2 * ML_PER_PLANE; r++) {
+		size_t q = r / 2;
+		int64_t sz = (int64_t)(r % 2 ? ML_BINS - q % ML_BINS : q % ML_BINS + 1) * 1000;
+		int64_t rem = (int64_t)(r % 2 ? ML_LINKS - q % ML_LINKS : q % ML_LINKS + 1);
+
+		task("hcom_allToAll__1_0_1", "Memcpy", (int64_t)r * 10000, 1000, sz, "HCCS", 1,
+		     (int64_t)(r % 2));
+		v.hccl.v[v.hccl.n - 1].remote_rank = rem;
+	}
+	ck_assert_int_eq(ap_comm_analyse(&v, INT64_MIN, &c, &err), 0);
+	o = op_named("hcom_allToAll__1_0_1@g");
+	ck_assert_uint_eq(o->bw[AP_COMM_HCCS].nbins, ML_BINS);
+	for (j = 0; j < 2 * ML_PER_PLANE / ML_BINS; j++)
+		py_fadd(&t, 0.001);
+	for (j = 0; j < ML_BINS; j++) {
+		b = &c.bins.v[o->bw[AP_COMM_HCCS].bin + j];
+		ck_assert_double_eq(b->size_mb, (double)((j + 1) * 1000) / 1000000.0);
+		ISINT(b->count, 2 * ML_PER_PLANE / ML_BINS);
+		ISF(b->time_ms, t.v);
+	}
+	ck_assert_uint_eq(o->nlinks, ML_LINKS);
+	t.v = 0;
+	for (j = 0; j < 2 * ML_PER_PLANE / ML_LINKS; j++)
+		py_fadd(&t, 0.001);
+	for (j = 0; j < ML_LINKS; j++) {
+		const struct ap_comm_link *l = &c.links.v[o->link + j];
+
+		snprintf(key, sizeof(key), "0-%zu", j + 1);
+		ck_assert_str_eq(ap_strtab_get(&c.strs, l->key), key);
+		ck_assert_int_eq(l->transport, 0); /* HCCS */
+		ISF(l->time_ms, t.v);
+	}
+	/* the matrix of the one step: top1, middle, bottom1, total per link, in link order */
+	ck_assert_int_eq(ap_comm_by_step(&c, NULL, 0, &err), 0);
+	ck_assert_uint_eq(c.msteps.n, 1);
+	ck_assert_uint_eq(c.msteps.v[0].g[1].nments, 4);
+	ck_assert_uint_eq(c.ments.v[c.msteps.v[0].g[1].ment].n, ML_LINKS);
+	ck_assert_str_eq(ap_strtab_get(&c.strs, c.mlinks.v[c.ments.v[c.msteps.v[0].g[1].ment].link +
+							    ML_LINKS - 1].key),
+			 key);
+}
+END_TEST
+
+/* Per (type, group, link) the records sorted by bandwidth, larger first, equal ones in op order
+ * (Python's stable list.sort with reverse=True). */
+START_TEST(matrix_records_by_bandwidth_stable)
+{
+	static const int64_t size[5] = { 2000, 5000, 5000, 1000, 5000 }; /* GB/s: 2 5 5 1 5 */
+	static const char *const want[6][2] = {
+		{ "allreduce-top1@g", "hcom_allReduce__1_1_1" },
+		{ "allreduce-middle@g", "hcom_allReduce__1_4_1" },
+		{ "allreduce-bottom1@g", "hcom_allReduce__1_3_1" },
+		{ "allreduce-total@g", NULL },
+		{ "allreduce-bottom2@g", "hcom_allReduce__1_0_1" },
+		{ "allreduce-bottom3@g", "hcom_allReduce__1_4_1" },
+	};
+	const struct ap_comm_group *g;
+	char op[32];
+	int k;
+
+	for (k = 0; k < 5; k++) {
+		snprintf(op, sizeof(op), "hcom_allReduce__1_%d_1", k);
+		task(op, "Memcpy", 10000 * (int64_t)k, 1000, size[k], "HCCS", 1, 0);
+	}
+	ck_assert_int_eq(ap_comm_analyse(&v, INT64_MIN, &c, &err), 0);
+	ck_assert_int_eq(ap_comm_by_step(&c, NULL, 0, &err), 0);
+	g = &c.msteps.v[0].g[1];
+	ck_assert_uint_eq(g->nments, 6);
+	for (k = 0; k < 6; k++) {
+		const struct ap_comm_mentry *e = &c.ments.v[g->ment + k];
+
+		ck_assert_str_eq(ap_strtab_get(&c.strs, e->name), want[k][0]);
+		ck_assert_uint_eq(e->n, 1);
+		if (want[k][1])
+			ck_assert_str_eq(ap_strtab_get(&c.strs, c.mlinks.v[e->link].op_name),
+					 want[k][1]);
+		else
+			ISF(c.mlinks.v[e->link].bw, 3.6); /* 18 KB in 5 us */
+	}
+}
+END_TEST
+
 START_TEST(us_to_ns)
 {
 	ck_assert_int_eq(ap_comm_us2ns(1764151200000208.5), 1764151200000208500LL);
@@ -287,6 +393,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, step_of_op_unordered_steps);
 	tcase_add_test(tc, before_collection_start_dropped);
 	tcase_add_test(tc, matrix_type_regex);
+	tcase_add_test(tc, many_links_and_bins);
+	tcase_add_test(tc, matrix_records_by_bandwidth_stable);
 	tcase_add_test(tc, us_to_ns);
 	suite_add_tcase(s, tc);
 	return s;

@@ -349,6 +349,10 @@ int ap_cann__take_additional(struct ap_cann__loader *l, enum ap_cann__kind k, co
 	}
 	case AP_CANN_K_HCCL_INFO:
 		TAKE(ap_cann_decode_hccl_info, struct ap_cann_hccl_info, h->hccl_infos, "hccl_info");
+		if (r == 0) { /* for the HCCL diagnostics */
+			h->hccl_infos.v[h->hccl_infos.n - 1].off = l->rec_off;
+			h->hccl_infos.v[h->hccl_infos.n - 1].file = l->fidx;
+		}
 		break;
 	case AP_CANN_K_GRAPH:
 		TAKE(ap_cann_decode_graph, struct ap_cann_graph, h->graphs, "graph_id_map");

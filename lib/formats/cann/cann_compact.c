@@ -285,6 +285,10 @@ int ap_cann__take_compact(struct ap_cann__loader *l, enum ap_cann__kind k, const
 		break;
 	case AP_CANN_K_HCCL_OP:
 		TAKE(ap_cann_decode_hccl_op, struct ap_cann_hccl_op, h->hccl_ops, "hccl_op_info");
+		if (r == 0) { /* for the HCCL diagnostics */
+			h->hccl_ops.v[h->hccl_ops.n - 1].off = l->rec_off;
+			h->hccl_ops.v[h->hccl_ops.n - 1].file = l->fidx;
+		}
 		break;
 	case AP_CANN_K_MEMCPY:
 		TAKE(ap_cann_decode_memcpy, struct ap_cann_memcpy, h->memcpys, "memcpy_info");

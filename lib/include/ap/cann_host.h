@@ -114,6 +114,8 @@ struct ap_cann_hccl_op {
 	uint64_t alg_type;     /* hash id of the "-"-joined algorithm string */
 	uint64_t count;
 	uint64_t group_name;   /* hash id */
+	uint64_t off;          /* byte offset of the record in its file */
+	uint32_t file;         /* index into ap_cann_host.files */
 	uint32_t tid;
 	uint8_t relay, retry;  /* bits 0 and 1 of byte 0 */
 	uint8_t data_type;     /* HCCL data type enum */
@@ -172,6 +174,8 @@ struct ap_cann_hccl_info {
 	uint64_t notify_id;
 	uint64_t src_addr, dst_addr, data_size;
 	double duration_estimated;
+	uint64_t off;          /* byte offset of the record in its file */
+	uint32_t file;         /* index into ap_cann_host.files */
 	uint32_t tid;
 	uint32_t local_rank, remote_rank, rank_size, work_flow_mode, plane_id, ctx_id;
 	uint32_t stage, role;  /* role: 0 dst, 1 src */

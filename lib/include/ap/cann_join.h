@@ -51,6 +51,14 @@ struct ap_cann_join_stats {
 	 * (kept as the number, as upstream's trans_enum_name) */
 	unsigned long hccl_bad_transport, hccl_bad_link;
 	uint32_t hccl_first_transport, hccl_first_link; /* the first such values */
+	int32_t hccl_first_transport_info, hccl_first_link_info; /* their hccl_info records */
+	/* HCCL ops missing on a plane: ops with device executions whose hccl_info records of
+	 * some plane have none (msprof drops such small tasks, HcclCalculator::MergeHcclTaskData);
+	 * the first is the one of the earliest hccl_info record (index into h->hccl_infos), its
+	 * op name a strs id of the view */
+	unsigned long hccl_missing_planes;
+	int32_t hccl_missing_info;
+	uint32_t hccl_missing_op, hccl_missing_plane;
 };
 
 /* Runs the join: fills v (initialised by the caller) with op rows, task rows and API rows,

@@ -125,6 +125,8 @@ struct ap_cann_hccl_row {
 	uint32_t name;             /* strs id: small task name (Memcpy, Notify_Wait, ...) */
 	uint32_t transport, link, rdma; /* strs ids: enum names (SDMA, HCCS, RDMA_SEND_PAYLOAD) */
 	uint32_t device_id;
+	int32_t info;              /* its hccl_info: index into the host's hccl_infos, -1 none */
+	int32_t op_info;           /* its op's hccl_op_info: index into the host's hccl_ops, -1 */
 	uint8_t master;            /* under a "master" HCCL event */
 };
 

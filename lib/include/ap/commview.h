@@ -106,6 +106,9 @@ struct ap_comm {
 	unsigned long unknown_types;   /* matrix ops typed by their name (no regex match) */
 	unsigned long untimed_ops;     /* ops without master tasks (no communication.json) */
 	unsigned long bad_transport;   /* RDMA payload tasks of a transport msprof has no slot for */
+	/* the first row (index into the view's hccl) of the first untimed op, of the first such
+	 * RDMA run; UINT32_MAX none */
+	uint32_t first_untimed, first_bad_transport;
 };
 
 /* Initialises c empty. Returns 0 or AP_ENOMEM. */

@@ -192,12 +192,13 @@
  *        master event and no per-task events, hccl_info or context ids: write those with `api ... level=hccl
  *        type=master`, task_track (FFTS_PLUS), acsq and ffts lines
  *     hccl_task HS HE DS DE kind=memcpy|notify_wait|notify_record|rdma_send [name=S] [slave=1] [ctx=N]
- *        [stream=N] [hccl_info keys]
+ *        [stream=N] [nodev=1] [hccl_info keys]
  *        a small task of the last hccl op (inside its launch, same thread): HCCL-level master (slave) api_event
  *        (item = name, default Memcpy / Notify_Wait / Notify_Record / RDMASend), hccl_info at track (ctxID =
  *        ctx, default 0xFFFFFFFF; size= default 32768, 0 for the notify kinds), with ctx= an HCCL-level
  *        context_id_info [ctx, ctx] and an FFTS+ subtask pair; task_track MEMCPY_ASYNC / NOTIFY_WAIT /
- *        NOTIFY_RECORD / RDMA_SEND on the op's stream (or stream=); device pair (SDMA / NOTIFY_* / WRITE_VALUE)
+ *        NOTIFY_RECORD / RDMA_SEND on the op's stream (or stream=); device pair (SDMA / NOTIFY_* / WRITE_VALUE),
+ *        none with nodev=1 (its device records lost: DS DE only checked)
  *   Example, a kernel launched from a dequeue of aten::mm (host 100 MHz: times on a 10 ns grid; device 50 MHz):
  *     api 1764151200000168797 1764151200000179867 level=acl type=aclnnMm
  *     kernel 1764151200000169597 1764151200000171997 1764151200000173497 +10500 name=aclnnMm_MatMulCommon_MatMulV2

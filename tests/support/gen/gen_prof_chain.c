@@ -270,7 +270,7 @@ static int do_hccl_task(struct ap_gen *g, struct ap_gen_tok *t, int n)
 	static const unsigned subs[] = {8, 3, 4, 5};
 	struct ap_gen_prof *p = g->prof;
 	struct chain c;
-	uint64_t kind, slave, ctx;
+	uint64_t kind, slave, ctx, nodev;
 	uint32_t tf;
 	struct ap_gen_hccl_info h;
 	if (!p->hccl_open) {
@@ -280,10 +280,11 @@ static int do_hccl_task(struct ap_gen *g, struct ap_gen_tok *t, int n)
 	ap_gen__prof_hccl_defaults(&h);
 	h.size = 32768;
 	h.transport = 0; /* SDMA, unless transport= says otherwise */
-	if (chain_common(g, t, n, 1, p->hccl_stream, "hccl_task HS HE DS DE kind=K [name=S] [slave=1] [ctx=N] ...",
-			 &c) ||
+	if (chain_common(g, t, n, 1, p->hccl_stream,
+			 "hccl_task HS HE DS DE kind=K [name=S] [slave=1] [ctx=N] [nodev=1] ...", &c) ||
 	    ap_gen__opt_enum(g, t, n, "kind", kinds, 4, 1, 0, &kind) || ap_gen__opt_num(g, t, n, "slave", 0, &slave) ||
-	    ap_gen__opt_num(g, t, n, "ctx", UINT32_MAX, &ctx) || ap_gen__prof_opt_hccl_info(g, t, n, &h))
+	    ap_gen__opt_num(g, t, n, "ctx", UINT32_MAX, &ctx) || ap_gen__opt_num(g, t, n, "nodev", 0, &nodev) ||
+	    ap_gen__prof_opt_hccl_info(g, t, n, &h))
 		return -1;
 	if (kind > 3) {
 		ap_gen__err_at(g, "hccl_task: kind=memcpy|notify_wait|notify_record|rdma_send");
@@ -307,8 +308,8 @@ static int do_hccl_task(struct ap_gen *g, struct ap_gen_tok *t, int n)
 	if (ctx != UINT32_MAX) /* §2.5.2: at HCCL level two ids = an inclusive range */
 		ap_gen__prof_ctx_record(p, LV_HCCL, (uint32_t)c.tid, c.track, h.item, ids, 2);
 	track(p, &c, tf, tts[kind], 0, 0, 0);
-	if (dev_task(g, &c, tf, sqes[kind], kind == 0 ? HWTS_SQE_SDMA : sqes[kind], subs[kind], ids,
-		     ctx != UINT32_MAX))
+	if (!nodev && dev_task(g, &c, tf, sqes[kind], kind == 0 ? HWTS_SQE_SDMA : sqes[kind], subs[kind], ids,
+			       ctx != UINT32_MAX))
 		return -1;
 	return ap_gen__check_used(g, t, n);
 }
