@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ap/cann_timeline.h"
 #include "ap/file.h"
 #include "ap/log.h"
 #include "pipeline_local.h"
@@ -170,6 +171,16 @@ int ap_pipeline__cann_load(const char *prof, struct ap_cann_exported *x,
 	if (ret < 0)
 		ap_diag_report(&r->diag, AP_DIAG_DATA_LOSS, "cann-unreadable", "%s", ap_err_text(&e));
 	ap_err_release(&e);
+	/* the timeline and msprof's analyze/ files beside the CSVs (§6.3) */
+	x->tl = malloc(sizeof(*x->tl));
+	if (!x->tl)
+		return ap_err_set(&r->err, AP_ENOMEM, "out of memory");
+	ap_cann_tl_init(x->tl);
+	ret = ap_cann_tl_load(x->tl, prof, links, &x->overlap, &r->diag, &r->err);
+	if (ret == 0)
+		ret = ap_cann_analyze_load(prof, &x->comm, &r->diag, &r->err);
+	if (ret < 0)
+		return ret;
 	r->cann_exported = 1;
 	for (k = 0; k < AP_CANN_CSV_KINDS; k++) {
 		r->cann_files[k] = x->files[k].n;

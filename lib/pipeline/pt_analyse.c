@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "ap/analyse.h"
+#include "ap/cann_timeline.h"
 #include "ap/comm.h"
 #include "ap/comm_write.h"
 #include "ap/file.h"
@@ -309,11 +310,15 @@ static int write_outputs(const struct ap_pt_dump *d, const struct fwk_state *s,
 	v.krel = &s->krel;
 	v.cann = cann ? cann->view : NULL;
 	v.overlap = cann && cann->view ? &cann->overlap : NULL;
+	v.tl = cann && cann->tl && !cann->tl->failed ? cann->tl : NULL;
 	v.level0 = ap_prof_level_of(d->cfg.level) == AP_PROF_LEVEL0;
 	/* The text outputs also for export type "db": its database outputs are not written
 	 * yet, and a dump should not come back empty. */
 	if (d->cfg.cpu) {
-		AP_FORWARD_IF_ERROR(ap_write_trace_view(dir, &v, err));
+		/* a timeline msprof exported but that cannot be read: no trace_view.json rather
+		 * than one without its CANN part (data loss, reported) */
+		if (!(cann && cann->tl && cann->tl->failed))
+			AP_FORWARD_IF_ERROR(ap_write_trace_view(dir, &v, err));
 		AP_FORWARD_IF_ERROR(ap_write_operator_details(dir, &v, err));
 	}
 	AP_FORWARD_IF_ERROR(ap_write_memory(dir, &v, err));

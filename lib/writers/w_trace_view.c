@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ap/cann_timeline.h"
 #include "ap/fmt.h"
 #include "ap/out.h"
 #include "ap/sort.h"
@@ -466,6 +467,50 @@ static void torch_to_npu_flows(struct tv *w, const struct ap_host *h,
 	}
 }
 
+/* §8.1 CANN part from msprof's exported timeline: its events as torch_npu re-serialises them
+ * (pruned at Level0), then the torch_to_npu flows, which end at the device event under each
+ * HostToDevice flow's 'f' (tl->ends). torch_npu appends this part to the framework part as
+ * ",<array without its '['>", so the junction reads "},{" (§12 item 6); with no CANN event
+ * at all, nothing is appended (upstream's ",]" is no JSON: docs/compatibility.md). Returns 0
+ * or AP_ENOMEM. */
+static int timeline_part(struct tv *w, const struct ap_fwk_view *v)
+{
+	const struct ap_cann_tl *tl = v->tl;
+	struct ap_tv_fend *ends = NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < tl->ev.n; i++)
+		n += !(v->level0 && tl->ev.v[i].prune0);
+	if (v->krel)
+		n += v->krel->flows.n;
+	if (!n)
+		return 0;
+	if (!w->first) {
+		ap_out_putc(&w->o, ',');
+		w->first = 1;
+	}
+	for (i = 0; i < tl->ev.n; i++) {
+		if (v->level0 && tl->ev.v[i].prune0)
+			continue;
+		elem(w);
+		ap_out_write(&w->o, tl->text.buf + tl->ev.v[i].off, tl->ev.v[i].len);
+	}
+	if (!v->krel || !v->krel->flows.n || !tl->ends.n)
+		return 0;
+	ends = calloc(tl->ends.n, sizeof(*ends));
+	if (!ends)
+		return AP_ENOMEM;
+	for (i = 0; i < tl->ends.n; i++) {
+		ends[i].ts = tl->ends.v[i].ts;
+		ends[i].pid = (uint64_t)tl->ends.v[i].pid;
+		ends[i].tid = (uint64_t)tl->ends.v[i].tid;
+		ends[i].set = 1;
+	}
+	torch_to_npu_flows(w, v->h, v->krel, ends, tl->ends.n);
+	free(ends);
+	return 0;
+}
+
 /* upstream's tid_dict: op tids (not dequeue), dequeue tids (dequeue), enqueue tids (not
  * dequeue), then python tracer tids only when new; insertion order is first appearance. */
 static int collect_tids(const struct ap_fwk_view *v, struct tidmap *m)
@@ -503,7 +548,7 @@ int ap_write_trace_view(const char *dir, const struct ap_fwk_view *v, struct ap_
 		pid = h->threads.v[q->enq.v[0].thread].pid;
 	else if (q->deq.n)
 		pid = h->threads.v[q->deq.v[0].thread].pid;
-	else if (v->cann)
+	else if (v->cann || v->tl)
 		pid = 0; /* no framework events: the CANN part alone */
 	else
 		return 0;
@@ -550,6 +595,10 @@ int ap_write_trace_view(const char *dir, const struct ap_fwk_view *v, struct ap_
 		}
 		if (nends)
 			torch_to_npu_flows(&w, h, v->krel, ends, nends);
+	}
+	if (v->tl && timeline_part(&w, v) < 0) {
+		ret = ap_err_set(err, AP_ENOMEM, "trace_view.json: out of memory");
+		goto out;
 	}
 	ap_out_putc(&w.o, ']');
 	if (w.name.failed) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ap/cann_exported.h"
+#include "ap/cann_timeline.h"
 #include "ap/cann_view.h"
 #include "ap/file.h"
 #include "ap/log.h"
@@ -147,6 +148,8 @@ void ap_cann_exported_release(struct ap_cann_exported *x)
 	ap_overlap_release(&x->overlap);
 	ap_comm_release(x->comm);
 	free(x->comm);
+	ap_cann_tl_release(x->tl);
+	free(x->tl);
 	ap_cann_exported_init(x);
 }
 

@@ -14,6 +14,7 @@
 #include "ap/strlist.h"
 
 struct ap_cann_view;
+struct ap_cann_tl;
 
 #define AP_CANN_EXPORT_DIR "mindstudio_profiler_output"
 
@@ -48,7 +49,10 @@ struct ap_cann_exported {
 	struct ap_strlist files[AP_CANN_CSV_KINDS]; /* their names, in reading order */
 	struct ap_cann_view *view; /* the raw path's join (timeline), owned; NULL otherwise */
 	struct ap_overlap overlap; /* Overlap Analysis per device (raw data only; empty otherwise) */
-	struct ap_comm *comm; /* raw path: the HCCL ops' communication analysis, or NULL (owned) */
+	struct ap_comm *comm; /* raw path: the HCCL ops' communication analysis; exported path:
+			       * msprof's analyze/ files (ap/cann_timeline.h); or NULL (owned) */
+	struct ap_cann_tl *tl; /* exported path: the msprof_*.json timeline (ap/cann_timeline.h),
+				* owned; NULL on the raw path or without mindstudio_profiler_output/ */
 };
 
 void ap_cann_exported_init(struct ap_cann_exported *x);

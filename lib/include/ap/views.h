@@ -12,6 +12,8 @@
 struct ap_cann_view;
 struct ap_overlap;
 
+struct ap_cann_tl;
+
 struct ap_fwk_view {
 	const struct ap_host *h;          /* ops, marks, mems, gcs; strings in h->strs */
 	const struct ap_queue *q;         /* paired enqueue/dequeue events (§7.2); NULL or empty ok */
@@ -24,6 +26,7 @@ struct ap_fwk_view {
 	int n_devices;                    /* number of device_* dirs */
 	const struct ap_cann_view *cann;  /* the CANN join's tables (raw path), NULL: no CANN part */
 	const struct ap_overlap *overlap; /* its Overlap Analysis per device, or NULL */
+	const struct ap_cann_tl *tl;      /* msprof's exported timeline (exported path), NULL: none */
 	int level0;                       /* profiler level Level0: the CANN part is pruned (§10) */
 };
 
