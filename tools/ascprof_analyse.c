@@ -276,7 +276,9 @@ static void report_cann(const struct ap_job *job)
 			ap_cann_csv_name((enum ap_cann_csv)k), r->cann_files[k],
 			r->cann_files[k] == 1 ? "" : "s", r->cann_rows[k],
 			r->cann_rows[k] == 1 ? "" : "s");
-	fputc('\n', stderr);
+	fprintf(stderr, "; msprof timeline %zu file%s, %zu event%s\n", r->cann_tl_files,
+		r->cann_tl_files == 1 ? "" : "s", r->cann_tl_events,
+		r->cann_tl_events == 1 ? "" : "s");
 }
 
 /* --format: a comma-separated subset of csv, json, db. Returns the bits, or 0 (printed). */

@@ -7,8 +7,13 @@
 #include <unistd.h>
 
 #include "ap/cann_timeline.h"
+#include "ap/comm.h"
+#include "ap/comm_write.h"
 #include "ap/file.h"
 #include "ap/log.h"
+#include "ap/overlap_an.h"
+#include "ap/step_trace.h"
+#include "ap/views.h"
 #include "pipeline_local.h"
 #include "../base/banned.h"
 
@@ -182,6 +187,8 @@ int ap_pipeline__cann_load(const char *prof, struct ap_cann_exported *x,
 	if (ret < 0)
 		return ret;
 	r->cann_exported = 1;
+	r->cann_tl_files = x->tl->files.n;
+	r->cann_tl_events = x->tl->ev.n;
 	for (k = 0; k < AP_CANN_CSV_KINDS; k++) {
 		r->cann_files[k] = x->files[k].n;
 		r->cann_rows[k] = x->t[k].nrows;
@@ -207,6 +214,42 @@ int ap_pipeline__write_cann(const char *dir, const struct ap_cann_exported *x,
 						       &x->t[AP_CANN_API_STATISTIC], err));
 	}
 	return ap_write_csv_table(dir, "task_time.csv", &x->t[AP_CANN_TASK_TIME], err);
+}
+
+/* The timeline outputs of a bare PROF dir, which no torch_npu analyses (docs/compatibility.md):
+ * trace_view.json with the CANN lanes alone (msprof's exported events, or the raw join's),
+ * step_trace_time.csv from the Overlap Analysis lanes with one row per device and no step,
+ * and the communication files under the single key "step" (§8.7 without step ranges). */
+static int write_bare_timeline(const char *dir, struct ap_cann_exported *x, struct ap_err *err)
+{
+	struct ap_host h;
+	struct ap_fwk_view v;
+	struct ap_step_time t;
+	int ret;
+
+	memset(&v, 0, sizeof(v));
+	v.cann = x->view;
+	v.overlap = x->view ? &x->overlap : NULL;
+	v.tl = x->tl && !x->tl->failed && x->tl->ev.n ? x->tl : NULL;
+	v.device_id = -1;
+	if (v.cann || v.tl) {
+		if (ap_host_init(&h) < 0)
+			return ap_err_set(err, AP_ENOMEM, "out of memory");
+		v.h = &h;
+		ret = ap_write_trace_view(dir, &v, err);
+		ap_host_release(&h);
+		AP_FORWARD_IF_ERROR(ret);
+	}
+	ap_step_time_init(&t);
+	ret = ap_step_time_build(&x->overlap, NULL, 0, AP_STEP_NO_OP, &t, err);
+	if (ret == 0)
+		ret = ap_write_step_trace(dir, &t, err);
+	ap_step_time_release(&t);
+	AP_FORWARD_IF_ERROR(ret);
+	if (!x->comm)
+		return 0;
+	AP_FORWARD_IF_ERROR(ap_comm_by_step(x->comm, NULL, 0, err));
+	return ap_write_communication(dir, x->comm, err);
 }
 
 /* "nothing to analyse" for a bare PROF dir without usable CANN data. */
@@ -261,15 +304,19 @@ int ap_pipeline__analyse_prof(const char *dir, const struct ap_analyse_opts *o,
 		goto out;
 	for (k = 0; k < AP_CANN_CSV_KINDS; k++)
 		files += r->cann_raw ? x.t[k].nrows : r->cann_files[k];
+	if (x.tl && !x.tl->failed)
+		files += x.tl->ev.n;
 	if ((!r->cann_exported && !r->cann_raw) || !files) {
 		r->cann_skipped = 0;
 		ret = nothing(path, r);
 		goto out;
 	}
 	ret = ap_pipeline__begin_output(path, name, AP_PT_OUTPUT_DIR, NULL, o, &od, &wdir, &r->err);
-	/* a bare capture is analysed like Level1: only the CANN-side files */
+	/* a bare capture is analysed like Level1 (no pruning), with no steps */
 	if (ret == 0)
 		ret = ap_pipeline__write_cann(wdir.buf, &x, AP_PROF_LEVEL1, NULL, 0, &r->err);
+	if (ret == 0)
+		ret = write_bare_timeline(wdir.buf, &x, &r->err);
 	if (ret == 0)
 		ret = ap_pipeline__write_done(wdir.buf, &r->err);
 	if (ret < 0) {

@@ -423,6 +423,8 @@ static int load_both(const struct ap_pt_dump *d, struct fwk_state *s, struct ap_
 	r->cann_exported = c.rc.cann_exported;
 	r->cann_raw = c.rc.cann_raw;
 	r->cann_raw_counts = c.rc.cann_raw_counts;
+	r->cann_tl_files = c.rc.cann_tl_files;
+	r->cann_tl_events = c.rc.cann_tl_events;
 	for (k = 0; k < AP_CANN_CSV_KINDS; k++) {
 		r->cann_files[k] = c.rc.cann_files[k];
 		r->cann_rows[k] = c.rc.cann_rows[k];

@@ -46,12 +46,13 @@ struct ap_analyse_result {
 	} cann_raw_counts;
 	/* per enum ap_cann_csv: exported files read, and their data rows */
 	size_t cann_files[AP_CANN_CSV_KINDS], cann_rows[AP_CANN_CSV_KINDS];
+	size_t cann_tl_files, cann_tl_events; /* exported msprof_*.json read, and their events */
 };
 
 void ap_analyse_result_init(struct ap_analyse_result *r);
 void ap_analyse_result_release(struct ap_analyse_result *r);
-/* Analyses the dump at dir: a torch_npu `*_ascend_pt` dump, or a bare PROF_* dir (then only
- * its CANN-side outputs, as at Level1, into <dir>/ASCEND_PROFILER_OUTPUT/ or
+/* Analyses the dump at dir: a torch_npu `*_ascend_pt` dump, or a bare PROF_* dir (then its
+ * CANN-side outputs, as at Level1, and the timeline outputs without steps, into <dir>/ASCEND_PROFILER_OUTPUT/ or
  * DIR/<PROF name>/ASCEND_PROFILER_OUTPUT/), or else a service-profiler dump: every
  * ms_service_*.db below dir, into <dir>/output/ or DIR/<name>/output/. Never prints. Returns 0 when outputs were written
  * (r->diag may still hold data loss), or a negative status with r->err set and nothing written. */
