@@ -508,20 +508,20 @@ static int one_file(struct load *l, const char *path, const char *shown, struct 
 		if (off > 0 && off < sb.len)
 			off--;
 		ap_diag_report(diag, AP_DIAG_DATA_LOSS, "cann-timeline",
-			       "'%s': malformed JSON at byte offset %zu (line %d): %s: the timeline is not used",
+			       "'%s': malformed JSON at byte offset %zu (line %d): %s: the timeline is not used (no trace_view.json, step_trace_time.csv or kernel links)",
 			       shown, off, je.line, je.text);
 		goto out;
 	}
 	if (!json_is_array(root)) {
 		ap_diag_report(diag, AP_DIAG_DATA_LOSS, "cann-timeline",
-			       "'%s': not a JSON array of events: the timeline is not used", shown);
+			       "'%s': not a JSON array of events: the timeline is not used (no trace_view.json, step_trace_time.csv or kernel links)", shown);
 		goto out;
 	}
 	ret = 0;
 	json_array_foreach(root, i, ev) {
 		if (!json_is_object(ev)) {
 			ap_diag_report(diag, AP_DIAG_DATA_LOSS, "cann-timeline",
-				       "'%s': event %zu is not a JSON object: the timeline is not used",
+				       "'%s': event %zu is not a JSON object: the timeline is not used (no trace_view.json, step_trace_time.csv or kernel links)",
 				       shown, i);
 			ret = 1;
 			break;
