@@ -5,7 +5,9 @@
 #
 # usage: cann_exported.sh BINDIR SRCROOT
 #
-# Checks that kernel_details.csv's rows equal op_summary's rows and its header op_summary's with
+# Checks that trace_view.json holds the msprof_*.json events as Python re-serialises them and
+# step_trace_time.csv one row per device without a step (docs/compatibility.md: torch_npu never
+# sees a bare PROF); that kernel_details.csv's rows equal op_summary's rows and its header op_summary's with
 # the renames of §8.2 (Level1 form: every column, no Step Id); that op_statistic.csv,
 # api_statistic.csv and task_time.csv equal their sources, with headers as schemas/*.def list
 # them; that every line ends in CRLF (the samples were stored with LF: compared with CR
@@ -53,7 +55,9 @@ check "exit 0" [ "$rc" = 0 ]
 check "stdout names the output" [ "$(cat "$tmp/stdout")" = "$tmp/out/$name/ASCEND_PROFILER_OUTPUT" ]
 check "-v names the exported files and rows" grep -qF "bare PROF_* capture, CANN data exported by msprof (mindstudio_profiler_output/): op_summary 1 file, $(($(src op_summary | wc -l) - 1)) rows;" "$tmp/stderr"
 check "nothing else on stderr" [ "$(wc -l <"$tmp/stderr")" = 1 ]
-check "outputs" [ "$(cd "$out" && find . -type f | LC_ALL=C sort | tr '\n' ' ')" = "./.ascprof-output ./analyse.done ./api_statistic.csv ./kernel_details.csv ./op_statistic.csv ./task_time.csv " ]
+check "-v counts the timeline" grep -qF "; msprof timeline 1 file, " "$tmp/stderr"
+# a bare capture: the CSVs, and the timeline outputs without steps (no analyze/: no communication files)
+check "outputs" [ "$(cd "$out" && find . -type f | LC_ALL=C sort | tr '\n' ' ')" = "./.ascprof-output ./analyse.done ./api_statistic.csv ./kernel_details.csv ./op_statistic.csv ./step_trace_time.csv ./task_time.csv ./trace_view.json " ]
 check "no side files beside a bare PROF output" [ "$(ls -A "$tmp/out/$name")" = "$(printf '.ascprof-output\nASCEND_PROFILER_OUTPUT')" ]
 
 src op_summary | sed 1d >"$tmp/rows.want"
@@ -69,6 +73,16 @@ for f in op_statistic api_statistic task_time; do
 	check "$f.csv = its source" cmp -s "$tmp/$f.want" "$(lf "$out/$f.csv" >"$tmp/$f.got"; echo "$tmp/$f.got")"
 	check "$f.csv header = schemas/$f.def" [ "$(head -1 "$tmp/$f.got")" = "$(schema $f "$2")" ]
 done
+# trace_view.json = the timeline's events as Python's json.dumps writes what json.load read
+if command -v python3 >/dev/null 2>&1; then
+	check "trace_view.json = json.dumps of msprof_*.json" python3 -c '
+import json, sys
+sys.exit(json.dumps(json.load(open(sys.argv[1])), ensure_ascii=False) != open(sys.argv[2]).read())' "$exp"/msprof_2*.json "$out/trace_view.json"
+else
+	echo "skip: trace_view.json = json.dumps of msprof_*.json (no python3)"
+fi
+check "step_trace_time.csv: one row per device, no step" [ "$(lf "$out/step_trace_time.csv" | sed 1d | cut -d, -f1,2 | tr '\n' ' ')" = "0, " ]
+check "step_trace_time.csv header = schemas/step_trace_time.def" [ "$(lf "$out/step_trace_time.csv" | head -1)" = "$(schema step_trace_time "$2")" ]
 for f in "$out"/*.csv; do
 	check "$(basename "$f") ends every line with CRLF" all_crlf "$f"
 done
