@@ -469,26 +469,14 @@ static void torch_to_npu_flows(struct tv *w, const struct ap_host *h,
 
 /* §8.1 CANN part from msprof's exported timeline: its events as torch_npu re-serialises them
  * (pruned at Level0), then the torch_to_npu flows, which end at the device event under each
- * HostToDevice flow's 'f' (tl->ends). torch_npu appends this part to the framework part as
- * ",<array without its '['>", so the junction reads "},{" (§12 item 6); with no CANN event
- * at all, nothing is appended (upstream's ",]" is no JSON: docs/compatibility.md). Returns 0
- * or AP_ENOMEM. */
+ * HostToDevice flow's 'f' (tl->ends). One array with ", " throughout, as the raw path writes
+ * it (upstream's "},{" junction and ",]": docs/compatibility.md). Returns 0 or AP_ENOMEM. */
 static int timeline_part(struct tv *w, const struct ap_fwk_view *v)
 {
 	const struct ap_cann_tl *tl = v->tl;
 	struct ap_tv_fend *ends = NULL;
-	size_t i, n = 0;
+	size_t i;
 
-	for (i = 0; i < tl->ev.n; i++)
-		n += !(v->level0 && tl->ev.v[i].prune0);
-	if (v->krel)
-		n += v->krel->flows.n;
-	if (!n)
-		return 0;
-	if (!w->first) {
-		ap_out_putc(&w->o, ',');
-		w->first = 1;
-	}
 	for (i = 0; i < tl->ev.n; i++) {
 		if (v->level0 && tl->ev.v[i].prune0)
 			continue;

@@ -4,7 +4,8 @@
 # mindstudio_profiler_output/ with msprof_*.json, analyze/, side files; no raw slices; see
 # testdata/exported_tl/README.md) analysed by ascprof give exactly what torch_npu wrote from that
 # very export (tests/upstream/vllm_profile/<dump>/, tests/upstream/README.md): every CSV and
-# JSON file byte for byte (the export carries msprof's clock, so no N1 shift applies), CSV
+# JSON file byte for byte (the export carries msprof's clock, so no N1 shift applies; in
+# trace_view.json upstream's "},{" junction is ascprof's "}, {", docs/compatibility.md), CSV
 # lines end in CRLF, every flow start of trace_view.json has its end and the reverse. The
 # PROF_* dir analysed on its own (a bare PROF) gives the CANN part of upstream's trace_view.json
 # verbatim, a step_trace_time.csv row per device without a step, and communication.json under
@@ -49,9 +50,14 @@ for d in node0_41001_20251126100000123_ascend_pt node0_41002_20251126100000125_a
 	check "$d: nothing on stderr" [ ! -s "$tmp/stderr" ]
 	for f in "$exp"/*; do
 		b=$(basename "$f")
-		case $b in msprof_*) continue ;; esac
+		case $b in msprof_* | trace_view.json) continue ;; esac
 		check "$d: $b = upstream's byte for byte" cmp -s "$f" "$out/$b"
 	done
+	# upstream appends the CANN part as ",<array without '['>": its one "},{" is "}, {" here
+	# (docs/compatibility.md); json.dumps writes no other "},{"
+	check "$d: upstream's trace_view.json has one '},{' junction" [ "$(grep -o '},{' "$exp/trace_view.json" | wc -l)" = 1 ]
+	sed 's/},{/}, {/' "$exp/trace_view.json" >"$tmp/trace_view.want"
+	check "$d: trace_view.json = upstream's byte for byte, junction aside" cmp -s "$tmp/trace_view.want" "$out/trace_view.json"
 	for f in "$out"/*.csv; do
 		check "$d: $(basename "$f") ends every line with CRLF" all_crlf "$f"
 	done
