@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ap/cann_timeline.h"
 #include "ap/fmt.h"
 #include "ap/host.h"
 #include "ap/hostan.h"
@@ -558,6 +559,52 @@ START_TEST(trace_view_empty)
 }
 END_TEST
 
+START_TEST(trace_view_timeline_level0)
+{
+	/* An exported timeline alone: its events verbatim, one array with ", ", and at Level0
+	 * those flagged prune0 left out. */
+	static const char a[] = "{\"name\": \"CANN\"}", b[] = "{\"name\": \"Stream 1\"}";
+	struct fwk f;
+	struct ap_cann_tl tl;
+	struct ap_cann_tl_event *e;
+	struct ap_err err = AP_ERR_INIT;
+	size_t len;
+	char *got;
+
+	fwk_build(&f);
+	f.h.ops.n = 0;
+	f.h.gcs.n = 0;
+	f.q.enq.n = f.q.deq.n = 0;
+	f.v.fb = NULL;
+	f.v.py = NULL;
+	ap_cann_tl_init(&tl);
+	ap_strbuf_addstr(&tl.text, a);
+	ap_strbuf_addstr(&tl.text, b);
+	e = ap_vec_push(&tl.ev);
+	ck_assert_ptr_nonnull(e);
+	e->off = 0;
+	e->len = sizeof(a) - 1;
+	e->prune0 = 1;
+	e = ap_vec_push(&tl.ev);
+	ck_assert_ptr_nonnull(e);
+	e->off = sizeof(a) - 1;
+	e->len = sizeof(b) - 1;
+	f.v.tl = &tl;
+	ck_assert_int_eq(ap_write_trace_view(tmp_dir, &f.v, &err), 0);
+	got = slurp("trace_view.json", &len);
+	ck_assert_str_eq(got, "[{\"name\": \"CANN\"}, {\"name\": \"Stream 1\"}]");
+	free(got);
+	f.v.level0 = 1;
+	ck_assert_int_eq(ap_write_trace_view(tmp_dir, &f.v, &err), 0);
+	got = slurp("trace_view.json", &len);
+	ck_assert_str_eq(got, "[{\"name\": \"Stream 1\"}]");
+	free(got);
+	ap_cann_tl_release(&tl);
+	fwk_release(&f);
+	ap_err_release(&err);
+}
+END_TEST
+
 #define DEQ_FIRST "[{\"ph\": \"X\", \"name\": \"Dequeue@aclnnAdd\""
 
 START_TEST(trace_view_queue_only)
@@ -1063,6 +1110,7 @@ static Suite *writers_suite(void)
 	tcase_add_test(tc, trace_view_bytes);
 	tcase_add_test(tc, trace_view_gc_without_device);
 	tcase_add_test(tc, trace_view_empty);
+	tcase_add_test(tc, trace_view_timeline_level0);
 	tcase_add_test(tc, trace_view_queue_only);
 	tcase_add_test(tc, comm_layout_per_group);
 	tcase_add_test(tc, trace_view_comm_hidden_task);
