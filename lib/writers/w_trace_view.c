@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ap/cann_timeline.h"
+#include "ap/cann_tl.h"
 #include "ap/fmt.h"
 #include "ap/out.h"
 #include "ap/sort.h"

@@ -11,8 +11,8 @@ layer_of() {
 		cursor.h | strtab.h | sort.h | strlist.h | timeconv.h | u64map.h | cann_clock.h | pystat.h) echo base ;;
 	file.h | outdir.h | window.h | csv_in.h | sqlite_in.h) echo io ;;
 	host.h | hostview.h | npukernel.h | cann_view.h | cann_host.h | cann_names.h | cann_dev.h | \
-		svc.h | svc_fmt.h | svc_derived.h | overlap.h | commview.h) echo model ;;
-	fwk.h | fwk_load.h | ptdump.h | cann_exported.h | cann_rec.h | cann_host_load.h | cann_meta.h | \
+		svc.h | svc_fmt.h | svc_derived.h | overlap.h | commview.h | cann_tl.h) echo model ;;
+	fwk.h | fwk_load.h | ptdump.h | cann_exported.h | cann_timeline.h | cann_rec.h | cann_host_load.h | cann_meta.h | \
 		cann_dev_load.h | svc_load.h | svc_probe.h) echo formats ;;
 	hostan.h | memview.h | cann_flip.h | cann_pair.h | cann_join.h | svc_an.h | overlap_an.h | comm.h) echo analysis ;;
 	out.h | views.h | cann_write.h | cann_tables.h | svc_csv.h | svc_trace.h | svc_req.h | \

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ap/cann_timeline.h"
+#include "ap/cann_tl.h"
 #include "ap/fmt.h"
 #include "ap/host.h"
 #include "ap/hostan.h"

@@ -8,43 +8,14 @@
 #define AP_CANN_TIMELINE_H
 
 #include <stddef.h>
-#include <stdint.h>
 
+#include "ap/cann_tl.h"
 #include "ap/commview.h"
 #include "ap/diag.h"
 #include "ap/err.h"
 #include "ap/npukernel.h"
 #include "ap/overlap.h"
-#include "ap/strbuf.h"
 #include "ap/strlist.h"
-#include "ap/vec.h"
-
-/* One timeline event as Python's json.dumps(ensure_ascii=False) writes it after json.load:
- * bytes [off, off + len) of ap_cann_tl.text. */
-struct ap_cann_tl_event {
-	size_t off;
-	size_t len;
-	uint8_t prune0; /* dropped at Level0: name starts with, or args.name is, a pruned word */
-};
-
-/* The device event a HostToDevice flow points at (the X event under its first 'f'), where
- * torch_npu's torch_to_npu flow ends (§8.1): indexed by ap_npu_kernel.flow. */
-struct ap_cann_tl_end {
-	int64_t ts;       /* local ns (convert_us2ns of its ts) */
-	int64_t pid, tid;
-};
-
-struct ap_cann_tl {
-	struct ap_strlist files;              /* the msprof_*.json read, in reading order */
-	struct ap_strbuf text;                /* the events' serialisations, concatenated */
-	AP_VEC(struct ap_cann_tl_event) ev;   /* in file order, then event order */
-	AP_VEC(struct ap_cann_tl_end) ends;
-	int failed;  /* a timeline file could not be used: no timeline outputs (data loss) */
-};
-
-void ap_cann_tl_init(struct ap_cann_tl *tl);
-/* Frees everything and re-initialises; accepts NULL. */
-void ap_cann_tl_release(struct ap_cann_tl *tl);
 
 /* The msprof_*.json of names (the sorted listing of mindstudio_profiler_output/, §6.2:
  * ^msprof_\d{1,20}.*\.json and ^msprof_slice_\d{1,20}.*\.json), unsliced by name, then slices
