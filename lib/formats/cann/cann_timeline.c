@@ -599,9 +599,13 @@ static int link_flows(struct load *l, struct ap_npu_links *links, unsigned long 
 		l->flows.v[i].idp = l->scratch.buf + l->flows.v[i].id;
 		l->flows.v[i].keyp = l->scratch.buf + l->flows.v[i].key;
 	}
-	qsort(l->xs.v, l->xs.n, sizeof(*l->xs.v), cmp_x);
+	if (!l->flows.n)
+		return 0;
+	if (l->xs.n)
+		qsort(l->xs.v, l->xs.n, sizeof(*l->xs.v), cmp_x);
 	qsort(l->flows.v, l->flows.n, sizeof(*l->flows.v), cmp_flow);
-	if (l->flows.n && !(p = malloc(l->flows.n * sizeof(*p))))
+	p = malloc(l->flows.n * sizeof(*p));
+	if (!p)
 		return AP_ENOMEM;
 	for (i = 0; i < l->flows.n; i = j) {
 		const struct flowrec *s = NULL, *f = NULL;
@@ -618,7 +622,8 @@ static int link_flows(struct load *l, struct ap_npu_links *links, unsigned long 
 			p[np++].f = f;
 		}
 	}
-	qsort(p, np, sizeof(*p), cmp_pair);
+	if (np)
+		qsort(p, np, sizeof(*p), cmp_pair);
 	if (ap_vec_reserve(&links->v, np) < 0 || ap_vec_reserve(&l->tl->ends, np) < 0) {
 		free(p);
 		return AP_ENOMEM;
