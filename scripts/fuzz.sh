@@ -11,7 +11,7 @@
 #   -k           keep going after a finding (libFuzzer -fork=1 -ignore_crashes=1): every distinct
 #                reproducer is collected instead of stopping at the first
 #   TARGET       fwk_record, fwk_load, profiler_info, analyse, csv_in, cann_host, cann_record, cann_dev,
-#                cann_prof, svc_attr, svc_build (default: all)
+#                cann_prof, svc_attr, svc_build, cann_export (default: all)
 # Environment: CC (default clang), FUZZ_FLAGS (extra libFuzzer flags), UBSAN_OPTIONS / ASAN_OPTIONS
 # (appended to the defaults below, e.g. UBSAN_OPTIONS=suppressions=FILE to look past a known bug).
 set -eu
@@ -30,7 +30,7 @@ while getopts t:b:kh opt; do
 	esac
 done
 shift $((OPTIND - 1))
-targets=${*:-fwk_record fwk_load profiler_info analyse csv_in cann_host cann_record cann_dev cann_prof svc_attr svc_build}
+targets=${*:-fwk_record fwk_load profiler_info analyse csv_in cann_host cann_record cann_dev cann_prof svc_attr svc_build cann_export}
 case $time in '' | *[!0-9]*) echo "fuzz.sh: -t wants whole seconds, got '$time'" >&2; exit 2 ;; esac
 
 cc=${CC:-clang}
