@@ -345,7 +345,7 @@ START_TEST(tl_load_unlabelled_and_bad)
 	ck_assert_uint_eq(d.n, 1);
 	ck_assert_int_eq(d.v[0].kind, AP_DIAG_DATA_LOSS);
 	ck_assert_str_eq(d.v[0].first.buf,
-			 "'PROF_1_2_A/mindstudio_profiler_output/msprof_1.json': event 1 is not a JSON object: the timeline is not used (no trace_view.json, step_trace_time.csv or kernel links)");
+			 "'PROF_1_2_A/mindstudio_profiler_output/msprof_1.json': event 1 (byte offset 16) is not a JSON object: the timeline is not used (no trace_view.json, step_trace_time.csv or kernel links)");
 	ap_cann_tl_release(&tl);
 	free(links.v.v);
 	ap_overlap_release(&ov);

@@ -466,15 +466,58 @@ static int one_event(struct load *l, const json_t *ev)
 	return 0;
 }
 
-/* Reads one file. Returns 0, 1 (not usable: reported in diag), or AP_ENOMEM. */
+#define UNUSED ": the timeline is not used (no trace_view.json, step_trace_time.csv or kernel links)"
+
+static size_t skip_ws(const char *b, size_t n, size_t p)
+{
+	while (p < n && (b[p] == ' ' || b[p] == '\t' || b[p] == '\n' || b[p] == '\r'))
+		p++;
+	return p;
+}
+
+/* The 1-based line of byte p, counting on from byte *lp of line *line (p never goes back). */
+static int line_at(const char *b, size_t p, size_t *lp, int *line)
+{
+	for (; *lp < p; (*lp)++)
+		*line += b[*lp] == '\n';
+	return *line;
+}
+
+static void malformed(struct ap_diag *diag, const char *shown, size_t off, int line,
+		      const char *text)
+{
+	ap_diag_report(diag, AP_DIAG_DATA_LOSS, "cann-timeline",
+		       "'%s': malformed JSON at byte offset %zu (line %d): %s" UNUSED, shown, off, line,
+		       text);
+}
+
+/* A file that does not open with '[': parsed whole only to say whether it is JSON at all. */
+static void not_array(const struct ap_strbuf *sb, const char *shown, struct ap_diag *diag)
+{
+	json_error_t je;
+	json_t *root = json_loadb(sb->buf, sb->len, JSON_ALLOW_NUL, &je);
+	size_t off = (size_t)je.position;
+
+	if (root)
+		ap_diag_report(diag, AP_DIAG_DATA_LOSS, "cann-timeline",
+			       "'%s': not a JSON array of events" UNUSED, shown);
+	else
+		malformed(diag, shown,
+			  off > 0 && (off < sb->len || !strstr(je.text, "end of")) ? off - 1 : off,
+			  je.line, je.text);
+	json_decref(root);
+}
+
+/* Reads one file: the array's events one at a time (jansson parses each alone and the tree is
+ * freed at once, so memory holds the file and the kept text, not a tree of the whole file).
+ * Returns 0, 1 (not usable: reported in diag), or AP_ENOMEM. */
 static int one_file(struct load *l, const char *path, const char *shown, struct ap_diag *diag)
 {
 	struct ap_strbuf sb = AP_STRBUF_INIT;
 	struct ap_err e = AP_ERR_INIT;
-	json_error_t je;
-	json_t *root = NULL, *ev;
-	size_t i;
-	int ret = 1;
+	size_t p, n, lp = 0, i = 0;
+	const char *b;
+	int line = 1, ret = 1;
 
 	if (ap_file_read_all(path, SIZE_MAX / 2, &sb, &e) < 0) {
 		ret = e.code == AP_ENOMEM ? AP_ENOMEM : 1;
@@ -483,43 +526,72 @@ static int one_file(struct load *l, const char *path, const char *shown, struct 
 				       ap_err_text(&e));
 		goto out;
 	}
-	root = json_loadb(sb.buf, sb.len, JSON_ALLOW_NUL, &je);
-	if (!root) {
-		/* jansson counts the bytes read: the offending byte is the last one read */
-		size_t off = (size_t)je.position;
+	b = sb.buf;
+	n = sb.len;
+	p = skip_ws(b, n, 0);
+	if (p == n || b[p] != '[') {
+		not_array(&sb, shown, diag);
+		goto out;
+	}
+	p = skip_ws(b, n, p + 1);
+	if (p < n && b[p] == ']') {
+		p = skip_ws(b, n, p + 1);
+		ret = p == n ? 0 : 1;
+		if (ret)
+			malformed(diag, shown, p, line_at(b, p, &lp, &line), "end of file expected");
+		goto out;
+	}
+	for (ret = 0; ret == 0; i++) {
+		json_error_t je;
+		/* the decoder stops at the event's closing '}' and says how far it read */
+		json_t *ev = json_loadb(b + p, n - p,
+					JSON_ALLOW_NUL | JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &je);
 
-		if (off > 0 && off < sb.len)
-			off--;
-		ap_diag_report(diag, AP_DIAG_DATA_LOSS, "cann-timeline",
-			       "'%s': malformed JSON at byte offset %zu (line %d): %s: the timeline is not used (no trace_view.json, step_trace_time.csv or kernel links)",
-			       shown, off, je.line, je.text);
-		goto out;
-	}
-	if (!json_is_array(root)) {
-		ap_diag_report(diag, AP_DIAG_DATA_LOSS, "cann-timeline",
-			       "'%s': not a JSON array of events: the timeline is not used (no trace_view.json, step_trace_time.csv or kernel links)", shown);
-		goto out;
-	}
-	ret = 0;
-	json_array_foreach(root, i, ev) {
+		if (!ev) {
+			size_t off = p + (size_t)je.position;
+
+			/* jansson counts the bytes read: the offending byte is the last one read,
+			 * unless the input ended */
+			if (je.position > 0 && (off < n || !strstr(je.text, "end of")))
+				off--;
+			malformed(diag, shown, off, line_at(b, p, &lp, &line) + je.line - 1, je.text);
+			ret = 1;
+			break;
+		}
 		if (!json_is_object(ev)) {
 			ap_diag_report(diag, AP_DIAG_DATA_LOSS, "cann-timeline",
-				       "'%s': event %zu is not a JSON object: the timeline is not used (no trace_view.json, step_trace_time.csv or kernel links)",
-				       shown, i);
+				       "'%s': event %zu (byte offset %zu) is not a JSON object" UNUSED,
+				       shown, i, p);
+			json_decref(ev);
 			ret = 1;
 			break;
 		}
 		ret = one_event(l, ev);
+		json_decref(ev);
+		p = skip_ws(b, n, p + (size_t)je.position);
 		if (ret < 0)
 			break;
+		if (p < n && b[p] == ',') {
+			p = skip_ws(b, n, p + 1);
+			continue;
+		}
+		if (p < n && b[p] == ']') {
+			i++;
+			p = skip_ws(b, n, p + 1);
+			if (p == n)
+				break;
+			malformed(diag, shown, p, line_at(b, p, &lp, &line), "end of file expected");
+		} else {
+			malformed(diag, shown, p, line_at(b, p, &lp, &line),
+				  p == n ? "premature end of input" : "',' or ']' expected");
+		}
+		ret = 1;
 	}
 	if (ret == 0 && (l->tl->text.failed || l->scratch.failed))
 		ret = AP_ENOMEM;
 	if (ret == 0)
-		ap_log(AP_LOG_DEBUG, NULL, "read msprof timeline file=%s events=%zu", shown,
-		       json_array_size(root));
+		ap_log(AP_LOG_DEBUG, NULL, "read msprof timeline file=%s events=%zu", shown, i);
 out:
-	json_decref(root);
 	ap_strbuf_release(&sb);
 	ap_err_release(&e);
 	return ret;
