@@ -1,9 +1,9 @@
 /* msprof's exported timeline, mindstudio_profiler_output/msprof_*.json, as torch_npu reads it
  * (spec torch_npu_ascend_pt.md §6.2, §6.4, §7.4, §8.1, §8.4; upstream torch_npu
  * prof_parse/_cann_file_parser.py combine_acl_to_npu, prof_view/_trace_view_parser.py,
- * prof_view/_trace_step_time_parser.py, read for facts). Each file is parsed with jansson,
- * its events re-serialised as Python's json.dumps prints what json.load read, and the tree
- * freed before the next file: memory holds the kept text, not the trees. */
+ * prof_view/_trace_step_time_parser.py, read for facts). Each event of a file is parsed by
+ * jansson alone, re-serialised as Python's json.dumps prints what json.load read, and freed:
+ * memory holds the file being read and the kept text, never a tree of a whole file. */
 #include <ctype.h>
 #include <jansson.h>
 #include <math.h>
