@@ -499,7 +499,9 @@ int ap_pipeline__cann_raw(const char *prof, struct ap_cann_exported *x, struct a
 	if (ret < 0)
 		goto out;
 	report_join(w, r);
-	ret = communication(w, in.session_start, x, r);
+	/* msprof's analyze does nothing at prof level 0 (msinterface/msprof_analyze.py): no
+	 * communication analysis to write, for a dump or a bare capture */
+	ret = in.level0 ? 0 : communication(w, in.session_start, x, r);
 	if (ret < 0)
 		goto out;
 	ret = tabulate(w, x, &r->err);
