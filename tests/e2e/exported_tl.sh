@@ -2,8 +2,9 @@
 # End-to-end against upstream: the dumps of testdata/exported_tl (the FRAMEWORK of the two
 # testdata/vllm_profile ranks beside a PROF_* dir holding only what msprof exported for them:
 # mindstudio_profiler_output/ with msprof_*.json, analyze/, side files; no raw slices; see
-# testdata/exported_tl/README.md) analysed by ascprof give exactly what torch_npu wrote from that
-# very export (tests/upstream/vllm_profile/<dump>/, tests/upstream/README.md): every CSV and
+# testdata/exported_tl/README.md; and the Level0 dump of testdata/level0_single likewise) analysed
+# by ascprof give exactly what torch_npu wrote from that very export
+# (tests/upstream/{vllm_profile,level0_single}/<dump>/, tests/upstream/README.md): every CSV and
 # JSON file byte for byte (the export carries msprof's clock, so no N1 shift applies; in
 # trace_view.json upstream's "},{" junction is ascprof's "}, {", docs/compatibility.md), CSV
 # lines end in CRLF, every flow start of trace_view.json has its end and the reverse. The
@@ -42,8 +43,15 @@ sys.exit(1 if bad or not ends else 0)
 EOF
 }
 
-for d in node0_41001_20251126100000123_ascend_pt node0_41002_20251126100000125_ascend_pt; do
-	exp=$root/tests/upstream/vllm_profile/$d
+# dump  expected dir (relative to tests/upstream)
+DUMPS='
+node0_41001_20251126100000123_ascend_pt vllm_profile
+node0_41002_20251126100000125_ascend_pt vllm_profile
+node0_51001_20251126100000223_ascend_pt level0_single
+'
+printf '%s\n' "$DUMPS" | while read -r d set; do
+	[ -n "$d" ] || continue
+	exp=$root/tests/upstream/$set/$d
 	out=$tmp/out/$d/ASCEND_PROFILER_OUTPUT
 	"$analyse" -q -o "$tmp/out" "$data/$d" >"$tmp/stdout" 2>"$tmp/stderr"
 	check "$d: exit 0" [ $? = 0 ]
@@ -72,7 +80,13 @@ for d in node0_41001_20251126100000123_ascend_pt node0_41002_20251126100000125_a
 	else
 		echo "skip: $d: flow pairing (no python3)"
 	fi
-done
+	if [ "$set" = level0_single ]; then
+		check "$d: Level0 prunes the CANN process of the timeline" sh -c "grep -qF '\"args\": {\"name\": \"CANN\"}' '$data/$d'/PROF_*/mindstudio_profiler_output/msprof_*.json && ! grep -qF '\"args\": {\"name\": \"CANN\"}' '$out/trace_view.json'"
+	fi
+done >"$tmp/log"
+cat "$tmp/log"
+passed=$(grep -c '^ok: ' "$tmp/log")
+failed=$(grep -c '^FAIL: ' "$tmp/log")
 
 # the PROF dir of rank 1 as a bare capture (copied out of its dump)
 d=node0_41002_20251126100000125_ascend_pt
