@@ -134,8 +134,8 @@ static void py_num(struct ap_strbuf *sb, const json_t *v)
 		ap_strbuf_add(sb, b, ap_fmt_double(b, json_real_value(v)));
 }
 
-/* json.dumps of v (separators ", " and ": ", keys in insertion order). depth bounds the
- * recursion; jansson itself refuses nesting deeper than JSON_PARSER_MAX_DEPTH. */
+/* json.dumps of v (separators ", " and ": ", keys in insertion order). The recursion is as
+ * deep as v's nesting, which jansson's parser bounds (JSON_PARSER_MAX_DEPTH, 2048). */
 static void py_dump(struct ap_strbuf *sb, const json_t *v)
 {
 	const char *k;
