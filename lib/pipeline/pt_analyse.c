@@ -314,13 +314,14 @@ static int write_outputs(const struct ap_pt_dump *d, const struct fwk_state *s,
 	v.level0 = ap_prof_level_of(d->cfg.level) == AP_PROF_LEVEL0;
 	/* The text outputs also for export type "db": its database outputs are not written
 	 * yet, and a dump should not come back empty. */
-	if (d->cfg.cpu) {
-		/* a timeline msprof exported but that cannot be read: no trace_view.json rather
-		 * than one without its CANN part (data loss, reported) */
-		if (!(cann && cann->tl && cann->tl->failed))
-			AP_FORWARD_IF_ERROR(ap_write_trace_view(dir, &v, err));
+	/* trace_view.json also for an NPU-only capture: torch_npu's TraceViewParser writes the
+	 * CANN lanes whatever the activities; a timeline msprof exported but that cannot be
+	 * read gives no trace_view.json rather than one without its CANN part (data loss,
+	 * reported) */
+	if ((d->cfg.cpu || (cann && (cann->view || cann->tl))) && !(cann && cann->tl && cann->tl->failed))
+		AP_FORWARD_IF_ERROR(ap_write_trace_view(dir, &v, err));
+	if (d->cfg.cpu)
 		AP_FORWARD_IF_ERROR(ap_write_operator_details(dir, &v, err));
-	}
 	AP_FORWARD_IF_ERROR(ap_write_memory(dir, &v, err));
 	if (cann) {
 		size_t n;

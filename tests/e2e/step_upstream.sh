@@ -1,7 +1,7 @@
 #!/bin/sh
 # End-to-end against upstream: ascprof's step_trace_time.csv for the generated raw dumps of testdata/vllm_profile
 # (2 ranks, one allreduce per step), testdata/hccl_rich (2 ranks, three HCCL ops per step, a receive: Bubble),
-# testdata/level0_single (one rank, Level0) and testdata/cann's 910A dump equals what the upstream chain (msprof's
+# testdata/level0_single (one rank, Level0), testdata/configs/npu_only (the same, NPU activity only) and testdata/cann's 910A dump equals what the upstream chain (msprof's
 # raw Python engine, then torch_npu's analyse() through the fake msprof) wrote, committed in
 # tests/upstream/<same path>/step_trace_time.csv (tests/upstream/README.md says how they were made). No upstream
 # code runs here.
@@ -29,6 +29,7 @@ testdata/hccl_rich/node0_42001_20251126100000200_ascend_pt hccl_rich/node0_42001
 testdata/hccl_rich/node0_42002_20251126100000202_ascend_pt hccl_rich/node0_42002_20251126100000202_ascend_pt -174 -
 testdata/cann/node1_52001_20251126110000000_ascend_pt cann/node1_52001_20251126110000000_ascend_pt 0 E1_19.2MHz_ticks
 testdata/level0_single/node0_51001_20251126100000223_ascend_pt level0_single/node0_51001_20251126100000223_ascend_pt -174 -
+testdata/configs/npu_only_ascend_pt configs/npu_only_ascend_pt -174 -
 '
 
 # compare EXPECTED ACTUAL SHIFT_NS: prints one line per difference, "tolerated ..." for the N5 ones; exit 1 when

@@ -1,9 +1,9 @@
 #!/bin/sh
-# End-to-end against upstream: ascprof's trace_view.json for the generated raw dumps of testdata/vllm_profile/ and
-# testdata/hccl_rich/ and testdata/level0_single/ equals what the upstream chain (msprof's raw Python engine
-# `export timeline`, then torch_npu analyse() through the fake msprof) wrote for the same dumps, committed in
-# tests/upstream/<same path>/trace_view.json
-# (its README says how they were made), as a multiset of events per lane (tests/e2e/trace_cann_cmp.py prints per-lane match counts;
+# End-to-end against upstream: ascprof's trace_view.json for the generated raw dumps of testdata/vllm_profile/,
+# testdata/hccl_rich/, testdata/level0_single/ and testdata/configs/npu_only_ascend_pt equals what the upstream
+# chain (msprof's raw Python engine `export timeline`, then torch_npu analyse() through the fake msprof) wrote for
+# the same dumps, committed in tests/upstream/<same path>/trace_view.json (its README says how they were made), as
+# a multiset of events per lane (tests/e2e/trace_cann_cmp.py prints per-lane match counts;
 # flow ids are left out). Also: every flow start has its end. No upstream code runs here.
 #
 # usage: trace_upstream.sh BINDIR SRCROOT
@@ -35,6 +35,7 @@ vllm_profile/node0_41002_20251126100000125_ascend_pt 38 CANN|Thread 41002=N4 acl
 hccl_rich/node0_42001_20251126100000200_ascend_pt -174 -
 hccl_rich/node0_42002_20251126100000202_ascend_pt -174 -
 level0_single/node0_51001_20251126100000223_ascend_pt -174 Ascend Hardware|Stream 2=12/4 $E4 (MIX);?|Thread 51058=4/0 $E4: their HostToDevice starts;Python|Thread 51001=4/0 $E4: their torch_to_npu starts;Ascend Hardware|Stream 5=12/12 E6 connection_id of a device task without a host task (Python -1, C++ 2^64-1);Communication|Group 10.0.0.11%enp189s0f0_60000_0_1764151199870123 Communication=2/2 E7 rank_size of an op without hccl_info
+configs/npu_only_ascend_pt -174 Ascend Hardware|Stream 2=8/4 $E4 (MIX; no torch_to_npu ends without torch ops);?|Thread 51058=4/0 $E4: their HostToDevice starts;Ascend Hardware|Stream 5=12/12 E6 connection_id of a device task without a host task (Python -1, C++ 2^64-1);Communication|Group 10.0.0.11%enp189s0f0_60000_0_1764151199870123 Communication=2/2 E7 rank_size of an op without hccl_info
 "
 
 printf '%s\n' "$DUMPS" | while read -r dump shift known; do
