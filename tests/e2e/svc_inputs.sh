@@ -131,6 +131,18 @@ if [ "$(id -u)" != 0 ]; then
 	check "unreadable -wal: named" has "$tmp/walro.err" "$(basename "$w")"
 	chmod 600 "$w"
 fi
+# ... and one that cannot be copied whatever the user: a directory where the -wal should be
+cp -r "$tmp/wal" "$tmp/waldir" && rm -rf "$tmp/waldir/output"
+w=$(find "$tmp/waldir" -name '*.db-wal' | LC_ALL=C sort | head -1)
+rm -f "$w" && mkdir "$w" "$tmp/waldir_tmp"
+TMPDIR=$tmp/waldir_tmp "$analyse" -o "$tmp/o_waldir" "$tmp/waldir" >/dev/null 2>"$tmp/waldir.err"
+check "-wal not a file: exit 1" [ $? = 1 ]
+check "-wal not a file: named" has "$tmp/waldir.err" "$(basename "$w")': not a regular file"
+last=$(find "$tmp/waldir" -name 'ms_service_*.db' | LC_ALL=C sort | tail -1)
+last=${last##*-}
+check "-wal not a file: the other databases are analysed" \
+	grep -q "\"pid\": ${last%.db}," "$tmp/o_waldir/waldir/output/chrome_tracing.json"
+check "-wal not a file: no private copy left" [ -z "$(ls -A "$tmp/waldir_tmp")" ]
 
 # --- a directory holding a service dump and torch_npu dumps: both analysed ----------------------
 mkdir -p "$tmp/mixed"
