@@ -1,5 +1,6 @@
 /* Buffered output files written to NAME.tmp and renamed into place (CONVENTIONS §7), and the
  * JSON and CSV field encoders on top of them (spec torch_npu §8.0). */
+#define _GNU_SOURCE /* sync_file_range */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,6 +11,31 @@
 #include "ap/fmt.h"
 #include "ap/out.h"
 #include "../base/banned.h"
+
+/* Outputs are written once, front to back, and not read again by this process: a dump's
+ * trace_view.json alone can be twice its input. Each completed window of the file is handed
+ * to writeback at once, and the window before the previous one is dropped from the page cache
+ * (only its clean pages go; nothing waits). The cache then holds a few windows of each output
+ * instead of all of it, so writing recycles the same pages instead of taking (and zeroing)
+ * fresh ones for every byte, and an analysis of many large dumps does not push everything
+ * else out of memory. Both calls are hints: their failures (a pipe, a file system without
+ * writeback) change nothing. */
+#define DROP_WINDOW ((uint64_t)8 << 20)
+
+static void drop_behind(struct ap_out *o, uint64_t before, uint64_t after)
+{
+	uint64_t w;
+
+	for (w = before / DROP_WINDOW + 1; w <= after / DROP_WINDOW; w++) {
+#ifdef SYNC_FILE_RANGE_WRITE
+		sync_file_range(o->fd, (off_t)((w - 1) * DROP_WINDOW), (off_t)DROP_WINDOW,
+				SYNC_FILE_RANGE_WRITE);
+#endif
+		if (w >= 3)
+			posix_fadvise(o->fd, (off_t)((w - 3) * DROP_WINDOW), (off_t)DROP_WINDOW,
+				      POSIX_FADV_DONTNEED);
+	}
+}
 
 static void write_all(struct ap_out *o, const unsigned char *p, size_t n)
 {
@@ -30,6 +56,8 @@ static void write_all(struct ap_out *o, const unsigned char *p, size_t n)
 		}
 		p += w;
 		n -= (size_t)w;
+		drop_behind(o, o->flushed, o->flushed + (uint64_t)w);
+		o->flushed += (uint64_t)w;
 	}
 }
 

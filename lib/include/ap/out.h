@@ -19,6 +19,7 @@ struct ap_out {
 	char *path;        /* final path */
 	char *tmp;         /* path + ".tmp" */
 	size_t len;        /* bytes in buf */
+	uint64_t flushed;  /* bytes handed to the file so far (see drop_behind) */
 	unsigned char *buf;
 	struct ap_strbuf *mem; /* memory sink instead of a file (see ap_esc_cache), or NULL */
 };
