@@ -66,6 +66,19 @@ static void calc(double *v, size_t n, struct stats *st)
 
 enum layout { L_TTFT, L_SPEED };
 
+struct bin_idx {
+	size_t bin, i;
+};
+
+static int cmp_bin(const void *pa, const void *pb)
+{
+	const struct bin_idx *a = pa, *b = pb;
+
+	if (a->bin != b->bin)
+		return a->bin < b->bin ? -1 : 1;
+	return (a->i > b->i) - (a->i < b->i);
+}
+
 /* _group_by_time_intervals: 100 ms windows [base + i*w, base + (i+1)*w) from the smallest
  * time, one row per non-empty window (its left edge), plus the p50 of all values. The
  * values x[0..n) keep their input order inside a window. */
@@ -84,15 +97,18 @@ static int windows(struct ap_svc_db *db, const char *table, enum layout lay, str
 	};
 	double base = INFINITY, all_p50, *buf;
 	size_t i, j, *bin;
+	struct bin_idx *ord;
 	int ret;
 
 	if (!n)
 		return 0;
 	buf = malloc(n * sizeof(*buf));
 	bin = malloc(n * sizeof(*bin));
-	if (!buf || !bin) {
+	ord = malloc(n * sizeof(*ord));
+	if (!buf || !bin || !ord) {
 		free(buf);
 		free(bin);
+		free(ord);
 		return ap_err_set(err, AP_ENOMEM, "%s: out of memory", table);
 	}
 	for (i = 0; i < n; i++) {
@@ -111,25 +127,24 @@ static int windows(struct ap_svc_db *db, const char *table, enum layout lay, str
 			b++;
 		bin[i] = b;
 	}
+	for (i = 0; i < n; i++) {
+		ord[i].bin = bin[i];
+		ord[i].i = i;
+	}
+	/* windows in order, the values of each in input order */
+	qsort(ord, n, sizeof(*ord), cmp_bin);
 	ret = ap_svc_db_table_begin(db, table, lay == L_TTFT ? ttft_cols : speed_cols, 6, err);
-	/* windows in order: repeatedly the smallest bin not yet written */
-	for (size_t done = 0; done < n && !ret;) {
-		size_t cur = SIZE_MAX, m = 0;
+	for (j = 0; j < n && !ret;) {
+		size_t cur = ord[j].bin, m = 0;
 		struct stats st;
 		char ts[48];
+		size_t tn;
 
-		for (i = 0; i < n; i++)
-			if (bin[i] != SIZE_MAX && bin[i] < cur)
-				cur = bin[i];
-		for (i = 0; i < n; i++)
-			if (bin[i] == cur) {
-				buf[m++] = x[i].v;
-				bin[i] = SIZE_MAX;
-			}
-		done += m;
+		for (; j < n && ord[j].bin == cur; j++)
+			buf[m++] = x[ord[j].i].v;
 		calc(buf, m, &st);
-		j = fmt_ts(ts, base + (double)cur * WINDOW_US);
-		ap_svc_db_text(db, 0, ts, j);
+		tn = fmt_ts(ts, base + (double)cur * WINDOW_US);
+		ap_svc_db_text(db, 0, ts, tn);
 		ap_svc_db_real(db, 1, st.p50);
 		ap_svc_db_real(db, 2, st.p90);
 		ap_svc_db_real(db, 3, st.p99);
@@ -141,6 +156,7 @@ static int windows(struct ap_svc_db *db, const char *table, enum layout lay, str
 		ret = ap_svc_db_table_end(db, err);
 	free(buf);
 	free(bin);
+	free(ord);
 	return ret;
 }
 
