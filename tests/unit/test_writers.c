@@ -385,6 +385,43 @@ START_TEST(out_large_writes)
 }
 END_TEST
 
+START_TEST(out_drop_behind)
+{
+	/* 40 MiB in pieces of 3 MiB + 7 bytes and single bytes: many 8 MiB windows handed to
+	 * writeback and dropped behind, some crossed by one write, none of it lost or moved. */
+	size_t piece = (3u << 20) + 7, total = 40u << 20, i, off = 0, len;
+	unsigned char *big = malloc(piece);
+	char *got;
+	struct ap_out o;
+	struct ap_err err = AP_ERR_INIT;
+
+	ck_assert_ptr_nonnull(big);
+	ck_assert_int_eq(ap_out_open(&o, tmp_dir, "f.bin", &err), 0);
+	while (off < total) {
+		size_t n = total - off < piece ? total - off : piece;
+
+		for (i = 0; i < n; i++)
+			big[i] = (unsigned char)((off + i) * 2654435761u >> 13);
+		ap_out_write(&o, big, n);
+		off += n;
+		if (off < total) {
+			ap_out_putc(&o, (char)(off * 2654435761u >> 13));
+			off++;
+		}
+	}
+	ck_assert_uint_eq(o.flushed + o.len, total);
+	ck_assert_int_eq(ap_out_commit(&o, &err), 0);
+	got = slurp("f.bin", &len);
+	ck_assert_uint_eq(len, total);
+	for (i = 0; i < total; i++)
+		if ((unsigned char)got[i] != (unsigned char)(i * 2654435761u >> 13))
+			ck_abort_msg("byte %zu differs", i);
+	free(got);
+	free(big);
+	ap_err_release(&err);
+}
+END_TEST
+
 /* ---- the framework fixture: 4 ops, a queue, fwdbwd, python frames, GC ---- */
 
 struct fwk {
@@ -1103,6 +1140,7 @@ static Suite *writers_suite(void)
 	tcase_add_test(tc, out_sticky_failure);
 	tcase_add_test(tc, out_open_failure);
 	tcase_add_test(tc, out_large_writes);
+	tcase_add_test(tc, out_drop_behind);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("trace_view");
