@@ -293,8 +293,46 @@ static int write_comm(const char *dir, struct ap_comm *c, const struct ap_step_r
 	return ret < 0 ? ret : ap_write_communication(dir, c, err);
 }
 
+/* trace_view.json, the largest output, and the host CSVs read the same finished analysis and
+ * write files of their own: with threads > 1 the trace is written as a task beside them.
+ * A failure is reported as the serial order would: the trace's first. */
+static int write_host_outputs(const struct ap_pt_dump *d, const char *dir,
+			      const struct ap_fwk_view *v, int trace, int threads, struct ap_err *err)
+{
+	struct ap_err terr = AP_ERR_INIT;
+	int tret = 0, ret = 0;
+
+#ifdef _OPENMP
+#pragma omp parallel num_threads(2) if (threads > 1 && trace)
+#pragma omp single
+#else
+	(void)threads;
+#endif
+	{
+		if (trace) {
+#ifdef _OPENMP
+#pragma omp task shared(tret, terr)
+#endif
+			tret = ap_write_trace_view(dir, v, &terr);
+		}
+		if (d->cfg.cpu)
+			ret = ap_write_operator_details(dir, v, err);
+		if (ret == 0)
+			ret = ap_write_memory(dir, v, err);
+#ifdef _OPENMP
+#pragma omp taskwait
+#endif
+	}
+	if (tret < 0) {
+		ap_err_move(err, &terr);
+		return tret;
+	}
+	return ret;
+}
+
 static int write_outputs(const struct ap_pt_dump *d, const struct fwk_state *s,
-			 const struct ap_cann_exported *cann, const char *dir, struct ap_err *err)
+			 const struct ap_cann_exported *cann, const char *dir, int threads,
+			 struct ap_err *err)
 {
 	struct ap_fwk_view v;
 
@@ -318,11 +356,10 @@ static int write_outputs(const struct ap_pt_dump *d, const struct fwk_state *s,
 	 * CANN lanes whatever the activities; a timeline msprof exported but that cannot be
 	 * read gives no trace_view.json rather than one without its CANN part (data loss,
 	 * reported) */
-	if ((d->cfg.cpu || (cann && (cann->view || cann->tl))) && !(cann && cann->tl && cann->tl->failed))
-		AP_FORWARD_IF_ERROR(ap_write_trace_view(dir, &v, err));
-	if (d->cfg.cpu)
-		AP_FORWARD_IF_ERROR(ap_write_operator_details(dir, &v, err));
-	AP_FORWARD_IF_ERROR(ap_write_memory(dir, &v, err));
+	AP_FORWARD_IF_ERROR(write_host_outputs(
+		d, dir, &v,
+		(d->cfg.cpu || (cann && (cann->view || cann->tl))) && !(cann && cann->tl && cann->tl->failed),
+		threads, err));
 	if (cann) {
 		size_t n;
 		struct ap_step_range *steps = step_ranges(s, &n);
@@ -477,7 +514,7 @@ int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_an
 	r->db_skipped = d.cfg.export_db;
 	ret = ap_pipeline__begin_output(d.dir, d.name, AP_PT_OUTPUT_DIR, &d, o, &od, &wdir, &r->err);
 	if (ret == 0)
-		ret = write_outputs(&d, &s, have_cann ? &cann : NULL, wdir.buf, &r->err);
+		ret = write_outputs(&d, &s, have_cann ? &cann : NULL, wdir.buf, o->threads, &r->err);
 	if (ret < 0) {
 		/* name the files where they would have been, not in the temporary directory */
 		ap_outdir_err_final(&od, &r->err);

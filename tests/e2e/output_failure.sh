@@ -130,4 +130,14 @@ for force in "" --force; do
 		"$P: '$d': '$tmp/g.out/$name' was not written by ascprof and is left alone; write elsewhere with -o DIR"
 done
 
+# trace_view.json and operator_details.csv both over the limit (ulimit -f 4), written side by side
+# (-j 4: the trace is a task beside the host CSVs): the failure reported is the trace's, as in the
+# serial order, and nothing is left.
+d=$(fresh h)
+(trap '' XFSZ && ulimit -f 4 && exec "$analyse" -j 4 "$d") >"$tmp/out" 2>"$tmp/err"
+rc=$? extra=""
+[ ! -e "$d/ASCEND_PROFILER_OUTPUT" ] || extra=" an output directory was left;"
+verdict "two outputs over the limit, written side by side: the trace's failure reported" \
+	"$P: '$d': cannot write '$d/ASCEND_PROFILER_OUTPUT/trace_view.json': File too large"
+
 finish

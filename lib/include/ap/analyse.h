@@ -21,7 +21,8 @@ struct ap_analyse_opts {
 	const char *out_root; /* -o DIR, or NULL to write inside the dump */
 	int force;            /* replace an output directory another tool wrote */
 	int threads;          /* threads one dump may use for its independent parts (FRAMEWORK,
-			       * CANN host, each device); 0 or 1: one */
+			       * CANN host, each device; trace_view.json beside the other
+			       * outputs); 0 or 1: one */
 	unsigned svc_formats; /* enum ap_svc_format bits for service dumps; 0: all */
 };
 
