@@ -294,8 +294,9 @@ static int write_comm(const char *dir, struct ap_comm *c, const struct ap_step_r
 }
 
 /* trace_view.json, the largest output, and the host CSVs read the same finished analysis and
- * write files of their own: with threads > 1 the trace is written as a task beside them.
- * A failure is reported as the serial order would: the trace's first. */
+ * write files of their own: with threads > 1 the trace is written as a task beside them;
+ * with one thread the task is undeferred, so the trace is written first, as before. A failure
+ * is reported as the serial order would: the trace's first. */
 static int write_host_outputs(const struct ap_pt_dump *d, const char *dir,
 			      const struct ap_fwk_view *v, int trace, int threads, struct ap_err *err)
 {
@@ -311,7 +312,7 @@ static int write_host_outputs(const struct ap_pt_dump *d, const char *dir,
 	{
 		if (trace) {
 #ifdef _OPENMP
-#pragma omp task shared(tret, terr)
+#pragma omp task if (threads > 1) shared(tret, terr)
 #endif
 			tret = ap_write_trace_view(dir, v, &terr);
 		}
