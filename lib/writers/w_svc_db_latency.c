@@ -96,18 +96,16 @@ static int windows(struct ap_svc_db *db, const char *table, enum layout lay, str
 		{ "p50_alltime", AP_SVC_DB_REAL },
 	};
 	double base = INFINITY, all_p50, *buf;
-	size_t i, j, *bin;
+	size_t i, j;
 	struct bin_idx *ord;
 	int ret;
 
 	if (!n)
 		return 0;
 	buf = malloc(n * sizeof(*buf));
-	bin = malloc(n * sizeof(*bin));
 	ord = malloc(n * sizeof(*ord));
-	if (!buf || !bin || !ord) {
+	if (!buf || !ord) {
 		free(buf);
-		free(bin);
 		free(ord);
 		return ap_err_set(err, AP_ENOMEM, "%s: out of memory", table);
 	}
@@ -125,10 +123,7 @@ static int windows(struct ap_svc_db *db, const char *table, enum layout lay, str
 			b--;
 		while (x[i].t >= base + (double)(b + 1) * WINDOW_US)
 			b++;
-		bin[i] = b;
-	}
-	for (i = 0; i < n; i++) {
-		ord[i].bin = bin[i];
+		ord[i].bin = b;
 		ord[i].i = i;
 	}
 	/* windows in order, the values of each in input order */
@@ -155,7 +150,6 @@ static int windows(struct ap_svc_db *db, const char *table, enum layout lay, str
 	if (!ret)
 		ret = ap_svc_db_table_end(db, err);
 	free(buf);
-	free(bin);
 	free(ord);
 	return ret;
 }
