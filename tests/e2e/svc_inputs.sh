@@ -158,15 +158,33 @@ done
 # --- --format -----------------------------------------------------------------------------------
 "$analyse" -q --format csv -o "$tmp/o_csv" "$tmp/plain"
 check "--format csv: CSVs" [ -s "$tmp/o_csv/plain/output/request.csv" ]
-check "--format csv: no trace, no db" [ ! -e "$tmp/o_csv/plain/output/chrome_tracing.json" ] \
-	&& [ ! -e "$tmp/o_csv/plain/output/profiler.db" ]
+check "--format csv: no trace" [ ! -e "$tmp/o_csv/plain/output/chrome_tracing.json" ]
+check "--format csv: no db" [ ! -e "$tmp/o_csv/plain/output/profiler.db" ]
 "$analyse" -q --format json,db -o "$tmp/o_jd" "$tmp/plain"
-check "--format json,db: trace and db" [ -s "$tmp/o_jd/plain/output/chrome_tracing.json" ] \
-	&& [ -s "$tmp/o_jd/plain/output/profiler.db" ]
-check "--format json,db: summaries, no request.csv" [ -s "$tmp/o_jd/plain/output/request_summary.csv" ] \
-	&& [ ! -e "$tmp/o_jd/plain/output/request.csv" ]
+check "--format json,db: trace" [ -s "$tmp/o_jd/plain/output/chrome_tracing.json" ]
+check "--format json,db: db" [ -s "$tmp/o_jd/plain/output/profiler.db" ]
+check "--format json,db: summaries" [ -s "$tmp/o_jd/plain/output/request_summary.csv" ]
+check "--format json,db: no request.csv" [ ! -e "$tmp/o_jd/plain/output/request.csv" ]
 "$analyse" --format xml "$tmp/plain" >/dev/null 2>"$tmp/fmt.err"
 check "--format xml: usage error" [ $? = 2 ]
+
+# --- an output that cannot be written (a file size limit, as a full disk would do) --------------
+# batch.csv and chrome_tracing.json both over the limit, written side by side (-j 4: the CSVs are
+# a task beside the trace and the database): the failure reported is the CSV's, as with one
+# thread, where the CSVs come first; nothing is left.
+src_svc=$2/testdata/service/vllm_small
+if (trap '' XFSZ && ulimit -f 4 && head -c 1000 /dev/zero >"$tmp/fsz") 2>/dev/null &&
+	! (trap '' XFSZ && ulimit -f 4 && head -c 30000 /dev/zero >"$tmp/fsz") 2>/dev/null; then
+	for j in 1 4; do
+		(trap '' XFSZ && ulimit -f 4 && exec "$analyse" -q -j $j -o "$tmp/o_fsz$j" "$src_svc") \
+			2>"$tmp/fsz$j.err"
+		check "size limit, -j $j: exit 1" [ $? = 1 ]
+		check "size limit, -j $j: batch.csv named" has "$tmp/fsz$j.err" \
+			"cannot write '$tmp/o_fsz$j/vllm_small/output/batch.csv': File too large"
+		check "size limit, -j $j: one message" [ "$(wc -l <"$tmp/fsz$j.err")" = 1 ]
+		check "size limit, -j $j: nothing left" [ -z "$(ls -A "$tmp/o_fsz$j" 2>/dev/null)" ]
+	done
+fi
 
 # --- output/ rules: ours replaced whole, another tool's left alone ------------------------------
 touch "$tmp/wal/output/stale-file"
