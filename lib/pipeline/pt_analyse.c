@@ -302,23 +302,30 @@ static int write_host_outputs(const struct ap_pt_dump *d, const char *dir,
 {
 	struct ap_err terr = AP_ERR_INIT;
 	int tret = 0, ret = 0;
+#ifdef _OPENMP
+	int par = threads > 1;
+#else
+	int par = 0;
+
+	(void)threads;
+#endif
 
 #ifdef _OPENMP
-#pragma omp parallel num_threads(2) if (threads > 1 && trace)
+#pragma omp parallel num_threads(2) if (par && trace)
 #pragma omp single
-#else
-	(void)threads;
 #endif
 	{
 		if (trace) {
 #ifdef _OPENMP
-#pragma omp task if (threads > 1) shared(tret, terr)
+#pragma omp task if (par) shared(tret, terr)
 #endif
 			tret = ap_write_trace_view(dir, v, &terr);
 		}
-		if (d->cfg.cpu)
+		/* serial: the trace is done, and a failure there ends it (tret is read only
+		 * then: a deferred task may still be writing it) */
+		if (d->cfg.cpu && (par || tret == 0))
 			ret = ap_write_operator_details(dir, v, err);
-		if (ret == 0)
+		if (ret == 0 && (par || tret == 0))
 			ret = ap_write_memory(dir, v, err);
 #ifdef _OPENMP
 #pragma omp taskwait

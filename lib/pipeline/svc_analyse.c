@@ -113,19 +113,26 @@ static int write_outputs(const struct ap_svc *s, const struct ap_svc_derived *d,
 {
 	struct ap_err cerr = AP_ERR_INIT;
 	int cret = 0, tret = 0;
+#ifdef _OPENMP
+	int par = threads > 1;
+#else
+	int par = 0;
+
+	(void)threads;
+#endif
 
 #ifdef _OPENMP
-#pragma omp parallel num_threads(2) if (threads > 1)
+#pragma omp parallel num_threads(2) if (par)
 #pragma omp single
 #endif
 	{
 #ifdef _OPENMP
-#pragma omp task if (threads > 1) shared(cret, cerr)
+#pragma omp task if (par) shared(cret, cerr)
 #endif
 		cret = write_csvs(s, d, dir, formats, &cerr);
-		/* one thread: the CSVs are done, and a failure there ends it (cret is read only
+		/* serial: the CSVs are done, and a failure there ends it (cret is read only
 		 * then: a deferred task may still be writing it) */
-		if (threads > 1 || cret == 0)
+		if (par || cret == 0)
 			tret = write_trace_db(s, d, dir, formats, err);
 #ifdef _OPENMP
 #pragma omp taskwait
