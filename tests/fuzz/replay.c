@@ -1,7 +1,8 @@
 /*
- * replay.c — feeds every file of the directories (or the files) named on the command line to
- * LLVMFuzzerTestOneInput, in name order, each in an exactly-sized heap buffer (so a sanitizer build
- * sees any over-read). Links with one tests/fuzz/fuzz_*.c; needs no libFuzzer.
+ * replay.c — feeds the empty input (as libFuzzer does first), then every file of the directories
+ * (or the files) named on the command line to LLVMFuzzerTestOneInput, in name order, each in an
+ * exactly-sized heap buffer (so a sanitizer build sees any over-read). Links with one
+ * tests/fuzz/fuzz_*.c; needs no libFuzzer.
  *
  * USAGE  replay_<target> DIR|FILE...     exit 0 when every input ran (and at least one did), 1 on an
  *                                        unreadable path or an empty corpus; a finding aborts.
@@ -15,6 +16,20 @@
 
 #include "fuzz_target.h"
 #include "../../lib/base/banned.h"
+
+/* data[0..len) in a heap buffer of exactly len bytes: the byte after the input is out of bounds */
+static int run_exact(const uint8_t *data, size_t len)
+{
+	uint8_t *exact = calloc(len ? len : 1, 1);
+
+	if (!exact)
+		return -1;
+	if (len)
+		memcpy(exact, data, len);
+	LLVMFuzzerTestOneInput(exact, len);
+	free(exact);
+	return 0;
+}
 
 static int run_file(const char *path)
 {
@@ -53,20 +68,11 @@ static int run_file(const char *path)
 	}
 	fclose(in);
 	{
-		/* exact size: the byte after the input is out of bounds */
-		uint8_t *exact = malloc(len ? len : 1);
+		int r = run_exact(buf, len);
 
-		if (!exact) {
-			free(buf);
-			return -1;
-		}
-		if (len)
-			memcpy(exact, buf, len);
 		free(buf);
-		LLVMFuzzerTestOneInput(exact, len);
-		free(exact);
+		return r;
 	}
-	return 0;
 }
 
 static int skip_name(const struct dirent *de)
@@ -82,6 +88,10 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		fprintf(stderr, "usage: %s DIR|FILE...\n", argv[0]);
 		return 2;
+	}
+	if (run_exact(NULL, 0) < 0) {
+		fprintf(stderr, "replay: out of memory\n");
+		return 1;
 	}
 	for (i = 1; i < argc; i++) {
 		struct dirent **list;
@@ -123,7 +133,7 @@ int main(int argc, char **argv)
 		}
 		free(list);
 	}
-	printf("replay: %lu inputs\n", n);
+	printf("replay: the empty input and %lu inputs\n", n);
 	if (n == 0) {
 		fprintf(stderr, "replay: no inputs found\n");
 		ret = 1;
