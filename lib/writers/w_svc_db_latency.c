@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ap/pystat.h"
+#include "ap/sort.h"
 #include "w_svc_local.h"
 #include "../base/banned.h"
 
@@ -66,19 +67,6 @@ static void calc(double *v, size_t n, struct stats *st)
 
 enum layout { L_TTFT, L_SPEED };
 
-struct bin_idx {
-	size_t bin, i;
-};
-
-static int cmp_bin(const void *pa, const void *pb)
-{
-	const struct bin_idx *a = pa, *b = pb;
-
-	if (a->bin != b->bin)
-		return a->bin < b->bin ? -1 : 1;
-	return (a->i > b->i) - (a->i < b->i);
-}
-
 /* _group_by_time_intervals: 100 ms windows [base + i*w, base + (i+1)*w) from the smallest
  * time, one row per non-empty window (its left edge), plus the p50 of all values. The
  * values x[0..n) keep their input order inside a window. */
@@ -97,11 +85,13 @@ static int windows(struct ap_svc_db *db, const char *table, enum layout lay, str
 	};
 	double base = INFINITY, all_p50, *buf;
 	size_t i, j;
-	struct bin_idx *ord;
+	struct ap_sortkey *ord;
 	int ret;
 
 	if (!n)
 		return 0;
+	if (n > UINT32_MAX)
+		return ap_err_set(err, AP_ENOMEM, "%s: too many values", table);
 	buf = malloc(n * sizeof(*buf));
 	ord = malloc(n * sizeof(*ord));
 	if (!buf || !ord) {
@@ -123,22 +113,27 @@ static int windows(struct ap_svc_db *db, const char *table, enum layout lay, str
 			b--;
 		while (x[i].t >= base + (double)(b + 1) * WINDOW_US)
 			b++;
-		ord[i].bin = b;
-		ord[i].i = i;
+		ord[i].key = ap_sortkey_u64(b);
+		ord[i].idx = (uint32_t)i;
 	}
-	/* windows in order, the values of each in input order */
-	qsort(ord, n, sizeof(*ord), cmp_bin);
-	ret = ap_svc_db_table_begin(db, table, lay == L_TTFT ? ttft_cols : speed_cols, 6, err);
+	/* windows in order, the values of each in input order (a stable sort) */
+	if (ap_sort_keys(ord, n) < 0)
+		ret = ap_err_set(err, AP_ENOMEM, "%s: out of memory", table);
+	else
+		ret = ap_svc_db_table_begin(db, table, lay == L_TTFT ? ttft_cols : speed_cols, 6,
+					    err);
 	for (j = 0; j < n && !ret;) {
-		size_t cur = ord[j].bin, m = 0;
+		int64_t key = ord[j].key;
+		uint64_t bin = (uint64_t)key ^ (1ull << 63); /* ap_sortkey_u64 undone */
+		size_t m = 0;
 		struct stats st;
 		char ts[48];
 		size_t tn;
 
-		for (; j < n && ord[j].bin == cur; j++)
-			buf[m++] = x[ord[j].i].v;
+		for (; j < n && ord[j].key == key; j++)
+			buf[m++] = x[ord[j].idx].v;
 		calc(buf, m, &st);
-		tn = fmt_ts(ts, base + (double)cur * WINDOW_US);
+		tn = fmt_ts(ts, base + (double)bin * WINDOW_US);
 		ap_svc_db_text(db, 0, ts, tn);
 		ap_svc_db_real(db, 1, st.p50);
 		ap_svc_db_real(db, 2, st.p90);
