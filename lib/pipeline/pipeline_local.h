@@ -23,6 +23,15 @@ int ap_pipeline__begin_output(const char *in_dir, const char *name, const char *
 			      const struct ap_pt_dump *d, const struct ap_analyse_opts *o,
 			      struct ap_outdir *od, struct ap_strbuf *write_dir, struct ap_err *err);
 
+/* Writes one group of outputs from arg; returns 0 or a negative status with err set. */
+typedef int (*ap_pipeline__write_fn)(void *arg, struct ap_err *err);
+/* first(arg) then second(arg), each writing files of its own and only reading arg: with
+ * threads > 1 first runs as a task beside second. Serially (one thread, or no OpenMP) first
+ * runs first and its failure skips second. The failure reported is first's when both fail.
+ * first may be NULL (second alone). Returns 0 or the failure's status with err set. */
+int ap_pipeline__write_pair(ap_pipeline__write_fn first, ap_pipeline__write_fn second,
+			    void *arg, int threads, struct ap_err *err);
+
 /* 1 when an ms_service_*.db lies below dir (a service dump, when dir is no other kind). */
 int ap_pipeline__is_svc(const char *dir);
 /* The service dump at dir (svc_analyse.c): outputs into <dir>/output/ (ap_analyse_pt). */

@@ -293,49 +293,27 @@ static int write_comm(const char *dir, struct ap_comm *c, const struct ap_step_r
 	return ret < 0 ? ret : ap_write_communication(dir, c, err);
 }
 
-/* trace_view.json, the largest output, and the host CSVs read the same finished analysis and
- * write files of their own: with threads > 1 the trace is written as a task beside them;
- * with one thread the task is undeferred, so the trace is written first, as before. A failure
- * is reported as the serial order would: the trace's first. */
-static int write_host_outputs(const struct ap_pt_dump *d, const char *dir,
-			      const struct ap_fwk_view *v, int trace, int threads, struct ap_err *err)
+/* trace_view.json, the largest output, beside the host CSVs (ap_pipeline__write_pair) */
+struct host_out {
+	const struct ap_pt_dump *d;
+	const char *dir;
+	const struct ap_fwk_view *v;
+};
+
+static int write_trace(void *arg, struct ap_err *err)
 {
-	struct ap_err terr = AP_ERR_INIT;
-	int tret = 0, ret = 0;
-#ifdef _OPENMP
-	int par = threads > 1;
-#else
-	int par = 0;
+	const struct host_out *h = arg;
 
-	(void)threads;
-#endif
+	return ap_write_trace_view(h->dir, h->v, err);
+}
 
-#ifdef _OPENMP
-#pragma omp parallel num_threads(2) if (par && trace)
-#pragma omp single
-#endif
-	{
-		if (trace) {
-#ifdef _OPENMP
-#pragma omp task if (par) shared(tret, terr)
-#endif
-			tret = ap_write_trace_view(dir, v, &terr);
-		}
-		/* serial: the trace is done, and a failure there ends it (tret is read only
-		 * then: a deferred task may still be writing it) */
-		if (d->cfg.cpu && (par || tret == 0))
-			ret = ap_write_operator_details(dir, v, err);
-		if (ret == 0 && (par || tret == 0))
-			ret = ap_write_memory(dir, v, err);
-#ifdef _OPENMP
-#pragma omp taskwait
-#endif
-	}
-	if (tret < 0) {
-		ap_err_move(err, &terr);
-		return tret;
-	}
-	return ret;
+static int write_host_csvs(void *arg, struct ap_err *err)
+{
+	const struct host_out *h = arg;
+
+	if (h->d->cfg.cpu)
+		AP_FORWARD_IF_ERROR(ap_write_operator_details(h->dir, h->v, err));
+	return ap_write_memory(h->dir, h->v, err);
 }
 
 static int write_outputs(const struct ap_pt_dump *d, const struct fwk_state *s,
@@ -343,6 +321,8 @@ static int write_outputs(const struct ap_pt_dump *d, const struct fwk_state *s,
 			 struct ap_err *err)
 {
 	struct ap_fwk_view v;
+	struct host_out h = { d, dir, &v };
+	int trace;
 
 	memset(&v, 0, sizeof(v));
 	v.h = &s->host;
@@ -364,10 +344,10 @@ static int write_outputs(const struct ap_pt_dump *d, const struct fwk_state *s,
 	 * CANN lanes whatever the activities; a timeline msprof exported but that cannot be
 	 * read gives no trace_view.json rather than one without its CANN part (data loss,
 	 * reported) */
-	AP_FORWARD_IF_ERROR(write_host_outputs(
-		d, dir, &v,
-		(d->cfg.cpu || (cann && (cann->view || cann->tl))) && !(cann && cann->tl && cann->tl->failed),
-		threads, err));
+	trace = (d->cfg.cpu || (cann && (cann->view || cann->tl))) &&
+		!(cann && cann->tl && cann->tl->failed);
+	AP_FORWARD_IF_ERROR(ap_pipeline__write_pair(trace ? write_trace : NULL, write_host_csvs,
+						    &h, threads, err));
 	if (cann) {
 		size_t n;
 		struct ap_step_range *steps = step_ranges(s, &n);

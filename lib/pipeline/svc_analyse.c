@@ -70,79 +70,47 @@ static int load_all(const struct ap_strlist *paths, struct ap_svc_file *files, s
 	return oom ? ap_err_set(&r->err, AP_ENOMEM, "out of memory") : 0;
 }
 
+/* What the writers read (ap_pipeline__write_pair). */
+struct svc_out {
+	const struct ap_svc *s;
+	const struct ap_svc_derived *d;
+	const char *dir;
+	unsigned formats;
+};
+
 /* The CSV files: the summaries always (§2.1: analyze writes them whatever --format says), the
- * rest with csv. */
-static int write_csvs(const struct ap_svc *s, const struct ap_svc_derived *d, const char *dir,
-		      unsigned formats, struct ap_err *err)
+ * rest with csv. First, as analyze writes them. */
+static int write_csvs(void *arg, struct ap_err *err)
 {
-	AP_FORWARD_IF_ERROR(ap_svc_write_summaries(s, d, dir, err));
-	if (formats & AP_SVC_FORMAT_CSV) {
-		AP_FORWARD_IF_ERROR(ap_svc_write_request(s, d, dir, err));
-		AP_FORWARD_IF_ERROR(ap_svc_write_batch(s, dir, err));
-		AP_FORWARD_IF_ERROR(ap_svc_write_kvcache(s, dir, err));
-		AP_FORWARD_IF_ERROR(ap_svc_write_request_status(s, dir, err));
-		AP_FORWARD_IF_ERROR(ap_svc_write_forward(s, dir, err));
+	const struct svc_out *o = arg;
+
+	AP_FORWARD_IF_ERROR(ap_svc_write_summaries(o->s, o->d, o->dir, err));
+	if (o->formats & AP_SVC_FORMAT_CSV) {
+		AP_FORWARD_IF_ERROR(ap_svc_write_request(o->s, o->d, o->dir, err));
+		AP_FORWARD_IF_ERROR(ap_svc_write_batch(o->s, o->dir, err));
+		AP_FORWARD_IF_ERROR(ap_svc_write_kvcache(o->s, o->dir, err));
+		AP_FORWARD_IF_ERROR(ap_svc_write_request_status(o->s, o->dir, err));
+		AP_FORWARD_IF_ERROR(ap_svc_write_forward(o->s, o->dir, err));
 	}
 	return 0;
 }
 
 /* chrome_tracing.json and profiler.db, from one event list. */
-static int write_trace_db(const struct ap_svc *s, const struct ap_svc_derived *d,
-			  const char *dir, unsigned formats, struct ap_err *err)
+static int write_trace_db(void *arg, struct ap_err *err)
 {
+	const struct svc_out *o = arg;
 	struct ap_svc_trace t;
 	int ret;
 
-	if (!(formats & (AP_SVC_FORMAT_JSON | AP_SVC_FORMAT_DB)))
+	if (!(o->formats & (AP_SVC_FORMAT_JSON | AP_SVC_FORMAT_DB)))
 		return 0;
-	ret = ap_svc_trace_build(s, &t, err);
-	if (ret == 0 && (formats & AP_SVC_FORMAT_JSON))
-		ret = ap_svc_write_trace(&t, dir, err);
-	if (ret == 0 && (formats & AP_SVC_FORMAT_DB))
-		ret = ap_svc_write_db(s, d, &t, dir, err);
+	ret = ap_svc_trace_build(o->s, &t, err);
+	if (ret == 0 && (o->formats & AP_SVC_FORMAT_JSON))
+		ret = ap_svc_write_trace(&t, o->dir, err);
+	if (ret == 0 && (o->formats & AP_SVC_FORMAT_DB))
+		ret = ap_svc_write_db(o->s, o->d, &t, o->dir, err);
 	ap_svc_trace_release(&t);
 	return ret;
-}
-
-/* The CSVs and the trace + database read the same finished analysis and write files of their
- * own: with threads > 1 the CSVs are written as a task beside the other two; with one thread
- * the task is undeferred, so they come first, as analyze writes them. A failure is reported
- * as that order would: the CSVs' first. */
-static int write_outputs(const struct ap_svc *s, const struct ap_svc_derived *d,
-			 const char *dir, unsigned formats, int threads, struct ap_err *err)
-{
-	struct ap_err cerr = AP_ERR_INIT;
-	int cret = 0, tret = 0;
-#ifdef _OPENMP
-	int par = threads > 1;
-#else
-	int par = 0;
-
-	(void)threads;
-#endif
-
-#ifdef _OPENMP
-#pragma omp parallel num_threads(2) if (par)
-#pragma omp single
-#endif
-	{
-#ifdef _OPENMP
-#pragma omp task if (par) shared(cret, cerr)
-#endif
-		cret = write_csvs(s, d, dir, formats, &cerr);
-		/* serial: the CSVs are done, and a failure there ends it (cret is read only
-		 * then: a deferred task may still be writing it) */
-		if (par || cret == 0)
-			tret = write_trace_db(s, d, dir, formats, err);
-#ifdef _OPENMP
-#pragma omp taskwait
-#endif
-	}
-	if (cret < 0) {
-		ap_err_move(err, &cerr);
-		return cret;
-	}
-	return tret;
 }
 
 int ap_pipeline__analyse_svc(const char *dir, const struct ap_analyse_opts *o,
@@ -202,10 +170,12 @@ int ap_pipeline__analyse_svc(const char *dir, const struct ap_analyse_opts *o,
 	slash = strrchr(real ? real : dir, '/');
 	name = slash && slash[1] ? slash + 1 : real ? real : dir;
 	ret = ap_pipeline__begin_output(dir, name, AP_SVC_OUTPUT_DIR, NULL, o, &od, &wdir, &r->err);
-	if (ret == 0)
-		ret = write_outputs(&s, &d, wdir.buf,
-				    o->svc_formats ? o->svc_formats : AP_SVC_FORMAT_ALL, o->threads,
-				    &r->err);
+	if (ret == 0) {
+		struct svc_out so = { &s, &d, wdir.buf,
+				      o->svc_formats ? o->svc_formats : AP_SVC_FORMAT_ALL };
+
+		ret = ap_pipeline__write_pair(write_csvs, write_trace_db, &so, o->threads, &r->err);
+	}
 	if (ret < 0) {
 		ap_outdir_err_final(&od, &r->err);
 		ap_outdir_abort(&od);
