@@ -13,19 +13,26 @@
 #include "../base/banned.h"
 
 /* Outputs are written once, front to back, and not read again by this process: a dump's
- * trace_view.json alone can be twice its input. Each completed window of the file is handed
- * to writeback at once, and the window before the previous one is dropped from the page cache
- * (only its clean pages go; nothing waits). The cache then holds a few windows of each output
+ * trace_view.json alone can be twice its input. Past DROP_AFTER, each completed window of a
+ * file is handed to writeback at once, and the window before the previous one is dropped from
+ * the page cache (only its clean pages go; nothing waits). The cache then holds a few windows of each output
  * instead of all of it, so writing recycles the same pages instead of taking (and zeroing)
  * fresh ones for every byte, and an analysis of many large dumps does not push everything
  * else out of memory. Both calls are hints: their failures (a pipe, a file system without
  * writeback) change nothing. */
 #define DROP_WINDOW ((uint64_t)8 << 20)
+/* Below this size a file is left to the kernel: handing writeback to the writer thread costs
+ * it more than the page cache saves (160 MB dump: 5-10% slower analyse -j1 with it). */
+#define DROP_AFTER ((uint64_t)256 << 20)
 
 static void drop_behind(struct ap_out *o, uint64_t before, uint64_t after)
 {
 	uint64_t w;
 
+	if (after <= DROP_AFTER)
+		return;
+	if (before < DROP_AFTER)
+		before = DROP_AFTER;
 	for (w = before / DROP_WINDOW + 1; w <= after / DROP_WINDOW; w++) {
 #ifdef SYNC_FILE_RANGE_WRITE
 		sync_file_range(o->fd, (off_t)((w - 1) * DROP_WINDOW), (off_t)DROP_WINDOW,

@@ -387,35 +387,36 @@ END_TEST
 
 START_TEST(out_drop_behind)
 {
-	/* 40 MiB in pieces of 3 MiB + 7 bytes and single bytes: many 8 MiB windows handed to
-	 * writeback and dropped behind, some crossed by one write, none of it lost or moved. */
-	size_t piece = (3u << 20) + 7, total = 40u << 20, i, off = 0, len;
+	/* 272 MiB, past the 256 MiB from which windows are handed to writeback and dropped
+	 * behind: units of a 3 MiB + 7 byte piece (one write, crossing windows) and one putc
+	 * byte; none of it lost or moved. */
+	size_t piece = (3u << 20) + 7, unit = piece + 1, total = 272u << 20, i, off, len;
 	unsigned char *big = malloc(piece);
 	char *got;
 	struct ap_out o;
 	struct ap_err err = AP_ERR_INIT;
 
 	ck_assert_ptr_nonnull(big);
+	for (i = 0; i < piece; i++)
+		big[i] = (unsigned char)(i * 2654435761u >> 13);
 	ck_assert_int_eq(ap_out_open(&o, tmp_dir, "f.bin", &err), 0);
-	while (off < total) {
-		size_t n = total - off < piece ? total - off : piece;
-
-		for (i = 0; i < n; i++)
-			big[i] = (unsigned char)((off + i) * 2654435761u >> 13);
-		ap_out_write(&o, big, n);
-		off += n;
-		if (off < total) {
-			ap_out_putc(&o, (char)(off * 2654435761u >> 13));
-			off++;
-		}
+	for (off = 0; off < total; off += unit) {
+		ap_out_write(&o, big, total - off < piece ? total - off : piece);
+		if (total - off > piece)
+			ap_out_putc(&o, '|');
 	}
 	ck_assert_uint_eq(o.flushed + o.len, total);
 	ck_assert_int_eq(ap_out_commit(&o, &err), 0);
 	got = slurp("f.bin", &len);
 	ck_assert_uint_eq(len, total);
-	for (i = 0; i < total; i++)
-		if ((unsigned char)got[i] != (unsigned char)(i * 2654435761u >> 13))
-			ck_abort_msg("byte %zu differs", i);
+	for (off = 0; off < total; off += unit) {
+		size_t n = total - off < piece ? total - off : piece;
+
+		if (memcmp(got + off, big, n) != 0)
+			ck_abort_msg("the unit at %zu differs", off);
+		if (off + n < total)
+			ck_assert_int_eq(got[off + n], '|');
+	}
 	free(got);
 	free(big);
 	ap_err_release(&err);
