@@ -423,6 +423,48 @@ START_TEST(sort_stable_radix)
 }
 END_TEST
 
+/* A stable order by key, the index breaking ties: what ap_sort_keys must give */
+static int by_key_idx(const void *a, const void *b)
+{
+	const struct ap_sortkey *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Keys whose middle digits are equal in every key (a pass skipped between passes that
+ * move), keys over the whole 64-bit range (every digit), and keys equal but for the top
+ * bit: each against qsort's order. */
+START_TEST(sort_radix_digits)
+{
+	enum { N = 5000 };
+	static struct ap_sortkey v[N], want[N];
+	uint64_t x = 88172645463325252ull;
+	int c, i;
+
+	for (c = 0; c < 3; c++) {
+		for (i = 0; i < N; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			if (c == 0)
+				v[i].key = (int64_t)((x & 0x3ff) | ((x >> 40) & 0x7f) << 33) - 5;
+			else if (c == 1)
+				v[i].key = x % 7 == 0 ? (i % 2 ? INT64_MIN : INT64_MAX) : (int64_t)x;
+			else
+				v[i].key = (int64_t)(((x & 1) << 63) | 12345);
+			v[i].idx = (uint32_t)i;
+		}
+		memcpy(want, v, sizeof(v));
+		qsort(want, N, sizeof(*want), by_key_idx);
+		ck_assert_int_eq(ap_sort_keys(v, N), 0);
+		for (i = 0; i < N; i++) {
+			ck_assert(v[i].key == want[i].key);
+			ck_assert_uint_eq(v[i].idx, want[i].idx);
+		}
+	}
+}
+END_TEST
+
 START_TEST(diag_counts)
 {
 	struct ap_diag d;
@@ -499,6 +541,7 @@ static Suite *base_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sort_diag");
 	tcase_add_test(tc, sort_stable_radix);
+	tcase_add_test(tc, sort_radix_digits);
 	tcase_add_test(tc, diag_counts);
 	tcase_add_test(tc, diag_lost_reports_count);
 	suite_add_tcase(s, tc);
