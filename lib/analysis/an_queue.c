@@ -1,4 +1,5 @@
 /* Task-queue pairing (spec torch_npu_ascend_pt.md §7.2). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,9 +16,11 @@ struct open_start {
 	int64_t ts;
 };
 
+/* Open addressing, at most half full: keys are (thread, name) pairs, far fewer than
+ * markers, so the table starts small and doubles as keys arrive. */
 struct start_table {
 	struct open_start *v;
-	size_t mask;
+	size_t mask, used;
 };
 
 static size_t slot_of(const struct start_table *t, uint64_t tid, uint32_t name, uint8_t deq)
@@ -35,11 +38,40 @@ static size_t slot_of(const struct start_table *t, uint64_t tid, uint32_t name, 
 	}
 }
 
+/* The slot of the key, claimed for it when new (the table doubled first when that would
+ * fill it past half), or SIZE_MAX when out of memory. */
+static size_t slot_claim(struct start_table *t, uint64_t tid, uint32_t name, uint8_t deq)
+{
+	size_t j = slot_of(t, tid, name, deq);
+
+	if (t->v[j].used)
+		return j;
+	if (2 * (t->used + 1) > t->mask + 1) {
+		struct start_table g = { calloc(2 * (t->mask + 1), sizeof(*g.v)), 2 * t->mask + 1, t->used };
+		size_t i;
+
+		if (!g.v)
+			return SIZE_MAX;
+		for (i = 0; i <= t->mask; i++)
+			if (t->v[i].used)
+				g.v[slot_of(&g, t->v[i].tid, t->v[i].name, t->v[i].deq)] = t->v[i];
+		free(t->v);
+		*t = g;
+		j = slot_of(t, tid, name, deq);
+	}
+	t->used++;
+	t->v[j].used = 1;
+	t->v[j].tid = tid;
+	t->v[j].name = name;
+	t->v[j].deq = deq;
+	return j;
+}
+
 int ap_queue_build(const struct ap_host *h, struct ap_queue *q, struct ap_err *err)
 {
-	struct start_table t = { NULL, 0 };
+	struct start_table t = { NULL, 63, 0 };
 	struct ap_sortkey *order;
-	size_t n = h->marks.n, i, cap = 64, n_enq = 0, n_deq = 0;
+	size_t n = h->marks.n, i, n_enq = 0, n_deq = 0;
 	int ret = 0;
 
 	if (n == 0)
@@ -52,10 +84,7 @@ int ap_queue_build(const struct ap_host *h, struct ap_queue *q, struct ap_err *e
 	if (ap_vec_reserve(&q->enq, n_enq) < 0 || ap_vec_reserve(&q->deq, n_deq) < 0)
 		return ap_err_set(err, AP_ENOMEM, "out of memory pairing task-queue markers");
 	order = malloc(n * sizeof(*order));
-	while (cap < n * 2)
-		cap *= 2;
-	t.v = calloc(cap, sizeof(*t.v));
-	t.mask = cap - 1;
+	t.v = calloc(t.mask + 1, sizeof(*t.v));
 	if (!order || !t.v)
 		goto nomem;
 	for (i = 0; i < n; i++) {
@@ -68,17 +97,19 @@ int ap_queue_build(const struct ap_host *h, struct ap_queue *q, struct ap_err *e
 		const struct ap_mark *m = &h->marks.v[order[i].idx];
 		const struct ap_thread *th = &h->threads.v[m->thread];
 		uint8_t deq = m->cat >= AP_DEQUEUE_START;
-		struct open_start *s = &t.v[slot_of(&t, th->tid, m->name, deq)];
+		struct open_start *s;
 		struct ap_qev *ev;
 
 		if (m->cat == AP_ENQUEUE_START || m->cat == AP_DEQUEUE_START) {
-			s->tid = th->tid;
-			s->name = m->name;
-			s->deq = deq;
-			s->used = s->live = 1;
-			s->ts = m->ts;
+			size_t j = slot_claim(&t, th->tid, m->name, deq);
+
+			if (j == SIZE_MAX)
+				goto nomem;
+			t.v[j].live = 1;
+			t.v[j].ts = m->ts;
 			continue;
 		}
+		s = &t.v[slot_of(&t, th->tid, m->name, deq)];
 		if (!s->used || !s->live) {
 			if (!q->unmatched++ || m->off < q->first_unmatched_off)
 				q->first_unmatched_off = m->off;

@@ -2,6 +2,7 @@
  * op tree (§7.3), fwd/bwd pairs (§8.1 item 5), Python tracer replay (§8.1 item 6), op names of
  * the memory lifecycles (§8.6). */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,48 @@ static void add_mark(int cat, int64_t ts, uint64_t tid, uint64_t corr, const cha
 	m->corr = corr;
 	m->name = S(name);
 }
+
+/* More open keys than the start table first holds: it grows, and every start is still
+ * found by its end, the last start of a key winning after the growth too. */
+START_TEST(queue_many_open_keys)
+{
+	enum { NAMES = 300 };
+	struct ap_queue q;
+	struct ap_err err = AP_ERR_INIT;
+	char name[16];
+	int i, t;
+
+	ap_queue_init(&q);
+	for (t = 1; t <= 2; t++)
+		for (i = 0; i < NAMES; i++) {
+			snprintf(name, sizeof(name), "op%d", i);
+			add_mark(AP_ENQUEUE_START, 1000 + i, (uint64_t)t, 0, name);
+			add_mark(AP_DEQUEUE_START, 2000 + i, (uint64_t)t, 0, name);
+		}
+	add_mark(AP_ENQUEUE_START, 2999, 1, 0, "op0"); /* a later start of a key */
+	for (t = 1; t <= 2; t++)
+		for (i = NAMES - 1; i >= 0; i--) {
+			snprintf(name, sizeof(name), "op%d", i);
+			add_mark(AP_ENQUEUE_END, 3000 + 2 * i + t, (uint64_t)t, (uint64_t)(t * 1000 + i), name);
+			add_mark(AP_DEQUEUE_END, 5000 + 2 * i + t, (uint64_t)t, (uint64_t)(t * 1000 + i), name);
+		}
+	add_mark(AP_ENQUEUE_END, 9000, 3, 1, "op0"); /* a thread that started nothing */
+	ck_assert_int_eq(ap_queue_build(&h, &q, &err), 0);
+	ck_assert_uint_eq(q.enq.n, 2 * NAMES);
+	ck_assert_uint_eq(q.deq.n, 2 * NAMES);
+	ck_assert_uint_eq(q.unmatched, 1);
+	for (i = 0; i < 2 * NAMES; i++) { /* in end-time order: thread 1 op0 first */
+		int op = i / 2, thr = i % 2 + 1;
+
+		ck_assert_uint_eq(q.enq.v[i].corr, (uint64_t)(thr * 1000 + op));
+		ck_assert_int_eq(q.enq.v[i].ts, op == 0 && thr == 1 ? 2999 : 1000 + op);
+		ck_assert_int_eq(q.enq.v[i].ts + q.enq.v[i].dur, 3000 + 2 * op + thr);
+		ck_assert_int_eq(q.deq.v[i].ts, 2000 + op);
+		ck_assert_int_eq(q.deq.v[i].dur, 5000 + 2 * op + thr - (2000 + op));
+	}
+	ap_queue_release(&q);
+}
+END_TEST
 
 /* Markers hold a thread number: one per (pid, tid), the same pair always the same number. */
 START_TEST(threads_numbered_once)
@@ -543,6 +586,7 @@ static Suite *hostan_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, threads_numbered_once);
 	tcase_add_test(tc, queue_pairs_last_start);
+	tcase_add_test(tc, queue_many_open_keys);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("tree");
 	tcase_add_checked_fixture(tc, setup, teardown);
