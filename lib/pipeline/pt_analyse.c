@@ -169,13 +169,38 @@ static void fwk_release(struct fwk_state *s)
 	ap_kernel_rel_release(&s->krel);
 }
 
+/* The FRAMEWORK files into s->host: their parts (ap_fwk_plan_load) as tasks of the team
+ * load_both runs in, combined in a fixed order whatever ran first. The largest part, the
+ * task-queue markers and memory records, is started first. */
+static int load_fwk(const struct ap_pt_dump *d, struct fwk_state *s, struct ap_analyse_result *r)
+{
+	static const int order[AP_FWK_PARTS] = { 1, 0, 2 };
+	struct ap_fwk_plan *plan;
+	int i;
+
+	AP_FORWARD_IF_ERROR(ap_fwk_plan_open(d->fwk_dir, &d->tc, &s->host, &r->diag, &plan,
+					     &r->err));
+#ifdef _OPENMP
+#pragma omp taskgroup
+#endif
+	{
+		for (i = 0; i < AP_FWK_PARTS; i++) {
+#ifdef _OPENMP
+#pragma omp task firstprivate(i) shared(plan)
+#endif
+			ap_fwk_plan_load(plan, order[i]);
+		}
+	}
+	return ap_fwk_plan_close(plan, &r->err);
+}
+
 static int analyse_host(const struct ap_pt_dump *d, struct fwk_state *s,
 			struct ap_analyse_result *r)
 {
 	struct ap_pymissing missing = { 0, 0 };
 
 	if (d->fwk_dir)
-		AP_FORWARD_IF_ERROR(ap_fwk_load(d->fwk_dir, &d->tc, &s->host, &r->diag, &r->err));
+		AP_FORWARD_IF_ERROR(load_fwk(d, s, r));
 	r->gen = s->host.gen;
 	r->n_ops = s->host.ops.n;
 	r->n_marks = s->host.marks.n;
@@ -415,8 +440,8 @@ static int load_cann(const struct ap_pt_dump *d, struct ap_cann_exported *x,
 }
 
 /* The FRAMEWORK part and the CANN part of the dump are independent until their kernels are
- * related: with threads > 1 they are decoded as parallel tasks (and the CANN part's host and
- * devices as tasks of their own). Reports are combined in a fixed order, FRAMEWORK first,
+ * related: with threads > 1 they are decoded as parallel tasks (and the FRAMEWORK files'
+ * parts and the CANN part's host and devices as tasks of their own). Reports are combined in a fixed order, FRAMEWORK first,
  * whatever ran first. Returns 0 or the first failure's status with r->err set. */
 static int load_both(const struct ap_pt_dump *d, struct fwk_state *s, struct ap_cann_exported *x,
 		     int threads, struct ap_analyse_result *r)

@@ -703,6 +703,124 @@ START_TEST(test_load_g1_python_tracer)
 }
 END_TEST
 
+/* ids of the strings, walked in the order a one-file-after-another decode interns them (kind
+ * order; per op: name, input type, dims, stack, module, flops): each new one must be the next id. */
+static void ck_first_seen(uint32_t id, uint32_t *next)
+{
+	if (id <= AP_STR_EMPTY || id < *next)
+		return;
+	ck_assert_msg(id == *next, "string id %u first seen where %u was next", id, *next);
+	(*next)++;
+}
+
+/* The parts of ap_fwk_plan decoded in reverse order (as parallel tasks may finish) combine
+ * into what ap_fwk_load gives, and both number strings and order reports as a decode of the
+ * files one after the other in kind order: reports from a cut file of each part come in the
+ * files' order. */
+START_TEST(test_load_parts_any_order)
+{
+	static const struct ap_timeconv mono = { 0, 1.0, 0, 0, 0 };
+	/* each fixture written twice, less cut bytes at the end */
+	static const struct { const char *name, *fixture; size_t cut; } files[] = {
+		{ "torch.op_range", "fwk_op_range_g3", 1 },
+		{ "torch.op_mark", "fwk_op_mark_upstream", 0 },
+		{ "torch.memory_usage", "fwk_memory_77", 1 },
+		{ "torch.python_tracer_func", "fwk_tracer_func", 0 },
+		{ "torch.python_tracer_hash", "fwk_tracer_hash_g3", 0 },
+		{ "torch.param_tensor_info", "fwk_param_tensor_g3", 0 },
+		{ "torch.gc_record", "fwk_gc_record", 1 },
+	};
+	static const char *const cut_order[] = { "'FRAMEWORK/torch.op_range'",
+						 "'FRAMEWORK/torch.memory_usage'",
+						 "'FRAMEWORK/torch.gc_record'" };
+	struct ap_err e = AP_ERR_INIT;
+	struct ap_fwk_plan *plan;
+	struct loaded ref, par;
+	char dir[4096];
+	uint32_t next = AP_STR_EMPTY + 1, id;
+	size_t i;
+
+	mk_dir(dir, sizeof(dir));
+	for (i = 0; i < sizeof(files) / sizeof(*files); i++) {
+		struct ap_test_fx f = ap_test_fx_load(files[i].fixture);
+		uint8_t *two = malloc(2 * f.len);
+
+		ck_assert_ptr_nonnull(two);
+		memcpy(two, f.p, f.len);
+		memcpy(two + f.len, f.p, f.len);
+		put_file(dir, files[i].name, two, 2 * f.len - files[i].cut);
+		free(two);
+		ap_test_fx_free(&f);
+	}
+	load_dir(dir, NULL, &ref);
+	ck_assert_int_eq(ap_host_init(&par.h), 0);
+	ap_diag_init(&par.d);
+	ck_assert_int_eq(ap_fwk_plan_open(dir, &mono, &par.h, &par.d, &plan, &e), 0);
+	for (i = AP_FWK_PARTS; i-- > 0;)
+		ap_fwk_plan_load(plan, (int)i);
+	ck_assert_int_eq(ap_fwk_plan_close(plan, &e), 0);
+	ap_err_release(&e);
+
+	ck_assert(ref.h.ops.n && ref.h.marks.n && ref.h.mems.n && ref.h.pyrecs.n && ref.h.pyhash.n &&
+		  ref.h.gcs.n);
+	ck_assert_uint_eq(par.h.strs.n, ref.h.strs.n);
+	for (id = 1; id < ref.h.strs.n; id++)
+		ck_assert_str_eq(str(&par, id), str(&ref, id));
+	ck_assert_uint_eq(par.h.ops.n, ref.h.ops.n);
+	ck_assert(!memcmp(par.h.ops.v, ref.h.ops.v, ref.h.ops.n * sizeof(*ref.h.ops.v)));
+	ck_assert_uint_eq(par.h.marks.n, ref.h.marks.n);
+	ck_assert(!memcmp(par.h.marks.v, ref.h.marks.v, ref.h.marks.n * sizeof(*ref.h.marks.v)));
+	ck_assert_uint_eq(par.h.mems.n, ref.h.mems.n);
+	ck_assert(!memcmp(par.h.mems.v, ref.h.mems.v, ref.h.mems.n * sizeof(*ref.h.mems.v)));
+	ck_assert_uint_eq(par.h.threads.n, ref.h.threads.n);
+	ck_assert(!memcmp(par.h.threads.v, ref.h.threads.v,
+			  ref.h.threads.n * sizeof(*ref.h.threads.v)));
+	ck_assert_uint_eq(par.h.gcs.n, ref.h.gcs.n);
+	ck_assert(!memcmp(par.h.gcs.v, ref.h.gcs.v, ref.h.gcs.n * sizeof(*ref.h.gcs.v)));
+	ck_assert_uint_eq(par.h.pyrecs.n, ref.h.pyrecs.n);
+	for (i = 0; i < ref.h.pyrecs.n; i++) {
+		ck_assert_int_eq(par.h.pyrecs.v[i].ts, ref.h.pyrecs.v[i].ts);
+		ck_assert_uint_eq(par.h.pyrecs.v[i].key, ref.h.pyrecs.v[i].key);
+	}
+	ck_assert_uint_eq(par.h.pyhash.n, ref.h.pyhash.n);
+	for (i = 0; i < ref.h.pyhash.n; i++) {
+		ck_assert_uint_eq(par.h.pyhash.v[i].key, ref.h.pyhash.v[i].key);
+		ck_assert_uint_eq(par.h.pyhash.v[i].value, ref.h.pyhash.v[i].value);
+	}
+	ck_assert_int_eq(par.h.gen, ref.h.gen);
+	ck_assert_int_eq(par.h.has_op_mark, 1);
+	ck_assert_int_eq(par.h.has_tracer, 1);
+
+	for (i = 0; i < ref.h.ops.n; i++) {
+		const struct ap_op *op = &ref.h.ops.v[i];
+
+		ck_first_seen(op->name, &next);
+		ck_first_seen(op->input_type, &next);
+		ck_first_seen(op->input_dims, &next);
+		ck_first_seen(op->call_stack, &next);
+		ck_first_seen(op->module, &next);
+		ck_first_seen(op->flops, &next);
+	}
+	for (i = 0; i < ref.h.marks.n; i++)
+		ck_first_seen(ref.h.marks.v[i].name, &next);
+	for (i = 0; i < ref.h.pyhash.n; i++)
+		ck_first_seen(ref.h.pyhash.v[i].value, &next);
+	ck_assert_uint_eq(next, ref.h.strs.n);
+
+	ck_assert_uint_eq(par.d.n, ref.d.n);
+	ck_assert_uint_eq(ref.d.n, 3);
+	for (i = 0; i < ref.d.n; i++) {
+		ck_assert_str_eq(par.d.v[i].key, ref.d.v[i].key);
+		ck_assert_str_eq(par.d.v[i].first.buf, ref.d.v[i].first.buf);
+		ck_assert_uint_eq(par.d.v[i].count, ref.d.v[i].count);
+		ck_assert_msg(ap_test_has_fact(ref.d.v[i].first.buf, cut_order[i]), "report %zu: %s",
+			      i, ref.d.v[i].first.buf);
+	}
+	loaded_release(&ref);
+	loaded_release(&par);
+}
+END_TEST
+
 TCase *ap_test_fwk_loader_tcase(void)
 {
 	TCase *tc;
@@ -727,5 +845,6 @@ TCase *ap_test_fwk_loader_tcase(void)
 	tcase_add_test(tc, test_load_bad_utf8);
 	tcase_add_test(tc, test_load_mark_category);
 	tcase_add_test(tc, test_load_g1_python_tracer);
+	tcase_add_test(tc, test_load_parts_any_order);
 	return tc;
 }

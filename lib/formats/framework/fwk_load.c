@@ -311,73 +311,227 @@ static void check_files(struct loader *l, const char **files)
 	}
 }
 
-int ap_fwk_load(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_host *h,
-		struct ap_diag *diag, struct ap_err *err)
-{
-	struct loader l;
-	const char *files[K_COUNT];
-	struct ap_strlist names = { NULL, 0, 0 };
-	size_t i;
-	int ret, k;
+/* The files are decoded in AP_FWK_PARTS parts, each by its own loader into its own host:
+ * op_range into the caller's host; op_mark and memory_usage (the files that number threads)
+ * into a private one; the Python tracer, param and GC files into another. Combined in part
+ * order, the parts give the string ids, thread numbers and reports of decoding the files one
+ * after the other in kind order: a part's new strings and threads are appended in the order
+ * it met them, after those of the parts before it. */
+static const enum kind part_first[AP_FWK_PARTS + 1] = { K_OP_RANGE, K_OP_MARK, K_TRACER_FUNC,
+							  K_COUNT };
 
-	memset(&l, 0, sizeof(l));
-	l.dir = fwk_dir;
-	l.tc = tc;
-	l.h = h;
-	l.diag = diag;
-	ap_err_init(&l.rec_err);
-	ap_window_init(&l.win);
-	if (ap_u64map_init(&l.thread_idx, 64) < 0) {
-		ap_err_release(&l.rec_err);
+struct part {
+	struct loader l;
+	struct ap_host h;   /* parts after the first: what they decoded */
+	struct ap_diag diag;
+	int ret;            /* 0, or AP_ENOMEM with l.file the file and l.oom_what the cause */
+};
+
+struct ap_fwk_plan {
+	struct ap_host *h;
+	struct ap_diag *diag;
+	struct ap_strlist names;
+	const char *files[K_COUNT];
+	struct part part[AP_FWK_PARTS];
+};
+
+static void loader_init(struct loader *l, const char *dir, const struct ap_timeconv *tc,
+			struct ap_host *h, struct ap_diag *diag)
+{
+	memset(l, 0, sizeof(*l));
+	l->dir = dir;
+	l->tc = tc;
+	l->h = h;
+	l->diag = diag;
+	ap_err_init(&l->rec_err);
+	ap_window_init(&l->win);
+}
+
+static void loader_release(struct loader *l)
+{
+	ap_err_release(&l->rec_err);
+	ap_window_close(&l->win);
+	ap_u64map_release(&l->thread_idx);
+}
+
+static void plan_free(struct ap_fwk_plan *p)
+{
+	int i;
+
+	for (i = 0; i < AP_FWK_PARTS; i++) {
+		loader_release(&p->part[i].l);
+		ap_host_release(&p->part[i].h);
+		ap_diag_release(&p->part[i].diag);
+	}
+	ap_strlist_release(&p->names);
+	free(p);
+}
+
+int ap_fwk_plan_open(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_host *h,
+		     struct ap_diag *diag, struct ap_fwk_plan **out, struct ap_err *err)
+{
+	struct ap_fwk_plan *p = calloc(1, sizeof(*p));
+	struct loader l;
+	size_t i;
+	int ret = 0, k;
+
+	*out = NULL;
+	if (!p)
+		return ap_err_set(err, AP_ENOMEM, "out of memory decoding '%s'", fwk_dir);
+	p->h = h;
+	p->diag = diag;
+	for (i = 0; i < AP_FWK_PARTS; i++) {
+		struct part *pt = &p->part[i];
+
+		loader_init(&pt->l, fwk_dir, tc, i ? &pt->h : h, &pt->diag);
+		ap_diag_init(&pt->diag);
+		if (ap_u64map_init(&pt->l.thread_idx, 64) < 0 || (i && ap_host_init(&pt->h) < 0))
+			ret = AP_ENOMEM;
+	}
+	if (ret < 0) {
+		plan_free(p);
 		return ap_err_set(err, AP_ENOMEM, "out of memory decoding '%s'", fwk_dir);
 	}
-	ret = ap_dir_list(fwk_dir, &names, err);
+	ret = ap_dir_list(fwk_dir, &p->names, err);
 	if (ret < 0) {
-		ap_strlist_release(&names);
-		ap_err_release(&l.rec_err);
-		ap_u64map_release(&l.thread_idx);
+		plan_free(p);
 		return ret;
 	}
 	for (k = 0; k < K_COUNT; k++)
-		files[k] = pick(&names, kind_tag[k]);
+		p->files[k] = pick(&p->names, kind_tag[k]);
 	for (i = 0; i < sizeof(g1_tracer_tag) / sizeof(*g1_tracer_tag); i++) {
-		const char *f = pick(&names, g1_tracer_tag[i]);
+		const char *f = pick(&p->names, g1_tracer_tag[i]);
 
 		if (f)
 			ap_diag_report(diag, AP_DIAG_DATA_LOSS, f,
 				       "'FRAMEWORK/%s': unsupported layout: python tracer file of torch_npu 6.0.rc1/rc2 writers (spec §3.10); its Python events are not analysed",
 				       f);
 	}
-	check_files(&l, files);
+	/* the checks before decoding report into the caller's diag, ahead of every part */
+	loader_init(&l, fwk_dir, tc, h, diag);
+	check_files(&l, p->files);
 	/* One writer produced every file of a dump: op_range decides the generation, else
 	 * op_mark decides the TLV numbering (§3.10). */
-	choose_gen(&l, files);
-	h->has_op_mark = files[K_OP_MARK] != NULL;
-	h->has_tracer = files[K_TRACER_FUNC] && files[K_TRACER_HASH];
-	if (files[K_OP_MARK])
-		snprintf(h->op_mark_file, sizeof(h->op_mark_file), "%s", files[K_OP_MARK]);
-	if (files[K_TRACER_FUNC])
+	choose_gen(&l, p->files);
+	loader_release(&l);
+	for (i = 1; i < AP_FWK_PARTS; i++)
+		p->part[i].h.gen = h->gen;
+	h->has_op_mark = p->files[K_OP_MARK] != NULL;
+	h->has_tracer = p->files[K_TRACER_FUNC] && p->files[K_TRACER_HASH];
+	if (p->files[K_OP_MARK])
+		snprintf(h->op_mark_file, sizeof(h->op_mark_file), "%s", p->files[K_OP_MARK]);
+	if (p->files[K_TRACER_FUNC])
 		snprintf(h->tracer_func_file, sizeof(h->tracer_func_file), "%s",
-			 files[K_TRACER_FUNC]);
-	for (k = 0; k < K_COUNT && ret == 0; k++) {
+			 p->files[K_TRACER_FUNC]);
+	*out = p;
+	return 0;
+}
+
+void ap_fwk_plan_load(struct ap_fwk_plan *p, int part)
+{
+	struct part *pt = &p->part[part];
+	int k;
+
+	for (k = (int)part_first[part]; k < (int)part_first[part + 1] && pt->ret == 0; k++) {
 		char path[4096];
 
-		if (!files[k])
+		if (!p->files[k])
 			continue;
-		l.file = files[k];
-		file_path(&l, files[k], path, sizeof(path));
+		pt->l.file = p->files[k];
+		file_path(&pt->l, p->files[k], path, sizeof(path));
 		if (k == K_TRACER_FUNC || k == K_GC)
-			ret = load_flat_file(&l, (enum kind)k, path);
+			pt->ret = load_flat_file(&pt->l, (enum kind)k, path);
 		else
-			ret = load_tlv_file(&l, (enum kind)k, path);
-		ap_fwk__finish_file(&l);
+			pt->ret = load_tlv_file(&pt->l, (enum kind)k, path);
+		ap_fwk__finish_file(&pt->l);
 	}
-	if (ret < 0)
-		ret = ap_err_set(err, ret, "'FRAMEWORK/%s': out of memory (%s)", l.file,
-				 l.oom_what[0] ? l.oom_what : "records");
-	ap_strlist_release(&names);
-	ap_err_release(&l.rec_err);
-	ap_window_close(&l.win);
-	ap_u64map_release(&l.thread_idx);
+}
+
+/* Interns the strings of part table from (ids 2..) into h's, in id order, and sets map[id]
+ * to each one's id there. Returns 0 or AP_ENOMEM. */
+static int map_strings(struct ap_strtab *to, const struct ap_strtab *from, uint32_t *map)
+{
+	uint32_t id;
+
+	map[AP_STR_NONE] = AP_STR_NONE;
+	map[AP_STR_EMPTY] = AP_STR_EMPTY;
+	for (id = AP_STR_EMPTY + 1; id < from->n; id++)
+		if (!(map[id] = ap_strtab_intern(to, from->str[id], from->len[id], NULL)))
+			return AP_ENOMEM;
+	return 0;
+}
+
+#define MOVE_VEC(dst, src)                                                     \
+	do {                                                                   \
+		ap_vec_free(&(dst));                                           \
+		(dst).v = (src).v;                                             \
+		(dst).n = (src).n;                                             \
+		(dst).cap = (src).cap;                                         \
+		(src).v = NULL;                                                \
+		(src).n = (src).cap = 0;                                       \
+	} while (0)
+
+/* Moves what part i decoded into the caller's host, its string ids and thread numbers
+ * renumbered there. Returns 0 or AP_ENOMEM. */
+static int combine_part(struct ap_fwk_plan *p, int i)
+{
+	struct ap_host *h = p->h, *from = &p->part[i].h;
+	uint32_t *map = malloc((size_t)from->strs.n * sizeof(*map));
+	size_t j;
+
+	if (!map || map_strings(&h->strs, &from->strs, map) < 0) {
+		free(map);
+		return ap_fwk__oom(&p->part[i].l, "string table of %u strings", h->strs.n);
+	}
+	for (j = 0; j < from->marks.n; j++)
+		from->marks.v[j].name = map[from->marks.v[j].name];
+	for (j = 0; j < from->pyhash.n; j++)
+		from->pyhash.v[j].value = map[from->pyhash.v[j].value];
+	free(map);
+	/* Only the second part numbers threads, and the first holds none: its numbers stand. */
+	if (from->threads.n)
+		MOVE_VEC(h->threads, from->threads);
+	if (from->marks.n)
+		MOVE_VEC(h->marks, from->marks);
+	if (from->mems.n)
+		MOVE_VEC(h->mems, from->mems);
+	if (from->pyrecs.n)
+		MOVE_VEC(h->pyrecs, from->pyrecs);
+	if (from->pyhash.n)
+		MOVE_VEC(h->pyhash, from->pyhash);
+	if (from->gcs.n)
+		MOVE_VEC(h->gcs, from->gcs);
+	return 0;
+}
+
+int ap_fwk_plan_close(struct ap_fwk_plan *p, struct ap_err *err)
+{
+	int i, ret = 0;
+
+	/* Reports of the parts up to the first that failed, as a serial decode would have
+	 * stopped there. */
+	for (i = 0; i < AP_FWK_PARTS && ret == 0; i++) {
+		struct part *pt = &p->part[i];
+
+		ap_diag_merge(p->diag, &pt->diag);
+		if (pt->ret == 0 && i > 0)
+			pt->ret = combine_part(p, i);
+		if (pt->ret < 0)
+			ret = ap_err_set(err, pt->ret, "'FRAMEWORK/%s': out of memory (%s)",
+					 pt->l.file, pt->l.oom_what[0] ? pt->l.oom_what : "records");
+	}
+	plan_free(p);
 	return ret;
+}
+
+int ap_fwk_load(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_host *h,
+		struct ap_diag *diag, struct ap_err *err)
+{
+	struct ap_fwk_plan *p;
+	int i;
+
+	AP_FORWARD_IF_ERROR(ap_fwk_plan_open(fwk_dir, tc, h, diag, &p, err));
+	for (i = 0; i < AP_FWK_PARTS; i++)
+		ap_fwk_plan_load(p, i);
+	return ap_fwk_plan_close(p, err);
 }
