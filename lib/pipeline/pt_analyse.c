@@ -232,13 +232,6 @@ static int analyse_host(const struct ap_pt_dump *d, struct fwk_state *s,
 				       missing.count == 1 ? "" : "s",
 				       missing.first_rec * (size_t)AP_FWK_TRACER_FUNC_SIZE);
 	}
-	if (s->host.mems.n) {
-		AP_FORWARD_IF_ERROR(ap_memview_build(&s->host, &s->q, &s->tree, &s->mv, &r->err));
-		if (s->mv.incomplete)
-			ap_log(AP_LOG_DEBUG, d->name,
-			       "%lu memory allocations were never freed in the capture",
-			       s->mv.incomplete);
-	}
 	return 0;
 }
 
@@ -318,11 +311,13 @@ static int write_comm(const char *dir, struct ap_comm *c, const struct ap_step_r
 	return ret < 0 ? ret : ap_write_communication(dir, c, err);
 }
 
-/* trace_view.json, the largest output, beside the host CSVs (ap_pipeline__write_pair) */
+/* trace_view.json, the largest output, beside the host CSVs (ap_pipeline__write_pair), whose
+ * memory lifecycles (§8.6) are built there too: nothing else reads them. */
 struct host_out {
 	const struct ap_pt_dump *d;
 	const char *dir;
 	const struct ap_fwk_view *v;
+	struct fwk_state *s;
 };
 
 static int write_trace(void *arg, struct ap_err *err)
@@ -336,17 +331,21 @@ static int write_host_csvs(void *arg, struct ap_err *err)
 {
 	const struct host_out *h = arg;
 
+	struct fwk_state *s = h->s;
+
 	if (h->d->cfg.cpu)
 		AP_FORWARD_IF_ERROR(ap_write_operator_details(h->dir, h->v, err));
+	if (s->host.mems.n)
+		AP_FORWARD_IF_ERROR(ap_memview_build(&s->host, &s->q, &s->tree, &s->mv, err));
 	return ap_write_memory(h->dir, h->v, err);
 }
 
-static int write_outputs(const struct ap_pt_dump *d, const struct fwk_state *s,
+static int write_outputs(const struct ap_pt_dump *d, struct fwk_state *s,
 			 const struct ap_cann_exported *cann, const char *dir, int threads,
 			 struct ap_err *err)
 {
 	struct ap_fwk_view v;
-	struct host_out h = { d, dir, &v };
+	struct host_out h = { d, dir, &v, s };
 	int trace;
 
 	memset(&v, 0, sizeof(v));
@@ -373,6 +372,9 @@ static int write_outputs(const struct ap_pt_dump *d, const struct fwk_state *s,
 		!(cann && cann->tl && cann->tl->failed);
 	AP_FORWARD_IF_ERROR(ap_pipeline__write_pair(trace ? write_trace : NULL, write_host_csvs,
 						    &h, threads, err));
+	if (s->mv.incomplete)
+		ap_log(AP_LOG_DEBUG, d->name, "%lu memory allocations were never freed in the capture",
+		       s->mv.incomplete);
 	if (cann) {
 		size_t n;
 		struct ap_step_range *steps = step_ranges(s, &n);
