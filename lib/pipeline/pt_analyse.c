@@ -311,30 +311,32 @@ static int write_comm(const char *dir, struct ap_comm *c, const struct ap_step_r
 	return ret < 0 ? ret : ap_write_communication(dir, c, err);
 }
 
-/* trace_view.json, the largest output, beside the host CSVs (ap_pipeline__write_pair), whose
- * memory lifecycles (§8.6) are built there too: nothing else reads them. */
+/* A dump's host outputs in two groups of about equal work, side by side when threads are left
+ * over (ap_pipeline__write_pair): trace_view.json and operator_details.csv; then the memory
+ * lifecycles (§8.6), which nothing else reads, and the memory CSVs. Serially that is the order
+ * they had one after the other. */
 struct host_out {
 	const struct ap_pt_dump *d;
 	const char *dir;
 	const struct ap_fwk_view *v;
 	struct fwk_state *s;
+	int trace;
 };
 
-static int write_trace(void *arg, struct ap_err *err)
+static int write_trace_ops(void *arg, struct ap_err *err)
 {
 	const struct host_out *h = arg;
 
-	return ap_write_trace_view(h->dir, h->v, err);
+	if (h->trace)
+		AP_FORWARD_IF_ERROR(ap_write_trace_view(h->dir, h->v, err));
+	return h->d->cfg.cpu ? ap_write_operator_details(h->dir, h->v, err) : 0;
 }
 
-static int write_host_csvs(void *arg, struct ap_err *err)
+static int write_mem(void *arg, struct ap_err *err)
 {
 	const struct host_out *h = arg;
-
 	struct fwk_state *s = h->s;
 
-	if (h->d->cfg.cpu)
-		AP_FORWARD_IF_ERROR(ap_write_operator_details(h->dir, h->v, err));
 	if (s->host.mems.n)
 		AP_FORWARD_IF_ERROR(ap_memview_build(&s->host, &s->q, &s->tree, &s->mv, err));
 	return ap_write_memory(h->dir, h->v, err);
@@ -345,8 +347,7 @@ static int write_outputs(const struct ap_pt_dump *d, struct fwk_state *s,
 			 struct ap_err *err)
 {
 	struct ap_fwk_view v;
-	struct host_out h = { d, dir, &v, s };
-	int trace;
+	struct host_out h = { d, dir, &v, s, 0 };
 
 	memset(&v, 0, sizeof(v));
 	v.h = &s->host;
@@ -368,10 +369,10 @@ static int write_outputs(const struct ap_pt_dump *d, struct fwk_state *s,
 	 * CANN lanes whatever the activities; a timeline msprof exported but that cannot be
 	 * read gives no trace_view.json rather than one without its CANN part (data loss,
 	 * reported) */
-	trace = (d->cfg.cpu || (cann && (cann->view || cann->tl))) &&
-		!(cann && cann->tl && cann->tl->failed);
-	AP_FORWARD_IF_ERROR(ap_pipeline__write_pair(trace ? write_trace : NULL, write_host_csvs,
-						    &h, threads, err));
+	h.trace = (d->cfg.cpu || (cann && (cann->view || cann->tl))) &&
+		  !(cann && cann->tl && cann->tl->failed);
+	AP_FORWARD_IF_ERROR(ap_pipeline__write_pair(h.trace || d->cfg.cpu ? write_trace_ops : NULL,
+						    write_mem, &h, threads, err));
 	if (s->mv.incomplete)
 		ap_log(AP_LOG_DEBUG, d->name, "%lu memory allocations were never freed in the capture",
 		       s->mv.incomplete);
