@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -764,8 +765,13 @@ START_TEST(test_load_parts_any_order)
 	ck_assert(ref.h.ops.n && ref.h.marks.n && ref.h.mems.n && ref.h.pyrecs.n && ref.h.pyhash.n &&
 		  ref.h.gcs.n);
 	ck_assert_uint_eq(par.h.strs.n, ref.h.strs.n);
-	for (id = 1; id < ref.h.strs.n; id++)
+	for (id = 1; id < ref.h.strs.n; id++) {
+		uint32_t j;
+
 		ck_assert_str_eq(str(&par, id), str(&ref, id));
+		for (j = 1; j < id; j++) /* one id per string */
+			ck_assert_str_ne(str(&ref, j), str(&ref, id));
+	}
 	ck_assert_uint_eq(par.h.ops.n, ref.h.ops.n);
 	ck_assert(!memcmp(par.h.ops.v, ref.h.ops.v, ref.h.ops.n * sizeof(*ref.h.ops.v)));
 	ck_assert_uint_eq(par.h.marks.n, ref.h.marks.n);
@@ -821,6 +827,62 @@ START_TEST(test_load_parts_any_order)
 }
 END_TEST
 
+/* A part that runs out of memory ends the decode as a serial one would: the error names its
+ * file, the reports of the files before it (in its part and the parts before) are kept, those
+ * of the files after it (a later part, decoded all the same) are dropped. memory_usage, in the
+ * second part, is a 4 GiB sparse file whose record table cannot fit under a 1.5 GiB address
+ * space limit. Skipped where the limit leaves no room at all (sanitizer builds). */
+START_TEST(test_load_part_out_of_memory)
+{
+	static const struct ap_timeconv mono = { 0, 1.0, 0, 0, 0 };
+	static const struct { const char *name, *fixture; } cut[] = {
+		{ "torch.op_range", "fwk_op_range_g3" },
+		{ "torch.op_mark", "fwk_op_mark_upstream" },
+		{ "torch.gc_record", "fwk_gc_record" },
+	};
+	struct rlimit lim = { (rlim_t)1500 << 20, (rlim_t)1500 << 20 };
+	struct ap_err e = AP_ERR_INIT;
+	struct loaded l;
+	char dir[4096], path[4096];
+	void *probe;
+	size_t i;
+	int r;
+
+#ifdef __SANITIZE_ADDRESS__
+	/* its allocator reserves terabytes and dies when an allocation fails */
+	fprintf(stderr, "test_load_part_out_of_memory: skipped under AddressSanitizer\n");
+	return;
+#endif
+	mk_dir(dir, sizeof(dir));
+	for (i = 0; i < sizeof(cut) / sizeof(*cut); i++) {
+		struct ap_test_fx f = ap_test_fx_load(cut[i].fixture);
+
+		put_file(dir, cut[i].name, f.p, f.len - 1);
+		ap_test_fx_free(&f);
+	}
+	ck_assert_int_lt(snprintf(path, sizeof(path), "%s/torch.memory_usage", dir), (int)sizeof(path));
+	put_file(dir, "torch.memory_usage", "", 0);
+	ck_assert_int_eq(truncate(path, (off_t)4 << 30), 0);
+	ck_assert_int_eq(setrlimit(RLIMIT_AS, &lim), 0); /* this forked test's process only */
+	if (!(probe = malloc(64 << 20))) {
+		fprintf(stderr, "test_load_part_out_of_memory: skipped, no room under the limit\n");
+		return;
+	}
+	free(probe);
+	ck_assert_int_eq(ap_host_init(&l.h), 0);
+	ap_diag_init(&l.d);
+	r = ap_fwk_load(dir, &mono, &l.h, &l.d, &e);
+	ck_assert_int_eq(r, AP_ENOMEM);
+	ck_assert_msg(ap_test_has_fact(ap_err_text(&e), "'FRAMEWORK/torch.memory_usage': out of memory"),
+		      "%s", ap_err_text(&e));
+	CK_DIAG(&l, AP_DIAG_DATA_LOSS, 1, "'FRAMEWORK/torch.op_range'");
+	CK_DIAG(&l, AP_DIAG_DATA_LOSS, 1, "'FRAMEWORK/torch.op_mark'");
+	ck_assert_msg(l.d.n == 2, "reports after the failing file kept:\n%s", diag_dump(&l.d));
+	ap_err_release(&e);
+	loaded_release(&l);
+}
+END_TEST
+
 TCase *ap_test_fwk_loader_tcase(void)
 {
 	TCase *tc;
@@ -846,5 +908,6 @@ TCase *ap_test_fwk_loader_tcase(void)
 	tcase_add_test(tc, test_load_mark_category);
 	tcase_add_test(tc, test_load_g1_python_tracer);
 	tcase_add_test(tc, test_load_parts_any_order);
+	tcase_add_test(tc, test_load_part_out_of_memory);
 	return tc;
 }

@@ -323,15 +323,17 @@ static const enum kind part_first[AP_FWK_PARTS + 1] = { K_OP_RANGE, K_OP_MARK, K
 struct part {
 	struct loader l;
 	struct ap_host h;   /* parts after the first: what they decoded */
-	struct ap_diag diag;
-	int ret;            /* 0, or AP_ENOMEM with l.file the file and l.oom_what the cause */
+	int failed;         /* the kind whose file ran out of memory (l.oom_what why), or -1 */
 };
 
 struct ap_fwk_plan {
+	const char *dir;
 	struct ap_host *h;
 	struct ap_diag *diag;
 	struct ap_strlist names;
 	const char *files[K_COUNT];
+	struct ap_diag file_diag[K_COUNT];  /* the reports of each file */
+	uint32_t strs_after[K_COUNT];       /* its part's string count once the file was read */
 	struct part part[AP_FWK_PARTS];
 };
 
@@ -361,8 +363,9 @@ static void plan_free(struct ap_fwk_plan *p)
 	for (i = 0; i < AP_FWK_PARTS; i++) {
 		loader_release(&p->part[i].l);
 		ap_host_release(&p->part[i].h);
-		ap_diag_release(&p->part[i].diag);
 	}
+	for (i = 0; i < K_COUNT; i++)
+		ap_diag_release(&p->file_diag[i]);
 	ap_strlist_release(&p->names);
 	free(p);
 }
@@ -378,13 +381,16 @@ int ap_fwk_plan_open(const char *fwk_dir, const struct ap_timeconv *tc, struct a
 	*out = NULL;
 	if (!p)
 		return ap_err_set(err, AP_ENOMEM, "out of memory decoding '%s'", fwk_dir);
+	p->dir = fwk_dir;
 	p->h = h;
 	p->diag = diag;
+	for (k = 0; k < K_COUNT; k++)
+		ap_diag_init(&p->file_diag[k]);
 	for (i = 0; i < AP_FWK_PARTS; i++) {
 		struct part *pt = &p->part[i];
 
-		loader_init(&pt->l, fwk_dir, tc, i ? &pt->h : h, &pt->diag);
-		ap_diag_init(&pt->diag);
+		loader_init(&pt->l, fwk_dir, tc, i ? &pt->h : h, NULL);
+		pt->failed = -1;
 		if (ap_u64map_init(&pt->l.thread_idx, 64) < 0 || (i && ap_host_init(&pt->h) < 0))
 			ret = AP_ENOMEM;
 	}
@@ -432,32 +438,40 @@ void ap_fwk_plan_load(struct ap_fwk_plan *p, int part)
 	struct part *pt = &p->part[part];
 	int k;
 
-	for (k = (int)part_first[part]; k < (int)part_first[part + 1] && pt->ret == 0; k++) {
+	for (k = (int)part_first[part]; k < (int)part_first[part + 1] && pt->failed < 0; k++) {
 		char path[4096];
+		int ret;
 
 		if (!p->files[k])
 			continue;
 		pt->l.file = p->files[k];
+		pt->l.diag = &p->file_diag[k];
 		file_path(&pt->l, p->files[k], path, sizeof(path));
 		if (k == K_TRACER_FUNC || k == K_GC)
-			pt->ret = load_flat_file(&pt->l, (enum kind)k, path);
+			ret = load_flat_file(&pt->l, (enum kind)k, path);
 		else
-			pt->ret = load_tlv_file(&pt->l, (enum kind)k, path);
+			ret = load_tlv_file(&pt->l, (enum kind)k, path);
 		ap_fwk__finish_file(&pt->l);
+		p->strs_after[k] = pt->l.h->strs.n;
+		if (ret < 0)
+			pt->failed = k;
 	}
 }
 
-/* Interns the strings of part table from (ids 2..) into h's, in id order, and sets map[id]
- * to each one's id there. Returns 0 or AP_ENOMEM. */
-static int map_strings(struct ap_strtab *to, const struct ap_strtab *from, uint32_t *map)
+/* Interns the strings of a part's table (ids 2..) into the host's, in id order, setting
+ * map[id] to each one's id there. Returns 0, or AP_ENOMEM with *bad the id that failed. */
+static int map_strings(struct ap_strtab *to, const struct ap_strtab *from, uint32_t *map,
+		       uint32_t *bad)
 {
 	uint32_t id;
 
 	map[AP_STR_NONE] = AP_STR_NONE;
 	map[AP_STR_EMPTY] = AP_STR_EMPTY;
 	for (id = AP_STR_EMPTY + 1; id < from->n; id++)
-		if (!(map[id] = ap_strtab_intern(to, from->str[id], from->len[id], NULL)))
+		if (!(map[id] = ap_strtab_intern(to, from->str[id], from->len[id], NULL))) {
+			*bad = id;
 			return AP_ENOMEM;
+		}
 	return 0;
 }
 
@@ -472,16 +486,18 @@ static int map_strings(struct ap_strtab *to, const struct ap_strtab *from, uint3
 	} while (0)
 
 /* Moves what part i decoded into the caller's host, its string ids and thread numbers
- * renumbered there. Returns 0 or AP_ENOMEM. */
-static int combine_part(struct ap_fwk_plan *p, int i)
+ * renumbered there. Returns 0, or AP_ENOMEM with *bad the string id (of the part's table)
+ * that could not be added. */
+static int combine_part(struct ap_fwk_plan *p, int i, uint32_t *bad)
 {
 	struct ap_host *h = p->h, *from = &p->part[i].h;
 	uint32_t *map = malloc((size_t)from->strs.n * sizeof(*map));
 	size_t j;
 
-	if (!map || map_strings(&h->strs, &from->strs, map) < 0) {
+	*bad = AP_STR_EMPTY + 1;
+	if (!map || map_strings(&h->strs, &from->strs, map, bad) < 0) {
 		free(map);
-		return ap_fwk__oom(&p->part[i].l, "string table of %u strings", h->strs.n);
+		return AP_ENOMEM;
 	}
 	for (j = 0; j < from->marks.n; j++)
 		from->marks.v[j].name = map[from->marks.v[j].name];
@@ -506,20 +522,34 @@ static int combine_part(struct ap_fwk_plan *p, int i)
 
 int ap_fwk_plan_close(struct ap_fwk_plan *p, struct ap_err *err)
 {
-	int i, ret = 0;
+	int i, k, last = K_COUNT - 1, ret = 0;
+	uint32_t bad;
 
-	/* Reports of the parts up to the first that failed, as a serial decode would have
-	 * stopped there. */
+	/* The first file that ran out of memory, in kind order, and what could not be had: a
+	 * serial decode stops there, so the reports of the files after it are dropped. */
 	for (i = 0; i < AP_FWK_PARTS && ret == 0; i++) {
 		struct part *pt = &p->part[i];
 
-		ap_diag_merge(p->diag, &pt->diag);
-		if (pt->ret == 0 && i > 0)
-			pt->ret = combine_part(p, i);
-		if (pt->ret < 0)
-			ret = ap_err_set(err, pt->ret, "'FRAMEWORK/%s': out of memory (%s)",
-					 pt->l.file, pt->l.oom_what[0] ? pt->l.oom_what : "records");
+		if (pt->failed >= 0) {
+			last = pt->failed;
+			ret = ap_err_set(err, AP_ENOMEM, "'FRAMEWORK/%s': out of memory (%s)",
+					 p->files[last], pt->l.oom_what[0] ? pt->l.oom_what : "records");
+		} else if (i > 0 && combine_part(p, i, &bad) < 0) {
+			/* the file that met the string first */
+			for (k = part_first[i]; k < (int)part_first[i + 1]; k++)
+				if (p->files[k] && p->strs_after[k] > bad)
+					break;
+			if (k == (int)part_first[i + 1])
+				ret = ap_err_set(err, AP_ENOMEM, "out of memory decoding '%s'", p->dir);
+			else
+				ret = ap_err_set(err, AP_ENOMEM,
+						 "'FRAMEWORK/%s': out of memory (string table of %u strings)",
+						 p->files[k], p->h->strs.n);
+			last = k < (int)part_first[i + 1] ? k : (int)part_first[i] - 1;
+		}
 	}
+	for (k = 0; k <= last; k++)
+		ap_diag_merge(p->diag, &p->file_diag[k]);
 	plan_free(p);
 	return ret;
 }

@@ -7,7 +7,7 @@
 #include "ap/host.h"
 #include "ap/timeconv.h"
 
-/* Decodes every FRAMEWORK file of fwk_dir into h (initialised by the caller), converting
+/* Decodes every FRAMEWORK file of fwk_dir into h (fresh from ap_host_init), converting
  * times with tc. Trouble inside files (cut-off or corrupt records, unknown fields, invalid
  * UTF-8, unsupported layouts) is counted in diag with the file name (relative to the dump,
  * "FRAMEWORK/<file>") and byte offset, and everything that decodes is kept. Returns 0, or a
