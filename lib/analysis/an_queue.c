@@ -47,8 +47,8 @@ static size_t slot_claim(struct start_table *t, uint64_t tid, uint32_t name, uin
 	if (t->v[j].used)
 		return j;
 	if (2 * (t->used + 1) > t->mask + 1) {
-		struct start_table g = { calloc(2 * (t->mask + 1), sizeof(*g.v)), 2 * t->mask + 1, t->used };
-		size_t i;
+		size_t i, cap = 2 * (t->mask + 1);
+		struct start_table g = { calloc(cap, sizeof(*g.v)), cap - 1, t->used };
 
 		if (!g.v)
 			return SIZE_MAX;

@@ -27,8 +27,9 @@ int ap_pipeline__begin_output(const char *in_dir, const char *name, const char *
 typedef int (*ap_pipeline__write_fn)(void *arg, struct ap_err *err);
 /* first(arg) then second(arg), each writing files of its own and, in arg, only what the other
  * does not read: with threads > 1 first runs as a task beside second. Serially (one thread, or
- * no OpenMP) first runs first and its failure skips second. The failure reported is first's when both fail.
- * first may be NULL (second alone). Returns 0 or the failure's status with err set. */
+ * no OpenMP) first runs first and its failure skips second. The failure reported is first's
+ * when both fail. first may be NULL (second alone). Returns 0 or the failure's status with err
+ * set. */
 int ap_pipeline__write_pair(ap_pipeline__write_fn first, ap_pipeline__write_fn second,
 			    void *arg, int threads, struct ap_err *err);
 

@@ -374,8 +374,8 @@ static int write_outputs(const struct ap_pt_dump *d, struct fwk_state *s,
 	AP_FORWARD_IF_ERROR(ap_pipeline__write_pair(h.trace || d->cfg.cpu ? write_trace_ops : NULL,
 						    write_mem, &h, threads, err));
 	if (s->mv.incomplete)
-		ap_log(AP_LOG_DEBUG, d->name, "%lu memory allocations were never freed in the capture",
-		       s->mv.incomplete);
+		ap_log(AP_LOG_DEBUG, d->name,
+		       "%lu memory allocations were never freed in the capture", s->mv.incomplete);
 	if (cann) {
 		size_t n;
 		struct ap_step_range *steps = step_ranges(s, &n);
@@ -444,8 +444,8 @@ static int load_cann(const struct ap_pt_dump *d, struct ap_cann_exported *x,
 
 /* The FRAMEWORK part and the CANN part of the dump are independent until their kernels are
  * related: with threads > 1 they are decoded as parallel tasks (and the FRAMEWORK files'
- * parts and the CANN part's host and devices as tasks of their own). Reports are combined in a fixed order, FRAMEWORK first,
- * whatever ran first. Returns 0 or the first failure's status with r->err set. */
+ * parts and the CANN part's host and devices as tasks of their own). Reports are combined in
+ * a fixed order, FRAMEWORK first, whatever ran first. Returns 0 or the first failure's status with r->err set. */
 static int load_both(const struct ap_pt_dump *d, struct fwk_state *s, struct ap_cann_exported *x,
 		     int threads, struct ap_analyse_result *r)
 {

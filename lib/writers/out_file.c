@@ -15,10 +15,10 @@
 /* Outputs are written once, front to back, and not read again by this process: a dump's
  * trace_view.json alone can be twice its input. Past DROP_AFTER, each completed window of a
  * file is handed to writeback at once, and the window before the previous one is dropped from
- * the page cache (only its clean pages go; nothing waits). The cache then holds a few windows of each output
- * instead of all of it, so writing recycles the same pages instead of taking (and zeroing)
- * fresh ones for every byte, and an analysis of many large dumps does not push everything
- * else out of memory. Both calls are hints: their failures (a pipe, a file system without
+ * the page cache (only its clean pages go; nothing waits). The cache then holds a few windows
+ * of each output instead of all of it, so writing recycles the same pages instead of taking
+ * (and zeroing) fresh ones for every byte, and an analysis of many large dumps does not push
+ * everything else out of memory. Both calls are hints: their failures (a pipe, a file system without
  * writeback) change nothing. */
 #define DROP_WINDOW ((uint64_t)8 << 20)
 /* Below this size a file is left to the kernel: handing writeback to the writer thread costs

@@ -475,14 +475,15 @@ static int map_strings(struct ap_strtab *to, const struct ap_strtab *from, uint3
 	return 0;
 }
 
-#define MOVE_VEC(dst, src)                                                     \
+/* The part's table t, when it holds any, replaces the caller's (each table comes from one
+ * part: the others leave it empty). */
+#define TAKE_TABLE(t)                                                          \
 	do {                                                                   \
-		ap_vec_free(&(dst));                                           \
-		(dst).v = (src).v;                                             \
-		(dst).n = (src).n;                                             \
-		(dst).cap = (src).cap;                                         \
-		(src).v = NULL;                                                \
-		(src).n = (src).cap = 0;                                       \
+		if (from->t.n) {                                               \
+			ap_vec_free(&h->t);                                    \
+			h->t = from->t;                                        \
+			memset(&from->t, 0, sizeof(from->t));                  \
+		}                                                              \
 	} while (0)
 
 /* Moves what part i decoded into the caller's host, its string ids and thread numbers
@@ -505,18 +506,12 @@ static int combine_part(struct ap_fwk_plan *p, int i, uint32_t *bad)
 		from->pyhash.v[j].value = map[from->pyhash.v[j].value];
 	free(map);
 	/* Only the second part numbers threads, and the first holds none: its numbers stand. */
-	if (from->threads.n)
-		MOVE_VEC(h->threads, from->threads);
-	if (from->marks.n)
-		MOVE_VEC(h->marks, from->marks);
-	if (from->mems.n)
-		MOVE_VEC(h->mems, from->mems);
-	if (from->pyrecs.n)
-		MOVE_VEC(h->pyrecs, from->pyrecs);
-	if (from->pyhash.n)
-		MOVE_VEC(h->pyhash, from->pyhash);
-	if (from->gcs.n)
-		MOVE_VEC(h->gcs, from->gcs);
+	TAKE_TABLE(threads);
+	TAKE_TABLE(marks);
+	TAKE_TABLE(mems);
+	TAKE_TABLE(pyrecs);
+	TAKE_TABLE(pyhash);
+	TAKE_TABLE(gcs);
 	return 0;
 }
 
@@ -533,19 +528,25 @@ int ap_fwk_plan_close(struct ap_fwk_plan *p, struct ap_err *err)
 		if (pt->failed >= 0) {
 			last = pt->failed;
 			ret = ap_err_set(err, AP_ENOMEM, "'FRAMEWORK/%s': out of memory (%s)",
-					 p->files[last], pt->l.oom_what[0] ? pt->l.oom_what : "records");
+					 p->files[last],
+					 pt->l.oom_what[0] ? pt->l.oom_what : "records");
 		} else if (i > 0 && combine_part(p, i, &bad) < 0) {
+			int end = (int)part_first[i + 1];
+
 			/* the file that met the string first */
-			for (k = part_first[i]; k < (int)part_first[i + 1]; k++)
+			for (k = (int)part_first[i]; k < end; k++)
 				if (p->files[k] && p->strs_after[k] > bad)
 					break;
-			if (k == (int)part_first[i + 1])
-				ret = ap_err_set(err, AP_ENOMEM, "out of memory decoding '%s'", p->dir);
-			else
+			if (k == end) {
+				last = (int)part_first[i] - 1;
+				ret = ap_err_set(err, AP_ENOMEM, "out of memory decoding '%s'",
+						 p->dir);
+			} else {
+				last = k;
 				ret = ap_err_set(err, AP_ENOMEM,
 						 "'FRAMEWORK/%s': out of memory (string table of %u strings)",
 						 p->files[k], p->h->strs.n);
-			last = k < (int)part_first[i + 1] ? k : (int)part_first[i] - 1;
+			}
 		}
 	}
 	for (k = 0; k <= last; k++)
