@@ -5,6 +5,7 @@
 
 #include "ap/hostan.h"
 #include "ap/sort.h"
+#include "ap/vec.h"
 #include "../base/banned.h"
 
 /* Open starts per (thread, name, queue side). Upstream keeps a list per key, pops the last
@@ -48,7 +49,7 @@ static size_t slot_claim(struct start_table *t, uint64_t tid, uint32_t name, uin
 		return j;
 	if (2 * (t->used + 1) > t->mask + 1) {
 		size_t i, cap = 2 * (t->mask + 1);
-		struct start_table g = { calloc(cap, sizeof(*g.v)), cap - 1, t->used };
+		struct start_table g = { ap_zalloc(cap, sizeof(*g.v)), cap - 1, t->used };
 
 		if (!g.v)
 			return SIZE_MAX;
@@ -84,7 +85,7 @@ int ap_queue_build(const struct ap_host *h, struct ap_queue *q, struct ap_err *e
 	if (ap_vec_reserve(&q->enq, n_enq) < 0 || ap_vec_reserve(&q->deq, n_deq) < 0)
 		return ap_err_set(err, AP_ENOMEM, "out of memory pairing task-queue markers");
 	order = malloc(n * sizeof(*order));
-	t.v = calloc(t.mask + 1, sizeof(*t.v));
+	t.v = ap_zalloc(t.mask + 1, sizeof(*t.v));
 	if (!order || !t.v)
 		goto nomem;
 	for (i = 0; i < n; i++) {

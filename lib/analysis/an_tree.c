@@ -5,6 +5,7 @@
 #include "ap/checked.h"
 #include "ap/hostan.h"
 #include "ap/sort.h"
+#include "ap/vec.h"
 #include "../base/banned.h"
 
 int ap_tree_build(const struct ap_host *h, const struct ap_queue *q, struct ap_tree *t,
@@ -20,7 +21,7 @@ int ap_tree_build(const struct ap_host *h, const struct ap_queue *q, struct ap_t
 	order = malloc((n ? n : 1) * sizeof(*order));
 	t->op = malloc((nops ? nops : 1) * sizeof(*t->op));
 	t->parent = malloc((nops ? nops : 1) * sizeof(*t->parent));
-	t->child_dur = calloc(nops ? nops : 1, sizeof(*t->child_dur));
+	t->child_dur = ap_zalloc(nops ? nops : 1, sizeof(*t->child_dur));
 	t->enq_node = malloc((nenq ? nenq : 1) * sizeof(*t->enq_node));
 	if (!order || !t->op || !t->parent || !t->child_dur || !t->enq_node)
 		goto nomem;

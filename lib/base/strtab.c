@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "ap/strtab.h"
+#include "ap/vec.h"
 #include "banned.h"
 
 struct ap_strtab_slot {
@@ -65,7 +66,7 @@ int ap_strtab_init(struct ap_strtab *t)
 	/* most tables hold a few names: small first blocks (a service dump has one per file) */
 	ap_arena_init_grow(&t->arena, 1u << 12, 1u << 20);
 	t->mask = 127;
-	t->slots = calloc(t->mask + 1, sizeof(*t->slots));
+	t->slots = ap_zalloc(t->mask + 1, sizeof(*t->slots));
 	if (!t->slots)
 		return -1;
 	/* id 0: absent; id 1: "" */
@@ -88,7 +89,7 @@ void ap_strtab_release(struct ap_strtab *t)
 static int rehash(struct ap_strtab *t)
 {
 	size_t nmask = t->mask * 2 + 1, i;
-	struct ap_strtab_slot *ns = calloc(nmask + 1, sizeof(*ns));
+	struct ap_strtab_slot *ns = ap_zalloc(nmask + 1, sizeof(*ns));
 
 	if (!ns)
 		return -1;

@@ -3,6 +3,7 @@
 
 #include "ap/status.h"
 #include "ap/u64map.h"
+#include "ap/vec.h"
 #include "banned.h"
 
 int ap_u64map_init(struct ap_u64map *m, size_t expected)
@@ -11,7 +12,7 @@ int ap_u64map_init(struct ap_u64map *m, size_t expected)
 
 	while (cap < expected * 2)
 		cap *= 2;
-	m->v = calloc(cap, sizeof(*m->v));
+	m->v = ap_zalloc(cap, sizeof(*m->v));
 	m->mask = cap - 1;
 	m->count = 0;
 	return m->v ? 0 : AP_ENOMEM;

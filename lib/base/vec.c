@@ -32,6 +32,16 @@ int ap_vec__reserve(void **v, size_t *cap, size_t n, size_t extra, size_t elem)
 	return 0;
 }
 
+void *ap_zalloc(size_t n, size_t elem)
+{
+	size_t bytes;
+	void *p;
+
+	if (ap_mul_size(n, elem, &bytes) < 0 || !(p = malloc(bytes ? bytes : 1)))
+		return NULL;
+	return memset(p, 0, bytes);
+}
+
 void *ap_vec__push(void **v, size_t *n, size_t *cap, size_t elem)
 {
 	unsigned char *slot;

@@ -129,6 +129,27 @@ START_TEST(vec_push_zeroes)
 }
 END_TEST
 
+START_TEST(zalloc_zeroes_recycled_memory)
+{
+	unsigned char *dirty = malloc(4096), *z;
+	size_t i, nonzero = 0;
+
+	ck_assert_ptr_nonnull(dirty);
+	memset(dirty, 0xa5, 4096);
+	free(dirty); /* the allocator hands this block out again: it must come back zeroed */
+	z = ap_zalloc(512, 8);
+	ck_assert_ptr_nonnull(z);
+	for (i = 0; i < 4096; i++)
+		nonzero += z[i] != 0;
+	ck_assert_uint_eq(nonzero, 0);
+	free(z);
+	ck_assert_ptr_null(ap_zalloc(SIZE_MAX / 2, 4)); /* n * elem overflows */
+	z = ap_zalloc(0, 8);
+	ck_assert_ptr_nonnull(z);
+	free(z);
+}
+END_TEST
+
 static const char *us3(int64_t ns)
 {
 	static char buf[AP_FMT_MAX];
@@ -527,6 +548,7 @@ static Suite *base_suite(void)
 	tcase_add_test(tc, arena_alignment_and_large);
 	tcase_add_test(tc, arena_grow);
 	tcase_add_test(tc, vec_push_zeroes);
+	tcase_add_test(tc, zalloc_zeroes_recycled_memory);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("fmt");
 	tcase_add_test(tc, fmt_integers);

@@ -19,6 +19,12 @@ void *ap_vec__push(void **v, size_t *n, size_t *cap, size_t elem);
 	((__typeof__((vec)->v))ap_vec__push((void **)&(vec)->v, &(vec)->n,     \
 					    &(vec)->cap, sizeof(*(vec)->v)))
 
+/* n zeroed elements of size elem for a table read before it is written (hash slots, counters),
+ * or NULL when out of memory or n * elem overflows. Unlike calloc, the pages are written here:
+ * a fresh page first read maps the shared zero page, and the first write then faults again and
+ * flushes that page from the TLB of every CPU running the process (an IPI each with -j 2). */
+void *ap_zalloc(size_t n, size_t elem);
+
 #define ap_vec_free(vec)                                                       \
 	do {                                                                   \
 		free((vec)->v);                                                \
