@@ -155,6 +155,9 @@ struct fwk_state {
 	struct ap_memview mv;
 	struct ap_npu_links links;  /* device kernels linked to host launches (§7.4) */
 	struct ap_kernel_rel krel;  /* op -> kernel sums and step ranges (§7.5-§7.7) */
+	int q_built;                /* q was paired while the files were decoded ... */
+	int q_ret;                  /* ... with this status, */
+	struct ap_err q_err;        /* and this error when it failed */
 };
 
 static void fwk_release(struct fwk_state *s)
@@ -167,16 +170,30 @@ static void fwk_release(struct fwk_state *s)
 	ap_memview_release(&s->mv);
 	free(s->links.v.v);
 	ap_kernel_rel_release(&s->krel);
+	ap_err_release(&s->q_err);
 }
 
-/* The FRAMEWORK files into s->host: their parts (ap_fwk_plan_load) as tasks of the team
- * load_both runs in, combined in a fixed order whatever ran first. The largest part, the
- * task-queue markers and memory records, is started first. */
+/* Pairs the task-queue markers of ap_fwk_plan_marks (ret its status) into s->q. */
+static void pair_queue(struct fwk_state *s, const struct ap_host *marks, int ret)
+{
+	if (ret == 1)
+		return; /* the markers' step failed: the close reports it */
+	s->q_built = 1;
+	s->q_ret = ret < 0 ? ap_err_set(&s->q_err, AP_ENOMEM,
+					"out of memory pairing task-queue markers")
+			   : ap_queue_build(marks, &s->q, &s->q_err);
+}
+
+/* The FRAMEWORK files into s->host, and the task queue paired (§7.2, the longest pass between
+ * decoding and writing) while the memory records and the other files are decoded: the steps
+ * (ap_fwk_plan_load) as tasks of the team load_both runs in, combined in a fixed order whatever
+ * ran first. Every task is created here, the markers' first: a task created inside another
+ * would not wake a thread already waiting at the end of the group. */
 static int load_fwk(const struct ap_pt_dump *d, struct fwk_state *s, struct ap_analyse_result *r)
 {
-	static const int order[AP_FWK_PARTS] = { 1, 0, 2 };
 	struct ap_fwk_plan *plan;
-	int i;
+	const struct ap_host *marks = NULL;
+	int mret = 1;
 
 	AP_FORWARD_IF_ERROR(ap_fwk_plan_open(d->fwk_dir, &d->tc, &s->host, &r->diag, &plan,
 					     &r->err));
@@ -184,14 +201,39 @@ static int load_fwk(const struct ap_pt_dump *d, struct fwk_state *s, struct ap_a
 #pragma omp taskgroup
 #endif
 	{
-		for (i = 0; i < AP_FWK_PARTS; i++) {
 #ifdef _OPENMP
-#pragma omp task firstprivate(i) shared(plan)
+#pragma omp task shared(plan, marks, mret) depend(out : marks)
 #endif
-			ap_fwk_plan_load(plan, order[i]);
+		{
+			ap_fwk_plan_load(plan, AP_FWK_STEP_MARKS);
+			mret = ap_fwk_plan_marks(plan, &marks);
 		}
+#ifdef _OPENMP
+#pragma omp task shared(s, marks, mret) depend(in : marks)
+#endif
+		pair_queue(s, marks, mret);
+#ifdef _OPENMP
+#pragma omp task shared(plan) depend(in : marks)
+#endif
+		ap_fwk_plan_load(plan, AP_FWK_STEP_MEMORY);
+#ifdef _OPENMP
+#pragma omp task shared(plan)
+#endif
+		ap_fwk_plan_load(plan, AP_FWK_STEP_OPS);
+#ifdef _OPENMP
+#pragma omp task shared(plan)
+#endif
+		ap_fwk_plan_load(plan, AP_FWK_STEP_PYTHON);
 	}
-	return ap_fwk_plan_close(plan, &r->err);
+	/* the queued operations' names, renumbered with the markers' */
+	if (s->q.enq.n)
+		ap_fwk_plan_rename(plan, &s->q.enq.v[0].name, s->q.enq.n, sizeof(*s->q.enq.v));
+	if (s->q.deq.n)
+		ap_fwk_plan_rename(plan, &s->q.deq.v[0].name, s->q.deq.n, sizeof(*s->q.deq.v));
+	AP_FORWARD_IF_ERROR(ap_fwk_plan_close(plan, &r->err));
+	if (s->q_ret < 0)
+		ap_err_move(&r->err, &s->q_err);
+	return s->q_ret;
 }
 
 static int analyse_host(const struct ap_pt_dump *d, struct fwk_state *s,
@@ -211,7 +253,8 @@ static int analyse_host(const struct ap_pt_dump *d, struct fwk_state *s,
 	    !s->host.pyrecs.n && !s->host.gcs.n && ap_diag_worst(&r->diag) < AP_DIAG_DATA_LOSS)
 		return ap_err_set(&r->err, AP_ENOTFOUND,
 				  "nothing to analyse: FRAMEWORK/ holds no records and there is no PROF_* data");
-	AP_FORWARD_IF_ERROR(ap_queue_build(&s->host, &s->q, &r->err));
+	if (!s->q_built)
+		AP_FORWARD_IF_ERROR(ap_queue_build(&s->host, &s->q, &r->err));
 	/* Passes and writers read the paired events from here on: the markers can go, so that
 	 * peak memory holds one of the two forms, not both. */
 	ap_vec_free(&s->host.marks);
@@ -504,6 +547,7 @@ int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_an
 		return ap_pipeline__analyse_svc(dir, o, r);
 	ap_cann_exported_init(&cann);
 	memset(&s, 0, sizeof(s));
+	ap_err_init(&s.q_err);
 	ap_memview_init(&s.mv);
 	ap_kernel_rel_init(&s.krel);
 	ret = ap_pt_open(&d, dir, &r->diag, &r->err);

@@ -714,10 +714,11 @@ static void ck_first_seen(uint32_t id, uint32_t *next)
 	(*next)++;
 }
 
-/* The parts of ap_fwk_plan decoded in reverse order (as parallel tasks may finish) combine
- * into what ap_fwk_load gives, and both number strings and order reports as a decode of the
- * files one after the other in kind order: reports from a cut file of each part come in the
- * files' order. */
+/* The steps of ap_fwk_plan decoded out of order (as parallel tasks may finish) combine into
+ * what ap_fwk_load gives, and both number strings and order reports as a decode of the files
+ * one after the other in kind order: reports from a cut file of each part come in the files'
+ * order. The markers of ap_fwk_plan_marks are those of the load, threads included, and names
+ * taken from them and given to ap_fwk_plan_rename end up as the load's. */
 START_TEST(test_load_parts_any_order)
 {
 	static const struct ap_timeconv mono = { 0, 1.0, 0, 0, 0 };
@@ -735,11 +736,14 @@ START_TEST(test_load_parts_any_order)
 						 "'FRAMEWORK/torch.memory_usage'",
 						 "'FRAMEWORK/torch.gc_record'" };
 	struct ap_err e = AP_ERR_INIT;
+	static const enum ap_fwk_step steps[] = { AP_FWK_STEP_PYTHON, AP_FWK_STEP_MARKS,
+						  AP_FWK_STEP_OPS, AP_FWK_STEP_MEMORY };
 	struct ap_fwk_plan *plan;
+	const struct ap_host *marks = NULL;
 	struct loaded ref, par;
 	char dir[4096];
-	uint32_t next = AP_STR_EMPTY + 1, id;
-	size_t i;
+	uint32_t next = AP_STR_EMPTY + 1, id, *names = NULL, empty = AP_STR_EMPTY;
+	size_t i, nthreads = 0;
 
 	mk_dir(dir, sizeof(dir));
 	for (i = 0; i < sizeof(files) / sizeof(*files); i++) {
@@ -757,8 +761,24 @@ START_TEST(test_load_parts_any_order)
 	ck_assert_int_eq(ap_host_init(&par.h), 0);
 	ap_diag_init(&par.d);
 	ck_assert_int_eq(ap_fwk_plan_open(dir, &mono, &par.h, &par.d, &plan, &e), 0);
-	for (i = AP_FWK_PARTS; i-- > 0;)
-		ap_fwk_plan_load(plan, (int)i);
+	for (i = 0; i < sizeof(steps) / sizeof(*steps); i++) {
+		ap_fwk_plan_load(plan, steps[i]);
+		if (steps[i] != AP_FWK_STEP_MARKS)
+			continue;
+		ck_assert_int_eq(ap_fwk_plan_marks(plan, &marks), 0);
+		ck_assert_uint_eq(marks->marks.n, ref.h.marks.n);
+		nthreads = marks->threads.n;
+		names = malloc(marks->marks.n * sizeof(*names));
+		ck_assert_ptr_nonnull(names);
+		for (id = 0; id < marks->marks.n; id++)
+			names[id] = marks->marks.v[id].name;
+		/* the step's own ids: strings of op_range come first in the load's */
+		ck_assert_uint_lt(names[0], ref.h.marks.v[0].name);
+		ck_assert_int_eq(ap_fwk_plan_rename(plan, names, marks->marks.n, sizeof(*names)), 0);
+	}
+	ck_assert_int_eq(ap_fwk_plan_rename(plan, &empty, 1, sizeof(empty)), 0);
+	ck_assert_int_eq(ap_fwk_plan_rename(plan, &empty, 1, sizeof(empty)), AP_EINVAL);
+	ck_assert_uint_gt(nthreads, 0);
 	ck_assert_int_eq(ap_fwk_plan_close(plan, &e), 0);
 	ap_err_release(&e);
 
@@ -778,7 +798,12 @@ START_TEST(test_load_parts_any_order)
 	ck_assert(!memcmp(par.h.marks.v, ref.h.marks.v, ref.h.marks.n * sizeof(*ref.h.marks.v)));
 	ck_assert_uint_eq(par.h.mems.n, ref.h.mems.n);
 	ck_assert(!memcmp(par.h.mems.v, ref.h.mems.v, ref.h.mems.n * sizeof(*ref.h.mems.v)));
+	for (i = 0; i < ref.h.marks.n; i++)
+		ck_assert_uint_eq(names[i], ref.h.marks.v[i].name);
+	free(names);
+	ck_assert_uint_eq(empty, AP_STR_EMPTY);
 	ck_assert_uint_eq(par.h.threads.n, ref.h.threads.n);
+	ck_assert_uint_lt(nthreads, ref.h.threads.n); /* memory_usage numbered more after */
 	ck_assert(!memcmp(par.h.threads.v, ref.h.threads.v,
 			  ref.h.threads.n * sizeof(*ref.h.threads.v)));
 	ck_assert_uint_eq(par.h.gcs.n, ref.h.gcs.n);

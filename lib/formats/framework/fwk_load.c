@@ -311,19 +311,35 @@ static void check_files(struct loader *l, const char **files)
 	}
 }
 
-/* The files are decoded in AP_FWK_PARTS parts, each by its own loader into its own host:
- * op_range into the caller's host; op_mark and memory_usage (the files that number threads)
- * into a private one; the Python tracer, param and GC files into another. Combined in part
- * order, the parts give the string ids, thread numbers and reports of decoding the files one
- * after the other in kind order: a part's new strings and threads are appended in the order
- * it met them, after those of the parts before it. */
-static const enum kind part_first[AP_FWK_PARTS + 1] = { K_OP_RANGE, K_OP_MARK, K_TRACER_FUNC,
-							  K_COUNT };
+/* The files are decoded in PARTS parts, each by its own loader into its own host: op_range
+ * into the caller's host; op_mark and memory_usage (the files that number threads) into a
+ * private one; the Python tracer, param and GC files into another. Combined in part order, the
+ * parts give the string ids, thread numbers and reports of decoding the files one after the
+ * other in kind order: a part's new strings and threads are appended in the order it met them,
+ * after those of the parts before it. A step (enum ap_fwk_step) is a run of a part's files. */
+#define PARTS 3
+static const enum kind part_first[PARTS + 1] = { K_OP_RANGE, K_OP_MARK, K_TRACER_FUNC, K_COUNT };
+static const struct {
+	enum kind first, end;
+	int part;
+} step_of[AP_FWK_STEPS] = {
+	[AP_FWK_STEP_OPS] = { K_OP_RANGE, K_OP_MARK, 0 },
+	[AP_FWK_STEP_MARKS] = { K_OP_MARK, K_MEMORY, 1 },
+	[AP_FWK_STEP_MEMORY] = { K_MEMORY, K_TRACER_FUNC, 1 },
+	[AP_FWK_STEP_PYTHON] = { K_TRACER_FUNC, K_COUNT, 2 },
+};
+#define MARKS_PART 1
 
 struct part {
 	struct loader l;
 	struct ap_host h;   /* parts after the first: what they decoded */
 	int failed;         /* the kind whose file ran out of memory (l.oom_what why), or -1 */
+};
+
+/* string ids of the markers' part outside it (ap_fwk_plan_rename) */
+struct rename {
+	uint32_t *first;
+	size_t n, stride;
 };
 
 struct ap_fwk_plan {
@@ -334,7 +350,10 @@ struct ap_fwk_plan {
 	const char *files[K_COUNT];
 	struct ap_diag file_diag[K_COUNT];  /* the reports of each file */
 	uint32_t strs_after[K_COUNT];       /* its part's string count once the file was read */
-	struct part part[AP_FWK_PARTS];
+	struct part part[PARTS];
+	struct ap_host marks;               /* ap_fwk_plan_marks: its threads are a copy */
+	struct rename rename[AP_FWK_RENAMES];
+	int nrename;
 };
 
 static void loader_init(struct loader *l, const char *dir, const struct ap_timeconv *tc,
@@ -360,10 +379,11 @@ static void plan_free(struct ap_fwk_plan *p)
 {
 	int i;
 
-	for (i = 0; i < AP_FWK_PARTS; i++) {
+	for (i = 0; i < PARTS; i++) {
 		loader_release(&p->part[i].l);
 		ap_host_release(&p->part[i].h);
 	}
+	free(p->marks.threads.v);
 	for (i = 0; i < K_COUNT; i++)
 		ap_diag_release(&p->file_diag[i]);
 	ap_strlist_release(&p->names);
@@ -386,7 +406,7 @@ int ap_fwk_plan_open(const char *fwk_dir, const struct ap_timeconv *tc, struct a
 	p->diag = diag;
 	for (k = 0; k < K_COUNT; k++)
 		ap_diag_init(&p->file_diag[k]);
-	for (i = 0; i < AP_FWK_PARTS; i++) {
+	for (i = 0; i < PARTS; i++) {
 		struct part *pt = &p->part[i];
 
 		loader_init(&pt->l, fwk_dir, tc, i ? &pt->h : h, NULL);
@@ -420,7 +440,7 @@ int ap_fwk_plan_open(const char *fwk_dir, const struct ap_timeconv *tc, struct a
 	 * op_mark decides the TLV numbering (§3.10). */
 	choose_gen(&l, p->files);
 	loader_release(&l);
-	for (i = 1; i < AP_FWK_PARTS; i++)
+	for (i = 1; i < PARTS; i++)
 		p->part[i].h.gen = h->gen;
 	h->has_op_mark = p->files[K_OP_MARK] != NULL;
 	h->has_tracer = p->files[K_TRACER_FUNC] && p->files[K_TRACER_HASH];
@@ -433,12 +453,12 @@ int ap_fwk_plan_open(const char *fwk_dir, const struct ap_timeconv *tc, struct a
 	return 0;
 }
 
-void ap_fwk_plan_load(struct ap_fwk_plan *p, int part)
+void ap_fwk_plan_load(struct ap_fwk_plan *p, enum ap_fwk_step step)
 {
-	struct part *pt = &p->part[part];
+	struct part *pt = &p->part[step_of[step].part];
 	int k;
 
-	for (k = (int)part_first[part]; k < (int)part_first[part + 1] && pt->failed < 0; k++) {
+	for (k = (int)step_of[step].first; k < (int)step_of[step].end && pt->failed < 0; k++) {
 		char path[4096];
 		int ret;
 
@@ -456,6 +476,34 @@ void ap_fwk_plan_load(struct ap_fwk_plan *p, int part)
 		if (ret < 0)
 			pt->failed = k;
 	}
+}
+
+int ap_fwk_plan_marks(struct ap_fwk_plan *p, const struct ap_host **marks)
+{
+	const struct ap_host *from = &p->part[MARKS_PART].h;
+	struct ap_host *m = &p->marks;
+
+	*marks = NULL;
+	if (p->part[MARKS_PART].failed >= 0)
+		return 1;
+	m->gen = from->gen;
+	m->marks = from->marks; /* shared: the memory step leaves the markers alone */
+	m->threads.n = m->threads.cap = from->threads.n;
+	m->threads.v = malloc((from->threads.n ? from->threads.n : 1) * sizeof(*m->threads.v));
+	if (!m->threads.v)
+		return AP_ENOMEM;
+	if (from->threads.n)
+		memcpy(m->threads.v, from->threads.v, from->threads.n * sizeof(*m->threads.v));
+	*marks = m;
+	return 0;
+}
+
+int ap_fwk_plan_rename(struct ap_fwk_plan *p, uint32_t *first, size_t n, size_t stride)
+{
+	if (p->nrename == AP_FWK_RENAMES)
+		return AP_EINVAL;
+	p->rename[p->nrename++] = (struct rename){ first, n, stride };
+	return 0;
 }
 
 /* Interns the strings of a part's table (ids 2..) into the host's, in id order, setting
@@ -494,6 +542,7 @@ static int combine_part(struct ap_fwk_plan *p, int i, uint32_t *bad)
 	struct ap_host *h = p->h, *from = &p->part[i].h;
 	uint32_t *map = malloc((size_t)from->strs.n * sizeof(*map));
 	size_t j;
+	int k;
 
 	*bad = AP_STR_EMPTY + 1;
 	if (!map || map_strings(&h->strs, &from->strs, map, bad) < 0) {
@@ -504,6 +553,15 @@ static int combine_part(struct ap_fwk_plan *p, int i, uint32_t *bad)
 		from->marks.v[j].name = map[from->marks.v[j].name];
 	for (j = 0; j < from->pyhash.n; j++)
 		from->pyhash.v[j].value = map[from->pyhash.v[j].value];
+	for (k = 0; i == MARKS_PART && k < p->nrename; k++) {
+		const struct rename *rn = &p->rename[k];
+
+		for (j = 0; j < rn->n; j++) {
+			uint32_t *id = (uint32_t *)(void *)((char *)rn->first + j * rn->stride);
+
+			*id = map[*id];
+		}
+	}
 	free(map);
 	/* Only the second part numbers threads, and the first holds none: its numbers stand. */
 	TAKE_TABLE(threads);
@@ -522,7 +580,7 @@ int ap_fwk_plan_close(struct ap_fwk_plan *p, struct ap_err *err)
 
 	/* The first file that ran out of memory, in kind order, and what could not be had: a
 	 * serial decode stops there, so the reports of the files after it are dropped. */
-	for (i = 0; i < AP_FWK_PARTS && ret == 0; i++) {
+	for (i = 0; i < PARTS && ret == 0; i++) {
 		struct part *pt = &p->part[i];
 
 		if (pt->failed >= 0) {
@@ -562,7 +620,7 @@ int ap_fwk_load(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_hos
 	int i;
 
 	AP_FORWARD_IF_ERROR(ap_fwk_plan_open(fwk_dir, tc, h, diag, &p, err));
-	for (i = 0; i < AP_FWK_PARTS; i++)
-		ap_fwk_plan_load(p, i);
+	for (i = 0; i < AP_FWK_STEPS; i++)
+		ap_fwk_plan_load(p, (enum ap_fwk_step)i);
 	return ap_fwk_plan_close(p, err);
 }

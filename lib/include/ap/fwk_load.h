@@ -2,6 +2,9 @@
 #ifndef AP_FWK_LOAD_H
 #define AP_FWK_LOAD_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "ap/diag.h"
 #include "ap/err.h"
 #include "ap/host.h"
@@ -17,14 +20,34 @@ int ap_fwk_load(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_hos
 
 /* The same in steps, for decoding the files in parallel: ap_fwk_plan_open lists and checks
  * the files (reporting into diag, setting h->gen and the file flags); ap_fwk_plan_load decodes
- * part 0 .. AP_FWK_PARTS-1, each exactly once, in any order or at the same time (a part
- * touches nothing another part does); ap_fwk_plan_close combines the parts into h and diag
- * exactly as ap_fwk_load would have left them, frees the plan and returns its status. */
-#define AP_FWK_PARTS 3
+ * each step exactly once, in any order or at the same time, except that AP_FWK_STEP_MEMORY
+ * starts once AP_FWK_STEP_MARKS has returned (both number threads, in one table);
+ * ap_fwk_plan_close combines the steps into h and diag exactly as ap_fwk_load would have left
+ * them, renumbers the string ids given to ap_fwk_plan_rename, frees the plan and returns its
+ * status. */
+enum ap_fwk_step {
+	AP_FWK_STEP_OPS,    /* torch.op_range */
+	AP_FWK_STEP_MARKS,  /* torch.op_mark */
+	AP_FWK_STEP_MEMORY, /* torch.memory_usage */
+	AP_FWK_STEP_PYTHON, /* the Python tracer, param and GC files */
+	AP_FWK_STEPS
+};
 struct ap_fwk_plan;
 int ap_fwk_plan_open(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_host *h,
 		     struct ap_diag *diag, struct ap_fwk_plan **plan, struct ap_err *err);
-void ap_fwk_plan_load(struct ap_fwk_plan *plan, int part);
+void ap_fwk_plan_load(struct ap_fwk_plan *plan, enum ap_fwk_step step);
+/* Between AP_FWK_STEP_MARKS and AP_FWK_STEP_MEMORY: the task-queue markers as decoded, to be
+ * paired while the other steps run. *marks is a host holding only gen, marks and threads (a
+ * copy of those numbered so far: the markers' thread numbers are final), valid until close;
+ * the string ids of the markers are the step's own, and what is built from them is renumbered
+ * by naming it to ap_fwk_plan_rename. Returns 0; 1 when the step failed (close reports it),
+ * *marks NULL; or AP_ENOMEM. */
+int ap_fwk_plan_marks(struct ap_fwk_plan *plan, const struct ap_host **marks);
+/* Has close renumber n string ids taken from the markers of ap_fwk_plan_marks: the uint32_t
+ * at first, then one every stride bytes. At most AP_FWK_RENAMES calls per plan; returns 0, or
+ * AP_EINVAL past them. */
+#define AP_FWK_RENAMES 2
+int ap_fwk_plan_rename(struct ap_fwk_plan *plan, uint32_t *first, size_t n, size_t stride);
 int ap_fwk_plan_close(struct ap_fwk_plan *plan, struct ap_err *err);
 
 #endif
