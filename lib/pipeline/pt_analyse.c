@@ -240,6 +240,8 @@ static int analyse_host(const struct ap_pt_dump *d, struct fwk_state *s,
 			struct ap_analyse_result *r)
 {
 	struct ap_pymissing missing = { 0, 0 };
+	struct ap_err perr = AP_ERR_INIT;
+	int tret, pret = 0;
 
 	if (d->fwk_dir)
 		AP_FORWARD_IF_ERROR(load_fwk(d, s, r));
@@ -263,10 +265,29 @@ static int analyse_host(const struct ap_pt_dump *d, struct fwk_state *s,
 			       "'FRAMEWORK/%s': %lu task-queue end marker%s without a start marker dropped (first: the record at offset %llu)",
 			       s->host.op_mark_file, s->q.unmatched, s->q.unmatched == 1 ? "" : "s",
 			       (unsigned long long)s->q.first_unmatched_off);
-	AP_FORWARD_IF_ERROR(ap_tree_build(&s->host, &s->q, &s->tree, &r->err));
-	AP_FORWARD_IF_ERROR(ap_fwdbwd_build(&s->host, &s->fb, &r->err));
+	/* The Python frames (which intern names into the host's strings) beside the op tree and
+	 * the flows (which read the ops); failures reported in that order. */
+#ifdef _OPENMP
+#pragma omp taskgroup
+#endif
+	{
+		if (s->host.has_tracer) {
+#ifdef _OPENMP
+#pragma omp task shared(s, missing, pret, perr)
+#endif
+			pret = ap_pytrace_build(&s->host, &s->py, &missing, &perr);
+		}
+		tret = ap_tree_build(&s->host, &s->q, &s->tree, &r->err);
+		if (tret == 0)
+			tret = ap_fwdbwd_build(&s->host, &s->fb, &r->err);
+	}
+	if (tret < 0 || pret < 0) {
+		if (tret == 0)
+			ap_err_move(&r->err, &perr);
+		ap_err_release(&perr);
+		return tret < 0 ? tret : pret;
+	}
 	if (s->host.has_tracer) {
-		AP_FORWARD_IF_ERROR(ap_pytrace_build(&s->host, &s->py, &missing, &r->err));
 		ap_vec_free(&s->host.pyrecs); /* the frames replace the call/return records */
 		if (missing.count)
 			ap_diag_report(&r->diag, AP_DIAG_WARN, "pyhash-missing",
