@@ -455,8 +455,10 @@ static int by_key_idx(const void *a, const void *b)
 }
 
 /* Keys whose middle digits are equal in every key (a pass skipped between passes that
- * move), keys over the whole 64-bit range (every digit), and keys equal but for the top
- * bit: each against qsort's order. */
+ * move), keys over the whole 64-bit range (every digit), keys equal but for the top bit, and
+ * keys packed with their indexes into 64-bit words (sorted in v's own memory) after an even
+ * and an odd number of passes, the second with key and index bits filling all 64: each
+ * against qsort's order. */
 START_TEST(sort_radix_digits)
 {
 	enum { N = 5000 };
@@ -464,19 +466,28 @@ START_TEST(sort_radix_digits)
 	uint64_t x = 88172645463325252ull;
 	int c, i;
 
-	for (c = 0; c < 3; c++) {
+	for (c = 0; c < 5; c++) {
 		for (i = 0; i < N; i++) {
 			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 			if (c == 0)
 				v[i].key = (int64_t)((x & 0x3ff) | ((x >> 40) & 0x7f) << 33) - 5;
 			else if (c == 1)
 				v[i].key = x % 7 == 0 ? (i % 2 ? INT64_MIN : INT64_MAX) : (int64_t)x;
-			else
+			else if (c == 2)
 				v[i].key = (int64_t)(((x & 1) << 63) | 12345);
-			v[i].idx = (uint32_t)i;
+			else if (c == 3)
+				v[i].key = (int64_t)(x & 0x3fffff) - 1000000; /* 22 bits: 2 passes */
+			else
+				v[i].key = (int64_t)(x & 0x1ffffffff) + INT64_MIN; /* 33 bits: 3 */
+			/* indexes of 31 bits from c == 3 on, still increasing */
+			v[i].idx = c < 3 ? (uint32_t)i : (uint32_t)i * 400000u + 7;
 		}
 		if (c == 0)
 			v[0].key = -5; /* the minimum: key - min is exactly a | b << 33 */
+		if (c == 4) {
+			v[1].key = INT64_MIN; /* a range of exactly 33 bits: 33 + 31 = 64 */
+			v[2].key = INT64_MIN + 0x1ffffffff;
+		}
 		memcpy(want, v, sizeof(v));
 		qsort(want, N, sizeof(*want), by_key_idx);
 		ck_assert_int_eq(ap_sort_keys(v, N), 0);
