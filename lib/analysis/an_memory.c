@@ -481,26 +481,26 @@ static int pick_process(const struct ap_host *h, const struct ap_tree *t,
 
 static int build_pta(const struct ap_host *h, struct ap_memview *mv)
 {
-	size_t i, n = h->mems.n;
+	size_t i, n = h->mems.n, npu = 0;
 	struct ap_sortkey *k = malloc((n ? n : 1) * sizeof(*k));
 
 	if (!k)
 		return AP_ENOMEM;
+	/* the NPU records, picked in one sequential read instead of after the sort */
 	for (i = 0; i < n; i++) {
-		k[i].key = h->mems.v[i].ts;
-		k[i].idx = (uint32_t)i;
+		if (h->mems.v[i].device_type != MEM_DEVICE_NPU)
+			continue;
+		k[npu].key = h->mems.v[i].ts;
+		k[npu++].idx = (uint32_t)i;
 	}
 	/* stable: records of equal time keep their file order */
-	if (ap_sort_keys(k, n) < 0 || ap_vec_reserve(&mv->pta, n) < 0) {
+	if (ap_sort_keys(k, npu) < 0 || ap_vec_reserve(&mv->pta, npu) < 0) {
 		free(k);
 		return AP_ENOMEM;
 	}
-	for (i = 0; i < n; i++) {
-		uint32_t idx = k[i].idx;
-
-		if (h->mems.v[idx].device_type == MEM_DEVICE_NPU)
-			mv->pta.v[mv->pta.n++] = idx;
-	}
+	for (i = 0; i < npu; i++)
+		mv->pta.v[i] = k[i].idx;
+	mv->pta.n = npu;
 	free(k);
 	return 0;
 }
