@@ -77,22 +77,22 @@ int ap_queue_build(const struct ap_host *h, struct ap_queue *q, struct ap_err *e
 
 	if (n == 0)
 		return 0;
-	/* At most one event per end marker: the lists are sized once. */
-	for (i = 0; i < n; i++) {
-		n_enq += h->marks.v[i].cat == AP_ENQUEUE_END;
-		n_deq += h->marks.v[i].cat == AP_DEQUEUE_END;
-	}
-	if (ap_vec_reserve(&q->enq, n_enq) < 0 || ap_vec_reserve(&q->deq, n_deq) < 0)
-		return ap_err_set(err, AP_ENOMEM, "out of memory pairing task-queue markers");
 	order = malloc(n * sizeof(*order));
 	t.v = ap_zalloc(t.mask + 1, sizeof(*t.v));
 	if (!order || !t.v)
 		goto nomem;
+	/* One read of the markers: their sort keys, and the end markers counted (at most one
+	 * event each: the lists are sized once). */
 	for (i = 0; i < n; i++) {
-		order[i].key = h->marks.v[i].ts;
+		const struct ap_mark *m = &h->marks.v[i];
+
+		order[i].key = m->ts;
 		order[i].idx = (uint32_t)i;
+		n_enq += m->cat == AP_ENQUEUE_END;
+		n_deq += m->cat == AP_DEQUEUE_END;
 	}
-	if (ap_sort_keys(order, n) < 0)
+	if (ap_vec_reserve(&q->enq, n_enq) < 0 || ap_vec_reserve(&q->deq, n_deq) < 0 ||
+	    ap_sort_keys(order, n) < 0)
 		goto nomem;
 	for (i = 0; i < n; i++) {
 		const struct ap_mark *m = &h->marks.v[order[i].idx];
