@@ -35,7 +35,8 @@
 # and CPU (user + sys) seconds of analyse, MB/s of input (input / median wall), median peak RSS, RSS / input,
 # and a checksum of the outputs (the first 16 hex digits of a sha256 over the output files in name order)
 # with whether every run gave the same. Then two distinct dumps (ranks 1 and 2) analysed together with
-# -j 1 and with -j 2: median walls, MB/s each and the ratio of the rates, and whether both wrote the same.
+# -j 1 and with -j 2: median walls, MB/s each and the ratio of the rates, and whether both wrote the same;
+# then the ratio per pair of runs (each -j 1 run with the -j 2 run after it): median and range.
 # Targets (issue 9; 2-core machine, release build): decode >= 1 GB/s per core; analyse -j1 >= 250 MB/s of
 # input; peak RSS <= 1.0 x input; two dumps with -j2 >= 1.8 x the -j1 rate.
 # Timeline tier (issue 12): per scale, the dump's MB, its device tasks, trace_view.json's MB and the
@@ -193,6 +194,11 @@ pair_runs() {
 		printf "  -j 2: %.3f s wall, %.1f MB/s, peak RSS %.1f MB\n", w2, in_b / 1e6 / w2, r2 * 1024 / 1e6
 		printf "  -j 2 / -j 1 rate: %.2f (target >= 1.8); same outputs in every run and both -j: %s\n", w1 / w2, same
 	}'
+	# the same ratio taken run by run (a -j 1 run and the -j 2 run after it), as drift in the
+	# machine's speed moves both runs of a pair alike
+	paste "$work/pair1.wall" "$work/pair2.wall" | awk '$2 > 0 { print $1 / $2 }' >"$work/pair.ratio"
+	[ -s "$work/pair.ratio" ] && sort -g "$work/pair.ratio" | awk -v med="$(median "$work/pair.ratio")" '
+		{ v[NR] = $1 } END { printf "  paired: median %.2f of %d pairs (range %.2f-%.2f)\n", med, NR, v[1], v[NR] }'
 }
 [ "$pair" = 0 ] || pair_runs
 
