@@ -37,6 +37,8 @@ void *ap_zalloc(size_t n, size_t elem)
 	size_t bytes;
 	void *p;
 
+	/* Keep the two sizes apart (bytes ? bytes : 1 against bytes): compilers may fold a malloc
+	 * followed by a memset of its whole size into calloc, which is what this avoids. */
 	if (ap_mul_size(n, elem, &bytes) < 0 || !(p = malloc(bytes ? bytes : 1)))
 		return NULL;
 	return memset(p, 0, bytes);

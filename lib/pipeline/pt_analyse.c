@@ -1,5 +1,6 @@
 /* analyse for one torch_npu dump: probe -> load -> analyse -> write (spec
  * torch_npu_ascend_pt.md §5, FWK-only configuration). */
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -193,7 +194,7 @@ static int load_fwk(const struct ap_pt_dump *d, struct fwk_state *s, struct ap_a
 {
 	struct ap_fwk_plan *plan;
 	const struct ap_host *marks = NULL;
-	int mret = 1;
+	int mret = 1, rn = 0;
 
 	AP_FORWARD_IF_ERROR(ap_fwk_plan_open(d->fwk_dir, &d->tc, &s->host, &r->diag, &plan,
 					     &r->err));
@@ -225,11 +226,13 @@ static int load_fwk(const struct ap_pt_dump *d, struct fwk_state *s, struct ap_a
 #endif
 		ap_fwk_plan_load(plan, AP_FWK_STEP_PYTHON);
 	}
-	/* the queued operations' names, renumbered with the markers' */
+	/* the queued operations' names, renumbered with the markers' (two of AP_FWK_RENAMES) */
 	if (s->q.enq.n)
-		ap_fwk_plan_rename(plan, &s->q.enq.v[0].name, s->q.enq.n, sizeof(*s->q.enq.v));
+		rn |= ap_fwk_plan_rename(plan, &s->q.enq.v[0].name, s->q.enq.n, sizeof(*s->q.enq.v));
 	if (s->q.deq.n)
-		ap_fwk_plan_rename(plan, &s->q.deq.v[0].name, s->q.deq.n, sizeof(*s->q.deq.v));
+		rn |= ap_fwk_plan_rename(plan, &s->q.deq.v[0].name, s->q.deq.n, sizeof(*s->q.deq.v));
+	assert(rn == 0);
+	(void)rn;
 	AP_FORWARD_IF_ERROR(ap_fwk_plan_close(plan, &r->err));
 	if (s->q_ret < 0)
 		ap_err_move(&r->err, &s->q_err);

@@ -19,6 +19,8 @@
 #include "ap/fwk.h"
 #include "ap/fwk_load.h"
 #include "ap/host.h"
+#include "ap/hostan.h"
+#include "ap/hostview.h"
 #include "ap/strtab.h"
 #include "ap/timeconv.h"
 #include "fwk_test_util.h"
@@ -717,15 +719,15 @@ static void ck_first_seen(uint32_t id, uint32_t *next)
 /* The steps of ap_fwk_plan decoded out of order (as parallel tasks may finish) combine into
  * what ap_fwk_load gives, and both number strings and order reports as a decode of the files
  * one after the other in kind order: reports from a cut file of each part come in the files'
- * order. The markers of ap_fwk_plan_marks are those of the load, threads included, and names
- * taken from them and given to ap_fwk_plan_rename end up as the load's. */
+ * order. The markers of ap_fwk_plan_marks stay those of the load, threads included, through the
+ * memory step, and the queue paired from them and renamed by ap_fwk_plan_rename is the one
+ * paired from the combined host. */
 START_TEST(test_load_parts_any_order)
 {
 	static const struct ap_timeconv mono = { 0, 1.0, 0, 0, 0 };
 	/* each fixture written twice, less cut bytes at the end */
 	static const struct { const char *name, *fixture; size_t cut; } files[] = {
 		{ "torch.op_range", "fwk_op_range_g3", 1 },
-		{ "torch.op_mark", "fwk_op_mark_upstream", 0 },
 		{ "torch.memory_usage", "fwk_memory_77", 1 },
 		{ "torch.python_tracer_func", "fwk_tracer_func", 0 },
 		{ "torch.python_tracer_hash", "fwk_tracer_hash_g3", 0 },
@@ -742,9 +744,12 @@ START_TEST(test_load_parts_any_order)
 	const struct ap_host *marks = NULL;
 	struct loaded ref, par;
 	char dir[4096];
-	uint32_t next = AP_STR_EMPTY + 1, id, *names = NULL, empty = AP_STR_EMPTY;
-	size_t i, nthreads = 0;
+	struct ap_queue vq, rq;
+	uint32_t next = AP_STR_EMPTY + 1, id, enq_name;
+	size_t i, nthreads;
 
+	ap_queue_init(&vq);
+	ap_queue_init(&rq);
 	mk_dir(dir, sizeof(dir));
 	for (i = 0; i < sizeof(files) / sizeof(*files); i++) {
 		struct ap_test_fx f = ap_test_fx_load(files[i].fixture);
@@ -757,28 +762,57 @@ START_TEST(test_load_parts_any_order)
 		free(two);
 		ap_test_fx_free(&f);
 	}
+	{
+		/* op_mark: the record (a dequeue start at 111) four times, made a dequeue pair and
+		 * an enqueue pair of the same thread and name (time at payload byte 0, category at
+		 * 8, after the 6-byte record header) */
+		static const struct { int64_t time; uint64_t cat; } rec[] = {
+			{ 111, AP_DEQUEUE_START }, { 222, AP_DEQUEUE_END },
+			{ 300, AP_ENQUEUE_START }, { 400, AP_ENQUEUE_END } };
+		struct ap_test_fx f = ap_test_fx_load("fwk_op_mark_upstream");
+		uint8_t *four = malloc(4 * f.len);
+
+		ck_assert_ptr_nonnull(four);
+		for (i = 0; i < 4; i++) {
+			memcpy(four + i * f.len, f.p, f.len);
+			memcpy(four + i * f.len + 6, &rec[i].time, 8);
+			memcpy(four + i * f.len + 14, &rec[i].cat, 8);
+		}
+		put_file(dir, "torch.op_mark", four, 4 * f.len);
+		free(four);
+		ap_test_fx_free(&f);
+	}
 	load_dir(dir, NULL, &ref);
 	ck_assert_int_eq(ap_host_init(&par.h), 0);
 	ap_diag_init(&par.d);
 	ck_assert_int_eq(ap_fwk_plan_open(dir, &mono, &par.h, &par.d, &plan, &e), 0);
 	for (i = 0; i < sizeof(steps) / sizeof(*steps); i++) {
 		ap_fwk_plan_load(plan, steps[i]);
-		if (steps[i] != AP_FWK_STEP_MARKS)
-			continue;
-		ck_assert_int_eq(ap_fwk_plan_marks(plan, &marks), 0);
-		ck_assert_uint_eq(marks->marks.n, ref.h.marks.n);
-		nthreads = marks->threads.n;
-		names = malloc(marks->marks.n * sizeof(*names));
-		ck_assert_ptr_nonnull(names);
-		for (id = 0; id < marks->marks.n; id++)
-			names[id] = marks->marks.v[id].name;
-		/* the step's own ids: strings of op_range come first in the load's */
-		ck_assert_uint_lt(names[0], ref.h.marks.v[0].name);
-		ck_assert_int_eq(ap_fwk_plan_rename(plan, names, marks->marks.n, sizeof(*names)), 0);
+		if (steps[i] == AP_FWK_STEP_MARKS)
+			ck_assert_int_eq(ap_fwk_plan_marks(plan, &marks), 0);
 	}
-	ck_assert_int_eq(ap_fwk_plan_rename(plan, &empty, 1, sizeof(empty)), 0);
-	ck_assert_int_eq(ap_fwk_plan_rename(plan, &empty, 1, sizeof(empty)), AP_EINVAL);
-	ck_assert_uint_gt(nthreads, 0);
+	/* Every step done, the memory records' included: the view still holds the load's markers
+	 * (names aside: the step's own ids, op_range's strings coming first in the load's) and the
+	 * threads they number. */
+	ck_assert_ptr_nonnull(marks);
+	ck_assert_uint_eq(marks->marks.n, ref.h.marks.n);
+	for (i = 0; i < ref.h.marks.n; i++) {
+		const struct ap_mark *m = &marks->marks.v[i], *r = &ref.h.marks.v[i];
+
+		ck_assert(m->ts == r->ts && m->corr == r->corr && m->off == r->off &&
+			  m->thread == r->thread && m->cat == r->cat);
+		ck_assert_uint_lt(m->name, r->name);
+	}
+	nthreads = marks->threads.n;
+	ck_assert(nthreads > 0 && nthreads < ref.h.threads.n); /* memory_usage numbers more */
+	ck_assert(!memcmp(marks->threads.v, ref.h.threads.v, nthreads * sizeof(*marks->threads.v)));
+	/* paired from the view and renamed by the close: the queue of the combined host */
+	ck_assert_int_eq(ap_queue_build(marks, &vq, &e), 0);
+	ck_assert_msg(vq.enq.n && vq.deq.n, "enq %zu deq %zu", vq.enq.n, vq.deq.n);
+	enq_name = vq.enq.v[0].name;
+	ck_assert_int_eq(ap_fwk_plan_rename(plan, &vq.enq.v[0].name, vq.enq.n, sizeof(*vq.enq.v)), 0);
+	ck_assert_int_eq(ap_fwk_plan_rename(plan, &vq.deq.v[0].name, vq.deq.n, sizeof(*vq.deq.v)), 0);
+	ck_assert_int_eq(ap_fwk_plan_rename(plan, &enq_name, 1, sizeof(enq_name)), AP_EINVAL);
 	ck_assert_int_eq(ap_fwk_plan_close(plan, &e), 0);
 	ap_err_release(&e);
 
@@ -798,12 +832,15 @@ START_TEST(test_load_parts_any_order)
 	ck_assert(!memcmp(par.h.marks.v, ref.h.marks.v, ref.h.marks.n * sizeof(*ref.h.marks.v)));
 	ck_assert_uint_eq(par.h.mems.n, ref.h.mems.n);
 	ck_assert(!memcmp(par.h.mems.v, ref.h.mems.v, ref.h.mems.n * sizeof(*ref.h.mems.v)));
-	for (i = 0; i < ref.h.marks.n; i++)
-		ck_assert_uint_eq(names[i], ref.h.marks.v[i].name);
-	free(names);
-	ck_assert_uint_eq(empty, AP_STR_EMPTY);
+	ck_assert_int_eq(ap_queue_build(&par.h, &rq, &e), 0);
+	ck_assert_uint_ne(vq.enq.v[0].name, enq_name);
+	ck_assert_uint_eq(vq.enq.n, rq.enq.n);
+	ck_assert_uint_eq(vq.deq.n, rq.deq.n);
+	ck_assert(!memcmp(vq.enq.v, rq.enq.v, rq.enq.n * sizeof(*rq.enq.v)));
+	ck_assert(!memcmp(vq.deq.v, rq.deq.v, rq.deq.n * sizeof(*rq.deq.v)));
+	ap_queue_release(&vq);
+	ap_queue_release(&rq);
 	ck_assert_uint_eq(par.h.threads.n, ref.h.threads.n);
-	ck_assert_uint_lt(nthreads, ref.h.threads.n); /* memory_usage numbered more after */
 	ck_assert(!memcmp(par.h.threads.v, ref.h.threads.v,
 			  ref.h.threads.n * sizeof(*ref.h.threads.v)));
 	ck_assert_uint_eq(par.h.gcs.n, ref.h.gcs.n);

@@ -454,48 +454,62 @@ static int by_key_idx(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
+/* Case c of sort_radix_digits at length len (at most SORT_N), x its random state. */
+#define SORT_N 5000
+static void sort_case(int c, size_t len, uint64_t *x)
+{
+	static struct ap_sortkey v[SORT_N], want[SORT_N];
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		*x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+		if (c == 0)
+			v[i].key = (int64_t)((*x & 0x3ff) | ((*x >> 40) & 0x7f) << 33) - 5;
+		else if (c == 1)
+			v[i].key = *x % 7 == 0 ? (i % 2 ? INT64_MIN : INT64_MAX) : (int64_t)*x;
+		else if (c == 2)
+			v[i].key = (int64_t)(((*x & 1) << 63) | 12345);
+		else if (c == 3)
+			v[i].key = (int64_t)(*x & 0x3fffff) - 1000000; /* 22 bits: 2 passes */
+		else if (c == 4)
+			v[i].key = (int64_t)(*x & 0x1ffffffff) + INT64_MIN; /* 33 bits: 3 */
+		else /* 62 bits, too wide to pack: constant digits between moving ones */
+			v[i].key = (int64_t)((*x & 0x3ff) | ((*x >> 40) & 0x7f) << 55);
+		/* indexes of 31 bits for c == 3 and 4, still increasing */
+		v[i].idx = c == 3 || c == 4 ? (uint32_t)i * 400000u + 7 : (uint32_t)i;
+	}
+	if (c == 0)
+		v[0].key = -5; /* the minimum: key - min is exactly a | b << 33 */
+	if (c == 4) {
+		v[1].key = INT64_MIN; /* a range of exactly 33 bits: 33 + 31 = 64 */
+		v[2].key = INT64_MIN + 0x1ffffffff;
+	}
+	memcpy(want, v, len * sizeof(*v));
+	qsort(want, len, sizeof(*want), by_key_idx);
+	ck_assert_int_eq(ap_sort_keys(v, len), 0);
+	for (i = 0; i < len; i++) {
+		ck_assert_msg(v[i].key == want[i].key, "case %d, length %zu, key %zu", c, len, i);
+		ck_assert_uint_eq(v[i].idx, want[i].idx);
+	}
+}
+
 /* Keys whose middle digits are equal in every key (a pass skipped between passes that
  * move), keys over the whole 64-bit range (every digit), keys equal but for the top bit, and
  * keys packed with their indexes into 64-bit words (sorted in v's own memory) after an even
- * and an odd number of passes, the second with key and index bits filling all 64: each
+ * and an odd number of passes, the second with key and index bits filling all 64, and keys too
+ * wide to pack with constant digits between moving ones; at even, odd and tiny lengths: each
  * against qsort's order. */
 START_TEST(sort_radix_digits)
 {
-	enum { N = 5000 };
-	static struct ap_sortkey v[N], want[N];
+	/* odd lengths leave the second half of the packed words unaligned */
+	static const size_t lens[] = { SORT_N, SORT_N - 1, 3 };
 	uint64_t x = 88172645463325252ull;
-	int c, i;
+	size_t l;
+	int c;
 
-	for (c = 0; c < 5; c++) {
-		for (i = 0; i < N; i++) {
-			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-			if (c == 0)
-				v[i].key = (int64_t)((x & 0x3ff) | ((x >> 40) & 0x7f) << 33) - 5;
-			else if (c == 1)
-				v[i].key = x % 7 == 0 ? (i % 2 ? INT64_MIN : INT64_MAX) : (int64_t)x;
-			else if (c == 2)
-				v[i].key = (int64_t)(((x & 1) << 63) | 12345);
-			else if (c == 3)
-				v[i].key = (int64_t)(x & 0x3fffff) - 1000000; /* 22 bits: 2 passes */
-			else
-				v[i].key = (int64_t)(x & 0x1ffffffff) + INT64_MIN; /* 33 bits: 3 */
-			/* indexes of 31 bits from c == 3 on, still increasing */
-			v[i].idx = c < 3 ? (uint32_t)i : (uint32_t)i * 400000u + 7;
-		}
-		if (c == 0)
-			v[0].key = -5; /* the minimum: key - min is exactly a | b << 33 */
-		if (c == 4) {
-			v[1].key = INT64_MIN; /* a range of exactly 33 bits: 33 + 31 = 64 */
-			v[2].key = INT64_MIN + 0x1ffffffff;
-		}
-		memcpy(want, v, sizeof(v));
-		qsort(want, N, sizeof(*want), by_key_idx);
-		ck_assert_int_eq(ap_sort_keys(v, N), 0);
-		for (i = 0; i < N; i++) {
-			ck_assert(v[i].key == want[i].key);
-			ck_assert_uint_eq(v[i].idx, want[i].idx);
-		}
-	}
+	for (l = 0; l < sizeof(lens) / sizeof(*lens); l++)
+		for (c = 0; c < 6; c++)
+			sort_case(c, lens[l], &x);
 }
 END_TEST
 
