@@ -7,12 +7,6 @@
 
 #define DIGIT_BITS 11
 #define DIGITS (1u << DIGIT_BITS)
-#define MAX_DIGITS ((64 + DIGIT_BITS - 1) / DIGIT_BITS) /* of a 64-bit key, the last shorter */
-
-static uint64_t ukey(int64_t k)
-{
-	return (uint64_t)k ^ (1ull << 63); /* order-preserving for signed keys */
-}
 
 /* bits needed for v: 0 for 0 */
 static unsigned bit_width(uint64_t v)
@@ -50,6 +44,16 @@ static int prefix_sums(size_t *c, size_t n, uint64_t first)
 	return 1;
 }
 
+/* The key and index of the packed word at p (sort_packed) into e. */
+static void unpack(struct ap_sortkey *e, const unsigned char *p, uint64_t lo, unsigned ibits)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	e->key = ap_sortkey_u64(lo + (w >> ibits));
+	e->idx = (uint32_t)(w & ((1ull << ibits) - 1));
+}
+
 /* The keys and indexes packed into one 64-bit word each, (key - lo) << ibits | idx, in the
  * memory of v itself: its first half holds the words, its second half is the radix sort's
  * other buffer. Half the bytes moved per pass, and no buffer to allocate. Words are read and
@@ -65,7 +69,7 @@ static int sort_packed(struct ap_sortkey *v, size_t n, uint64_t lo, unsigned ndi
 		return AP_ENOMEM;
 	/* word i lands on bytes of v[i / 2], read before */
 	for (i = 0; i < n; i++) {
-		uint64_t k = ukey(v[i].key) - lo, w = k << ibits | v[i].idx;
+		uint64_t k = ap_sortkey_to_u64(v[i].key) - lo, w = k << ibits | v[i].idx;
 
 		HISTOGRAM(count, ndig, k);
 		memcpy(a + i * 8, &w, 8);
@@ -94,21 +98,11 @@ static int sort_packed(struct ap_sortkey *v, size_t n, uint64_t lo, unsigned ndi
 	 * read already), from the second half forwards (v[i] covers words 2i - n and 2i - n + 1,
 	 * no later than i). */
 	if (src == a) {
-		for (i = n; i-- > 0;) {
-			uint64_t w;
-
-			memcpy(&w, a + i * 8, 8);
-			v[i].key = (int64_t)((lo + (w >> ibits)) ^ (1ull << 63));
-			v[i].idx = (uint32_t)(w & ((1ull << ibits) - 1));
-		}
+		for (i = n; i-- > 0;)
+			unpack(&v[i], a + i * 8, lo, ibits);
 	} else {
-		for (i = 0; i < n; i++) {
-			uint64_t w;
-
-			memcpy(&w, b + i * 8, 8);
-			v[i].key = (int64_t)((lo + (w >> ibits)) ^ (1ull << 63));
-			v[i].idx = (uint32_t)(w & ((1ull << ibits) - 1));
-		}
+		for (i = 0; i < n; i++)
+			unpack(&v[i], b + i * 8, lo, ibits);
 	}
 	free(count);
 	return 0;
@@ -129,7 +123,7 @@ int ap_sort_keys(struct ap_sortkey *v, size_t n)
 	if (i == n)
 		return 0; /* already sorted: common for records written in time order */
 	for (i = 0; i < n; i++) {
-		uint64_t k = ukey(v[i].key);
+		uint64_t k = ap_sortkey_to_u64(v[i].key);
 
 		lo = k < lo ? k : lo;
 		hi = k > hi ? k : hi;
@@ -151,16 +145,19 @@ int ap_sort_keys(struct ap_sortkey *v, size_t n)
 		return AP_ENOMEM;
 	}
 	for (i = 0; i < n; i++)
-		HISTOGRAM(count, ndig, ukey(v[i].key) - lo);
+		HISTOGRAM(count, ndig, ap_sortkey_to_u64(v[i].key) - lo);
 	dst = tmp;
 	for (d = 0; d < ndig; d++) {
 		size_t *c = count + (size_t)d * DIGITS;
 		unsigned shift = d * DIGIT_BITS;
 
-		if (!prefix_sums(c, n, (ukey(src[0].key) - lo) >> shift))
+		if (!prefix_sums(c, n, (ap_sortkey_to_u64(src[0].key) - lo) >> shift))
 			continue;
-		for (i = 0; i < n; i++)
-			dst[c[((ukey(src[i].key) - lo) >> shift) & (DIGITS - 1)]++] = src[i];
+		for (i = 0; i < n; i++) {
+			uint64_t k = ap_sortkey_to_u64(src[i].key) - lo;
+
+			dst[c[(k >> shift) & (DIGITS - 1)]++] = src[i];
+		}
 		{
 			struct ap_sortkey *t = src;
 

@@ -156,9 +156,6 @@ struct fwk_state {
 	struct ap_memview mv;
 	struct ap_npu_links links;  /* device kernels linked to host launches (§7.4) */
 	struct ap_kernel_rel krel;  /* op -> kernel sums and step ranges (§7.5-§7.7) */
-	int q_built;                /* q was paired while the files were decoded ... */
-	int q_ret;                  /* ... with this status, */
-	struct ap_err q_err;        /* and this error when it failed */
 };
 
 static void fwk_release(struct fwk_state *s)
@@ -171,18 +168,15 @@ static void fwk_release(struct fwk_state *s)
 	ap_memview_release(&s->mv);
 	free(s->links.v.v);
 	ap_kernel_rel_release(&s->krel);
-	ap_err_release(&s->q_err);
 }
 
-/* Pairs the task-queue markers of ap_fwk_plan_marks (ret its status) into s->q. */
-static void pair_queue(struct fwk_state *s, const struct ap_host *marks, int ret)
+/* Pairs the task-queue markers of ap_fwk_plan_marks (ret its status) into q. */
+static int pair_queue(struct ap_queue *q, const struct ap_host *marks, int ret, struct ap_err *err)
 {
 	if (ret == 1)
-		return; /* the markers' step failed: the close reports it */
-	s->q_built = 1;
-	s->q_ret = ret < 0 ? ap_err_set(&s->q_err, AP_ENOMEM,
-					"out of memory pairing task-queue markers")
-			   : ap_queue_build(marks, &s->q, &s->q_err);
+		return 0; /* the markers' step failed: the close reports it */
+	return ret < 0 ? ap_err_set(err, AP_ENOMEM, "out of memory pairing task-queue markers")
+		       : ap_queue_build(marks, q, err);
 }
 
 /* The FRAMEWORK files into s->host, and the task queue paired (§7.2, the longest pass between
@@ -194,7 +188,8 @@ static int load_fwk(const struct ap_pt_dump *d, struct fwk_state *s, struct ap_a
 {
 	struct ap_fwk_plan *plan;
 	const struct ap_host *marks = NULL;
-	int mret = 1, rn = 0;
+	struct ap_err qerr = AP_ERR_INIT;
+	int mret = 1, qret = 0, rn = 0, ret;
 
 	AP_FORWARD_IF_ERROR(ap_fwk_plan_open(d->fwk_dir, &d->tc, &s->host, &r->diag, &plan,
 					     &r->err));
@@ -210,9 +205,9 @@ static int load_fwk(const struct ap_pt_dump *d, struct fwk_state *s, struct ap_a
 			mret = ap_fwk_plan_marks(plan, &marks);
 		}
 #ifdef _OPENMP
-#pragma omp task shared(s, marks, mret) depend(in : marks)
+#pragma omp task shared(s, marks, mret, qret, qerr) depend(in : marks)
 #endif
-		pair_queue(s, marks, mret);
+		qret = pair_queue(&s->q, marks, mret, &qerr);
 #ifdef _OPENMP
 #pragma omp task shared(plan) depend(in : marks)
 #endif
@@ -233,10 +228,13 @@ static int load_fwk(const struct ap_pt_dump *d, struct fwk_state *s, struct ap_a
 		rn |= ap_fwk_plan_rename(plan, &s->q.deq.v[0].name, s->q.deq.n, sizeof(*s->q.deq.v));
 	assert(rn == 0);
 	(void)rn;
-	AP_FORWARD_IF_ERROR(ap_fwk_plan_close(plan, &r->err));
-	if (s->q_ret < 0)
-		ap_err_move(&r->err, &s->q_err);
-	return s->q_ret;
+	ret = ap_fwk_plan_close(plan, &r->err);
+	if (ret == 0 && qret < 0) {
+		ap_err_move(&r->err, &qerr);
+		ret = qret;
+	}
+	ap_err_release(&qerr);
+	return ret;
 }
 
 static int analyse_host(const struct ap_pt_dump *d, struct fwk_state *s,
@@ -258,8 +256,6 @@ static int analyse_host(const struct ap_pt_dump *d, struct fwk_state *s,
 	    !s->host.pyrecs.n && !s->host.gcs.n && ap_diag_worst(&r->diag) < AP_DIAG_DATA_LOSS)
 		return ap_err_set(&r->err, AP_ENOTFOUND,
 				  "nothing to analyse: FRAMEWORK/ holds no records and there is no PROF_* data");
-	if (!s->q_built)
-		AP_FORWARD_IF_ERROR(ap_queue_build(&s->host, &s->q, &r->err));
 	/* Passes and writers read the paired events from here on: the markers can go, so that
 	 * peak memory holds one of the two forms, not both. */
 	ap_vec_free(&s->host.marks);
@@ -511,8 +507,9 @@ static int load_cann(const struct ap_pt_dump *d, struct ap_cann_exported *x,
 
 /* The FRAMEWORK part and the CANN part of the dump are independent until their kernels are
  * related: with threads > 1 they are decoded as parallel tasks (and the FRAMEWORK files'
- * parts and the CANN part's host and devices as tasks of their own). Reports are combined in
- * a fixed order, FRAMEWORK first, whatever ran first. Returns 0 or the first failure's status with r->err set. */
+ * steps and the CANN part's host and devices as tasks of their own). Reports are combined in
+ * a fixed order, FRAMEWORK first, whatever ran first. Returns 0 or the first failure's status
+ * with r->err set. */
 static int load_both(const struct ap_pt_dump *d, struct fwk_state *s, struct ap_cann_exported *x,
 		     int threads, struct ap_analyse_result *r)
 {
@@ -571,7 +568,6 @@ int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_an
 		return ap_pipeline__analyse_svc(dir, o, r);
 	ap_cann_exported_init(&cann);
 	memset(&s, 0, sizeof(s));
-	ap_err_init(&s.q_err);
 	ap_memview_init(&s.mv);
 	ap_kernel_rel_init(&s.krel);
 	ret = ap_pt_open(&d, dir, &r->diag, &r->err);

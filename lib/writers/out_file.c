@@ -18,8 +18,8 @@
  * the page cache (only its clean pages go; nothing waits). The cache then holds a few windows
  * of each output instead of all of it, so writing recycles the same pages instead of taking
  * (and zeroing) fresh ones for every byte, and an analysis of many large dumps does not push
- * everything else out of memory. Both calls are hints: their failures (a pipe, a file system without
- * writeback) change nothing. */
+ * everything else out of memory. Both calls are hints: their failures (a pipe, a file system
+ * without writeback) change nothing. */
 #define DROP_WINDOW ((uint64_t)8 << 20)
 /* Below this size a file is left to the kernel: handing writeback to the writer thread costs
  * it more than the page cache saves (160 MB dump: 5-10% slower analyse -j1 with it). */

@@ -124,7 +124,7 @@ static int windows(struct ap_svc_db *db, const char *table, enum layout lay, str
 					    err);
 	for (j = 0; j < n && !ret;) {
 		int64_t key = ord[j].key;
-		uint64_t bin = (uint64_t)key ^ (1ull << 63); /* ap_sortkey_u64 undone */
+		uint64_t bin = ap_sortkey_to_u64(key);
 		size_t m = 0;
 		struct stats st;
 		char ts[48];

@@ -78,9 +78,11 @@ START_TEST(queue_many_open_keys)
 	add_mark(AP_ENQUEUE_START, 2999, 1, 0, "op0"); /* a later start of a key */
 	for (t = 1; t <= 2; t++)
 		for (i = NAMES - 1; i >= 0; i--) {
+			uint64_t corr = (uint64_t)(t * 1000 + i);
+
 			snprintf(name, sizeof(name), "op%d", i);
-			add_mark(AP_ENQUEUE_END, 3000 + 2 * i + t, (uint64_t)t, (uint64_t)(t * 1000 + i), name);
-			add_mark(AP_DEQUEUE_END, 5000 + 2 * i + t, (uint64_t)t, (uint64_t)(t * 1000 + i), name);
+			add_mark(AP_ENQUEUE_END, 3000 + 2 * i + t, (uint64_t)t, corr, name);
+			add_mark(AP_DEQUEUE_END, 5000 + 2 * i + t, (uint64_t)t, corr, name);
 		}
 	add_mark(AP_ENQUEUE_END, 9000, 3, 1, "op0"); /* a thread that started nothing */
 	ck_assert_int_eq(ap_queue_build(&h, &q, &err), 0);

@@ -18,6 +18,12 @@ static inline int64_t ap_sortkey_u64(uint64_t v)
 	return (int64_t)(v ^ (1ull << 63));
 }
 
+/* The unsigned value of a key: ap_sortkey_u64 undone, keys in order as unsigned values. */
+static inline uint64_t ap_sortkey_to_u64(int64_t key)
+{
+	return (uint64_t)key ^ (1ull << 63);
+}
+
 /* Sorts v[0..n) by key, stably (equal keys keep their order). Returns 0 or AP_ENOMEM. */
 int ap_sort_keys(struct ap_sortkey *v, size_t n);
 
