@@ -267,6 +267,26 @@ START_TEST(fwdbwd_equal_start_keeps_first)
 }
 END_TEST
 
+/* Sequence number 0 is a sequence number: only negative ones mean "none" (§8.1 item 5,
+ * "for each sequence number >= 0"); autograd numbers its first op 0. */
+START_TEST(fwdbwd_sequence_zero)
+{
+	struct ap_fwdbwd_vec fb = { NULL, 0, 0 };
+	struct ap_err err = AP_ERR_INIT;
+
+	add_op("aten::mul", 10, 20, 1, 0, 0);
+	add_op("MulBackward0", 50, 60, 2, 0, 1);
+	add_op("aten::add", 70, 80, 1, -1, 0);
+	add_op("AddBackward0", 90, 95, 2, -1, 1);
+	ck_assert_int_eq(ap_fwdbwd_build(&h, &fb, &err), 0);
+	ck_assert_uint_eq(fb.n, 1);
+	ck_assert_int_eq(fb.v[0].seq, 0);
+	ck_assert_uint_eq(fb.v[0].start_op, 0);
+	ck_assert_uint_eq(fb.v[0].end_op, 1);
+	free(fb.v);
+}
+END_TEST
+
 static void add_py(int64_t ts, uint64_t tid, uint64_t key, int tag)
 {
 	struct ap_pyrec *r = ap_vec_push(&h.pyrecs);
@@ -599,6 +619,7 @@ static Suite *hostan_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, fwdbwd_latest_and_threads);
 	tcase_add_test(tc, fwdbwd_equal_start_keeps_first);
+	tcase_add_test(tc, fwdbwd_sequence_zero);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("pytrace");
 	tcase_add_checked_fixture(tc, setup, teardown);
