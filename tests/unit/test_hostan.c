@@ -352,6 +352,53 @@ START_TEST(pytrace_replay)
 }
 END_TEST
 
+/* The warning names the missing key met first in the file, though threads are replayed one
+ * after the other: here thread 7 (first seen) holds the later of the two missing records. */
+START_TEST(pytrace_missing_first_in_file_order)
+{
+	struct ap_pyframe_vec out = { NULL, 0, 0 };
+	struct ap_err err = AP_ERR_INIT;
+	struct ap_pymissing missing = { 0, 0 };
+
+	add_hash(1, "train.py(30): <module>");
+	add_py(100, 7, 1, 0);  /* rec 0 */
+	add_py(105, 8, 43, 2); /* rec 1: missing, thread 8 */
+	add_py(110, 7, 44, 2); /* rec 2: missing, thread 7 */
+	ck_assert_int_eq(ap_pytrace_build(&h, &out, &missing, &err), 0);
+	ck_assert_uint_eq(missing.count, 2);
+	ck_assert_uint_eq(missing.first_rec, 1);
+	free(out.v);
+}
+END_TEST
+
+/* Module ordinals count per thread: the first Linear instance met on each thread is
+ * Linear_0, whatever instances other threads met before. */
+START_TEST(pytrace_module_ordinals_per_thread)
+{
+	struct ap_pyframe_vec out = { NULL, 0, 0 };
+	struct ap_err err = AP_ERR_INIT;
+	struct ap_pymissing missing = { 0, 0 };
+
+	add_hash(2, "Linear######0x10");
+	add_hash(3, "Linear######0x20");
+	add_hash(4, "Linear######0x30");
+	add_hash(9, "__torch_npu_profiler_python_tracer_exit");
+	add_py(100, 7, 2, 0); /* thread 7: 0x10 -> Linear_0 */
+	add_py(110, 7, 9, 1);
+	add_py(120, 7, 3, 0); /* 0x20 -> Linear_1 */
+	add_py(130, 7, 9, 1);
+	add_py(140, 8, 4, 0); /* thread 8: 0x30 -> Linear_0 */
+	add_py(150, 8, 9, 1);
+	ck_assert_int_eq(ap_pytrace_build(&h, &out, &missing, &err), 0);
+	ck_assert_uint_eq(out.n, 3);
+	ck_assert_str_eq(ap_strtab_get(&h.strs, out.v[1].name), "nn.Module: Linear_1");
+	ck_assert_uint_eq(out.v[2].tid, 8);
+	ck_assert_str_eq(ap_strtab_get(&h.strs, out.v[2].name), "nn.Module: Linear_0");
+	ck_assert_int_eq(out.v[2].module_id, 0);
+	free(out.v);
+}
+END_TEST
+
 static uint32_t thread_no(uint64_t tid)
 {
 	uint32_t n;
@@ -624,6 +671,8 @@ static Suite *hostan_suite(void)
 	tc = tcase_create("pytrace");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, pytrace_replay);
+	tcase_add_test(tc, pytrace_missing_first_in_file_order);
+	tcase_add_test(tc, pytrace_module_ordinals_per_thread);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("kernel_rel");
 	tcase_add_checked_fixture(tc, setup, teardown);
