@@ -505,6 +505,48 @@ START_TEST(memview_skips_empty_tensor_and_malloc_workspace)
 }
 END_TEST
 
+/* The time boundaries of the attribution (§8.6): a dequeue holds a record from its start up
+ * to, not including, its end; without one, an op that starts at the record's time is the
+ * last op started at or before it, and an op that ends at the record's time still runs. */
+START_TEST(memview_attribution_time_boundaries)
+{
+	static const char *const want[] = { "aten::add", "aten::copy_", "aten::empty",
+					    "aten::empty" };
+	struct ap_queue q;
+	struct ap_tree t;
+	struct ap_memview mv;
+	struct ap_err err = AP_ERR_INIT;
+	size_t i;
+
+	ap_queue_init(&q);
+	ap_tree_init(&t);
+	ap_memview_init(&mv);
+	add_op("aten::add", 3000, 3100, 3, -1, 0);   /* enqueue thread 3 */
+	add_op("aten::copy_", 3550, 3700, 2, -1, 0); /* dequeue thread 2 */
+	add_op("aten::zeros", 4900, 6000, 1, -1, 0);
+	add_op("aten::empty", 5000, 5100, 1, -1, 0);
+	add_qev(ap_vec_push(&q.enq), 3400, 10, 3, 5);
+	add_qev(ap_vec_push(&q.deq), 3500, 100, 2, 5); /* holds [3500, 3600) */
+	add_malloc(0x1000, 3550, 2); /* in the dequeue: its enqueue's op */
+	add_malloc(0x2000, 3600, 2); /* at the dequeue's end: by thread */
+	add_malloc(0x3000, 5000, 1); /* aten::empty starts at 5000 */
+	add_malloc(0x4000, 5100, 1); /* aten::empty ends at 5100 */
+	ck_assert_int_eq(ap_tree_build(&h, &q, &t, &err), 0);
+	ck_assert_int_eq(ap_memview_build(&h, &q, &t, &mv, &err), 0);
+	ck_assert_uint_eq(mv.groups.n, 4);
+	for (i = 0; i < 4; i++) {
+		const char *name = ap_strtab_get(&h.strs, mv.groups.v[i].name);
+
+		ck_assert_uint_eq(mv.groups.v[i].rec[0], i);
+		ck_assert_msg(!strcmp(name ? name : "", want[i]), "group %zu named \"%s\", want \"%s\"",
+			      i, name ? name : "", want[i]);
+	}
+	ap_memview_release(&mv);
+	ap_tree_release(&t);
+	ap_queue_release(&q);
+}
+END_TEST
+
 static void add_kernel(struct ap_npu_links *l, int64_t acl, int64_t ts, double dur_us, int aic)
 {
 	struct ap_npu_kernel *k = ap_vec_push(&l->v);
@@ -683,6 +725,7 @@ static Suite *hostan_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, memview_skips_empty_tensor_and_malloc_workspace);
 	tcase_add_test(tc, memview_ties_by_pointer_first_seen);
+	tcase_add_test(tc, memview_attribution_time_boundaries);
 	suite_add_tcase(s, tc);
 	return s;
 }
