@@ -668,6 +668,27 @@ START_TEST(trace_view_queue_only)
 }
 END_TEST
 
+/* A python tracer thread only adds tids not yet known (upstream's tid_dict): the dequeue
+ * thread keeps its place after every other thread though it also runs Python frames. */
+START_TEST(trace_view_python_on_dequeue_thread)
+{
+	struct fwk f;
+	struct ap_err err = AP_ERR_INIT;
+	size_t len;
+	char *got;
+
+	fwk_build(&f);
+	f.pyv[2].tid = 102; /* the dequeue thread */
+	ck_assert_int_eq(ap_write_trace_view(tmp_dir, &f.v, &err), 0);
+	got = slurp("trace_view.json", &len);
+	ck_assert_ptr_nonnull(strstr(got, "{\"ph\": \"M\", \"name\": \"thread_sort_index\", \"pid\": 100, \"tid\": 102, \"args\": {\"sort_index\": 104}}"));
+	ck_assert_ptr_null(strstr(got, "\"tid\": 102, \"args\": {\"sort_index\": 102}}"));
+	free(got);
+	fwk_release(&f);
+	ap_err_release(&err);
+}
+END_TEST
+
 /* The CANN part's Communication and Ascend Hardware lanes (hccl_assembler.h,
  * ascend_hardware_assembler.cpp): a hidden small task (no hccl_info: plane -1) is not drawn but
  * names "Plane 0"; a drawn one sits on its plane's thread; a device task without a host task has
@@ -1151,6 +1172,7 @@ static Suite *writers_suite(void)
 	tcase_add_test(tc, trace_view_empty);
 	tcase_add_test(tc, trace_view_timeline_level0);
 	tcase_add_test(tc, trace_view_queue_only);
+	tcase_add_test(tc, trace_view_python_on_dequeue_thread);
 	tcase_add_test(tc, comm_layout_per_group);
 	tcase_add_test(tc, trace_view_comm_hidden_task);
 	suite_add_tcase(s, tc);
