@@ -48,6 +48,27 @@ printf '%s\n' "$DUMPS" | while read -r in exp shift; do
 		fi
 	done
 done > "$tmp/log"
+# The same rank's dump marked Level0: its PROF_* data still holds the collective ops, but at
+# Level0 msprof's analyze writes no communication files, so ascprof writes none either.
+in=testdata/vllm_profile/node0_41001_20251126100000123_ascend_pt
+l0=$tmp/l0/$(basename "$in")
+mkdir -p "$tmp/l0" && cp -R "$root/$in" "$l0" || exit 99
+find "$l0" \( -name ASCEND_PROFILER_OUTPUT -o -name '.ascprof-*' \) -prune -exec rm -rf {} +
+sed 's/"_profiler_level": "Level1"/"_profiler_level": "Level0"/' "$root/$in/profiler_info_0.json" > "$l0/profiler_info_0.json" || exit 99
+grep -q '"_profiler_level": "Level0"' "$l0/profiler_info_0.json" || exit 99
+{
+	if "$analyse" -o "$tmp/l0out" "$l0" > "$tmp/stdout" 2> "$tmp/stderr"; then
+		out=$tmp/l0out/$(basename "$in")/ASCEND_PROFILER_OUTPUT
+		if [ -d "$out" ] && [ ! -e "$out/communication.json" ] && [ ! -e "$out/communication_matrix.json" ]; then
+			ok "$(basename "$in") marked Level0: no communication files"
+		else
+			fail "$(basename "$in") marked Level0: communication files written"
+		fi
+	else
+		fail "$(basename "$in") marked Level0: ascprof-analyse failed:"
+		cat "$tmp/stderr"
+	fi
+} >> "$tmp/log"
 cat "$tmp/log"
 passed=$(grep -c '^ok: ' "$tmp/log")
 failed=$(grep -c '^FAIL: ' "$tmp/log")
