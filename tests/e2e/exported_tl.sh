@@ -102,4 +102,20 @@ check "bare $prof: trace_view.json = the CANN part of upstream's" grep -qF -f "$
 check "bare $prof: trace_view.json has no torch_to_npu flow" sh -c "! grep -q torch_to_npu '$out/trace_view.json'"
 check "bare $prof: step_trace_time.csv: one row, device 1, no step" [ "$(tr -d '\r' <"$out/step_trace_time.csv" | sed 1d | cut -d, -f1,2)" = "1," ]
 check "bare $prof: communication.json under \"step\"" grep -q '^{"step": {"p2p": {}, "collective": {"hcom_allReduce__169_0_1@' "$out/communication.json"
+
+# rank 0 with its exported timeline cut in half: data loss; the timeline is not used, and
+# rather than a trace_view.json without its CANN part there is none (the other outputs stay)
+d=node0_41001_20251126100000123_ascend_pt
+mkdir -p "$tmp/cut" && cp -r "$data/$d" "$tmp/cut/" || exit 99
+find "$tmp/cut" \( -name ASCEND_PROFILER_OUTPUT -o -name '.ascprof-*' \) -prune -exec rm -rf {} +
+set -- "$tmp/cut/$d"/PROF_*/mindstudio_profiler_output/msprof_*.json
+[ -f "$1" ] || exit 99
+truncate -s $(($(wc -c <"$1") / 2)) "$1" || exit 99
+out=$tmp/cout/$d/ASCEND_PROFILER_OUTPUT
+"$analyse" -q -o "$tmp/cout" "$tmp/cut/$d" >"$tmp/stdout" 2>"$tmp/stderr"
+check "cut timeline: exit 1" [ $? = 1 ]
+check "cut timeline: named on stderr" grep -q "msprof_.*\.json': malformed JSON at byte offset" "$tmp/stderr"
+check "cut timeline: no trace_view.json" [ ! -e "$out/trace_view.json" ]
+check "cut timeline: operator_details.csv written" [ -f "$out/operator_details.csv" ]
+check "cut timeline: kernel_details.csv written" [ -f "$out/kernel_details.csv" ]
 finish
