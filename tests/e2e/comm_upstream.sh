@@ -69,6 +69,27 @@ grep -q '"_profiler_level": "Level0"' "$l0/profiler_info_0.json" || exit 99
 		cat "$tmp/stderr"
 	fi
 } >> "$tmp/log"
+# Beside it (it lives here with the Level0 case: both are outputs that profiler_info's
+# configuration rules out): the dump with only ProfilerActivity.NPU among its activities still
+# has FRAMEWORK/ and its torch ops, but torch_npu writes operator_details.csv only for CPU.
+np=$tmp/np/$(basename "$in")
+mkdir -p "$tmp/np" && cp -R "$root/$in" "$np" || exit 99
+find "$np" \( -name ASCEND_PROFILER_OUTPUT -o -name '.ascprof-*' \) -prune -exec rm -rf {} +
+grep -v '"ProfilerActivity.CPU",' "$root/$in/profiler_info_0.json" > "$np/profiler_info_0.json" || exit 99
+! grep -q 'ProfilerActivity.CPU' "$np/profiler_info_0.json" || exit 99
+{
+	if "$analyse" -o "$tmp/npout" "$np" > "$tmp/stdout" 2> "$tmp/stderr"; then
+		out=$tmp/npout/$(basename "$in")/ASCEND_PROFILER_OUTPUT
+		if [ -f "$out/kernel_details.csv" ] && [ ! -e "$out/operator_details.csv" ]; then
+			ok "$(basename "$in") without CPU activity: no operator_details.csv"
+		else
+			fail "$(basename "$in") without CPU activity: operator_details.csv written (or no kernel_details.csv)"
+		fi
+	else
+		fail "$(basename "$in") without CPU activity: ascprof-analyse failed:"
+		cat "$tmp/stderr"
+	fi
+} >> "$tmp/log"
 cat "$tmp/log"
 passed=$(grep -c '^ok: ' "$tmp/log")
 failed=$(grep -c '^FAIL: ' "$tmp/log")
