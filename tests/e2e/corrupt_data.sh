@@ -59,4 +59,18 @@ if (ulimit -v 1500000 && "$analyse" --version) >/dev/null 2>&1; then
 else
 	echo "skip: this build cannot run under ulimit -v"
 fi
+
+# A FRAMEWORK/ whose only file cannot be decoded, and no PROF_*: the data loss is the report
+# (exit 1, that file named, the outputs written from what was left), not "nothing to analyse".
+e=$tmp/lost/empty_framework_ascend_pt
+mkdir -p "$tmp/lost" && cp -R "$src/../bad/framework/empty_framework_ascend_pt" "$e" || exit 99
+head -c 600 /dev/zero >"$e/FRAMEWORK/torch.op_range" || exit 99
+"$analyse" -o "$tmp/lostout" "$e" >"$tmp/stdout" 2>"$tmp/stderr"
+rc=$?
+[ "$rc" = 1 ]; check "undecodable FRAMEWORK only: exit 1 (rc $rc)" $?
+grep -q "^ascprof-analyse: '$e': 'FRAMEWORK/torch.op_range': " "$tmp/stderr"
+check "undecodable FRAMEWORK only: the file named" $?
+! grep -q "nothing to analyse" "$tmp/stderr"; check "undecodable FRAMEWORK only: not \"nothing to analyse\"" $?
+[ -f "$tmp/lostout/empty_framework_ascend_pt/ASCEND_PROFILER_OUTPUT/analyse.done" ]
+check "undecodable FRAMEWORK only: output directory written" $?
 finish
