@@ -281,6 +281,19 @@ START_TEST(csv_minimal_quoting)
 }
 END_TEST
 
+/* Fields of 8 bytes or more go through the word-at-a-time scan first: a byte that forces
+ * quoting in the first word, or only in the tail after it, is still seen. */
+START_TEST(csv_long_fields)
+{
+	RENDER_CHECK((ap_csv_field(&o, 1, "abcdefg\nxyz", 11), ap_csv_field(&o, 0, "ab\rcdefghi", 10),
+		      ap_csv_field(&o, 0, "abcdef,hij", 10), ap_csv_field(&o, 0, "a\"bcdefgh", 9),
+		      ap_csv_field(&o, 0, "abcdefghijk\n", 12), ap_csv_field(&o, 0, "abc;defgh", 9),
+		      ap_csv_field_semi(&o, 0, "abc;defgh", 9), ap_csv_end_row(&o)),
+		     "\"abcdefg\nxyz\",\"ab\rcdefghi\",\"abcdef,hij\",\"a\"\"bcdefgh\","
+		     "\"abcdefghijk\n\",abc;defgh,\"abc;\r\ndefgh\"\r\n");
+}
+END_TEST
+
 START_TEST(csv_semi_expansion)
 {
 	/* A ';' becomes ";\r\n", so a field holding one must be quoted. */
@@ -1153,6 +1166,7 @@ static Suite *writers_suite(void)
 	tcase_add_checked_fixture(tc, dir_setup, dir_teardown);
 	tcase_add_test(tc, csv_minimal_quoting);
 	tcase_add_test(tc, csv_semi_expansion);
+	tcase_add_test(tc, csv_long_fields);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("out");
