@@ -547,6 +547,72 @@ START_TEST(memview_attribution_time_boundaries)
 }
 END_TEST
 
+/* A lifecycle holds three records at most, whatever their types: a fourth record of a type
+ * not seen in it (an unknown one, decoded as it is) is not taken, and starts nothing. */
+START_TEST(memview_lifecycle_at_most_three)
+{
+	struct ap_queue q;
+	struct ap_tree t;
+	struct ap_memview mv;
+	struct ap_err err = AP_ERR_INIT;
+	uint32_t i;
+
+	ap_queue_init(&q);
+	ap_tree_init(&t);
+	ap_memview_init(&mv);
+	add_op("aten::empty", 0, 10000, 1, -1, 0);
+	add_malloc(0x2000, 50, 1); /* r0: another pointer */
+	for (i = 0; i < 4; i++) {
+		add_malloc(0x1000, 100 * (int64_t)(i + 1), 1);
+		h.mems.v[i + 1].data_type = (uint8_t)i; /* malloc, free, block free, unknown 3 */
+	}
+	ck_assert_int_eq(ap_tree_build(&h, &q, &t, &err), 0);
+	ck_assert_int_eq(ap_memview_build(&h, &q, &t, &mv, &err), 0);
+	ck_assert_uint_eq(mv.groups.n, 2);
+	ck_assert_uint_eq(mv.groups.v[0].n, 1);
+	ck_assert_uint_eq(mv.groups.v[1].n, 3);
+	for (i = 0; i < 3; i++)
+		ck_assert_uint_eq(mv.groups.v[1].rec[i], i + 1);
+	ap_memview_release(&mv);
+	ap_tree_release(&t);
+	ap_queue_release(&q);
+}
+END_TEST
+
+/* The process of operator_memory is the first with torch ops among the inner-allocator
+ * records; an earlier record of another allocator does not choose it. */
+START_TEST(memview_process_by_inner_allocator)
+{
+	struct ap_queue q;
+	struct ap_tree t;
+	struct ap_memview mv;
+	struct ap_err err = AP_ERR_INIT;
+	uint32_t thread;
+	struct ap_mem *m;
+
+	ap_queue_init(&q);
+	ap_tree_init(&t);
+	ap_memview_init(&mv);
+	add_op("aten::empty", 0, 10000, 1, -1, 0);
+	add_op("aten::zeros", 0, 10000, 2, -1, 0);
+	h.ops.v[1].pid = 200;
+	ck_assert_int_eq(ap_host_thread(&h, &thread_idx, 200, 2, &thread), 0);
+	m = ap_vec_push(&h.mems);
+	*m = (struct ap_mem){ .ts = 50, .ptr = 0x2000, .alloc_size = 512, .thread = thread,
+			      .device_type = 20, .data_type = AP_MEM_MALLOC, .allocator = 1 };
+	add_malloc(0x1000, 100, 1); /* pid 100, inner allocator */
+	ck_assert_int_eq(ap_tree_build(&h, &q, &t, &err), 0);
+	ck_assert_int_eq(ap_memview_build(&h, &q, &t, &mv, &err), 0);
+	ck_assert(mv.has_pid);
+	ck_assert_uint_eq(mv.pid, 100);
+	ck_assert_uint_eq(mv.groups.n, 1);
+	ck_assert_uint_eq(mv.groups.v[0].rec[0], 1);
+	ap_memview_release(&mv);
+	ap_tree_release(&t);
+	ap_queue_release(&q);
+}
+END_TEST
+
 static void add_kernel(struct ap_npu_links *l, int64_t acl, int64_t ts, double dur_us, int aic)
 {
 	struct ap_npu_kernel *k = ap_vec_push(&l->v);
@@ -726,6 +792,8 @@ static Suite *hostan_suite(void)
 	tcase_add_test(tc, memview_skips_empty_tensor_and_malloc_workspace);
 	tcase_add_test(tc, memview_ties_by_pointer_first_seen);
 	tcase_add_test(tc, memview_attribution_time_boundaries);
+	tcase_add_test(tc, memview_lifecycle_at_most_three);
+	tcase_add_test(tc, memview_process_by_inner_allocator);
 	suite_add_tcase(s, tc);
 	return s;
 }
