@@ -255,3 +255,14 @@ out:
 	free(rid);
 	return ret;
 }
+
+int64_t ap_step_first_op(const struct ap_op *ops, size_t n)
+{
+	int64_t first = AP_STEP_NO_OP;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (first == AP_STEP_NO_OP || ops[i].ts < first)
+			first = ops[i].ts;
+	return first;
+}

@@ -326,7 +326,6 @@ static int write_step_trace(const struct fwk_state *s, const struct ap_cann_expo
 {
 	struct ap_step_span *sp = NULL;
 	struct ap_step_time t;
-	int64_t first_op = AP_STEP_NO_OP;
 	size_t i, n = s->krel.steps.n;
 	int ret;
 
@@ -342,11 +341,9 @@ static int write_step_trace(const struct fwk_state *s, const struct ap_cann_expo
 		sp[i].end = k->end;
 		sp[i].fwk_start = k->fwk_start;
 	}
-	for (i = 0; i < s->host.ops.n; i++) /* the earliest torch op, for the None step */
-		if (first_op == AP_STEP_NO_OP || s->host.ops.v[i].ts < first_op)
-			first_op = s->host.ops.v[i].ts;
 	ap_step_time_init(&t);
-	ret = ap_step_time_build(&cann->overlap, sp, n, first_op, &t, err);
+	ret = ap_step_time_build(&cann->overlap, sp, n, ap_step_first_op(s->host.ops.v, s->host.ops.n),
+				 &t, err);
 	if (ret == 0)
 		ret = ap_write_step_trace(dir, &t, err);
 	ap_step_time_release(&t);

@@ -273,6 +273,20 @@ START_TEST(steps_without_kernels_or_steps)
 }
 END_TEST
 
+START_TEST(steps_first_op)
+{
+	struct ap_op ops[3];
+
+	memset(ops, 0, sizeof(ops));
+	ops[0].ts = 500;
+	ops[1].ts = -300; /* the earliest is neither the first nor the last in file order */
+	ops[2].ts = 400;
+	ck_assert_int_eq(ap_step_first_op(ops, 3), -300);
+	ck_assert_int_eq(ap_step_first_op(ops + 2, 1), 400);
+	ck_assert(ap_step_first_op(ops, 0) == AP_STEP_NO_OP);
+}
+END_TEST
+
 static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -341,6 +355,7 @@ static Suite *overlap_suite(void)
 	tcase_add_test(tc, steps_ranges);
 	tcase_add_test(tc, steps_receive_bubble);
 	tcase_add_test(tc, steps_without_kernels_or_steps);
+	tcase_add_test(tc, steps_first_op);
 	tcase_add_test(tc, writer_csv);
 	suite_add_tcase(s, tc);
 	return s;

@@ -8,6 +8,7 @@
 
 #include "ap/cann_view.h"
 #include "ap/err.h"
+#include "ap/host.h"
 #include "ap/overlap.h"
 
 /* Fills ov (freshly initialised) from the joined CANN data v, per device, as msprof's
@@ -36,6 +37,10 @@ struct ap_step_span {
 };
 
 #define AP_STEP_NO_OP INT64_MIN /* no torch op: the None step's Preparing is 0 */
+
+/* The first_op of ap_step_time_build: the earliest start of the torch ops ops[0..n), which are
+ * in file order, not time order; AP_STEP_NO_OP when n is 0. */
+int64_t ap_step_first_op(const struct ap_op *ops, size_t n);
 
 /* step_trace_time's rows (§8.4, TraceStepTimeParser) from the overlap lanes and receive ops
  * of ov, as torch_npu computes them from msprof's timeline events (times as the µs floats
