@@ -207,6 +207,9 @@ START_TEST(fmt_msprof_numbers)
 	ck_assert_str_eq(b, "-0");
 	ap_fmt_fixed_trim(b, 7.0, 0);
 	ck_assert_str_eq(b, "7");
+	/* no decimal point, no fraction: the zeros of the integer part stay */
+	ap_fmt_fixed_trim(b, 2500.0, 0);
+	ck_assert_str_eq(b, "2500");
 	/* SQLite rounds an exact tie away from zero, printf to even */
 	ap_fmt_round3_trim(b, 6.0625);
 	ck_assert_str_eq(b, "6.063");
