@@ -424,6 +424,10 @@ START_TEST(utf8_validation)
 	ck_assert_int_eq(ap_utf8_valid("\xed\xa0\x80", 3), 0);      /* surrogate */
 	ck_assert_int_eq(ap_utf8_valid("\xf4\x90\x80\x80", 4), 0);  /* > U+10FFFF */
 	ck_assert_int_eq(ap_utf8_valid("\xc3", 1), 0);              /* cut off */
+	/* cut off by len although the bytes after it continue the sequence */
+	ck_assert_int_eq(ap_utf8_valid("\xc3\xa9", 1), 0);
+	ck_assert_int_eq(ap_utf8_valid("a\xe4\xb8\xad", 3), 0);
+	ck_assert_int_eq(ap_utf8_valid("\xf0\x9f\x98\x80", 3), 0);
 	ck_assert_int_eq(ap_utf8_valid("\x80", 1), 0);              /* lone continuation */
 }
 END_TEST
