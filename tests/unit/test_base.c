@@ -1,4 +1,4 @@
-/* Unit tests of lib/base: strbuf, err, arena, vec, fmt, strtab/utf8, sort, diag. */
+/* Unit tests of lib/base: strbuf, err, arena, vec, fmt, strtab/utf8, u64map, sort, diag. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -12,6 +12,7 @@
 #include "ap/sort.h"
 #include "ap/strbuf.h"
 #include "ap/strtab.h"
+#include "ap/u64map.h"
 #include "ap/vec.h"
 
 START_TEST(strbuf_basics)
@@ -520,6 +521,46 @@ START_TEST(sort_radix_digits)
 }
 END_TEST
 
+/* Keys through several growths (0 and UINT64_MAX among them): each found once with its value,
+ * absent keys not found, the count exact and the table never more than half full. */
+START_TEST(u64map_grow)
+{
+	struct ap_u64map m;
+	struct ap_u64map_slot *s;
+	size_t i, used = 0;
+	uint64_t k;
+	int added = -1;
+
+	ck_assert_int_eq(ap_u64map_init(&m, 4), 0);
+	for (k = 0; k < 5000; k++) {
+		s = ap_u64map_get(&m, k == 4999 ? UINT64_MAX : k * 0x10001, &added);
+		ck_assert_ptr_nonnull(s);
+		ck_assert_int_eq(added, 1);
+		s->val = (uint32_t)k + 1;
+	}
+	ck_assert_uint_eq(m.count, 5000);
+	for (i = 0; i <= m.mask; i++)
+		used += m.v[i].used != 0;
+	ck_assert_uint_eq(used, 5000);
+	ck_assert_uint_le(used * 2, m.mask);
+	for (k = 0; k < 5000; k++) {
+		uint64_t key = k == 4999 ? UINT64_MAX : k * 0x10001;
+
+		s = ap_u64map_find(&m, key);
+		ck_assert_ptr_nonnull(s);
+		ck_assert_uint_eq(s->val, k + 1);
+		s = ap_u64map_get(&m, key, &added);
+		ck_assert_int_eq(added, 0);
+		ck_assert_uint_eq(s->val, k + 1);
+		ck_assert_ptr_null(ap_u64map_find(&m, k * 0x10001 + 1));
+	}
+	ck_assert_uint_eq(m.count, 5000);
+	ap_u64map_release(&m);
+	ck_assert_ptr_null(ap_u64map_find(&m, 0)); /* a released map is empty */
+	ap_u64map_release(NULL);
+}
+END_TEST
+
 START_TEST(diag_counts)
 {
 	struct ap_diag d;
@@ -594,6 +635,9 @@ static Suite *base_suite(void)
 	tcase_add_test(tc, strtab_interning);
 	tcase_add_test(tc, strtab_bad_utf8);
 	tcase_add_test(tc, utf8_validation);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("u64map");
+	tcase_add_test(tc, u64map_grow);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("sort_diag");
 	tcase_add_test(tc, sort_stable_radix);
