@@ -760,6 +760,35 @@ START_TEST(test_tracer_hash_short)
 }
 END_TEST
 
+/* Several unknown fields in one record: the first is the one reported, and a known field after
+ * them is still taken (op_mark and the keyed records share the field walk). */
+START_TEST(test_first_unknown_field)
+{
+	static const uint8_t tlv[] = {
+		9, 0, 2, 0, 0, 0, 'a', 'b',                 /* unknown 9 */
+		1, 0, 4, 0, 0, 0, 'n', 'a', 'm', 'e',       /* G3 name / value */
+		7, 0, 1, 0, 0, 0, 'c',                      /* unknown 7 */
+	};
+	uint8_t buf[AP_FWK_OP_MARK_FIXED + sizeof(tlv)];
+	struct ap_fwk_keyed k;
+	struct ap_fwk_op_mark m;
+
+	memset(buf, 0, sizeof(buf));
+	buf[0] = 0x77; /* key of the keyed record */
+	memcpy(buf + AP_FWK_KEY_FIXED, tlv, sizeof(tlv));
+	ck_assert_int_eq(ap_fwk_decode_tracer_hash(buf, AP_FWK_KEY_FIXED + sizeof(tlv),
+						   AP_FWK_GEN3, &k, NULL), 0);
+	ck_assert_uint_eq(k.key, 0x77);
+	CK_BYTES(k.f[0], "name");
+	ck_assert_uint_eq(k.unknown_field, 9);
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf + AP_FWK_OP_MARK_FIXED, tlv, sizeof(tlv));
+	ck_assert_int_eq(ap_fwk_decode_op_mark(buf, sizeof(buf), AP_FWK_GEN3, &m, NULL), 0);
+	CK_BYTES(m.name, "name");
+	ck_assert_uint_eq(m.unknown_field, 9);
+}
+END_TEST
+
 START_TEST(test_param_tensor)
 {
 	static const char *const module = "weight)1;2;float;4;2,3;3,1;20;0)";
@@ -908,6 +937,7 @@ static Suite *fwk_suite(void)
 	tcase_add_test(tc, test_tracer_hash_g3);
 	tcase_add_test(tc, test_tracer_hash_g2);
 	tcase_add_test(tc, test_tracer_hash_short);
+	tcase_add_test(tc, test_first_unknown_field);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("param_tensor");
