@@ -706,6 +706,47 @@ START_TEST(test_load_g1_python_tracer)
 }
 END_TEST
 
+/* A flat record that is zero but for its last byte (a python_tracer_func record of tag 1) is a
+ * record; only an all-zero one is space never written. */
+START_TEST(test_load_zero_but_last_byte)
+{
+	uint8_t rec[2 * AP_FWK_TRACER_FUNC_SIZE];
+	char dir[4096];
+	struct loaded l;
+
+	memset(rec, 0, sizeof(rec));
+	rec[AP_FWK_TRACER_FUNC_SIZE - 1] = 1;
+	mk_dir(dir, sizeof(dir));
+	put_file(dir, "torch.python_tracer_func", rec, sizeof(rec));
+	load_dir(dir, NULL, &l);
+	ck_assert_uint_eq(l.h.pyrecs.n, 1);
+	ck_assert_uint_eq(l.h.pyrecs.v[0].tag, 1);
+	CK_DIAG(&l, AP_DIAG_DATA_LOSS, 1, "'FRAMEWORK/torch.python_tracer_func'",
+		"1 zero-filled record", "offset 33");
+	ck_assert_uint_eq(l.d.n, 1);
+	loaded_release(&l);
+}
+END_TEST
+
+/* Neither op_range nor op_mark: the current numbering (G3) reads the other files (§3.10). */
+START_TEST(test_load_no_range_no_mark)
+{
+	char dir[4096];
+	struct loaded l;
+
+	mk_dir(dir, sizeof(dir));
+	put_fixture(dir, "torch.python_tracer_func", "fwk_tracer_func");
+	put_fixture(dir, "torch.python_tracer_hash", "fwk_tracer_hash_g3");
+	load_dir(dir, NULL, &l);
+	CK_NO_DIAG(&l);
+	ck_assert_int_eq(l.h.gen, AP_FWK_GEN3);
+	ck_assert_uint_eq(l.h.pyhash.n, 3);
+	CK_STR(&l, l.h.pyhash.v[0].value, "train.py(12): step");
+	CK_STR(&l, l.h.pyhash.v[2].value, "Linear######0x7f3a2c1b0e50");
+	loaded_release(&l);
+}
+END_TEST
+
 /* ids of the strings, walked in the order a one-file-after-another decode interns them (kind
  * order; per op: name, input type, dims, stack, module, flops): each new one must be the next id. */
 static void ck_first_seen(uint32_t id, uint32_t *next)
@@ -969,6 +1010,8 @@ TCase *ap_test_fwk_loader_tcase(void)
 	tcase_add_test(tc, test_load_bad_utf8);
 	tcase_add_test(tc, test_load_mark_category);
 	tcase_add_test(tc, test_load_g1_python_tracer);
+	tcase_add_test(tc, test_load_zero_but_last_byte);
+	tcase_add_test(tc, test_load_no_range_no_mark);
 	tcase_add_test(tc, test_load_parts_any_order);
 	tcase_add_test(tc, test_load_part_out_of_memory);
 	return tc;
