@@ -747,6 +747,64 @@ START_TEST(test_load_no_range_no_mark)
 }
 END_TEST
 
+/* Markers of the same tid in two processes, one after the other: two threads (the cache of the
+ * last marker's thread compares pid and tid). The payload holds the tid at byte 24, the pid at
+ * 32, after the 6-byte record header. */
+START_TEST(test_load_mark_same_tid_other_pid)
+{
+	struct ap_test_fx f = ap_test_fx_load("fwk_op_mark_upstream");
+	uint8_t *two = malloc(2 * f.len);
+	uint64_t pid = 556;
+	char dir[4096];
+	struct loaded l;
+
+	ck_assert_ptr_nonnull(two);
+	memcpy(two, f.p, f.len);
+	memcpy(two + f.len, f.p, f.len);
+	memcpy(two + f.len + 6 + 32, &pid, 8);
+	mk_dir(dir, sizeof(dir));
+	put_file(dir, "torch.op_mark", two, 2 * f.len);
+	load_dir(dir, NULL, &l);
+	CK_NO_DIAG(&l);
+	ck_assert_uint_eq(l.h.marks.n, 2);
+	ck_assert_uint_ne(l.h.marks.v[0].thread, l.h.marks.v[1].thread);
+	ck_assert_uint_eq(l.h.threads.v[l.h.marks.v[0].thread].pid, 555);
+	ck_assert_uint_eq(l.h.threads.v[l.h.marks.v[1].thread].pid, 556);
+	ck_assert_uint_eq(l.h.threads.v[l.h.marks.v[1].thread].tid, 444);
+	loaded_release(&l);
+	free(two);
+	ap_test_fx_free(&f);
+}
+END_TEST
+
+/* The counts of one file are not carried into the next file of its part: invalid UTF-8 in
+ * op_mark is reported for op_mark only, not again for memory_usage decoded after it. */
+START_TEST(test_load_counts_reset_between_files)
+{
+	struct ap_test_fx f = ap_test_fx_load("fwk_op_mark_upstream");
+	uint8_t *bad = malloc(f.len);
+	char dir[4096];
+	struct loaded l;
+
+	ck_assert_ptr_nonnull(bad);
+	memcpy(bad, f.p, f.len);
+	ck_assert_int_eq(bad[6 + 46], 't'); /* the name "test" after the 40-byte fixed part */
+	bad[6 + 46] = 0xff;
+	mk_dir(dir, sizeof(dir));
+	put_file(dir, "torch.op_mark", bad, f.len);
+	put_fixture(dir, "torch.memory_usage", "fwk_memory_77");
+	load_dir(dir, NULL, &l);
+	ck_assert_uint_eq(l.h.marks.n, 1);
+	CK_STR(&l, l.h.marks.v[0].name, "N/A");
+	ck_assert_uint_eq(l.h.mems.n, 1);
+	CK_DIAG(&l, AP_DIAG_WARN, 1, "'FRAMEWORK/torch.op_mark'", "UTF-8", "1 string field");
+	ck_assert_msg(l.d.n == 1, "reports:\n%s", diag_dump(&l.d));
+	loaded_release(&l);
+	free(bad);
+	ap_test_fx_free(&f);
+}
+END_TEST
+
 /* ids of the strings, walked in the order a one-file-after-another decode interns them (kind
  * order; per op: name, input type, dims, stack, module, flops): each new one must be the next id. */
 static void ck_first_seen(uint32_t id, uint32_t *next)
@@ -1012,6 +1070,8 @@ TCase *ap_test_fwk_loader_tcase(void)
 	tcase_add_test(tc, test_load_g1_python_tracer);
 	tcase_add_test(tc, test_load_zero_but_last_byte);
 	tcase_add_test(tc, test_load_no_range_no_mark);
+	tcase_add_test(tc, test_load_mark_same_tid_other_pid);
+	tcase_add_test(tc, test_load_counts_reset_between_files);
 	tcase_add_test(tc, test_load_parts_any_order);
 	tcase_add_test(tc, test_load_part_out_of_memory);
 	return tc;
