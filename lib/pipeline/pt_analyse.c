@@ -502,52 +502,67 @@ static int load_cann(const struct ap_pt_dump *d, struct ap_cann_exported *x,
 	return ret;
 }
 
-/* The FRAMEWORK part and the CANN part of the dump are independent until their kernels are
- * related: with threads > 1 they are decoded as parallel tasks (and the FRAMEWORK files'
- * steps and the CANN part's host and devices as tasks of their own). Reports are combined in
- * a fixed order, FRAMEWORK first, whatever ran first. Returns 0 or the first failure's status
- * with r->err set. */
-static int load_both(const struct ap_pt_dump *d, struct fwk_state *s, struct ap_cann_exported *x,
-		     int threads, struct ap_analyse_result *r)
-{
+/* What load_both's tasks read and write. */
+struct both {
+	const struct ap_pt_dump *d;
+	struct fwk_state *s;
+	struct ap_cann_exported *x;
+	struct ap_analyse_result *r;
 	struct cann_part c;
-	int fret = 0, k;
+	int fret;
+};
 
-	ap_analyse_result_init(&c.rc);
-	c.ret = 0;
+static void both_body(void *v)
+{
+	struct both *b = v;
+
+	if (b->d->prof_dir) {
 #ifdef _OPENMP
-#pragma omp parallel num_threads(threads > 1 ? threads : 1) if (threads > 1)
-#pragma omp single
-#else
-	(void)threads;
+#pragma omp task
 #endif
-	{
-		if (d->prof_dir) {
-#ifdef _OPENMP
-#pragma omp task shared(c, s, x)
-#endif
-			c.ret = load_cann(d, x, &s->links, &c.rc);
-		}
-		fret = analyse_host(d, s, r);
+		b->c.ret = load_cann(b->d, b->x, &b->s->links, &b->c.rc);
+	}
+	b->fret = analyse_host(b->d, b->s, b->r);
 #ifdef _OPENMP
 #pragma omp taskwait
 #endif
-	}
-	ap_diag_merge(&r->diag, &c.rc.diag);
-	r->cann_skipped = c.rc.cann_skipped;
-	r->cann_exported = c.rc.cann_exported;
-	r->cann_raw = c.rc.cann_raw;
-	r->cann_raw_counts = c.rc.cann_raw_counts;
-	r->cann_tl_files = c.rc.cann_tl_files;
-	r->cann_tl_events = c.rc.cann_tl_events;
+}
+
+/* The FRAMEWORK part and the CANN part of the dump are independent until their kernels are
+ * related: they are decoded as tasks (ap_pipeline__in_team), and so are the FRAMEWORK files'
+ * steps and the CANN part's host and devices. Reports are combined in a fixed order,
+ * FRAMEWORK first, whatever ran first. Returns 0 or the first failure's status with r->err
+ * set. */
+static int load_both(const struct ap_pt_dump *d, struct fwk_state *s, struct ap_cann_exported *x,
+		     int threads, struct ap_analyse_result *r)
+{
+	struct both b;
+	struct cann_part *c = &b.c;
+	int k;
+
+	b.d = d;
+	b.s = s;
+	b.x = x;
+	b.r = r;
+	ap_analyse_result_init(&c->rc);
+	c->ret = 0;
+	b.fret = 0;
+	ap_pipeline__in_team(both_body, &b, threads);
+	ap_diag_merge(&r->diag, &c->rc.diag);
+	r->cann_skipped = c->rc.cann_skipped;
+	r->cann_exported = c->rc.cann_exported;
+	r->cann_raw = c->rc.cann_raw;
+	r->cann_raw_counts = c->rc.cann_raw_counts;
+	r->cann_tl_files = c->rc.cann_tl_files;
+	r->cann_tl_events = c->rc.cann_tl_events;
 	for (k = 0; k < AP_CANN_CSV_KINDS; k++) {
-		r->cann_files[k] = c.rc.cann_files[k];
-		r->cann_rows[k] = c.rc.cann_rows[k];
+		r->cann_files[k] = c->rc.cann_files[k];
+		r->cann_rows[k] = c->rc.cann_rows[k];
 	}
-	if (fret == 0 && c.ret < 0)
-		ap_err_move(&r->err, &c.rc.err);
-	ap_analyse_result_release(&c.rc);
-	return fret < 0 ? fret : c.ret;
+	if (b.fret == 0 && c->ret < 0)
+		ap_err_move(&r->err, &c->rc.err);
+	ap_analyse_result_release(&c->rc);
+	return b.fret < 0 ? b.fret : c->ret;
 }
 
 int ap_analyse_pt(const char *dir, const struct ap_analyse_opts *o, struct ap_analyse_result *r)

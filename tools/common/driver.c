@@ -98,7 +98,9 @@ void ap_driver_run(struct ap_job *jobs, size_t n, int threads, int progress,
 	if (threads == 1)
 		keep_freed_memory();
 	/* threads left over when there are fewer dumps than threads go to the dumps' own
-	 * independent parts (CONVENTIONS §6): one big rank uses the cores too */
+	 * independent parts (CONVENTIONS §6): one big rank uses the cores too. With one thread
+	 * per dump, a dump's parts are tasks of this team (ap_pipeline__in_team): a thread done
+	 * with its dumps takes up those of a dump still running. */
 	opts.threads = total / threads;
 #ifdef _OPENMP
 	if (opts.threads > omp_get_num_procs())

@@ -22,7 +22,8 @@ struct ap_analyse_opts {
 	int force;            /* replace an output directory another tool wrote */
 	int threads;          /* threads one dump may use for its independent parts (FRAMEWORK,
 			       * CANN host, each device; trace_view.json beside the other
-			       * outputs); 0 or 1: one */
+			       * outputs); 0 or 1: one, or, called inside a team of threads
+			       * (dumps side by side), the parts are tasks of that team */
 	unsigned svc_formats; /* enum ap_svc_format bits for service dumps; 0: all */
 };
 
