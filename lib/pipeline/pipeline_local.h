@@ -34,9 +34,10 @@ void ap_pipeline__in_team(void (*fn)(void *), void *arg, int threads);
 /* Writes one group of outputs from arg; returns 0 or a negative status with err set. */
 typedef int (*ap_pipeline__write_fn)(void *arg, struct ap_err *err);
 /* first(arg) then second(arg), each writing files of its own and, in arg, only what the other
- * does not read: first runs as a task beside second when ap_pipeline__defer(threads). Serially (one thread, or
- * no OpenMP) first runs first and its failure skips second. The failure reported is first's
- * when both fail. first may be NULL (second alone). Returns 0 or the failure's status with err
+ * does not read. When ap_pipeline__defer(threads), first is a task beside second and both run
+ * to the end whatever the other's outcome; otherwise (one thread outside any team, or no
+ * OpenMP) first runs first and its failure skips second. The failure reported is first's when
+ * both fail. first may be NULL (second alone). Returns 0 or the failure's status with err
  * set. */
 int ap_pipeline__write_pair(ap_pipeline__write_fn first, ap_pipeline__write_fn second,
 			    void *arg, int threads, struct ap_err *err);
