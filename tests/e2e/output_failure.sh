@@ -140,4 +140,17 @@ rc=$? extra=""
 verdict "two outputs over the limit, written side by side: the trace's failure reported" \
 	"$P: '$d': cannot write '$d/ASCEND_PROFILER_OUTPUT/trace_view.json': File too large"
 
+# The same for two dumps side by side (-j 2: one thread each, so each dump's trace is a task of
+# the shared team, which either thread may run): each reports its trace's failure, in input
+# order, and nothing is left of either.
+d=$(fresh i)
+d2=$(fresh j)
+(trap '' XFSZ && ulimit -f 4 && exec "$analyse" -j 2 "$d" "$d2") >"$tmp/out" 2>"$tmp/err"
+rc=$? extra=""
+[ ! -e "$d/ASCEND_PROFILER_OUTPUT" ] && [ ! -e "$d2/ASCEND_PROFILER_OUTPUT" ] ||
+	extra=" an output directory was left;"
+verdict "two dumps side by side, outputs over the limit: each reports its trace's failure" \
+	"$P: '$d': cannot write '$d/ASCEND_PROFILER_OUTPUT/trace_view.json': File too large
+$P: '$d2': cannot write '$d2/ASCEND_PROFILER_OUTPUT/trace_view.json': File too large"
+
 finish
