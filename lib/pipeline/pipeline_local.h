@@ -23,22 +23,19 @@ int ap_pipeline__begin_output(const char *in_dir, const char *name, const char *
 			      const struct ap_pt_dump *d, const struct ap_analyse_opts *o,
 			      struct ap_outdir *od, struct ap_strbuf *write_dir, struct ap_err *err);
 
-/* Whether a dump's tasks are to be deferred, for other threads to take up: with threads > 1
- * (its own team, ap_pipeline__in_team), or inside the driver's team when dumps are analysed
- * side by side, where a thread done with its own dumps takes up the tasks of another. */
-int ap_pipeline__defer(int threads);
 /* Runs fn(arg) in a team of its own when threads > 1, else on the calling thread, where the
- * tasks fn creates go to the enclosing team, if any. */
+ * tasks fn creates go to the enclosing team, if any: the driver's when dumps are analysed side
+ * by side, whose threads take them up once done with their own dumps. */
 void ap_pipeline__in_team(void (*fn)(void *), void *arg, int threads);
 
 /* Writes one group of outputs from arg; returns 0 or a negative status with err set. */
 typedef int (*ap_pipeline__write_fn)(void *arg, struct ap_err *err);
 /* first(arg) then second(arg), each writing files of its own and, in arg, only what the other
- * does not read. When ap_pipeline__defer(threads), first is a task beside second and both run
- * to the end whatever the other's outcome; otherwise (one thread outside any team, or no
- * OpenMP) first runs first and its failure skips second. The failure reported is first's when
- * both fail. first may be NULL (second alone). Returns 0 or the failure's status with err
- * set. */
+ * does not read. With threads > 1, or inside a team (dumps side by side), first is a task
+ * beside second and both run to the end whatever the other's outcome; otherwise (one thread
+ * outside any team, or no OpenMP) first runs first and its failure skips second. The failure
+ * reported is first's when both fail. first may be NULL (second alone). Returns 0 or the
+ * failure's status with err set. */
 int ap_pipeline__write_pair(ap_pipeline__write_fn first, ap_pipeline__write_fn second,
 			    void *arg, int threads, struct ap_err *err);
 

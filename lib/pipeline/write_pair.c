@@ -7,7 +7,9 @@
 #include "pipeline_local.h"
 #include "../base/banned.h"
 
-int ap_pipeline__defer(int threads)
+/* Whether a dump's tasks are deferred for other threads to take up: in a team of their own, or
+ * in the driver's (ap_pipeline__in_team). */
+static int defer(int threads)
 {
 #ifdef _OPENMP
 	return threads > 1 || omp_in_parallel();
@@ -61,7 +63,7 @@ static void pair_body(void *v)
 int ap_pipeline__write_pair(ap_pipeline__write_fn first, ap_pipeline__write_fn second,
 			    void *arg, int threads, struct ap_err *err)
 {
-	struct pair p = { first, second, arg, first && ap_pipeline__defer(threads), 0, 0,
+	struct pair p = { first, second, arg, first && defer(threads), 0, 0,
 			  AP_ERR_INIT, err };
 
 	ap_pipeline__in_team(pair_body, &p, p.par && threads > 1 ? 2 : 1);
