@@ -172,6 +172,90 @@ void ap_out_abort(struct ap_out *o)
 	out_reset(o);
 }
 
+/* ---- files in pieces ---- */
+
+#define APPEND_COPY ((size_t)16 << 10)
+
+int ap_pieces_serial(struct ap_out *o, const struct ap_pieces *p, int *first)
+{
+	void *w = NULL;
+	size_t i;
+
+	if (!p->n)
+		return 0;
+	if (p->worker_size && !(w = calloc(1, p->worker_size)))
+		return AP_ENOMEM;
+	if (p->init && p->init(w, p->ctx) < 0) {
+		if (p->release)
+			p->release(w);
+		free(w);
+		return AP_ENOMEM;
+	}
+	for (i = 0; i < p->n; i++)
+		p->piece(o, w, i, first, p->ctx);
+	if (p->release)
+		p->release(w);
+	free(w);
+	return 0;
+}
+
+int ap_out_mem_init(struct ap_out *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->fd = -1;
+	m->buf = malloc(AP_OUT_BUFSZ);
+	m->mem = malloc(sizeof(*m->mem));
+	if (!m->buf || !m->mem) {
+		free(m->buf);
+		free(m->mem);
+		m->buf = NULL;
+		m->mem = NULL;
+		return AP_ENOMEM;
+	}
+	ap_strbuf_init(m->mem);
+	return 0;
+}
+
+void ap_out_mem_reset(struct ap_out *m)
+{
+	m->len = 0;
+	m->failed = 0;
+	ap_strbuf_reset(m->mem);
+	m->mem->failed = 0;
+}
+
+void ap_out_mem_release(struct ap_out *m)
+{
+	if (m->mem)
+		ap_strbuf_release(m->mem);
+	free(m->mem);
+	free(m->buf);
+	memset(m, 0, sizeof(*m));
+	m->fd = -1;
+}
+
+size_t ap_out_mem_len(const struct ap_out *m)
+{
+	return m->mem->len + m->len;
+}
+
+void ap_out_append(struct ap_out *o, const struct ap_out *m, size_t skip)
+{
+	const unsigned char *spill = (const unsigned char *)m->mem->buf;
+	size_t ns = m->mem->len, s = skip < ns ? skip : ns;
+
+	if (ns + m->len - skip < APPEND_COPY) {
+		/* a small piece joins the buffer rather than costing a write of its own */
+		ap_out_write(o, spill + s, ns - s);
+		ap_out_write(o, m->buf + (skip - s), m->len - (skip - s));
+		return;
+	}
+	flush_buf(o);
+	write_all(o, spill + s, ns - s);
+	skip -= s;
+	write_all(o, m->buf + skip, m->len - skip);
+}
+
 /* ---- JSON (Python json.dumps, ensure_ascii=False) ---- */
 
 /* Bytes that JSON output must escape: 1 for a short escape, 2 for \u00XX, 3 for ';' (only in

@@ -131,35 +131,62 @@ static size_t row_tail(char *b, const struct ap_fwk_view *v, const struct ap_mem
 	return n;
 }
 
-static int write_memory_record(const char *dir, const struct ap_fwk_view *v,
-			       const struct ap_memview *mv, struct ap_err *err)
-{
-	const struct ap_host *h = v->h;
-	struct numcache c[3];
-	struct ap_out o;
-	size_t i;
+/* Rows of records per piece of a file (struct ap_pieces): about 200 KB of text. */
+#define RECORDS_PER_PIECE 832
+#define GROUPS_PER_PIECE 1024
 
-	if (!mv->pta.n)
-		return 0;
-	memset(c, 0, sizeof(c));
-	AP_FORWARD_IF_ERROR(ap_out_open(&o, dir, "memory_record.csv", err));
-	put_header(&o, memory_record_cols,
-		   sizeof(memory_record_cols) / sizeof(memory_record_cols[0]));
-	for (i = 0; i < mv->pta.n; i++) {
-		const struct ap_mem *m = &h->mems.v[mv->pta.v[i]];
+static size_t pieces_of(size_t n, size_t per)
+{
+	return (n + per - 1) / per;
+}
+
+static void record_piece(struct ap_out *o, void *w, size_t piece, int *first, const void *ctx)
+{
+	const struct ap_fwk_view *v = ctx;
+	const struct ap_memview *mv = v->mv;
+	struct numcache *c = w;
+	size_t i = piece * RECORDS_PER_PIECE,
+	       end = i + RECORDS_PER_PIECE < mv->pta.n ? i + RECORDS_PER_PIECE : mv->pta.n;
+
+	(void)first;
+	for (; i < end; i++) {
+		const struct ap_mem *m = &v->h->mems.v[mv->pta.v[i]];
 		char b[ROW_MAX];
 		size_t n = row_tail(b, v, m, c);
 
 		if (m->component == AP_MEM_WORKSPACE) {
-			ap_out_puts(&o, "WORKSPACE");
-			ap_out_write(&o, b, n);
+			ap_out_puts(o, "WORKSPACE");
+			ap_out_write(o, b, n);
 			continue;
 		}
-		ap_out_puts(&o, "PTA");
-		ap_out_write(&o, b, n);
+		ap_out_puts(o, "PTA");
+		ap_out_write(o, b, n);
 		/* No GE record precedes it: the sum is the record's own totals and stream. */
-		ap_out_puts(&o, "PTA+GE");
-		ap_out_write(&o, b, n);
+		ap_out_puts(o, "PTA+GE");
+		ap_out_write(o, b, n);
+	}
+}
+
+static int write_memory_record(const char *dir, const struct ap_fwk_view *v,
+			       const struct ap_memview *mv, struct ap_err *err)
+{
+	struct ap_pieces p = { 0 };
+	struct ap_out o;
+	int first = 1;
+
+	if (!mv->pta.n)
+		return 0;
+	p.n = pieces_of(mv->pta.n, RECORDS_PER_PIECE);
+	p.piece = record_piece;
+	p.worker_size = 3 * sizeof(struct numcache);
+	p.ctx = v;
+	AP_FORWARD_IF_ERROR(ap_out_open(&o, dir, "memory_record.csv", err));
+	put_header(&o, memory_record_cols,
+		   sizeof(memory_record_cols) / sizeof(memory_record_cols[0]));
+	if ((v->pieces ? v->pieces : ap_pieces_serial)(&o, &p, &first) < 0) {
+		ap_out_abort(&o);
+		return ap_err_set(err, AP_ENOMEM, "cannot write '%s/memory_record.csv': out of memory",
+				  dir);
 	}
 	return ap_out_commit(&o, err);
 }
@@ -216,33 +243,64 @@ static void operator_row(struct ap_out *o, const struct ap_fwk_view *v, const st
 	ap_csv_end_row(o);
 }
 
+/* The state of a worker formatting operator_memory.csv. */
+struct opmem_worker {
+	struct ap_esc_cache names;
+	struct numcache c[7];
+};
+
+static int opmem_init(void *w, const void *ctx)
+{
+	const struct ap_fwk_view *v = ctx;
+	struct opmem_worker *ow = w;
+
+	return ap_esc_cache_init(&ow->names, AP_ESC_CSV, &v->h->strs);
+}
+
+static void opmem_release(void *w)
+{
+	struct opmem_worker *ow = w;
+
+	ap_esc_cache_release(&ow->names);
+}
+
+static void opmem_piece(struct ap_out *o, void *w, size_t piece, int *first, const void *ctx)
+{
+	const struct ap_fwk_view *v = ctx;
+	const struct ap_memview *mv = v->mv;
+	struct opmem_worker *ow = w;
+	size_t i = piece * GROUPS_PER_PIECE,
+	       end = i + GROUPS_PER_PIECE < mv->groups.n ? i + GROUPS_PER_PIECE : mv->groups.n;
+
+	(void)first;
+	for (; i < end; i++)
+		operator_row(o, v, &mv->groups.v[i], &ow->names, ow->c);
+}
+
 static int write_operator_memory(const char *dir, const struct ap_fwk_view *v,
 				 const struct ap_memview *mv, struct ap_err *err)
 {
-	struct ap_esc_cache names;
-	struct numcache c[7];
+	struct ap_pieces p = { 0 };
 	struct ap_out o;
-	size_t i;
-	int ret;
+	int first = 1;
 
 	if (!mv->groups.n)
 		return 0;
-	memset(c, 0, sizeof(c));
-	if (ap_esc_cache_init(&names, AP_ESC_CSV, &v->h->strs) < 0) {
-		ap_esc_cache_release(&names);
-		return ap_err_set(err, AP_ENOMEM, "cannot write '%s/operator_memory.csv': out of memory",
-				  dir);
+	p.n = pieces_of(mv->groups.n, GROUPS_PER_PIECE);
+	p.piece = opmem_piece;
+	p.init = opmem_init;
+	p.release = opmem_release;
+	p.worker_size = sizeof(struct opmem_worker);
+	p.ctx = v;
+	AP_FORWARD_IF_ERROR(ap_out_open(&o, dir, "operator_memory.csv", err));
+	put_header(&o, operator_memory_cols,
+		   sizeof(operator_memory_cols) / sizeof(operator_memory_cols[0]));
+	if ((v->pieces ? v->pieces : ap_pieces_serial)(&o, &p, &first) < 0) {
+		ap_out_abort(&o);
+		return ap_err_set(err, AP_ENOMEM,
+				  "cannot write '%s/operator_memory.csv': out of memory", dir);
 	}
-	ret = ap_out_open(&o, dir, "operator_memory.csv", err);
-	if (ret == 0) {
-		put_header(&o, operator_memory_cols,
-			   sizeof(operator_memory_cols) / sizeof(operator_memory_cols[0]));
-		for (i = 0; i < mv->groups.n; i++)
-			operator_row(&o, v, &mv->groups.v[i], &names, c);
-		ret = ap_out_commit(&o, err);
-	}
-	ap_esc_cache_release(&names);
-	return ret;
+	return ap_out_commit(&o, err);
 }
 
 int ap_write_memory(const char *dir, const struct ap_fwk_view *v, struct ap_err *err)

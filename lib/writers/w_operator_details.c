@@ -51,66 +51,99 @@ static void put_sum(struct ap_out *o, double v, int isfloat)
 	ap_out_write(o, b, 1 + ap_fmt_double(b + 1, v));
 }
 
+/* Tree nodes per piece of the file (struct ap_pieces): about 200 KB of text. */
+#define NODES_PER_PIECE 896
+
+struct od_worker {
+	struct ap_esc_cache name, semi;
+};
+
+static int od_init(void *w, const void *ctx)
+{
+	const struct ap_fwk_view *v = ctx;
+	struct od_worker *ow = w;
+
+	if (ap_esc_cache_init(&ow->name, AP_ESC_CSV, &v->h->strs) < 0)
+		return AP_ENOMEM;
+	return ap_esc_cache_init(&ow->semi, AP_ESC_CSV_SEMI, &v->h->strs);
+}
+
+static void od_release(void *w)
+{
+	struct od_worker *ow = w;
+
+	ap_esc_cache_release(&ow->name);
+	ap_esc_cache_release(&ow->semi);
+}
+
+static void od_piece(struct ap_out *o, void *w, size_t piece, int *first, const void *ctx)
+{
+	const struct ap_fwk_view *v = ctx;
+	const struct ap_host *h = v->h;
+	const struct ap_tree *t = v->t;
+	struct od_worker *ow = w;
+	size_t node = piece * NODES_PER_PIECE,
+	       end = node + NODES_PER_PIECE < t->n ? node + NODES_PER_PIECE : t->n;
+
+	(void)first;
+	for (; node < end; node++) {
+		const struct ap_op *op = &h->ops.v[t->op[node]];
+		int64_t dur = op->end - op->ts;
+
+		if (is_profiler_step(ap_strtab_get(&h->strs, op->name)))
+			continue;
+		ap_out_str_id(o, &ow->name, op->name);
+		put_field(o, &ow->semi, op->input_dims);
+		put_field(o, &ow->semi, op->call_stack);
+		put_us_float(o, ap_sat_sub_i64(dur, t->child_dur[node]));
+		put_us_float(o, dur);
+		if (v->krel && v->krel->dev) {
+			const double *d = v->krel->dev[node];
+			uint8_t f = v->krel->isfloat[node];
+
+			put_sum(o, d[0], f & AP_KREL_SELF);
+			put_sum(o, d[1], f & AP_KREL_TOTAL);
+			put_sum(o, d[2], f & AP_KREL_SELF_AIC);
+			put_sum(o, d[3], f & AP_KREL_TOTAL_AIC);
+			ap_csv_end_row(o);
+		} else {
+			ap_out_write(o, ",0,0,0,0\r\n", 10);
+		}
+	}
+}
+
 int ap_write_operator_details(const char *dir, const struct ap_fwk_view *v, struct ap_err *err)
 {
 	const struct ap_host *h = v->h;
 	const struct ap_tree *t = v->t;
-	const struct ap_strtab *st = &h->strs;
-	struct ap_esc_cache name, semi;
+	struct ap_pieces p = { 0 };
 	struct ap_out o;
 	uint32_t node;
 	size_t i, rows = 0;
-	int ret;
+	int first = 1;
 
 	if (!t)
 		return 0;
 	for (node = 0; node < t->n && !rows; node++)
-		rows = !is_profiler_step(ap_strtab_get(st, h->ops.v[t->op[node]].name));
+		rows = !is_profiler_step(ap_strtab_get(&h->strs, h->ops.v[t->op[node]].name));
 	if (!rows)
 		return 0; /* no data row: no file (§8.0) */
-	memset(&name, 0, sizeof(name));
-	memset(&semi, 0, sizeof(semi));
-	if (ap_esc_cache_init(&name, AP_ESC_CSV, st) < 0 ||
-	    ap_esc_cache_init(&semi, AP_ESC_CSV_SEMI, st) < 0) {
-		ret = ap_err_set(err, AP_ENOMEM, "operator_details.csv: out of memory");
-		goto out;
-	}
-	ret = ap_out_open(&o, dir, "operator_details.csv", err);
-	if (ret < 0)
-		goto out;
+	p.n = (t->n + NODES_PER_PIECE - 1) / NODES_PER_PIECE;
+	p.piece = od_piece;
+	p.init = od_init;
+	p.release = od_release;
+	p.worker_size = sizeof(struct od_worker);
+	p.ctx = v;
+	AP_FORWARD_IF_ERROR(ap_out_open(&o, dir, "operator_details.csv", err));
 	for (i = 0; i < sizeof(operator_details_cols) / sizeof(operator_details_cols[0]); i++) {
 		const char *col = operator_details_cols[i];
 
 		ap_csv_field(&o, i == 0, col, strlen(col));
 	}
 	ap_csv_end_row(&o);
-	for (node = 0; node < t->n; node++) {
-		const struct ap_op *op = &h->ops.v[t->op[node]];
-		int64_t dur = op->end - op->ts;
-
-		if (is_profiler_step(ap_strtab_get(st, op->name)))
-			continue;
-		ap_out_str_id(&o, &name, op->name);
-		put_field(&o, &semi, op->input_dims);
-		put_field(&o, &semi, op->call_stack);
-		put_us_float(&o, ap_sat_sub_i64(dur, t->child_dur[node]));
-		put_us_float(&o, dur);
-		if (v->krel && v->krel->dev) {
-			const double *d = v->krel->dev[node];
-			uint8_t f = v->krel->isfloat[node];
-
-			put_sum(&o, d[0], f & AP_KREL_SELF);
-			put_sum(&o, d[1], f & AP_KREL_TOTAL);
-			put_sum(&o, d[2], f & AP_KREL_SELF_AIC);
-			put_sum(&o, d[3], f & AP_KREL_TOTAL_AIC);
-			ap_csv_end_row(&o);
-		} else {
-			ap_out_write(&o, ",0,0,0,0\r\n", 10);
-		}
+	if ((v->pieces ? v->pieces : ap_pieces_serial)(&o, &p, &first) < 0) {
+		ap_out_abort(&o);
+		return ap_err_set(err, AP_ENOMEM, "operator_details.csv: out of memory");
 	}
-	ret = ap_out_commit(&o, err);
-out:
-	ap_esc_cache_release(&name);
-	ap_esc_cache_release(&semi);
-	return ret;
+	return ap_out_commit(&o, err);
 }

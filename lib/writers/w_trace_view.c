@@ -1,6 +1,7 @@
 /* trace_view.json, framework-only form (spec torch_npu_ascend_pt.md §8.1 framework part;
  * upstream FwkFileParser.get_fwk_trace_data + TraceEventManager), streamed as one JSON array in
  * Python json.dumps spelling (§8.0). Deviations from upstream: docs/compatibility.md. */
+#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,7 +102,7 @@ static const struct ap_qev *dequeue_by_corr(const struct ap_queue *q, const stru
 /* ---- event writers ---- */
 
 struct tv {
-	struct ap_out o;
+	struct ap_out *o;
 	const struct ap_strtab *st;
 	const struct ap_thread *threads; /* of the queue events */
 	struct ap_strbuf name;  /* reused for "Dequeue@x" / "Enqueue@x" */
@@ -120,7 +121,7 @@ static void elem(struct tv *w)
 	if (w->first)
 		w->first = 0;
 	else
-		LIT(&w->o, ", ");
+		LIT(w->o, ", ");
 }
 
 static void put_ts(struct tv *w, int64_t ns)
@@ -131,19 +132,19 @@ static void put_ts(struct tv *w, int64_t ns)
 	b[0] = '"';
 	n = 1 + ap_fmt_ns_us3(b + 1, ns);
 	b[n++] = '"';
-	ap_out_write(&w->o, b, n);
+	ap_out_write(w->o, b, n);
 }
 
 static void put_dur(struct tv *w, int64_t ns)
 {
 	char b[AP_FMT_MAX];
 
-	ap_out_write(&w->o, b, ap_fmt_ns_us_float(b, ns));
+	ap_out_write(w->o, b, ap_fmt_ns_us_float(b, ns));
 }
 
 static void put_sid(struct tv *w, uint32_t id)
 {
-	ap_out_str_id(&w->o, &w->str, id);
+	ap_out_str_id(w->o, &w->str, id);
 }
 
 /* , "pid": P, "tid": T */
@@ -161,14 +162,14 @@ static void pid_tid(struct tv *w, uint64_t pid, uint64_t tid)
 		w->last_pid = pid;
 		w->last_tid = tid;
 	}
-	ap_out_write(&w->o, w->pt, w->pt_len);
+	ap_out_write(w->o, w->pt, w->pt_len);
 }
 
 /* {"ph": "X", "name": — the caller writes the name next. */
 static void x_open(struct tv *w)
 {
 	elem(w);
-	LIT(&w->o, "{\"ph\": \"X\", \"name\": ");
+	LIT(w->o, "{\"ph\": \"X\", \"name\": ");
 }
 
 /* , "pid": P, "tid": T, "ts": "S", "dur": D, "cat": "<cat>", "args": — args come next. */
@@ -176,13 +177,13 @@ static void x_rest(struct tv *w, uint64_t pid, uint64_t tid, int64_t ts, int64_t
 		   const char *cat)
 {
 	pid_tid(w, pid, tid);
-	LIT(&w->o, ", \"ts\": ");
+	LIT(w->o, ", \"ts\": ");
 	put_ts(w, ts);
-	LIT(&w->o, ", \"dur\": ");
+	LIT(w->o, ", \"dur\": ");
 	put_dur(w, dur);
-	LIT(&w->o, ", \"cat\": \"");
-	ap_out_puts(&w->o, cat);
-	LIT(&w->o, "\", \"args\": ");
+	LIT(w->o, ", \"cat\": \"");
+	ap_out_puts(w->o, cat);
+	LIT(w->o, "\", \"args\": ");
 }
 
 /* A flow event {"ph": ph, "bp": "e", "name": name, "id": id, "pid", "tid", "ts", "cat"}. */
@@ -190,50 +191,50 @@ static void flow(struct tv *w, char ph, const char *name, int64_t id, int id_sig
 		 uint64_t tid, int64_t ts, const char *cat)
 {
 	elem(w);
-	LIT(&w->o, "{\"ph\": \"");
-	ap_out_putc(&w->o, ph);
-	LIT(&w->o, "\", \"bp\": \"e\", \"name\": \"");
-	ap_out_puts(&w->o, name);
-	LIT(&w->o, "\", \"id\": ");
+	LIT(w->o, "{\"ph\": \"");
+	ap_out_putc(w->o, ph);
+	LIT(w->o, "\", \"bp\": \"e\", \"name\": \"");
+	ap_out_puts(w->o, name);
+	LIT(w->o, "\", \"id\": ");
 	if (id_signed)
-		ap_json_i64(&w->o, id);
+		ap_json_i64(w->o, id);
 	else
-		ap_json_u64(&w->o, (uint64_t)id);
+		ap_json_u64(w->o, (uint64_t)id);
 	pid_tid(w, pid, tid);
-	LIT(&w->o, ", \"ts\": ");
+	LIT(w->o, ", \"ts\": ");
 	put_ts(w, ts);
-	LIT(&w->o, ", \"cat\": \"");
-	ap_out_puts(&w->o, cat);
-	LIT(&w->o, "\"}");
+	LIT(w->o, ", \"cat\": \"");
+	ap_out_puts(w->o, cat);
+	LIT(w->o, "\"}");
 }
 
 /* {"ph": "M", "name": what, "pid": P, "tid": T, "args": {"key": — the caller writes the value. */
 static void m_open(struct tv *w, const char *what, uint64_t pid, uint64_t tid, const char *key)
 {
 	elem(w);
-	LIT(&w->o, "{\"ph\": \"M\", \"name\": \"");
-	ap_out_puts(&w->o, what);
-	ap_out_putc(&w->o, '"');
+	LIT(w->o, "{\"ph\": \"M\", \"name\": \"");
+	ap_out_puts(w->o, what);
+	ap_out_putc(w->o, '"');
 	pid_tid(w, pid, tid);
-	LIT(&w->o, ", \"args\": {\"");
-	ap_out_puts(&w->o, key);
-	LIT(&w->o, "\": ");
+	LIT(w->o, ", \"args\": {\"");
+	ap_out_puts(w->o, key);
+	LIT(w->o, "\": ");
 }
 
 static void m_str(struct tv *w, const char *what, uint64_t pid, uint64_t tid, const char *key,
 		  const char *val)
 {
 	m_open(w, what, pid, tid, key);
-	ap_json_str(&w->o, val, strlen(val));
-	LIT(&w->o, "}}");
+	ap_json_str(w->o, val, strlen(val));
+	LIT(w->o, "}}");
 }
 
 static void m_num(struct tv *w, const char *what, uint64_t pid, uint64_t tid, const char *key,
 		  uint64_t val)
 {
 	m_open(w, what, pid, tid, key);
-	ap_json_u64(&w->o, val);
-	LIT(&w->o, "}}");
+	ap_json_u64(w->o, val);
+	LIT(w->o, "}}");
 }
 
 /* The three process metadata events of a framework or GC process. */
@@ -244,8 +245,8 @@ static void m_process(struct tv *w, uint64_t pid, const char *name, uint64_t sor
 	m_num(w, "process_sort_index", pid, 0, "sort_index", sort_index);
 }
 
-/* §8.1 item 1: one cpu_op per torch op, in file order. */
-static void cpu_ops(struct tv *w, const struct ap_host *h)
+/* §8.1 item 1: one cpu_op per torch op, in file order: ops [from, to). */
+static void cpu_ops(struct tv *w, const struct ap_host *h, size_t from, size_t to)
 {
 	static const struct {
 		const char *key;
@@ -260,26 +261,26 @@ static void cpu_ops(struct tv *w, const struct ap_host *h)
 	};
 	size_t i, k;
 
-	for (i = 0; i < h->ops.n; i++) {
+	for (i = from; i < to; i++) {
 		const struct ap_op *op = &h->ops.v[i];
 
 		x_open(w);
 		put_sid(w, op->name);
 		x_rest(w, op->pid, op->tid, op->ts, op->end - op->ts, "cpu_op");
-		LIT(&w->o, "{\"Sequence number\": ");
-		ap_json_i64(&w->o, op->seq);
-		LIT(&w->o, ", \"Fwd thread id\": ");
-		ap_json_u64(&w->o, op->fwd_tid);
+		LIT(w->o, "{\"Sequence number\": ");
+		ap_json_i64(w->o, op->seq);
+		LIT(w->o, ", \"Fwd thread id\": ");
+		ap_json_u64(w->o, op->fwd_tid);
 		for (k = 0; k < sizeof(opt) / sizeof(opt[0]); k++) {
 			uint32_t id;
 
 			memcpy(&id, (const char *)op + opt[k].off, sizeof(id));
 			if (id == AP_STR_NONE)
 				continue;
-			ap_out_puts(&w->o, opt[k].key);
-			ap_out_str_id(&w->o, opt[k].semi ? &w->semi : &w->str, id);
+			ap_out_puts(w->o, opt[k].key);
+			ap_out_str_id(w->o, opt[k].semi ? &w->semi : &w->str, id);
 		}
-		LIT(&w->o, "}}");
+		LIT(w->o, "}}");
 	}
 }
 
@@ -294,10 +295,10 @@ static void queue_event(struct tv *w, const struct ap_qev *e, const char *prefix
 		enc = ap_esc_cache_get(&w->str, named_by->name, &len);
 	if (enc) {
 		/* "Prefix@ then the name's own JSON string without its opening quote */
-		ap_out_putc(&w->o, '"');
-		ap_out_puts(&w->o, prefix);
-		ap_out_putc(&w->o, '@');
-		ap_out_write(&w->o, enc + 1, len - 1);
+		ap_out_putc(w->o, '"');
+		ap_out_puts(w->o, prefix);
+		ap_out_putc(w->o, '@');
+		ap_out_write(w->o, enc + 1, len - 1);
 	} else {
 		ap_strbuf_reset(&w->name);
 		ap_strbuf_addstr(&w->name, prefix);
@@ -307,45 +308,60 @@ static void queue_event(struct tv *w, const struct ap_qev *e, const char *prefix
 			ap_strbuf_addch(&w->name, '@');
 			ap_strbuf_add(&w->name, s ? s : "", ap_strtab_len(w->st, named_by->name));
 		}
-		ap_json_str(&w->o, w->name.buf, w->name.len);
+		ap_json_str(w->o, w->name.buf, w->name.len);
 	}
 	x_rest(w, w->threads[e->thread].pid, w->threads[e->thread].tid, e->ts, e->dur, cat);
-	LIT(&w->o, "{\"correlation_id\": ");
-	ap_json_u64(&w->o, e->corr);
-	LIT(&w->o, "}}");
+	LIT(w->o, "{\"correlation_id\": ");
+	ap_json_u64(w->o, e->corr);
+	LIT(w->o, "}}");
 }
 
-/* §8.1 items 2 and 3: dequeues with flow ends, then enqueues with flow starts. */
-static int queue_events(struct tv *w, const struct ap_queue *q)
+/* The dequeues sorted by correlation id, ties in list order (dequeue_by_corr), into *out
+ * (malloc'd). Returns 0 or AP_ENOMEM. */
+static int dequeues_by_corr(const struct ap_queue *q, struct ap_sortkey **out)
 {
-	struct ap_sortkey *e;
+	struct ap_sortkey *e = malloc((q->deq.n ? q->deq.n : 1) * sizeof(*e));
 	size_t i;
 
-	e = malloc((q->deq.n ? q->deq.n : 1) * sizeof(*e));
+	*out = e;
 	if (!e)
 		return AP_ENOMEM;
 	for (i = 0; i < q->deq.n; i++) {
+		e[i].key = ap_sortkey_u64(q->deq.v[i].corr);
+		e[i].idx = (uint32_t)i;
+	}
+	return ap_sort_keys(e, q->deq.n) < 0 ? AP_ENOMEM : 0;
+}
+
+/* §8.1 item 2: dequeues [from, to) with their flow ends. */
+static void dequeues(struct tv *w, const struct ap_queue *q, size_t from, size_t to)
+{
+	size_t i;
+
+	for (i = from; i < to; i++) {
 		const struct ap_qev *d = &q->deq.v[i];
 
-		e[i].key = ap_sortkey_u64(d->corr);
-		e[i].idx = (uint32_t)i;
 		queue_event(w, d, "Dequeue", d, "dequeue");
 		flow(w, 'f', "enqueue_to_dequeue", (int64_t)d->corr, 0, w->threads[d->thread].pid,
 		     w->threads[d->thread].tid, d->ts, "async_task_queue");
 	}
-	if (ap_sort_keys(e, q->deq.n) < 0) {
-		free(e);
-		return AP_ENOMEM;
-	}
-	for (i = 0; i < q->enq.n; i++) {
+}
+
+/* §8.1 item 3: enqueues [from, to) with their flow starts, each named by the last dequeue of
+ * its correlation id (by_corr: dequeues_by_corr). */
+static void enqueues(struct tv *w, const struct ap_queue *q, const struct ap_sortkey *by_corr,
+		     size_t from, size_t to)
+{
+	size_t i;
+
+	for (i = from; i < to; i++) {
 		const struct ap_qev *n = &q->enq.v[i];
 
-		queue_event(w, n, "Enqueue", dequeue_by_corr(q, e, q->deq.n, n->corr), "enqueue");
+		queue_event(w, n, "Enqueue", dequeue_by_corr(q, by_corr, q->deq.n, n->corr),
+			    "enqueue");
 		flow(w, 's', "enqueue_to_dequeue", (int64_t)n->corr, 0, w->threads[n->thread].pid,
 		     w->threads[n->thread].tid, n->ts, "async_task_queue");
 	}
-	free(e);
-	return 0;
 }
 
 /* §8.1 item 4: the framework process and one name/sort index pair per thread. */
@@ -384,32 +400,33 @@ static void fwdbwd_flows(struct tv *w, const struct ap_host *h, const struct ap_
 	}
 }
 
-/* §8.1 item 6: python_function events. A key missing from the hash table is its own name. */
-static void python_frames(struct tv *w, const struct ap_pyframe_vec *py)
+/* §8.1 item 6: python_function events [from, to). A key missing from the hash table is its own
+ * name. */
+static void python_frames(struct tv *w, const struct ap_pyframe_vec *py, size_t from, size_t to)
 {
 	size_t i;
 
-	for (i = 0; py && i < py->n; i++) {
+	for (i = from; i < to; i++) {
 		const struct ap_pyframe *f = &py->v[i];
 
 		x_open(w);
 		if (f->missing || f->name == AP_STR_NONE) {
-			ap_out_putc(&w->o, '"');
-			ap_json_u64(&w->o, f->key);
-			ap_out_putc(&w->o, '"');
+			ap_out_putc(w->o, '"');
+			ap_json_u64(w->o, f->key);
+			ap_out_putc(w->o, '"');
 		} else {
 			put_sid(w, f->name);
 		}
 		x_rest(w, f->pid, f->tid, f->ts, f->end - f->ts, "python_function");
-		LIT(&w->o, "{\"Python id\": ");
-		ap_json_u64(&w->o, f->id);
-		LIT(&w->o, ", \"Python parent id\": ");
-		ap_json_u64(&w->o, f->parent_id);
+		LIT(w->o, "{\"Python id\": ");
+		ap_json_u64(w->o, f->id);
+		LIT(w->o, ", \"Python parent id\": ");
+		ap_json_u64(w->o, f->parent_id);
 		if (f->module_id >= 0) {
-			LIT(&w->o, ", \"Python module id\": ");
-			ap_json_i64(&w->o, f->module_id);
+			LIT(w->o, ", \"Python module id\": ");
+			ap_json_i64(w->o, f->module_id);
 		}
-		LIT(&w->o, "}}");
+		LIT(w->o, "}}");
 	}
 }
 
@@ -422,26 +439,34 @@ static uint64_t gc_pid(uint64_t os_pid, int device_id)
 	       (uint64_t)(device_id < 0 ? 0 : device_id);
 }
 
-/* §8.1 item 7: GC pauses and their process/thread metadata. */
-static void gc_events(struct tv *w, const struct ap_host *h, int device_id)
+/* §8.1 item 7: GC pauses [from, to). */
+static void gc_events(struct tv *w, const struct ap_host *h, int device_id, size_t from,
+		      size_t to)
 {
 	size_t i;
 
-	for (i = 0; i < h->gcs.n; i++) {
+	for (i = from; i < to; i++) {
 		const struct ap_gc *g = &h->gcs.v[i];
 
 		x_open(w);
-		LIT(&w->o, "\"GC\"");
+		LIT(w->o, "\"GC\"");
 		x_rest(w, gc_pid(g->pid, device_id), g->pid, g->ts, g->end - g->ts, "GC");
-		LIT(&w->o, "{}}");
+		LIT(w->o, "{}}");
 	}
-	if (h->gcs.n) {
-		uint64_t pid = gc_pid(h->gcs.v[0].pid, device_id), tid = h->gcs.v[0].pid;
+}
 
-		m_process(w, pid, "Python GC", GC_SORT_INDEX);
-		m_str(w, "thread_name", pid, tid, "name", "Python GC");
-		m_num(w, "thread_sort_index", pid, tid, "sort_index", tid);
-	}
+/* §8.1 item 7, after the pauses: their process and thread metadata. */
+static void gc_meta(struct tv *w, const struct ap_host *h, int device_id)
+{
+	uint64_t pid, tid;
+
+	if (!h->gcs.n)
+		return;
+	pid = gc_pid(h->gcs.v[0].pid, device_id);
+	tid = h->gcs.v[0].pid;
+	m_process(w, pid, "Python GC", GC_SORT_INDEX);
+	m_str(w, "thread_name", pid, tid, "name", "Python GC");
+	m_num(w, "thread_sort_index", pid, tid, "sort_index", tid);
 }
 
 /* §8.1 CANN part, step 2: the torch_to_npu flows, from each torch op to the timeline event
@@ -481,7 +506,7 @@ static int timeline_part(struct tv *w, const struct ap_fwk_view *v)
 		if (v->level0 && tl->ev.v[i].prune0)
 			continue;
 		elem(w);
-		ap_out_write(&w->o, tl->text.buf + tl->ev.v[i].off, tl->ev.v[i].len);
+		ap_out_write(w->o, tl->text.buf + tl->ev.v[i].off, tl->ev.v[i].len);
 	}
 	if (!v->krel || !v->krel->flows.n || !tl->ends.n)
 		return 0;
@@ -517,89 +542,186 @@ static int collect_tids(const struct ap_fwk_view *v, struct tidmap *m)
 	return 0;
 }
 
+/* ---- the file in pieces (struct ap_pieces): the framework events, in §8.1's order ---- */
+
+enum section { S_OPS, S_DEQ, S_ENQ, S_META, S_PY, S_GC, S_GC_META, S_COUNT };
+
+/* Events per piece: about 200 KB of text each, within one output buffer; the two metadata
+ * sections are one piece each. */
+static const size_t per_piece[S_COUNT] = {
+	[S_OPS] = 448, [S_DEQ] = 600, [S_ENQ] = 600, [S_PY] = 832, [S_GC] = 1536,
+};
+
+struct plan {
+	const struct ap_fwk_view *v;
+	const struct ap_queue *q;
+	const struct ap_sortkey *by_corr;
+	const struct tidmap *tids;
+	uint64_t pid;
+	size_t n[S_COUNT];         /* events of each section */
+	size_t start[S_COUNT + 1]; /* its first piece */
+};
+
+static void plan_pieces(struct plan *p)
+{
+	const struct ap_host *h = p->v->h;
+	size_t s;
+
+	p->n[S_OPS] = h->ops.n;
+	p->n[S_DEQ] = p->q->deq.n;
+	p->n[S_ENQ] = p->q->enq.n;
+	p->n[S_PY] = p->v->py ? p->v->py->n : 0;
+	p->n[S_GC] = h->gcs.n;
+	p->start[0] = 0;
+	for (s = 0; s < S_COUNT; s++)
+		p->start[s + 1] = p->start[s] + (per_piece[s] ? (p->n[s] + per_piece[s] - 1) /
+								per_piece[s]
+							      : 1);
+}
+
+static int tv_init(void *wv, const void *ctx)
+{
+	struct tv *w = wv;
+	const struct plan *p = ctx;
+
+	ap_strbuf_init(&w->name);
+	w->st = &p->v->h->strs;
+	w->threads = p->v->h->threads.v;
+	if (ap_esc_cache_init(&w->str, AP_ESC_JSON, w->st) < 0)
+		return AP_ENOMEM;
+	return ap_esc_cache_init(&w->semi, AP_ESC_JSON_SEMI, w->st);
+}
+
+static void tv_release(void *wv)
+{
+	struct tv *w = wv;
+
+	ap_strbuf_release(&w->name);
+	ap_esc_cache_release(&w->str);
+	ap_esc_cache_release(&w->semi);
+}
+
+static void tv_piece(struct ap_out *o, void *wv, size_t i, int *first, const void *ctx)
+{
+	struct tv *w = wv;
+	const struct plan *p = ctx;
+	const struct ap_fwk_view *v = p->v;
+	enum section s = S_OPS;
+	size_t from, to;
+
+	while (i >= p->start[s + 1])
+		s++;
+	from = (i - p->start[s]) * per_piece[s];
+	to = from + per_piece[s] < p->n[s] ? from + per_piece[s] : p->n[s];
+	w->o = o;
+	w->first = *first;
+	switch (s) {
+	case S_OPS: cpu_ops(w, v->h, from, to); break;
+	case S_DEQ: dequeues(w, p->q, from, to); break;
+	case S_ENQ: enqueues(w, p->q, p->by_corr, from, to); break;
+	case S_META:
+		if (v->h->ops.n || p->q->enq.n || p->q->deq.n)
+			thread_meta(w, p->pid, p->tids);
+		fwdbwd_flows(w, v->h, v->fb);
+		break;
+	case S_PY: python_frames(w, v->py, from, to); break;
+	case S_GC: gc_events(w, v->h, v->device_id, from, to); break;
+	case S_GC_META: gc_meta(w, v->h, v->device_id); break;
+	case S_COUNT: break;
+	}
+	*first = w->first;
+	if (w->name.failed && !o->failed)
+		o->failed = ENOMEM;
+}
+
+/* The CANN part after the framework events (w: a worker of the file's own). Returns 0 or
+ * AP_ENOMEM. */
+static int cann_part(struct tv *w, const struct ap_fwk_view *v)
+{
+	if (v->cann) {
+		size_t nends = v->krel && v->krel->flows.n ? v->cann->flows.n : 0;
+		struct ap_tv_fend *ends = nends ? calloc(nends, sizeof(*ends)) : NULL;
+		int ret = nends && !ends ? AP_ENOMEM
+					 : ap_tv__cann(w->o, &w->first, v->cann, v->overlap,
+						       v->level0, ends);
+
+		if (ret == 0 && nends)
+			torch_to_npu_flows(w, v->h, v->krel, ends, nends);
+		free(ends);
+		AP_FORWARD_IF_ERROR(ret);
+	}
+	return v->tl ? timeline_part(w, v) : 0;
+}
+
 int ap_write_trace_view(const char *dir, const struct ap_fwk_view *v, struct ap_err *err)
 {
 	static const struct ap_queue no_queue;
 	const struct ap_host *h = v->h;
 	const struct ap_queue *q = v->q ? v->q : &no_queue;
+	struct ap_sortkey *by_corr = NULL;
 	struct tidmap tids;
+	struct plan p;
+	struct ap_pieces pieces;
+	struct ap_out o;
 	struct tv w;
-	struct ap_tv_fend *ends = NULL;
-	uint64_t pid;
-	int ret;
+	int ret, first = 1;
 
+	memset(&p, 0, sizeof(p));
 	/* The process of the first torch op, else of the first enqueue, else of the first
 	 * dequeue; with none of them upstream writes no framework events at all. */
 	if (h->ops.n)
-		pid = h->ops.v[0].pid;
+		p.pid = h->ops.v[0].pid;
 	else if (q->enq.n)
-		pid = h->threads.v[q->enq.v[0].thread].pid;
+		p.pid = h->threads.v[q->enq.v[0].thread].pid;
 	else if (q->deq.n)
-		pid = h->threads.v[q->deq.v[0].thread].pid;
-	else if (v->cann || v->tl)
-		pid = 0; /* no framework events: the CANN part alone */
-	else
+		p.pid = h->threads.v[q->deq.v[0].thread].pid;
+	else if (!v->cann && !v->tl)
 		return 0;
+	/* else no framework events: the CANN part alone */
 	memset(&tids, 0, sizeof(tids));
+	memset(&o, 0, sizeof(o));
 	memset(&w, 0, sizeof(w));
-	ap_strbuf_init(&w.name);
-	w.st = &h->strs;
-	w.threads = h->threads.v;
-	w.first = 1;
+	p.v = v;
+	p.q = q;
+	p.tids = &tids;
 	ret = collect_tids(v, &tids);
 	if (ret == 0)
-		ret = ap_esc_cache_init(&w.str, AP_ESC_JSON, w.st);
+		ret = dequeues_by_corr(q, &by_corr);
 	if (ret == 0)
-		ret = ap_esc_cache_init(&w.semi, AP_ESC_JSON_SEMI, w.st);
+		ret = tv_init(&w, &p);
 	if (ret < 0) {
 		ap_err_set(err, AP_ENOMEM, "trace_view.json: out of memory");
 		goto out;
 	}
-	ret = ap_out_open(&w.o, dir, "trace_view.json", err);
+	p.by_corr = by_corr;
+	plan_pieces(&p);
+	memset(&pieces, 0, sizeof(pieces));
+	pieces.n = p.start[S_COUNT];
+	pieces.piece = tv_piece;
+	pieces.init = tv_init;
+	pieces.release = tv_release;
+	pieces.worker_size = sizeof(struct tv);
+	pieces.ctx = &p;
+	pieces.sep_len = 2; /* ", " (elem) */
+	ret = ap_out_open(&o, dir, "trace_view.json", err);
 	if (ret < 0)
 		goto out;
-	ap_out_putc(&w.o, '[');
-	cpu_ops(&w, h);
-	ret = queue_events(&w, q);
+	ap_out_putc(&o, '[');
+	ret = (v->pieces ? v->pieces : ap_pieces_serial)(&o, &pieces, &first);
+	w.o = &o;
+	w.first = first;
+	if (ret == 0)
+		ret = cann_part(&w, v);
 	if (ret < 0) {
 		ap_err_set(err, AP_ENOMEM, "trace_view.json: out of memory");
 		goto out;
 	}
-	if (h->ops.n || q->enq.n || q->deq.n)
-		thread_meta(&w, pid, &tids);
-	fwdbwd_flows(&w, h, v->fb);
-	python_frames(&w, v->py);
-	gc_events(&w, h, v->device_id);
-	if (v->cann) {
-		size_t nends = v->krel && v->krel->flows.n ? v->cann->flows.n : 0;
-
-		ends = nends ? calloc(nends, sizeof(*ends)) : NULL;
-		ret = nends && !ends ? AP_ENOMEM
-				     : ap_tv__cann(&w.o, &w.first, v->cann, v->overlap, v->level0,
-						   ends);
-		if (ret < 0) {
-			ap_err_set(err, AP_ENOMEM, "trace_view.json: out of memory");
-			goto out;
-		}
-		if (nends)
-			torch_to_npu_flows(&w, h, v->krel, ends, nends);
-	}
-	if (v->tl && timeline_part(&w, v) < 0) {
-		ret = ap_err_set(err, AP_ENOMEM, "trace_view.json: out of memory");
-		goto out;
-	}
-	ap_out_putc(&w.o, ']');
-	if (w.name.failed) {
-		ret = ap_err_set(err, AP_ENOMEM, "trace_view.json: out of memory");
-		goto out;
-	}
-	ret = ap_out_commit(&w.o, err);
+	ap_out_putc(&o, ']');
+	ret = ap_out_commit(&o, err);
 out:
-	ap_out_abort(&w.o);
-	ap_strbuf_release(&w.name);
-	ap_esc_cache_release(&w.str);
-	ap_esc_cache_release(&w.semi);
+	ap_out_abort(&o);
+	tv_release(&w);
 	tidmap_release(&tids);
-	free(ends);
+	free(by_corr);
 	return ret;
 }

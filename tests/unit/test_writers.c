@@ -398,6 +398,41 @@ START_TEST(out_large_writes)
 }
 END_TEST
 
+START_TEST(out_mem_append)
+{
+	/* A piece in memory: one past its buffer (spilled) and one within it, each appended less
+	 * its first bytes; a small one joins the file's buffer, a large one is written at once. */
+	size_t big = AP_OUT_BUFSZ + 100, i, len;
+	struct ap_out o, m;
+	struct ap_err err = AP_ERR_INIT;
+	char *got;
+
+	ck_assert_int_eq(ap_out_mem_init(&m), 0);
+	ck_assert_int_eq(ap_out_open(&o, tmp_dir, "m.bin", &err), 0);
+	ap_out_putc(&o, '[');
+	for (i = 0; i < big; i++)
+		ap_out_putc(&m, (char)('a' + i % 26));
+	ck_assert_uint_eq(ap_out_mem_len(&m), big);
+	ck_assert_uint_gt(m.mem->len, 0); /* spilled */
+	ap_out_append(&o, &m, 2);
+	ap_out_mem_reset(&m);
+	ck_assert_uint_eq(ap_out_mem_len(&m), 0);
+	ap_out_write(&m, ", xyz", 5);
+	ap_out_append(&o, &m, 2);
+	ap_out_putc(&o, ']');
+	ck_assert_int_eq(ap_out_commit(&o, &err), 0);
+	ap_out_mem_release(&m);
+	got = slurp("m.bin", &len);
+	ck_assert_uint_eq(len, 1 + (big - 2) + 3 + 1);
+	ck_assert_int_eq(got[0], '[');
+	for (i = 2; i < big; i++)
+		ck_assert_int_eq(got[i - 1], 'a' + (int)(i % 26));
+	ck_assert_mem_eq(got + big - 1, "xyz]", 4);
+	free(got);
+	ap_err_release(&err);
+}
+END_TEST
+
 START_TEST(out_drop_behind)
 {
 	/* 272 MiB, past the 256 MiB from which windows are handed to writeback and dropped
@@ -1176,6 +1211,7 @@ static Suite *writers_suite(void)
 	tcase_add_test(tc, out_sticky_failure);
 	tcase_add_test(tc, out_open_failure);
 	tcase_add_test(tc, out_large_writes);
+	tcase_add_test(tc, out_mem_append);
 	tcase_add_test(tc, out_drop_behind);
 	suite_add_tcase(s, tc);
 

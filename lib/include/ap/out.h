@@ -69,6 +69,41 @@ int ap_out_commit(struct ap_out *o, struct ap_err *err);
 /* Closes and removes the temp file; accepts a never-opened (zeroed) struct. */
 void ap_out_abort(struct ap_out *o);
 
+/* A file body in pieces that are formatted independently of each other and written in order,
+ * so that several threads can format one file. piece(o, w, i, first, ctx) formats piece i into
+ * o; w is worker state of worker_size bytes, zeroed and set up by init (may be NULL) before a
+ * worker's first piece and torn down by release (may be NULL) after its last: every piece a
+ * worker formats sees the same w. first is the writer's "no element written yet" flag: a piece
+ * puts sep (sep_len bytes) before each element only when *first is 0, and clears *first. */
+struct ap_pieces {
+	size_t n;
+	void (*piece)(struct ap_out *o, void *w, size_t i, int *first, const void *ctx);
+	int (*init)(void *w, const void *ctx); /* returns 0 or AP_ENOMEM */
+	void (*release)(void *w);
+	size_t worker_size;
+	const void *ctx;
+	size_t sep_len;
+};
+
+/* Runs p into o with *first as the flag before its first piece, leaving in *first whether
+ * still nothing was written. Returns 0 or AP_ENOMEM (o's own write failures stay in o). */
+typedef int (*ap_pieces_run_fn)(struct ap_out *o, const struct ap_pieces *p, int *first);
+/* The pieces of p one after the other, straight into o: what a run function falls back to, and
+ * what a writer does when it is given none. */
+int ap_pieces_serial(struct ap_out *o, const struct ap_pieces *p, int *first);
+
+/* An output in memory, formatting one piece at a time for ap_out_append (fd -1; what does
+ * not fit its buffer spills into a byte buffer). Returns 0 or AP_ENOMEM. */
+int ap_out_mem_init(struct ap_out *m);
+/* Empties m for the next piece, keeping its memory. */
+void ap_out_mem_reset(struct ap_out *m);
+void ap_out_mem_release(struct ap_out *m);
+/* Bytes formatted into m so far (m->failed is ENOMEM once it ran out of memory). */
+size_t ap_out_mem_len(const struct ap_out *m);
+/* Writes the bytes of m into o (which keeps their order after what o already holds), less the
+ * first skip of them (skip <= ap_out_mem_len(m)). */
+void ap_out_append(struct ap_out *o, const struct ap_out *m, size_t skip);
+
 /* JSON pieces (Python json.dumps, ensure_ascii=False: spec torch_npu §8.0). */
 void ap_json_str(struct ap_out *o, const char *s, size_t len);
 /* Like ap_json_str but every ';' becomes ";\r\n" (trace_view args, §8.1). */

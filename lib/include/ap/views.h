@@ -7,6 +7,7 @@
 #include "ap/host.h"
 #include "ap/hostview.h"
 #include "ap/npukernel.h"
+#include "ap/out.h"
 
 /* Everything the framework writers read; all borrowed, nothing is changed. */
 struct ap_cann_view;
@@ -28,6 +29,8 @@ struct ap_fwk_view {
 	const struct ap_overlap *overlap; /* its Overlap Analysis per device, or NULL */
 	const struct ap_cann_tl *tl;      /* msprof's exported timeline (exported path), NULL: none */
 	int level0;                       /* profiler level Level0: the CANN part is pruned (§10) */
+	ap_pieces_run_fn pieces;          /* runs a file's pieces, side by side where threads are
+					   * free; NULL: ap_pieces_serial */
 };
 
 /* Each writes its file(s) into dir (an existing directory) through NAME.tmp + rename; a file
