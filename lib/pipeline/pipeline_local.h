@@ -8,6 +8,7 @@
 #include "ap/cann_exported.h"
 #include "ap/cann_write.h"
 #include "ap/npukernel.h"
+#include "ap/out.h"
 #include "ap/outdir.h"
 #include "ap/ptdump.h"
 #include "ap/strbuf.h"
@@ -38,6 +39,12 @@ typedef int (*ap_pipeline__write_fn)(void *arg, struct ap_err *err);
  * failure's status with err set. */
 int ap_pipeline__write_pair(ap_pipeline__write_fn first, ap_pipeline__write_fn second,
 			    void *arg, int threads, struct ap_err *err);
+
+/* An ap_pieces_run_fn: in a team of several threads (a dump's own, or the driver's when dumps
+ * are side by side), the calling task and tasks deferred to the team format the pieces, at
+ * most two buffers of them per worker held at a time, and they are written in order; the bytes
+ * are those of ap_pieces_serial, which it runs outside a team. Returns 0 or AP_ENOMEM. */
+int ap_pipeline__pieces(struct ap_out *o, const struct ap_pieces *p, int *first);
 
 /* 1 when an ms_service_*.db lies below dir (a service dump, when dir is no other kind). */
 int ap_pipeline__is_svc(const char *dir);

@@ -423,6 +423,7 @@ static int write_outputs(const struct ap_pt_dump *d, struct fwk_state *s,
 	v.overlap = cann && cann->view ? &cann->overlap : NULL;
 	v.tl = cann && cann->tl && !cann->tl->failed ? cann->tl : NULL;
 	v.level0 = ap_prof_level_of(d->cfg.level) == AP_PROF_LEVEL0;
+	v.pieces = ap_pipeline__pieces;
 	/* The text outputs also for export type "db": its database outputs are not written
 	 * yet, and a dump should not come back empty. */
 	/* trace_view.json also for an NPU-only capture: torch_npu's TraceViewParser writes the
