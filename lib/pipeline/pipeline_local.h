@@ -26,7 +26,8 @@ int ap_pipeline__begin_output(const char *in_dir, const char *name, const char *
 
 /* Runs fn(arg) in a team of its own when threads > 1, else on the calling thread, where the
  * tasks fn creates go to the enclosing team, if any: the driver's when dumps are analysed side
- * by side, whose threads take them up once done with their own dumps. */
+ * by side, whose threads take them up once done with their own dumps. Returns when fn and
+ * every task it created are done. */
 void ap_pipeline__in_team(void (*fn)(void *), void *arg, int threads);
 
 /* Writes one group of outputs from arg; returns 0 or a negative status with err set. */

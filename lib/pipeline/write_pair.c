@@ -27,15 +27,18 @@ void ap_pipeline__in_team(void (*fn)(void *), void *arg, int threads)
 {
 #ifdef _OPENMP
 	if (threads > 1) {
+		/* the barrier closing the single runs fn's tasks, on threads it wakes for each */
 #pragma omp parallel num_threads(threads)
 #pragma omp single
 		fn(arg);
 		return;
 	}
+#pragma omp taskgroup
+	fn(arg);
 #else
 	(void)threads;
-#endif
 	fn(arg);
+#endif
 }
 
 struct pair {
@@ -45,26 +48,26 @@ struct pair {
 	struct ap_err ferr, *err;
 };
 
+/* Each half is a task (run at once when not deferred), so that the pieces its files defer
+ * (ap_pipeline__pieces) are waited for as its own children; ap_pipeline__in_team waits for
+ * both, where a thread done with its half takes up the other's pieces. */
 static void pair_body(void *v)
 {
 	struct pair *p = v;
 
-	/* A group rather than a taskwait: a thread done with its half takes up the tasks the
-	 * other half's files defer (ap_pipeline__pieces), which are not its children. */
-#ifdef _OPENMP
-#pragma omp taskgroup
-#endif
-	{
-		if (p->first) {
+	if (p->first) {
 #ifdef _OPENMP
 #pragma omp task if (p->par)
 #endif
-			p->fret = p->first(p->arg, &p->ferr);
-		}
-		/* serial: first is done, and a failure there ends it (fret is read only then: a
-		 * deferred task may still be writing it) */
-		if (p->par || p->fret == 0)
-			p->sret = p->second(p->arg, p->err);
+		p->fret = p->first(p->arg, &p->ferr);
+	}
+	/* serial: first is done, and a failure there ends it (fret is read only then: a deferred
+	 * task may still be writing it) */
+	if (p->par || p->fret == 0) {
+#ifdef _OPENMP
+#pragma omp task if (p->par)
+#endif
+		p->sret = p->second(p->arg, p->err);
 	}
 }
 
@@ -214,16 +217,15 @@ static int side_by_side(struct ap_out *o, const struct ap_pieces *p, int *first,
 	r.first = *first;
 	r.maxbufs = 2 * (size_t)workers;
 	omp_init_lock(&r.lock);
-	/* A group, not a taskwait: this may run in the implicit task of a team, whose other
-	 * children (the other half of write_pair) are none of its business. */
-#pragma omp taskgroup
-	{
-		for (k = 1; k < workers; k++) {
+	/* A taskwait, not a group: the helpers stay members of the enclosing group, whose
+	 * waiting threads take them up. It waits for every child of the calling task, which is
+	 * one of write_pair's halves: the helpers are its only children. */
+	for (k = 1; k < workers; k++) {
 #pragma omp task shared(r)
-			worker(&r);
-		}
 		worker(&r);
 	}
+	worker(&r);
+#pragma omp taskwait
 	omp_destroy_lock(&r.lock);
 	while (r.spare) {
 		struct pbuf *b = r.spare;
