@@ -77,7 +77,8 @@ int ap_pipeline__write_pair(ap_pipeline__write_fn first, ap_pipeline__write_fn s
 	struct pair p = { first, second, arg, first && defer(threads), 0, 0,
 			  AP_ERR_INIT, err };
 
-	ap_pipeline__in_team(pair_body, &p, p.par && threads > 1 ? 2 : 1);
+	/* every thread of the dump's own: those the halves leave free take up their pieces */
+	ap_pipeline__in_team(pair_body, &p, defer(threads) ? threads : 1);
 	if (p.fret < 0) {
 		ap_err_move(err, &p.ferr);
 		return p.fret;
@@ -106,6 +107,7 @@ struct prun {
 	struct pbuf *spare;  /* buffers free for the next piece */
 	size_t nbufs, maxbufs;
 	int writing, first, any;
+	int nomem; /* a piece ran out of memory: the file is to be given up */
 };
 
 /* Writes the pieces that are ready, in order, unless another worker is at it. Called and
@@ -127,8 +129,6 @@ static void drain(struct prun *r)
 			skip = r->p->sep_len < len ? r->p->sep_len : len;
 		if (len)
 			r->any = 1;
-		if (b->m.failed && !r->o->failed)
-			r->o->failed = b->m.failed;
 		ap_out_append(r->o, &b->m, skip);
 		ap_out_mem_reset(&b->m);
 		omp_set_lock(&r->lock);
@@ -167,16 +167,25 @@ static struct pbuf *take_buf(struct prun *r)
 	return b;
 }
 
+/* Takes pieces until none is left. A worker that cannot set up or get a buffer leaves the rest
+ * to the others. */
 static void worker(struct prun *r)
 {
 	const struct ap_pieces *p = r->p;
-	void *w = calloc(1, p->worker_size ? p->worker_size : 1);
-	int ok = w && (!p->init || p->init(w, p->ctx) == 0);
+	void *w;
+	int ok;
 
+	omp_set_lock(&r->lock);
+	ok = r->taken < p->n;
+	omp_unset_lock(&r->lock);
+	if (!ok)
+		return; /* a helper that came too late */
+	w = calloc(1, p->worker_size ? p->worker_size : 1);
+	ok = w && (!p->init || p->init(w, p->ctx) == 0);
 	while (ok) {
 		struct pbuf *b;
 		size_t i;
-		int first;
+		int first, ret;
 
 		omp_set_lock(&r->lock);
 		b = r->taken < p->n ? take_buf(r) : NULL;
@@ -190,10 +199,12 @@ static void worker(struct prun *r)
 			r->taken++;
 		omp_unset_lock(&r->lock);
 		if (!b)
-			break; /* all taken, or no memory: the others go on */
+			break;
 		first = r->first && i == 0;
-		p->piece(&b->m, w, i, &first, p->ctx);
+		ret = p->piece(&b->m, w, i, &first, p->ctx);
 		omp_set_lock(&r->lock);
+		if (ret < 0 || b->m.failed)
+			r->nomem = 1;
 		r->ready[i] = b;
 		drain(r);
 		omp_unset_lock(&r->lock);
@@ -236,7 +247,7 @@ static int side_by_side(struct ap_out *o, const struct ap_pieces *p, int *first,
 	}
 	free(r.ready);
 	*first = r.first && !r.any;
-	return r.next == p->n ? 0 : AP_ENOMEM;
+	return r.next == p->n && !r.nomem ? 0 : AP_ENOMEM;
 }
 #endif
 

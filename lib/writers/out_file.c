@@ -180,6 +180,7 @@ int ap_pieces_serial(struct ap_out *o, const struct ap_pieces *p, int *first)
 {
 	void *w = NULL;
 	size_t i;
+	int ret = 0;
 
 	if (!p->n)
 		return 0;
@@ -191,12 +192,12 @@ int ap_pieces_serial(struct ap_out *o, const struct ap_pieces *p, int *first)
 		free(w);
 		return AP_ENOMEM;
 	}
-	for (i = 0; i < p->n; i++)
-		p->piece(o, w, i, first, p->ctx);
+	for (i = 0; i < p->n && ret == 0; i++)
+		ret = p->piece(o, w, i, first, p->ctx);
 	if (p->release)
 		p->release(w);
 	free(w);
-	return 0;
+	return ret;
 }
 
 int ap_out_mem_init(struct ap_out *m)

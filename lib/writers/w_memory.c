@@ -140,7 +140,7 @@ static size_t pieces_of(size_t n, size_t per)
 	return (n + per - 1) / per;
 }
 
-static void record_piece(struct ap_out *o, void *w, size_t piece, int *first, const void *ctx)
+static int record_piece(struct ap_out *o, void *w, size_t piece, int *first, const void *ctx)
 {
 	const struct ap_fwk_view *v = ctx;
 	const struct ap_memview *mv = v->mv;
@@ -165,6 +165,7 @@ static void record_piece(struct ap_out *o, void *w, size_t piece, int *first, co
 		ap_out_puts(o, "PTA+GE");
 		ap_out_write(o, b, n);
 	}
+	return 0;
 }
 
 static int write_memory_record(const char *dir, const struct ap_fwk_view *v,
@@ -264,7 +265,7 @@ static void opmem_release(void *w)
 	ap_esc_cache_release(&ow->names);
 }
 
-static void opmem_piece(struct ap_out *o, void *w, size_t piece, int *first, const void *ctx)
+static int opmem_piece(struct ap_out *o, void *w, size_t piece, int *first, const void *ctx)
 {
 	const struct ap_fwk_view *v = ctx;
 	const struct ap_memview *mv = v->mv;
@@ -275,6 +276,7 @@ static void opmem_piece(struct ap_out *o, void *w, size_t piece, int *first, con
 	(void)first;
 	for (; i < end; i++)
 		operator_row(o, v, &mv->groups.v[i], &ow->names, ow->c);
+	return 0;
 }
 
 static int write_operator_memory(const char *dir, const struct ap_fwk_view *v,

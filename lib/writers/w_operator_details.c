@@ -76,7 +76,7 @@ static void od_release(void *w)
 	ap_esc_cache_release(&ow->semi);
 }
 
-static void od_piece(struct ap_out *o, void *w, size_t piece, int *first, const void *ctx)
+static int od_piece(struct ap_out *o, void *w, size_t piece, int *first, const void *ctx)
 {
 	const struct ap_fwk_view *v = ctx;
 	const struct ap_host *h = v->h;
@@ -110,6 +110,7 @@ static void od_piece(struct ap_out *o, void *w, size_t piece, int *first, const 
 			ap_out_write(o, ",0,0,0,0\r\n", 10);
 		}
 	}
+	return 0;
 }
 
 int ap_write_operator_details(const char *dir, const struct ap_fwk_view *v, struct ap_err *err)

@@ -1,7 +1,6 @@
 /* trace_view.json, framework-only form (spec torch_npu_ascend_pt.md §8.1 framework part;
  * upstream FwkFileParser.get_fwk_trace_data + TraceEventManager), streamed as one JSON array in
  * Python json.dumps spelling (§8.0). Deviations from upstream: docs/compatibility.md. */
-#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -384,12 +383,13 @@ static void thread_meta(struct tv *w, uint64_t pid, const struct tidmap *tids)
 	}
 }
 
-/* §8.1 item 5: fwdbwd flows of pairs whose ops run on different threads. */
-static void fwdbwd_flows(struct tv *w, const struct ap_host *h, const struct ap_fwdbwd_vec *fb)
+/* §8.1 item 5: fwdbwd flows of pairs [from, to) whose ops run on different threads. */
+static void fwdbwd_flows(struct tv *w, const struct ap_host *h, const struct ap_fwdbwd_vec *fb,
+			 size_t from, size_t to)
 {
 	size_t i;
 
-	for (i = 0; fb && i < fb->n; i++) {
+	for (i = from; i < to; i++) {
 		const struct ap_op *s = &h->ops.v[fb->v[i].start_op];
 		const struct ap_op *e = &h->ops.v[fb->v[i].end_op];
 
@@ -544,12 +544,13 @@ static int collect_tids(const struct ap_fwk_view *v, struct tidmap *m)
 
 /* ---- the file in pieces (struct ap_pieces): the framework events, in §8.1's order ---- */
 
-enum section { S_OPS, S_DEQ, S_ENQ, S_META, S_PY, S_GC, S_GC_META, S_COUNT };
+enum section { S_OPS, S_DEQ, S_ENQ, S_META, S_FWDBWD, S_PY, S_GC, S_GC_META, S_COUNT };
 
-/* Events per piece: about 200 KB of text each, within one output buffer; the two metadata
- * sections are one piece each. */
+/* Events (fwdbwd: pairs) per piece: about 200 KB of text each, within one output buffer; the
+ * two metadata sections are one piece each. */
 static const size_t per_piece[S_COUNT] = {
-	[S_OPS] = 448, [S_DEQ] = 600, [S_ENQ] = 600, [S_PY] = 832, [S_GC] = 1536,
+	[S_OPS] = 448, [S_DEQ] = 600, [S_ENQ] = 600, [S_FWDBWD] = 768, [S_PY] = 832,
+	[S_GC] = 1536,
 };
 
 struct plan {
@@ -570,6 +571,7 @@ static void plan_pieces(struct plan *p)
 	p->n[S_OPS] = h->ops.n;
 	p->n[S_DEQ] = p->q->deq.n;
 	p->n[S_ENQ] = p->q->enq.n;
+	p->n[S_FWDBWD] = p->v->fb ? p->v->fb->n : 0;
 	p->n[S_PY] = p->v->py ? p->v->py->n : 0;
 	p->n[S_GC] = h->gcs.n;
 	p->start[0] = 0;
@@ -601,7 +603,7 @@ static void tv_release(void *wv)
 	ap_esc_cache_release(&w->semi);
 }
 
-static void tv_piece(struct ap_out *o, void *wv, size_t i, int *first, const void *ctx)
+static int tv_piece(struct ap_out *o, void *wv, size_t i, int *first, const void *ctx)
 {
 	struct tv *w = wv;
 	const struct plan *p = ctx;
@@ -622,16 +624,15 @@ static void tv_piece(struct ap_out *o, void *wv, size_t i, int *first, const voi
 	case S_META:
 		if (v->h->ops.n || p->q->enq.n || p->q->deq.n)
 			thread_meta(w, p->pid, p->tids);
-		fwdbwd_flows(w, v->h, v->fb);
 		break;
+	case S_FWDBWD: fwdbwd_flows(w, v->h, v->fb, from, to); break;
 	case S_PY: python_frames(w, v->py, from, to); break;
 	case S_GC: gc_events(w, v->h, v->device_id, from, to); break;
 	case S_GC_META: gc_meta(w, v->h, v->device_id); break;
 	case S_COUNT: break;
 	}
 	*first = w->first;
-	if (w->name.failed && !o->failed)
-		o->failed = ENOMEM;
+	return w->name.failed ? AP_ENOMEM : 0;
 }
 
 /* The CANN part after the framework events (w: a worker of the file's own). Returns 0 or

@@ -2,8 +2,9 @@
 # Outputs written in pieces side by side (ap_pipeline__pieces) are the bytes of the serial writers:
 # a realistic FRAMEWORK dump (ap-gen --synth, every record kind) large enough that every big
 # section of trace_view.json, operator_details.csv and both memory CSVs spans several pieces,
-# analysed alone at -j 1 (serial), at -j 4 (its own team of four), and beside a second dump at
-# -j 2 (the driver's team), must give identical files, and valid JSON.
+# analysed alone at -j 1 (serial), at -j 4 (its own team of four threads, all formatting
+# pieces), and beside a second dump at -j 2 (the driver's team), must give identical files, and
+# valid JSON. The CANN part after the pieces is covered by the golden cases at 1 and 4 threads.
 # usage: threads_agree.sh BINDIR SRCROOT AP_GEN
 set -u
 gen=$3

@@ -1,9 +1,11 @@
 /* Unit tests of lib/pipeline's pieces runner (ap_pipeline__pieces, write_pair.c): one file's
  * pieces formatted side by side in a team of four come out in order, as ap_pieces_serial writes
  * them, with the separator of the file's first element dropped, within the bound on buffers held,
- * and a runner whose workers all fail reports it. Without OpenMP the runner is the serial one and
- * the same assertions hold. */
+ * with several workers at it, and failures reported: workers that all fail to set up, a piece out
+ * of memory; some workers failing leaves the rest to the others. Without OpenMP the runner is the
+ * serial one and what needs a team is not asserted. */
 #include <check.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +68,8 @@ static char *slurp(const char *name, size_t *len)
 
 struct elems {
 	size_t (*count)(size_t piece); /* elements of a piece */
-	int init_fails;
+	int init_fails;                /* 1: every set-up fails; 2: the first only */
+	size_t fail_piece;             /* a piece that runs out of memory, or SIZE_MAX */
 	size_t inits;                  /* worker set-ups, counted atomically */
 	int slow_first;                /* piece 0 waits while the others run */
 	size_t max_during_first;       /* highest piece begun while piece 0 was running */
@@ -82,15 +85,16 @@ static int w_init(void *w, const void *ctx)
 {
 	struct elems *e = (struct elems *)ctx;
 
-	__atomic_add_fetch(&e->inits, 1, __ATOMIC_RELAXED);
-	if (e->init_fails)
+	size_t k = __atomic_fetch_add(&e->inits, 1, __ATOMIC_SEQ_CST);
+
+	if (e->init_fails == 1 || (e->init_fails == 2 && k == 0))
 		return AP_ENOMEM;
 	((struct worker *)w)->ready = 1;
 	return 0;
 }
 
 /* Piece i: elements "i.k" for k below count(i), each after ", " unless it is the file's first. */
-static void w_piece(struct ap_out *o, void *wv, size_t i, int *first, const void *ctx)
+static int w_piece(struct ap_out *o, void *wv, size_t i, int *first, const void *ctx)
 {
 	struct elems *e = (struct elems *)ctx;
 	struct worker *w = wv;
@@ -118,6 +122,7 @@ static void w_piece(struct ap_out *o, void *wv, size_t i, int *first, const void
 		*first = 0;
 		ap_out_write(o, b, (size_t)snprintf(b, sizeof(b), "%zu.%zu", i, k));
 	}
+	return i == e->fail_piece ? AP_ENOMEM : 0;
 }
 
 static struct ap_pieces pieces_of(struct elems *e, size_t n)
@@ -182,7 +187,7 @@ static size_t mixed(size_t i)
 
 START_TEST(pieces_in_order)
 {
-	struct elems e = { mixed, 0, 0, 0, 0, 0 };
+	struct elems e = { mixed, 0, SIZE_MAX, 0, 0, 0, 0 };
 	struct ap_pieces p = pieces_of(&e, 400);
 	struct job s, t;
 	size_t ls, lt;
@@ -220,7 +225,7 @@ static size_t none(size_t i)
 
 START_TEST(pieces_first_separator)
 {
-	struct elems e = { leading_empty, 0, 0, 0, 0, 0 };
+	struct elems e = { leading_empty, 0, SIZE_MAX, 0, 0, 0, 0 };
 	struct ap_pieces p = pieces_of(&e, 7);
 	struct job s, t;
 	size_t ls, lt;
@@ -255,7 +260,7 @@ static size_t one(size_t i)
 
 START_TEST(pieces_bounded)
 {
-	struct elems e = { one, 0, 0, 1, 0, 0 };
+	struct elems e = { one, 0, SIZE_MAX, 0, 1, 0, 0 };
 	struct ap_pieces p = pieces_of(&e, 200);
 	struct job s, t;
 	size_t lt;
@@ -266,6 +271,10 @@ START_TEST(pieces_bounded)
 	run_both(&p, &s, &t);
 	ck_assert_int_eq(t.ret, 0);
 	ck_assert_uint_lt(e.max_during_first, 8);
+#ifdef _OPENMP
+	/* and side by side: other workers began pieces meanwhile */
+	ck_assert_uint_ge(e.max_during_first, 1);
+#endif
 	b = slurp("team.txt", &lt);
 	ck_assert_mem_eq(b, "[0.0, 1.0, 2.0, ", 16);
 	ck_assert_mem_eq(b + lt - 8, ", 199.0]", 8);
@@ -275,13 +284,56 @@ END_TEST
 
 START_TEST(pieces_init_fails)
 {
-	struct elems e = { one, 1, 0, 0, 0, 0 };
+	struct elems e = { one, 1, SIZE_MAX, 0, 0, 0, 0 };
 	struct ap_pieces p = pieces_of(&e, 10);
 	struct job s, t;
 
 	run_both(&p, &s, &t);
 	ck_assert_int_eq(s.ret, AP_ENOMEM);
 	ck_assert_int_eq(t.ret, AP_ENOMEM);
+}
+END_TEST
+
+START_TEST(pieces_piece_fails)
+{
+	struct elems e = { mixed, 0, 77, 0, 0, 0, 0 };
+	struct ap_pieces p = pieces_of(&e, 300);
+	struct job s, t;
+
+	/* a piece out of memory gives the file up, serially and side by side */
+	run_both(&p, &s, &t);
+	ck_assert_int_eq(s.ret, AP_ENOMEM);
+	ck_assert_int_eq(t.ret, AP_ENOMEM);
+}
+END_TEST
+
+START_TEST(pieces_some_workers_fail)
+{
+	struct elems e = { mixed, 0, SIZE_MAX, 0, 0, 0, 0 };
+	struct ap_pieces p = pieces_of(&e, 300);
+	struct job s, t;
+	size_t ls, lt;
+	char *a, *b;
+
+	/* the serial bytes first, then a team whose first worker to set up fails */
+	run_both(&p, &s, &t);
+	a = slurp("serial.txt", &ls);
+	e.init_fails = 2;
+	e.inits = 0;
+	t.name = "team.txt";
+	t.p = &p;
+	t.serial = 0;
+	ap_pipeline__in_team(job_body, &t, 4);
+#ifdef _OPENMP
+	ck_assert_int_eq(t.ret, 0);
+	b = slurp("team.txt", &lt);
+	ck_assert_uint_eq(ls, lt);
+	ck_assert_mem_eq(a, b, ls);
+	free(b);
+#else
+	ck_assert_int_eq(t.ret, AP_ENOMEM); /* the one worker there is */
+#endif
+	free(a);
 }
 END_TEST
 
@@ -295,6 +347,8 @@ static Suite *pipeline_suite(void)
 	tcase_add_test(tc, pieces_first_separator);
 	tcase_add_test(tc, pieces_bounded);
 	tcase_add_test(tc, pieces_init_fails);
+	tcase_add_test(tc, pieces_piece_fails);
+	tcase_add_test(tc, pieces_some_workers_fail);
 	suite_add_tcase(s, tc);
 	return s;
 }

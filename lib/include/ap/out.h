@@ -71,13 +71,14 @@ void ap_out_abort(struct ap_out *o);
 
 /* A file body in pieces that are formatted independently of each other and written in order,
  * so that several threads can format one file. piece(o, w, i, first, ctx) formats piece i into
- * o; w is worker state of worker_size bytes, zeroed and set up by init (may be NULL) before a
+ * o and returns 0, or AP_ENOMEM when it could not (the file is then to be given up); w is worker
+ * state of worker_size bytes, zeroed and set up by init (may be NULL) before a
  * worker's first piece and torn down by release (may be NULL) after its last: every piece a
  * worker formats sees the same w. first is the writer's "no element written yet" flag: a piece
  * puts sep (sep_len bytes) before each element only when *first is 0, and clears *first. */
 struct ap_pieces {
 	size_t n;
-	void (*piece)(struct ap_out *o, void *w, size_t i, int *first, const void *ctx);
+	int (*piece)(struct ap_out *o, void *w, size_t i, int *first, const void *ctx);
 	int (*init)(void *w, const void *ctx); /* returns 0 or AP_ENOMEM */
 	void (*release)(void *w);
 	size_t worker_size;
@@ -86,7 +87,8 @@ struct ap_pieces {
 };
 
 /* Runs p into o with *first as the flag before its first piece, leaving in *first whether
- * still nothing was written. Returns 0 or AP_ENOMEM (o's own write failures stay in o). */
+ * still nothing was written. Returns 0, or AP_ENOMEM when a worker could not be set up or a
+ * piece ran out of memory (o's own write failures stay in o). */
 typedef int (*ap_pieces_run_fn)(struct ap_out *o, const struct ap_pieces *p, int *first);
 /* The pieces of p one after the other, straight into o: what a run function falls back to, and
  * what a writer does when it is given none. */
