@@ -186,18 +186,34 @@ int ap_pieces_serial(struct ap_out *o, const struct ap_pieces *p, int *first)
 		return 0;
 	if (p->worker_size && !(w = calloc(1, p->worker_size)))
 		return AP_ENOMEM;
-	if (p->init && p->init(w, p->ctx) < 0) {
-		if (p->release)
-			p->release(w);
-		free(w);
-		return AP_ENOMEM;
-	}
+	if (p->init)
+		ret = p->init(w, p->ctx);
 	for (i = 0; i < p->n && ret == 0; i++)
 		ret = p->piece(o, w, i, first, p->ctx);
 	if (p->release)
 		p->release(w);
 	free(w);
 	return ret;
+}
+
+int ap_pieces_run(ap_pieces_run_fn run, struct ap_out *o, const struct ap_pieces *p, int *first)
+{
+	return (run ? run : ap_pieces_serial)(o, p, first);
+}
+
+int ap_csv_write_pieces(const char *dir, const char *name, const char *const *cols, size_t n,
+			const struct ap_pieces *p, ap_pieces_run_fn run, struct ap_err *err)
+{
+	struct ap_out o;
+	int first = 1;
+
+	AP_FORWARD_IF_ERROR(ap_out_open(&o, dir, name, err));
+	ap_csv_header(&o, cols, n);
+	if (ap_pieces_run(run, &o, p, &first) < 0) {
+		ap_out_abort(&o);
+		return ap_err_set(err, AP_ENOMEM, "cannot write '%s/%s': out of memory", dir, name);
+	}
+	return ap_out_commit(&o, err);
 }
 
 int ap_out_mem_init(struct ap_out *m)
@@ -427,6 +443,15 @@ void ap_csv_field_semi(struct ap_out *o, int first, const char *s, size_t len)
 void ap_csv_end_row(struct ap_out *o)
 {
 	ap_out_write(o, "\r\n", 2);
+}
+
+void ap_csv_header(struct ap_out *o, const char *const *cols, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		ap_csv_field(o, i == 0, cols[i], strlen(cols[i]));
+	ap_csv_end_row(o);
 }
 
 /* ---- encoded-string cache ---- */

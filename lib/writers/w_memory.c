@@ -83,15 +83,6 @@ static void put_device(struct ap_out *o, const struct ap_fwk_view *v, const stru
 	put_sep_raw(o, b, fmt_device(b, v, m));
 }
 
-static void put_header(struct ap_out *o, const char *const *cols, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		ap_csv_field(o, i == 0, cols[i], strlen(cols[i]));
-	ap_csv_end_row(o);
-}
-
 static const char *const memory_record_cols[] = {
 #define AP_COL(name) name,
 #include "../../schemas/memory_record.def"
@@ -135,18 +126,12 @@ static size_t row_tail(char *b, const struct ap_fwk_view *v, const struct ap_mem
 #define RECORDS_PER_PIECE 832
 #define GROUPS_PER_PIECE 1024
 
-static size_t pieces_of(size_t n, size_t per)
-{
-	return (n + per - 1) / per;
-}
-
 static int record_piece(struct ap_out *o, void *w, size_t piece, int *first, const void *ctx)
 {
 	const struct ap_fwk_view *v = ctx;
 	const struct ap_memview *mv = v->mv;
 	struct numcache *c = w;
-	size_t i = piece * RECORDS_PER_PIECE,
-	       end = i + RECORDS_PER_PIECE < mv->pta.n ? i + RECORDS_PER_PIECE : mv->pta.n;
+	size_t i = piece * RECORDS_PER_PIECE, end = ap_piece_end(piece, RECORDS_PER_PIECE, mv->pta.n);
 
 	(void)first;
 	for (; i < end; i++) {
@@ -172,24 +157,16 @@ static int write_memory_record(const char *dir, const struct ap_fwk_view *v,
 			       const struct ap_memview *mv, struct ap_err *err)
 {
 	struct ap_pieces p = { 0 };
-	struct ap_out o;
-	int first = 1;
 
 	if (!mv->pta.n)
 		return 0;
-	p.n = pieces_of(mv->pta.n, RECORDS_PER_PIECE);
+	p.n = ap_pieces_of(mv->pta.n, RECORDS_PER_PIECE);
 	p.piece = record_piece;
 	p.worker_size = 3 * sizeof(struct numcache);
 	p.ctx = v;
-	AP_FORWARD_IF_ERROR(ap_out_open(&o, dir, "memory_record.csv", err));
-	put_header(&o, memory_record_cols,
-		   sizeof(memory_record_cols) / sizeof(memory_record_cols[0]));
-	if ((v->pieces ? v->pieces : ap_pieces_serial)(&o, &p, &first) < 0) {
-		ap_out_abort(&o);
-		return ap_err_set(err, AP_ENOMEM, "cannot write '%s/memory_record.csv': out of memory",
-				  dir);
-	}
-	return ap_out_commit(&o, err);
+	return ap_csv_write_pieces(dir, "memory_record.csv", memory_record_cols,
+				   sizeof(memory_record_cols) / sizeof(memory_record_cols[0]), &p,
+				   v->pieces, err);
 }
 
 /* Release columns of a lifecycle: which record freed it and which returned it to the pool. */
@@ -270,8 +247,7 @@ static int opmem_piece(struct ap_out *o, void *w, size_t piece, int *first, cons
 	const struct ap_fwk_view *v = ctx;
 	const struct ap_memview *mv = v->mv;
 	struct opmem_worker *ow = w;
-	size_t i = piece * GROUPS_PER_PIECE,
-	       end = i + GROUPS_PER_PIECE < mv->groups.n ? i + GROUPS_PER_PIECE : mv->groups.n;
+	size_t i = piece * GROUPS_PER_PIECE, end = ap_piece_end(piece, GROUPS_PER_PIECE, mv->groups.n);
 
 	(void)first;
 	for (; i < end; i++)
@@ -283,26 +259,18 @@ static int write_operator_memory(const char *dir, const struct ap_fwk_view *v,
 				 const struct ap_memview *mv, struct ap_err *err)
 {
 	struct ap_pieces p = { 0 };
-	struct ap_out o;
-	int first = 1;
 
 	if (!mv->groups.n)
 		return 0;
-	p.n = pieces_of(mv->groups.n, GROUPS_PER_PIECE);
+	p.n = ap_pieces_of(mv->groups.n, GROUPS_PER_PIECE);
 	p.piece = opmem_piece;
 	p.init = opmem_init;
 	p.release = opmem_release;
 	p.worker_size = sizeof(struct opmem_worker);
 	p.ctx = v;
-	AP_FORWARD_IF_ERROR(ap_out_open(&o, dir, "operator_memory.csv", err));
-	put_header(&o, operator_memory_cols,
-		   sizeof(operator_memory_cols) / sizeof(operator_memory_cols[0]));
-	if ((v->pieces ? v->pieces : ap_pieces_serial)(&o, &p, &first) < 0) {
-		ap_out_abort(&o);
-		return ap_err_set(err, AP_ENOMEM,
-				  "cannot write '%s/operator_memory.csv': out of memory", dir);
-	}
-	return ap_out_commit(&o, err);
+	return ap_csv_write_pieces(dir, "operator_memory.csv", operator_memory_cols,
+				   sizeof(operator_memory_cols) / sizeof(operator_memory_cols[0]), &p,
+				   v->pieces, err);
 }
 
 int ap_write_memory(const char *dir, const struct ap_fwk_view *v, struct ap_err *err)

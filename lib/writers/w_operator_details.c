@@ -82,8 +82,7 @@ static int od_piece(struct ap_out *o, void *w, size_t piece, int *first, const v
 	const struct ap_host *h = v->h;
 	const struct ap_tree *t = v->t;
 	struct od_worker *ow = w;
-	size_t node = piece * NODES_PER_PIECE,
-	       end = node + NODES_PER_PIECE < t->n ? node + NODES_PER_PIECE : t->n;
+	size_t node = piece * NODES_PER_PIECE, end = ap_piece_end(piece, NODES_PER_PIECE, t->n);
 
 	(void)first;
 	for (; node < end; node++) {
@@ -118,10 +117,8 @@ int ap_write_operator_details(const char *dir, const struct ap_fwk_view *v, stru
 	const struct ap_host *h = v->h;
 	const struct ap_tree *t = v->t;
 	struct ap_pieces p = { 0 };
-	struct ap_out o;
 	uint32_t node;
-	size_t i, rows = 0;
-	int first = 1;
+	size_t rows = 0;
 
 	if (!t)
 		return 0;
@@ -129,22 +126,13 @@ int ap_write_operator_details(const char *dir, const struct ap_fwk_view *v, stru
 		rows = !is_profiler_step(ap_strtab_get(&h->strs, h->ops.v[t->op[node]].name));
 	if (!rows)
 		return 0; /* no data row: no file (§8.0) */
-	p.n = (t->n + NODES_PER_PIECE - 1) / NODES_PER_PIECE;
+	p.n = ap_pieces_of(t->n, NODES_PER_PIECE);
 	p.piece = od_piece;
 	p.init = od_init;
 	p.release = od_release;
 	p.worker_size = sizeof(struct od_worker);
 	p.ctx = v;
-	AP_FORWARD_IF_ERROR(ap_out_open(&o, dir, "operator_details.csv", err));
-	for (i = 0; i < sizeof(operator_details_cols) / sizeof(operator_details_cols[0]); i++) {
-		const char *col = operator_details_cols[i];
-
-		ap_csv_field(&o, i == 0, col, strlen(col));
-	}
-	ap_csv_end_row(&o);
-	if ((v->pieces ? v->pieces : ap_pieces_serial)(&o, &p, &first) < 0) {
-		ap_out_abort(&o);
-		return ap_err_set(err, AP_ENOMEM, "operator_details.csv: out of memory");
-	}
-	return ap_out_commit(&o, err);
+	return ap_csv_write_pieces(dir, "operator_details.csv", operator_details_cols,
+				   sizeof(operator_details_cols) / sizeof(operator_details_cols[0]), &p,
+				   v->pieces, err);
 }

@@ -21,9 +21,7 @@ int ap_write_step_trace(const char *dir, const struct ap_step_time *t, struct ap
 	if (!t || !t->rows.n)
 		return 0; /* no data row: no file (§8.0) */
 	AP_FORWARD_IF_ERROR(ap_out_open(&o, dir, "step_trace_time.csv", err));
-	for (i = 0; i < sizeof(step_trace_cols) / sizeof(step_trace_cols[0]); i++)
-		ap_csv_field(&o, i == 0, step_trace_cols[i], strlen(step_trace_cols[i]));
-	ap_csv_end_row(&o);
+	ap_csv_header(&o, step_trace_cols, sizeof(step_trace_cols) / sizeof(step_trace_cols[0]));
 	for (i = 0; i < t->rows.n; i++) {
 		const struct ap_step_row *r = &t->rows.v[i];
 		char b[AP_FMT_MAX + 1];

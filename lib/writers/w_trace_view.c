@@ -576,9 +576,7 @@ static void plan_pieces(struct plan *p)
 	p->n[S_GC] = h->gcs.n;
 	p->start[0] = 0;
 	for (s = 0; s < S_COUNT; s++)
-		p->start[s + 1] = p->start[s] + (per_piece[s] ? (p->n[s] + per_piece[s] - 1) /
-								per_piece[s]
-							      : 1);
+		p->start[s + 1] = p->start[s] + (per_piece[s] ? ap_pieces_of(p->n[s], per_piece[s]) : 1);
 }
 
 static int tv_init(void *wv, const void *ctx)
@@ -614,7 +612,7 @@ static int tv_piece(struct ap_out *o, void *wv, size_t i, int *first, const void
 	while (i >= p->start[s + 1])
 		s++;
 	from = (i - p->start[s]) * per_piece[s];
-	to = from + per_piece[s] < p->n[s] ? from + per_piece[s] : p->n[s];
+	to = ap_piece_end(i - p->start[s], per_piece[s], p->n[s]);
 	w->o = o;
 	w->first = *first;
 	switch (s) {
@@ -635,8 +633,8 @@ static int tv_piece(struct ap_out *o, void *wv, size_t i, int *first, const void
 	return w->name.failed ? AP_ENOMEM : 0;
 }
 
-/* The CANN part after the framework events (w: a worker of the file's own). Returns 0 or
- * AP_ENOMEM. */
+/* The CANN part after the framework events. Its flows need only w's output, first flag and
+ * pid/tid text, none of a piece worker's caches. Returns 0 or AP_ENOMEM. */
 static int cann_part(struct tv *w, const struct ap_fwk_view *v)
 {
 	if (v->cann) {
@@ -664,7 +662,7 @@ int ap_write_trace_view(const char *dir, const struct ap_fwk_view *v, struct ap_
 	struct plan p;
 	struct ap_pieces pieces;
 	struct ap_out o;
-	struct tv w;
+	struct tv tail; /* the CANN part's writer */
 	int ret, first = 1;
 
 	memset(&p, 0, sizeof(p));
@@ -681,15 +679,13 @@ int ap_write_trace_view(const char *dir, const struct ap_fwk_view *v, struct ap_
 	/* else no framework events: the CANN part alone */
 	memset(&tids, 0, sizeof(tids));
 	memset(&o, 0, sizeof(o));
-	memset(&w, 0, sizeof(w));
+	memset(&tail, 0, sizeof(tail));
 	p.v = v;
 	p.q = q;
 	p.tids = &tids;
 	ret = collect_tids(v, &tids);
 	if (ret == 0)
 		ret = dequeues_by_corr(q, &by_corr);
-	if (ret == 0)
-		ret = tv_init(&w, &p);
 	if (ret < 0) {
 		ap_err_set(err, AP_ENOMEM, "trace_view.json: out of memory");
 		goto out;
@@ -708,11 +704,11 @@ int ap_write_trace_view(const char *dir, const struct ap_fwk_view *v, struct ap_
 	if (ret < 0)
 		goto out;
 	ap_out_putc(&o, '[');
-	ret = (v->pieces ? v->pieces : ap_pieces_serial)(&o, &pieces, &first);
-	w.o = &o;
-	w.first = first;
+	ret = ap_pieces_run(v->pieces, &o, &pieces, &first);
+	tail.o = &o;
+	tail.first = first;
 	if (ret == 0)
-		ret = cann_part(&w, v);
+		ret = cann_part(&tail, v);
 	if (ret < 0) {
 		ap_err_set(err, AP_ENOMEM, "trace_view.json: out of memory");
 		goto out;
@@ -721,7 +717,6 @@ int ap_write_trace_view(const char *dir, const struct ap_fwk_view *v, struct ap_
 	ret = ap_out_commit(&o, err);
 out:
 	ap_out_abort(&o);
-	tv_release(&w);
 	tidmap_release(&tids);
 	free(by_corr);
 	return ret;

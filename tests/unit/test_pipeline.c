@@ -162,6 +162,15 @@ static void job_body(void *v)
 	ap_err_release(&err);
 }
 
+/* Runs p in a team of four into team.txt. */
+static void run_team(const struct ap_pieces *p, struct job *team)
+{
+	team->name = "team.txt";
+	team->p = p;
+	team->serial = 0;
+	ap_pipeline__in_team(job_body, team, 4);
+}
+
 /* Runs p serially into serial.txt and in a team of four into team.txt. */
 static void run_both(const struct ap_pieces *p, struct job *serial, struct job *team)
 {
@@ -169,10 +178,7 @@ static void run_both(const struct ap_pieces *p, struct job *serial, struct job *
 	serial->p = p;
 	serial->serial = 1;
 	job_body(serial);
-	team->name = "team.txt";
-	team->p = p;
-	team->serial = 0;
-	ap_pipeline__in_team(job_body, team, 4);
+	run_team(p, team);
 }
 
 /* Mixed sizes: empty pieces, small ones, and ones beyond an output buffer (AP_OUT_BUFSZ). */
@@ -320,10 +326,7 @@ START_TEST(pieces_some_workers_fail)
 	a = slurp("serial.txt", &ls);
 	e.init_fails = 2;
 	e.inits = 0;
-	t.name = "team.txt";
-	t.p = &p;
-	t.serial = 0;
-	ap_pipeline__in_team(job_body, &t, 4);
+	run_team(&p, &t);
 #ifdef _OPENMP
 	ck_assert_int_eq(t.ret, 0);
 	b = slurp("team.txt", &lt);

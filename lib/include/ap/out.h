@@ -93,6 +93,17 @@ typedef int (*ap_pieces_run_fn)(struct ap_out *o, const struct ap_pieces *p, int
 /* The pieces of p one after the other, straight into o: what a run function falls back to, and
  * what a writer does when it is given none. */
 int ap_pieces_serial(struct ap_out *o, const struct ap_pieces *p, int *first);
+/* p into o by run, or by ap_pieces_serial when run is NULL. */
+int ap_pieces_run(ap_pieces_run_fn run, struct ap_out *o, const struct ap_pieces *p, int *first);
+/* Pieces of per items each for n items; the end of piece i's items. */
+static inline size_t ap_pieces_of(size_t n, size_t per)
+{
+	return (n + per - 1) / per;
+}
+static inline size_t ap_piece_end(size_t i, size_t per, size_t n)
+{
+	return (i + 1) * per < n ? (i + 1) * per : n;
+}
 
 /* An output in memory, formatting one piece at a time for ap_out_append (fd -1; what does
  * not fit its buffer spills into a byte buffer). Returns 0 or AP_ENOMEM. */
@@ -113,12 +124,19 @@ void ap_json_str_semi(struct ap_out *o, const char *s, size_t len);
 void ap_json_i64(struct ap_out *o, int64_t v);
 void ap_json_u64(struct ap_out *o, uint64_t v);
 
+/* dir/name, a CSV file: the header row of the n column names cols, then the rows of p, run by
+ * run (NULL: ap_pieces_serial). Returns 0, or AP_EIO / AP_ENOMEM with err set (no file left). */
+int ap_csv_write_pieces(const char *dir, const char *name, const char *const *cols, size_t n,
+			const struct ap_pieces *p, ap_pieces_run_fn run, struct ap_err *err);
+
 /* CSV pieces (Python csv.writer: ',' delimiter, CRLF, minimal quoting: a field is quoted
  * iff it contains ',', '"', CR or LF). first: no leading delimiter. */
 void ap_csv_field(struct ap_out *o, int first, const char *s, size_t len);
 /* Like ap_csv_field but every ';' becomes ";\r\n" (operator_details, §8.3). */
 void ap_csv_field_semi(struct ap_out *o, int first, const char *s, size_t len);
 void ap_csv_end_row(struct ap_out *o);
+/* A header row: the n column names cols. */
+void ap_csv_header(struct ap_out *o, const char *const *cols, size_t n);
 
 /* Interned strings repeat (names, shapes, call stacks), so each is encoded once per output
  * file and its encoded bytes are copied afterwards. */
