@@ -31,12 +31,13 @@
 #   TMPDIR              where the dumps and outputs go (default /tmp; the 1G tier needs about 4 GB there)
 #
 # For each SIZE: one dump is generated, then `bench-decode` and `ascprof-analyse -q -j 1` each run N times
-# (analyse under /usr/bin/time). Printed per size: input MB (all FRAMEWORK files), decode GB/s, median wall
-# and CPU (user + sys) seconds of analyse, MB/s of input (input / median wall), median peak RSS, RSS / input,
-# and a checksum of the outputs (the first 16 hex digits of a sha256 over the output files in name order)
-# with whether every run gave the same. Then two distinct dumps (ranks 1 and 2) analysed together with
-# -j 1 and with -j 2: median walls, MB/s each and the ratio of the rates, and whether both wrote the same;
-# then the ratio per pair of runs (each -j 1 run with the -j 2 run after it): median and range.
+# (analyse under /usr/bin/time for CPU and peak RSS; its wall from `date +%s%N` around it). Printed per size:
+# input MB (all FRAMEWORK files), decode GB/s, median wall and CPU (user + sys) seconds of analyse, MB/s of
+# input (input / median wall), median peak RSS, RSS / input, and a checksum of the outputs (the first 16 hex
+# digits of a sha256 over the output files in name order) with whether every run gave the same. Then two
+# distinct dumps (ranks 1 and 2) analysed together with -j 1 and with -j 2: median walls, MB/s each and the
+# ratio of the rates, and whether both wrote the same; then the ratio per pair of runs (each -j 1 run with the
+# -j 2 run after it): median and range.
 # Targets (issue 9; 2-core machine, release build): decode >= 1 GB/s per core; analyse -j1 >= 250 MB/s of
 # input; peak RSS <= 1.0 x input; two dumps with -j2 >= 1.8 x the -j1 rate.
 # Timeline tier (issue 12): per scale, the dump's MB, its device tasks, trace_view.json's MB and the
@@ -121,15 +122,18 @@ timed() {
 	shift
 	rm -rf "$work/out"
 	rc=0
+	# wall from the nanosecond clock (time's %e has 10 ms steps: 1.7% of a 0.6 s run)
+	t0=$(date +%s%N)
 	/usr/bin/time -f '%e %U %S %M' -o "$work/time" "${tool:-$analyse}" -q -o "$work/out" "$@" 2>"$work/stderr" ||
 		rc=$?
+	t1=$(date +%s%N)
 	[ "$rc" = "${expect:-0}" ] || {
 		echo "bench.sh: ascprof-analyse $* exited $rc" >&2
 		cat "$work/stderr" >&2
 		exit 1
 	}
-	tail -n 1 "$work/time" | awk -v w="$work/$tag" '{
-		print $1 >> (w ".wall"); print $2 + $3 >> (w ".cpu"); print $4 >> (w ".rss")
+	tail -n 1 "$work/time" | awk -v w="$work/$tag" -v ns="$((t1 - t0))" '{
+		printf "%.4f\n", ns / 1e9 >> (w ".wall"); print $2 + $3 >> (w ".cpu"); print $4 >> (w ".rss")
 	}'
 	checksum "$work/out" >>"$work/$tag.sum"
 	rm -rf "$work/out"
