@@ -153,14 +153,13 @@ static int record_piece(struct ap_out *o, void *w, size_t piece, int *first, con
 	return 0;
 }
 
-static int write_memory_record(const char *dir, const struct ap_fwk_view *v,
-			       const struct ap_memview *mv, struct ap_err *err)
+static int write_memory_record(const char *dir, const struct ap_fwk_view *v, struct ap_err *err)
 {
 	struct ap_pieces p = { 0 };
 
-	if (!mv->pta.n)
+	if (!v->mv->pta.n)
 		return 0;
-	p.n = ap_pieces_of(mv->pta.n, RECORDS_PER_PIECE);
+	p.n = ap_pieces_of(v->mv->pta.n, RECORDS_PER_PIECE);
 	p.piece = record_piece;
 	p.worker_size = 3 * sizeof(struct numcache);
 	p.ctx = v;
@@ -255,14 +254,13 @@ static int opmem_piece(struct ap_out *o, void *w, size_t piece, int *first, cons
 	return 0;
 }
 
-static int write_operator_memory(const char *dir, const struct ap_fwk_view *v,
-				 const struct ap_memview *mv, struct ap_err *err)
+static int write_operator_memory(const char *dir, const struct ap_fwk_view *v, struct ap_err *err)
 {
 	struct ap_pieces p = { 0 };
 
-	if (!mv->groups.n)
+	if (!v->mv->groups.n)
 		return 0;
-	p.n = ap_pieces_of(mv->groups.n, GROUPS_PER_PIECE);
+	p.n = ap_pieces_of(v->mv->groups.n, GROUPS_PER_PIECE);
 	p.piece = opmem_piece;
 	p.init = opmem_init;
 	p.release = opmem_release;
@@ -277,6 +275,6 @@ int ap_write_memory(const char *dir, const struct ap_fwk_view *v, struct ap_err 
 {
 	if (!v->mv || !v->h->mems.n)
 		return 0;
-	AP_FORWARD_IF_ERROR(write_memory_record(dir, v, v->mv, err));
-	return write_operator_memory(dir, v, v->mv, err);
+	AP_FORWARD_IF_ERROR(write_memory_record(dir, v, err));
+	return write_operator_memory(dir, v, err);
 }

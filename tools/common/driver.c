@@ -21,40 +21,36 @@ static int default_threads(void)
 #endif
 }
 
-/* With one dump analysed at a time, the memory each dump frees (sort scratch, finished tables,
- * in the end its whole model) is kept by the process for the next table or dump instead of
- * going back to the kernel. By default glibc gives each large block (from 128 KiB, a threshold
- * that rises with what is freed, up to 32 MiB) a mapping of its own and unmaps it on free, so
- * every reuse comes back as fresh pages, each a page fault: several µs apiece on a virtual
- * machine (160 MB dump, -j 1: 41 000 faults become 29 000, and 4 dumps in a row take 29 000
- * instead of 121 000). So: one heap (one arena, no mappings of its own), never trimmed. Its
- * one lock is no contention for a dump's tasks however many threads run them: tables are
- * allocated whole, up front (a 160 MB dump makes 339 allocations in all). Dumps
- * analysed side by side do not share one heap: their tables interleave there, and what one
- * frees leaves holes the next cannot always use (peak memory 1.3-1.8 times glibc's over 4 and 8
- * dumps with -j 2). */
-static void keep_freed_memory(void)
+/* The memory a dump frees (sort scratch, finished tables, in the end its whole model) is kept
+ * by the process for the next table or dump instead of going back to the kernel, never
+ * trimmed. By default glibc gives each large block (from 128 KiB, a threshold that rises with
+ * what is freed, up to 32 MiB) a mapping of its own and unmaps it on free, so every reuse comes
+ * back as fresh pages, each a page fault: several µs apiece on a virtual machine.
+ *
+ * One dump at a time: one heap (one arena, no mappings of its own). 160 MB dump, -j 1: 41 000
+ * faults become 29 000, and 4 dumps in a row take 29 000 instead of 121 000. Its one lock is no
+ * contention for a dump's tasks however many threads run them: tables are allocated whole, up
+ * front (a 160 MB dump makes 339 allocations in all).
+ *
+ * Dumps side by side: not one heap, where their tables would interleave and what one frees
+ * leaves holes the next cannot always use (peak memory 1.3-1.8 times glibc's over 4 and 8 dumps
+ * with -j 2). Each thread keeps glibc's heap of its own, and only blocks over 32 MiB get
+ * mappings (on 64-bit systems the largest threshold glibc takes: a thread's heap cannot hold
+ * more). Paired runs, 160 MB dumps with -j 2: two dumps, 82 000 page faults become 70 500, wall
+ * 0.95 of before, peak 218 -> 231 MiB; four dumps, 140 000 become 108 000, wall 0.97, peak 230
+ * -> 249 MiB. */
+static void keep_freed_memory(int side_by_side)
 {
 #ifdef __GLIBC__
-	mallopt(M_ARENA_MAX, 1);
-	mallopt(M_MMAP_MAX, 0);
 	mallopt(M_TRIM_THRESHOLD, -1);
-#endif
-}
-
-/* Dumps side by side: each thread keeps glibc's heap of its own (its dumps' tables do not
- * interleave with another thread's), but what it frees stays in that heap for its next table
- * instead of going back to the kernel. By default glibc maps each block from 128 KiB (rising
- * with what is freed) on its own and unmaps it on free; here only blocks over 32 MiB are (on
- * 64-bit systems the largest threshold glibc takes: a thread's heap cannot hold more). Paired
- * runs, 160 MB dumps with -j 2: two dumps, 82 000 page faults become 70 500, wall 0.95 of
- * before, peak 218 -> 231 MiB; four dumps, 140 000 become 108 000, wall 0.97, peak 230 -> 249
- * MiB. */
-static void reuse_freed_blocks(void)
-{
-#ifdef __GLIBC__
-	mallopt(M_MMAP_THRESHOLD, 32 << 20);
-	mallopt(M_TRIM_THRESHOLD, -1);
+	if (side_by_side) {
+		mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	} else {
+		mallopt(M_ARENA_MAX, 1);
+		mallopt(M_MMAP_MAX, 0);
+	}
+#else
+	(void)side_by_side;
 #endif
 }
 
@@ -113,10 +109,7 @@ void ap_driver_run(struct ap_job *jobs, size_t n, int threads, int progress,
 	total = threads;
 	if ((size_t)threads > n)
 		threads = n ? (int)n : 1;
-	if (threads == 1)
-		keep_freed_memory();
-	else
-		reuse_freed_blocks();
+	keep_freed_memory(threads > 1);
 	/* threads left over when there are fewer dumps than threads go to the dumps' own
 	 * independent parts (CONVENTIONS §6): one big rank uses the cores too. With one thread
 	 * per dump, a dump's parts are tasks of this team (ap_pipeline__in_team): a thread done
