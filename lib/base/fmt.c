@@ -31,15 +31,64 @@ static char *digits_rev(char *end, uint64_t v)
 	return end;
 }
 
+static const uint64_t pow10_u64[20] = {
+	1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+	100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
+	10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+	100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull,
+};
+
+/* Decimal digits of v, without a chain of divisions: the bit length times log10(2)
+ * (1233 / 4096) is the digit count or one less, and one comparison tells which. */
 static unsigned count_digits(uint64_t v)
 {
-	unsigned n = 1;
+	uint64_t w = v | 1; /* 0 has one digit, as 1 has */
+	unsigned t = (unsigned)(64 - __builtin_clzll(w)) * 1233 >> 12;
 
-	while (v >= 10000) {
-		v /= 10000;
-		n += 4;
+	return t + (w >= pow10_u64[t]);
+}
+
+/* Exactly 4 digits of v < 10^4, zero-padded, at b. */
+static void digits4(char *b, uint32_t v)
+{
+	memcpy(b, digit_pairs + 2 * (v / 100), 2);
+	memcpy(b + 2, digit_pairs + 2 * (v % 100), 2);
+}
+
+/* Exactly 8 digits of v < 10^8, zero-padded, at b. */
+static void digits8(char *b, uint32_t v)
+{
+	digits4(b, v / 10000);
+	digits4(b + 4, v % 10000);
+}
+
+/* The digits of v backwards ending at end, as digits_rev() writes them, in independent
+ * groups of 8 and 4 digits: the divisions of one group do not wait on another's. */
+static void digits_fast(char *end, uint64_t v)
+{
+	uint32_t u;
+
+	if (v >= 100000000) {
+		uint64_t hi = v / 100000000;
+
+		digits8(end - 8, (uint32_t)(v - hi * 100000000));
+		end -= 8;
+		if (hi >= 100000000) {
+			uint64_t top = hi / 100000000;
+
+			digits8(end - 8, (uint32_t)(hi - top * 100000000));
+			end -= 8;
+			hi = top;
+		}
+		v = hi;
 	}
-	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+	u = (uint32_t)v; /* < 10^8 */
+	if (u >= 10000) {
+		digits4(end - 4, u % 10000);
+		end -= 4;
+		u /= 10000;
+	}
+	digits_rev(end, u);
 }
 
 size_t ap_fmt_u64(char *buf, uint64_t v)
@@ -47,7 +96,7 @@ size_t ap_fmt_u64(char *buf, uint64_t v)
 	size_t n = count_digits(v);
 
 	/* digits written in place, backwards from the end: no copy */
-	digits_rev(buf + n, v);
+	digits_fast(buf + n, v);
 	buf[n] = '\0';
 	return n;
 }
@@ -66,17 +115,6 @@ static uint64_t abs_u64(int64_t v)
 	return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 }
 
-/* Exactly 8 digits of v < 10^8, zero-padded, at b. */
-static void digits8(char *b, uint32_t v)
-{
-	uint32_t hi = v / 10000, lo = v % 10000;
-
-	memcpy(b, digit_pairs + 2 * (hi / 100), 2);
-	memcpy(b + 2, digit_pairs + 2 * (hi % 100), 2);
-	memcpy(b + 4, digit_pairs + 2 * (lo / 100), 2);
-	memcpy(b + 6, digit_pairs + 2 * (lo % 100), 2);
-}
-
 /* a / 1000 with exactly 3 decimals, '-' first when neg. */
 static size_t us3(char *buf, int neg, uint64_t a)
 {
@@ -88,13 +126,7 @@ static size_t us3(char *buf, int neg, uint64_t a)
 	buf[n - 1] = (char)('0' + fp % 10);
 	memcpy(buf + n - 3, digit_pairs + 2 * (fp / 10), 2);
 	buf[n - 4] = '.';
-	if (us >= 100000000) {
-		/* Timestamps: two independent halves instead of one long chain of divisions. */
-		digits8(buf + n - 12, (uint32_t)(us % 100000000));
-		digits_rev(buf + n - 12, us / 100000000);
-	} else {
-		digits_rev(buf + n - 4, us);
-	}
+	digits_fast(buf + n - 4, us);
 	return n;
 }
 
@@ -315,12 +347,6 @@ size_t ap_fmt_double(char *buf, double x)
 
 typedef unsigned __int128 u128;
 
-static const uint64_t pow10_u64[20] = {
-	1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
-	100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
-	10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
-	100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull,
-};
 #define P19 10000000000000000000ull
 
 static const uint64_t pow5[28] = {

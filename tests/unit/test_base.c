@@ -1,5 +1,6 @@
 /* Unit tests of lib/base: strbuf, err, arena, vec, fmt, strtab/utf8, u64map, sort, diag. */
 #include <check.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,6 +242,37 @@ START_TEST(fmt_integers)
 	ck_assert_str_eq(buf, "-9223372036854775808");
 	ap_fmt_u64(buf, UINT64_MAX);
 	ck_assert_str_eq(buf, "18446744073709551615");
+}
+END_TEST
+
+/* Every digit count and every group boundary of the integer formatter, against printf:
+ * 10^k - 1, 10^k, 10^k + 1 and 2^k - 1, 2^k, 2^k + 1, as integers and as microseconds. */
+START_TEST(fmt_integer_boundaries)
+{
+	char got[AP_FMT_MAX], want[64];
+	uint64_t p10 = 1;
+	int k, d;
+
+	for (k = 0; k < 64; k++) {
+		for (d = -1; d <= 1; d++) {
+			uint64_t v[2] = { p10 + (uint64_t)d, ((uint64_t)1 << k) + (uint64_t)d };
+			int i;
+
+			for (i = 0; i < 2; i++) {
+				if (k >= 20 && i == 0)
+					continue; /* 10^20 is past uint64 */
+				snprintf(want, sizeof(want), "%" PRIu64, v[i]);
+				ck_assert_uint_eq(ap_fmt_u64(got, v[i]), strlen(want));
+				ck_assert_str_eq(got, want);
+				snprintf(want, sizeof(want), "%" PRIu64 ".%03u", v[i] / 1000,
+					 (unsigned)(v[i] % 1000));
+				ck_assert_uint_eq(ap_fmt_u64_us3(got, v[i]), strlen(want));
+				ck_assert_str_eq(got, want);
+			}
+		}
+		if (k < 19)
+			p10 *= 10;
+	}
 }
 END_TEST
 
@@ -627,6 +659,7 @@ static Suite *base_suite(void)
 	tcase_add_test(tc, fmt_integers);
 	tcase_add_test(tc, fmt_msprof_numbers);
 	tcase_add_test(tc, fmt_ns_us3);
+	tcase_add_test(tc, fmt_integer_boundaries);
 	tcase_add_test(tc, fmt_ns_us_float);
 	tcase_add_test(tc, fmt_python_repr);
 	tcase_add_test(tc, fmt_div_pow2_matches_repr);
