@@ -11,26 +11,6 @@ static const char digit_pairs[201] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-/* Writes the decimal digits of v backwards ending at end, two at a time; returns the start.
- * Integer formatting is on the hot path: tens of millions of ids and timestamps. */
-static char *digits_rev(char *end, uint64_t v)
-{
-	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
-
-		v /= 100;
-		end -= 2;
-		memcpy(end, digit_pairs + 2 * r, 2);
-	}
-	if (v >= 10) {
-		end -= 2;
-		memcpy(end, digit_pairs + 2 * v, 2);
-	} else {
-		*--end = (char)('0' + v);
-	}
-	return end;
-}
-
 static const uint64_t pow10_u64[20] = {
 	1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
 	100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
@@ -62,9 +42,10 @@ static void digits8(char *b, uint32_t v)
 	digits4(b + 4, v % 10000);
 }
 
-/* The digits of v backwards ending at end, as digits_rev() writes them, in independent
- * groups of 8 and 4 digits: the divisions of one group do not wait on another's. */
-static void digits_fast(char *end, uint64_t v)
+/* Writes the decimal digits of v backwards ending at end, in independent groups of 8 and 4
+ * digits: the divisions of one group do not wait on another's. Integer formatting is on the
+ * hot path: tens of millions of ids and timestamps. */
+static void digits_rev(char *end, uint64_t v)
 {
 	uint32_t u;
 
@@ -88,7 +69,15 @@ static void digits_fast(char *end, uint64_t v)
 		end -= 4;
 		u /= 10000;
 	}
-	digits_rev(end, u);
+	if (u >= 100) { /* u < 10^4 */
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * (u % 100), 2);
+		u /= 100;
+	}
+	if (u >= 10)
+		memcpy(end - 2, digit_pairs + 2 * u, 2);
+	else
+		end[-1] = (char)('0' + u);
 }
 
 size_t ap_fmt_u64(char *buf, uint64_t v)
@@ -96,7 +85,7 @@ size_t ap_fmt_u64(char *buf, uint64_t v)
 	size_t n = count_digits(v);
 
 	/* digits written in place, backwards from the end: no copy */
-	digits_fast(buf + n, v);
+	digits_rev(buf + n, v);
 	buf[n] = '\0';
 	return n;
 }
@@ -126,7 +115,7 @@ static size_t us3(char *buf, int neg, uint64_t a)
 	buf[n - 1] = (char)('0' + fp % 10);
 	memcpy(buf + n - 3, digit_pairs + 2 * (fp / 10), 2);
 	buf[n - 4] = '.';
-	digits_fast(buf + n - 4, us);
+	digits_rev(buf + n - 4, us);
 	return n;
 }
 
@@ -410,7 +399,6 @@ static int round_trips(const struct exact *x, int p, int *up)
 static int exact_digits(uint64_t a, unsigned shift, char *digits, int *exp10)
 {
 	struct exact x;
-	char tmp[24], *t;
 	int p, up, i;
 	uint64_t mhi, mlo;
 	u128 m;
@@ -420,19 +408,15 @@ static int exact_digits(uint64_t a, unsigned shift, char *digits, int *exp10)
 	m = (u128)a * x.five;
 	mhi = (uint64_t)(m / P19);
 	mlo = (uint64_t)(m - (u128)mhi * P19);
-	x.n = 0;
 	if (mhi) {
-		t = digits_rev(tmp + sizeof(tmp), mhi);
-		x.n = (int)(tmp + sizeof(tmp) - t);
-		memcpy(x.d, t, (size_t)x.n);
-		memset(x.d + x.n, '0', 19);
-		t = digits_rev(tmp + sizeof(tmp), mlo);
-		memcpy(x.d + x.n + 19 - (tmp + sizeof(tmp) - t), t, (size_t)(tmp + sizeof(tmp) - t));
-		x.n += 19;
+		/* mhi's digits, then mlo's as exactly 19, zero-padded */
+		x.n = (int)count_digits(mhi) + 19;
+		digits_rev(x.d + x.n - 19, mhi);
+		memset(x.d + x.n - 19, '0', 19);
+		digits_rev(x.d + x.n, mlo);
 	} else {
-		t = digits_rev(tmp + sizeof(tmp), mlo);
-		x.n = (int)(tmp + sizeof(tmp) - t);
-		memcpy(x.d, t, (size_t)x.n);
+		x.n = (int)count_digits(mlo);
+		digits_rev(x.d + x.n, mlo);
 	}
 	x.hi = mhi;
 	x.lo = mlo;
