@@ -296,6 +296,33 @@ START_TEST(fmt_ns_us3)
 }
 END_TEST
 
+/* us3 keeps the leading digits of the last value it wrote per thread: values that share them,
+ * cross them (both ways), change sign, or change their length must each come out whole. */
+START_TEST(fmt_us3_leading_digits)
+{
+	static const int64_t base[] = { 1764151200000000000, 100000000000, 999999999999999999,
+					INT64_MAX - 5 };
+	static const int64_t step[] = { 0, 1, -1, 999, -1000, 100000000000, -100000000000, 7 };
+	char got[AP_FMT_MAX], want[64];
+	size_t b, k;
+
+	for (b = 0; b < sizeof(base) / sizeof(base[0]); b++)
+		for (k = 0; k < sizeof(step) / sizeof(step[0]) * 3; k++) {
+			int64_t s = step[k % (sizeof(step) / sizeof(step[0]))];
+			int64_t v = s > 0 && base[b] > INT64_MAX - s ? base[b] : base[b] + s;
+			uint64_t a;
+
+			if (k % 3 == 2)
+				v = -v;
+			a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+			snprintf(want, sizeof(want), "%s%" PRIu64 ".%03u", v < 0 ? "-" : "", a / 1000,
+				 (unsigned)(a % 1000));
+			ck_assert_uint_eq(ap_fmt_ns_us3(got, v), strlen(want));
+			ck_assert_str_eq(got, want);
+		}
+}
+END_TEST
+
 START_TEST(fmt_ns_us_float)
 {
 	/* Python repr(ns / 1000) */
@@ -660,6 +687,7 @@ static Suite *base_suite(void)
 	tcase_add_test(tc, fmt_msprof_numbers);
 	tcase_add_test(tc, fmt_ns_us3);
 	tcase_add_test(tc, fmt_integer_boundaries);
+	tcase_add_test(tc, fmt_us3_leading_digits);
 	tcase_add_test(tc, fmt_ns_us_float);
 	tcase_add_test(tc, fmt_python_repr);
 	tcase_add_test(tc, fmt_div_pow2_matches_repr);
