@@ -45,13 +45,6 @@ static void put_div(struct ap_out *o, struct numcache *c, int64_t v, unsigned sh
 	put_sep_raw(o, b, fmt_div_cached(c, b, v, shift));
 }
 
-static void put_i64(struct ap_out *o, int64_t v)
-{
-	char b[AP_FMT_MAX];
-
-	put_sep_raw(o, b, ap_fmt_i64(b, v));
-}
-
 /* A µs string with 3 decimals and the TAB upstream appends to CSV timestamps (§4). */
 static void put_us_tab(struct ap_out *o, int64_t ns)
 {
@@ -68,19 +61,33 @@ static void put_empty(struct ap_out *o, unsigned count)
 		ap_out_putc(o, ',');
 }
 
-/* Device Type into b (AP_FMT_MAX + 4 bytes): NPU:{id} when the dump has exactly one device_*
- * dir, else the record's index. Returns the length. */
-static size_t fmt_device(char *b, const struct ap_fwk_view *v, const struct ap_mem *m)
-{
-	memcpy(b, "NPU:", 4);
-	return 4 + ap_fmt_i64(b + 4, v->n_devices == 1 ? v->device_id : m->device_index);
-}
+/* The end both files' rows share, ",Stream Ptr,Device Type" and CRLF, for the last stream and
+ * device formatted: the same over long runs of records. Device Type is NPU:{id} when the dump
+ * has exactly one device_* dir, else the record's index. */
+struct endcache {
+	int64_t stream, device;
+	size_t len; /* 0: empty */
+	char s[2 * AP_FMT_MAX + 8];
+};
 
-static void put_device(struct ap_out *o, const struct ap_fwk_view *v, const struct ap_mem *m)
+static const char *row_end(struct endcache *c, const struct ap_fwk_view *v, const struct ap_mem *m)
 {
-	char b[AP_FMT_MAX + 4];
+	int64_t dev = v->n_devices == 1 ? v->device_id : m->device_index;
 
-	put_sep_raw(o, b, fmt_device(b, v, m));
+	if (!c->len || c->stream != m->stream || c->device != dev) {
+		size_t n = 0;
+
+		c->s[n++] = ',';
+		n += ap_fmt_i64(c->s + n, m->stream);
+		memcpy(c->s + n, ",NPU:", 5);
+		n += 5;
+		n += ap_fmt_i64(c->s + n, dev);
+		memcpy(c->s + n, "\r\n", 2);
+		c->len = n + 2;
+		c->stream = m->stream;
+		c->device = dev;
+	}
+	return c->s;
 }
 
 static const char *const memory_record_cols[] = {
@@ -95,13 +102,21 @@ static const char *const operator_memory_cols[] = {
 #undef AP_COL
 };
 
+/* The state of a worker formatting memory_record.csv. */
+struct record_worker {
+	struct numcache c[3];
+	struct endcache end;
+};
+
 /* What follows Component in a row: ,Timestamp(us),Total Allocated/Reserved/Active(MB),Stream
  * Ptr,Device Type and the line end, formatted once into b (at least ROW_MAX bytes). */
 #define ROW_MAX (6 * (AP_FMT_MAX + 2) + 8)
 
 static size_t row_tail(char *b, const struct ap_fwk_view *v, const struct ap_mem *m,
-		       struct numcache *c)
+		       struct record_worker *rw)
 {
+	struct numcache *c = rw->c;
+	const char *e;
 	size_t n = 0;
 
 	b[n++] = ',';
@@ -113,13 +128,9 @@ static size_t row_tail(char *b, const struct ap_fwk_view *v, const struct ap_mem
 	n += fmt_div_cached(&c[1], b + n, m->total_reserved, MB_SHIFT);
 	b[n++] = ',';
 	n += fmt_div_cached(&c[2], b + n, m->total_active, MB_SHIFT);
-	b[n++] = ',';
-	n += ap_fmt_i64(b + n, m->stream);
-	b[n++] = ',';
-	n += fmt_device(b + n, v, m);
-	b[n++] = '\r';
-	b[n++] = '\n';
-	return n;
+	e = row_end(&rw->end, v, m);
+	memcpy(b + n, e, rw->end.len);
+	return n + rw->end.len;
 }
 
 /* Rows of records per piece of a file (struct ap_pieces): about 200 KB of text. */
@@ -130,14 +141,14 @@ static int record_piece(struct ap_out *o, void *w, size_t piece, int *first, con
 {
 	const struct ap_fwk_view *v = ctx;
 	const struct ap_memview *mv = v->mv;
-	struct numcache *c = w;
+	struct record_worker *rw = w;
 	size_t i = piece * RECORDS_PER_PIECE, end = ap_piece_end(piece, RECORDS_PER_PIECE, mv->pta.n);
 
 	(void)first;
 	for (; i < end; i++) {
 		const struct ap_mem *m = &v->h->mems.v[mv->pta.v[i]];
 		char b[ROW_MAX];
-		size_t n = row_tail(b, v, m, c);
+		size_t n = row_tail(b, v, m, rw);
 
 		if (m->component == AP_MEM_WORKSPACE) {
 			ap_out_puts(o, "WORKSPACE");
@@ -161,7 +172,7 @@ static int write_memory_record(const char *dir, const struct ap_fwk_view *v, str
 		return 0;
 	p.n = ap_pieces_of(v->mv->pta.n, RECORDS_PER_PIECE);
 	p.piece = record_piece;
-	p.worker_size = 3 * sizeof(struct numcache);
+	p.worker_size = sizeof(struct record_worker);
 	p.ctx = v;
 	return ap_csv_write_pieces(dir, "memory_record.csv", memory_record_cols,
 				   sizeof(memory_record_cols) / sizeof(memory_record_cols[0]), &p,
@@ -170,10 +181,11 @@ static int write_memory_record(const char *dir, const struct ap_fwk_view *v, str
 
 /* Release columns of a lifecycle: which record freed it and which returned it to the pool. */
 static void operator_row(struct ap_out *o, const struct ap_fwk_view *v, const struct ap_memgroup *g,
-			 struct ap_esc_cache *names, struct numcache *c)
+			 struct ap_esc_cache *names, struct numcache *c, struct endcache *end)
 {
 	const struct ap_host *h = v->h;
 	const struct ap_mem *m0 = &h->mems.v[g->rec[0]], *rel = NULL, *fr = NULL, *act = NULL;
+	const char *e;
 
 	if (g->name != AP_STR_NONE)
 		ap_out_str_id(o, names, g->name);
@@ -215,15 +227,15 @@ static void operator_row(struct ap_out *o, const struct ap_fwk_view *v, const st
 	} else {
 		put_empty(o, 3);
 	}
-	put_i64(o, m0->stream);
-	put_device(o, v, m0);
-	ap_csv_end_row(o);
+	e = row_end(end, v, m0);
+	ap_out_write(o, e, end->len);
 }
 
 /* The state of a worker formatting operator_memory.csv. */
 struct opmem_worker {
 	struct ap_esc_cache names;
 	struct numcache c[7];
+	struct endcache end;
 };
 
 static int opmem_init(void *w, const void *ctx)
@@ -250,7 +262,7 @@ static int opmem_piece(struct ap_out *o, void *w, size_t piece, int *first, cons
 
 	(void)first;
 	for (; i < end; i++)
-		operator_row(o, v, &mv->groups.v[i], &ow->names, ow->c);
+		operator_row(o, v, &mv->groups.v[i], &ow->names, ow->c, &ow->end);
 	return 0;
 }
 

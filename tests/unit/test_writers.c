@@ -3,6 +3,7 @@
  * modules from the same hand-built data, following upstream torch_npu's parsers. */
 #include <check.h>
 #include <dirent.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1139,6 +1140,61 @@ START_TEST(memory_number_format)
 }
 END_TEST
 
+/* Both files end each row with the record's stream and device, which the writers keep from
+ * row to row while they stay the same: runs of each, changing apart and together. */
+static void check_row_ends(const char *file, const struct memfx *x, size_t n, int by_record)
+{
+	size_t len, i;
+	char *got = slurp(file, &len), *line, *save = NULL;
+
+	line = strtok_r(got, "\n", &save); /* header */
+	for (i = 0; i < n; i++) {
+		const struct ap_mem *m = &x->h.mems.v[i];
+		char want[2 * AP_FMT_MAX + 8];
+		int rows = strcmp(file, "memory_record.csv") ? 1 : 2, k;
+
+		snprintf(want, sizeof(want), ",%" PRId64 ",NPU:%d\r", m->stream,
+			 by_record ? (int)m->device_index : 3);
+		for (k = 0; k < rows; k++) { /* PTA and PTA+GE */
+			line = strtok_r(NULL, "\n", &save);
+			ck_assert_ptr_nonnull(line);
+			ck_assert_msg(strlen(line) > strlen(want) &&
+					      !strcmp(line + strlen(line) - strlen(want), want),
+				      "%s row %zu: want '%s' at the end of '%s'", file, i, want, line);
+		}
+	}
+	ck_assert_ptr_null(strtok_r(NULL, "\n", &save));
+	free(got);
+}
+
+START_TEST(memory_row_ends)
+{
+	enum { N = 60 };
+	struct memfx x;
+	struct ap_err err = AP_ERR_INIT;
+	int by_record;
+	size_t i;
+
+	memfx_build(&x);
+	x.h.mems.n = 0;
+	for (i = 0; i < N; i++) {
+		struct ap_mem *m = add_mem(&x.h, (int64_t)i, 1000 + (int64_t)i, 0, 100);
+
+		m->stream = (i / 3) % 2 ? 897357296 : 7;
+		m->device_index = (int8_t)((i / 2) % 3);
+	}
+	for (by_record = 0; by_record < 2; by_record++) {
+		x.v.device_id = 3;
+		x.v.n_devices = by_record ? 2 : 1;
+		ck_assert_int_eq(write_mem(&x, &err), 0);
+		check_row_ends("memory_record.csv", &x, N, by_record);
+		check_row_ends("operator_memory.csv", &x, N, by_record);
+	}
+	memfx_release(&x);
+	ap_err_release(&err);
+}
+END_TEST
+
 /* The Communication process's threads (hccl_assembler.cpp): groups ranked by first appearance
  * (small tasks, then ops of groups without tasks), each at tid s with its planes at s + plane + 1,
  * the next group after the highest plane; another device's tasks do not count. */
@@ -1240,6 +1296,7 @@ static Suite *writers_suite(void)
 	tcase_add_test(tc, memory_files);
 	tcase_add_test(tc, memory_none);
 	tcase_add_test(tc, memory_number_format);
+	tcase_add_test(tc, memory_row_ends);
 	suite_add_tcase(s, tc);
 	return s;
 }
