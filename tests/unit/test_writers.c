@@ -1093,6 +1093,8 @@ START_TEST(memory_number_format)
 			default: v[k] = (int64_t)(seed >> 54); break;          /* tiny */
 			}
 		}
+		if (i % 7 == 0)
+			v[3] = v[0]; /* the same value as KB and as MB: texts kept per unit */
 		m->total_alloc = v[0];
 		m->total_reserved = v[1];
 		m->total_active = v[2];
