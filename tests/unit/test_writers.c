@@ -399,6 +399,37 @@ START_TEST(out_large_writes)
 }
 END_TEST
 
+/* Every short length through ap_out_write's fixed-size copies (1-8, 8-16, 16-32, 32-64 bytes),
+ * at every offset mod 64 and across the buffer's end: the file is the plain concatenation. */
+START_TEST(out_short_writes)
+{
+	enum { MAXLEN = 70 };
+	char src[MAXLEN + 1], *want, *got;
+	size_t n, len, total = 0, k;
+	struct ap_out o;
+	struct ap_err err = AP_ERR_INIT;
+
+	for (k = 0; k <= MAXLEN; k++)
+		src[k] = (char)('A' + k % 26);
+	want = malloc(3 * AP_OUT_BUFSZ);
+	ck_assert_ptr_nonnull(want);
+	ck_assert_int_eq(ap_out_open(&o, tmp_dir, "s.bin", &err), 0);
+	for (k = 0; total + MAXLEN < 3 * AP_OUT_BUFSZ; k++) {
+		n = k % (MAXLEN + 1);
+		ap_out_write(&o, src + k % 7 % (MAXLEN + 1 - n), n);
+		memcpy(want + total, src + k % 7 % (MAXLEN + 1 - n), n);
+		total += n;
+	}
+	ck_assert_int_eq(ap_out_commit(&o, &err), 0);
+	got = slurp("s.bin", &len);
+	ck_assert_uint_eq(len, total);
+	ck_assert_int_eq(memcmp(got, want, total), 0);
+	free(got);
+	free(want);
+	ap_err_release(&err);
+}
+END_TEST
+
 START_TEST(out_mem_append)
 {
 	/* A piece in memory: one past its buffer (spilled) and one within it, each appended less
@@ -1269,6 +1300,7 @@ static Suite *writers_suite(void)
 	tcase_add_test(tc, out_sticky_failure);
 	tcase_add_test(tc, out_open_failure);
 	tcase_add_test(tc, out_large_writes);
+	tcase_add_test(tc, out_short_writes);
 	tcase_add_test(tc, out_mem_append);
 	tcase_add_test(tc, out_drop_behind);
 	suite_add_tcase(s, tc);

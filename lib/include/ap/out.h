@@ -33,10 +33,16 @@ static inline void ap_out_write(struct ap_out *o, const void *p, size_t n)
 	unsigned char *d = o->buf + o->len;
 	const unsigned char *q = (const unsigned char *)p;
 
-	if (n - 1 < 16 && AP_OUT_BUFSZ - o->len >= 16) {
-		/* short pieces (numbers, separators, cached strings) are most of the output:
-		 * two fixed-size copies that overlap instead of a memcpy call */
-		if (n >= 8) {
+	if (n - 1 < 64 && AP_OUT_BUFSZ - o->len >= 64) {
+		/* short pieces (numbers, separators, cached strings, row tails) are most of the
+		 * output: two fixed-size copies that overlap instead of a memcpy call */
+		if (n > 32) {
+			memcpy(d, q, 32);
+			memcpy(d + n - 32, q + n - 32, 32);
+		} else if (n > 16) {
+			memcpy(d, q, 16);
+			memcpy(d + n - 16, q + n - 16, 16);
+		} else if (n >= 8) {
 			memcpy(d, q, 8);
 			memcpy(d + n - 8, q + n - 8, 8);
 		} else if (n >= 4) {
