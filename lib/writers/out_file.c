@@ -136,11 +136,6 @@ void ap_out__write_slow(struct ap_out *o, const void *p, size_t n)
 	}
 }
 
-void ap_out_puts(struct ap_out *o, const char *s)
-{
-	ap_out_write(o, s, strlen(s));
-}
-
 int ap_out_commit(struct ap_out *o, struct ap_err *err)
 {
 	int ret = 0;
@@ -343,10 +338,15 @@ void ap_json_str_semi(struct ap_out *o, const char *s, size_t len)
 	ap_out_putc(o, '"');
 }
 
+/* Numbers are formatted in place when the buffer has room for any of them. */
 void ap_json_i64(struct ap_out *o, int64_t v)
 {
 	char b[AP_FMT_MAX];
 
+	if (AP_OUT_BUFSZ - o->len >= AP_FMT_MAX) {
+		o->len += ap_fmt_i64((char *)o->buf + o->len, v);
+		return;
+	}
 	ap_out_write(o, b, ap_fmt_i64(b, v));
 }
 
@@ -354,6 +354,10 @@ void ap_json_u64(struct ap_out *o, uint64_t v)
 {
 	char b[AP_FMT_MAX];
 
+	if (AP_OUT_BUFSZ - o->len >= AP_FMT_MAX) {
+		o->len += ap_fmt_u64((char *)o->buf + o->len, v);
+		return;
+	}
 	ap_out_write(o, b, ap_fmt_u64(b, v));
 }
 

@@ -400,7 +400,8 @@ START_TEST(out_large_writes)
 END_TEST
 
 /* Every short length through ap_out_write's fixed-size copies (1-8, 8-16, 16-32, 32-64 bytes),
- * at every offset mod 64 and across the buffer's end: the file is the plain concatenation. */
+ * and JSON numbers, at every offset mod 64 and across the buffer's end: the file is the plain
+ * concatenation. */
 START_TEST(out_short_writes)
 {
 	enum { MAXLEN = 70 };
@@ -411,7 +412,7 @@ START_TEST(out_short_writes)
 
 	for (k = 0; k <= MAXLEN; k++)
 		src[k] = (char)('A' + k % 26);
-	want = malloc(3 * AP_OUT_BUFSZ);
+	want = malloc(3 * AP_OUT_BUFSZ + 64);
 	ck_assert_ptr_nonnull(want);
 	ck_assert_int_eq(ap_out_open(&o, tmp_dir, "s.bin", &err), 0);
 	for (k = 0; total + MAXLEN < 3 * AP_OUT_BUFSZ; k++) {
@@ -419,6 +420,14 @@ START_TEST(out_short_writes)
 		ap_out_write(&o, src + k % 7 % (MAXLEN + 1 - n), n);
 		memcpy(want + total, src + k % 7 % (MAXLEN + 1 - n), n);
 		total += n;
+		if (k % 5 == 0) { /* numbers, formatted in place or through a copy near the end */
+			uint64_t u = (uint64_t)k * 0x9e3779b97f4a7c15ull >> (k % 64);
+
+			ap_json_u64(&o, u);
+			total += (size_t)snprintf(want + total, 24, "%" PRIu64, u);
+			ap_json_i64(&o, -(int64_t)(u >> 1));
+			total += (size_t)snprintf(want + total, 24, "%" PRId64, -(int64_t)(u >> 1));
+		}
 	}
 	ck_assert_int_eq(ap_out_commit(&o, &err), 0);
 	got = slurp("s.bin", &len);
@@ -426,6 +435,35 @@ START_TEST(out_short_writes)
 	ck_assert_int_eq(memcmp(got, want, total), 0);
 	free(got);
 	free(want);
+	ap_err_release(&err);
+}
+END_TEST
+
+/* The longest numbers with 1..AP_FMT_MAX bytes left in the buffer: formatted in place only
+ * where they fit (ASan sees a write past the buffer). */
+START_TEST(out_numbers_at_buffer_end)
+{
+	static const char tail[] = "18446744073709551615-9223372036854775808";
+	char *fill = malloc(AP_OUT_BUFSZ), *got;
+	size_t left, len;
+	struct ap_out o;
+	struct ap_err err = AP_ERR_INIT;
+
+	ck_assert_ptr_nonnull(fill);
+	memset(fill, 'x', AP_OUT_BUFSZ);
+	for (left = 1; left <= AP_FMT_MAX; left++) {
+		ck_assert_int_eq(ap_out_open(&o, tmp_dir, "n.bin", &err), 0);
+		ap_out_write(&o, fill, AP_OUT_BUFSZ / 2);
+		ap_out_write(&o, fill, AP_OUT_BUFSZ / 2 - left); /* buffered: left bytes free */
+		ap_json_u64(&o, UINT64_MAX);
+		ap_json_i64(&o, INT64_MIN);
+		ck_assert_int_eq(ap_out_commit(&o, &err), 0);
+		got = slurp("n.bin", &len);
+		ck_assert_uint_eq(len, AP_OUT_BUFSZ - left + sizeof(tail) - 1);
+		ck_assert_int_eq(memcmp(got + AP_OUT_BUFSZ - left, tail, sizeof(tail) - 1), 0);
+		free(got);
+	}
+	free(fill);
 	ap_err_release(&err);
 }
 END_TEST
@@ -1301,6 +1339,7 @@ static Suite *writers_suite(void)
 	tcase_add_test(tc, out_open_failure);
 	tcase_add_test(tc, out_large_writes);
 	tcase_add_test(tc, out_short_writes);
+	tcase_add_test(tc, out_numbers_at_buffer_end);
 	tcase_add_test(tc, out_mem_append);
 	tcase_add_test(tc, out_drop_behind);
 	suite_add_tcase(s, tc);

@@ -69,7 +69,10 @@ static inline void ap_out_putc(struct ap_out *o, char c)
 		ap_out_write(o, NULL, 0);
 	o->buf[o->len++] = (unsigned char)c;
 }
-void ap_out_puts(struct ap_out *o, const char *s);
+static inline void ap_out_puts(struct ap_out *o, const char *s)
+{
+	ap_out_write(o, s, strlen(s)); /* a literal's length is known where this is inlined */
+}
 /* Flushes, closes and renames into place. Returns 0 or AP_EIO (the temp file removed). */
 int ap_out_commit(struct ap_out *o, struct ap_err *err);
 /* Closes and removes the temp file; accepts a never-opened (zeroed) struct. */
