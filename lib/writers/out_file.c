@@ -75,6 +75,11 @@ static void flush_buf(struct ap_out *o)
 	o->len = 0;
 }
 
+void ap_out__flush(struct ap_out *o)
+{
+	flush_buf(o);
+}
+
 static char *path_join(const char *dir, const char *name, const char *suffix)
 {
 	size_t ld = strlen(dir), ln = strlen(name), ls = strlen(suffix);

@@ -17,6 +17,30 @@
 
 #define LIT(o, s) ap_out_write((o), (s), sizeof(s) - 1)
 
+/* The fixed-size parts of one event (the pid/tid text, numbers, a timestamp, the literals and a
+ * category) are written through a cursor (ap_out_room) with this much room. */
+#define EV_ROOM 512
+
+/* A name or category of the events: a literal padded to a whole block, so that it is copied
+ * at a fixed size. */
+struct lit {
+	char s[32];
+	size_t n;
+};
+#define TV_LIT(str) { str, sizeof(str) - 1 }
+
+static const struct lit CAT_CPU_OP = TV_LIT("cpu_op"), CAT_DEQUEUE = TV_LIT("dequeue"),
+			CAT_ENQUEUE = TV_LIT("enqueue"), CAT_QUEUE = TV_LIT("async_task_queue"),
+			CAT_FWDBWD = TV_LIT("fwdbwd"), CAT_PYTHON = TV_LIT("python_function"),
+			CAT_GC = TV_LIT("GC"), CAT_NPU = TV_LIT("async_npu"),
+			FLOW_QUEUE = TV_LIT("enqueue_to_dequeue"), FLOW_NPU = TV_LIT("torch_to_npu");
+
+static char *put_lit(char *p, const struct lit *l)
+{
+	memcpy(p, l->s, sizeof(l->s));
+	return p + l->n;
+}
+
 #define GC_PID_SHIFT 10   /* TraceEventManager.PID_OFFSET */
 #define GC_SORT_SHIFT 5   /* TraceEventManager.INDEX_OFFSET */
 #define GC_SORT_INDEX 1   /* TraceEventManager.GC_SORT_INDEX */
@@ -115,30 +139,19 @@ struct tv {
 	char pt[2 * AP_FMT_MAX + 24];
 };
 
-static void elem(struct tv *w)
+/* ", " before every element but the first, at cursor p. */
+static char *cur_elem(struct tv *w, char *p)
 {
 	if (w->first)
 		w->first = 0;
 	else
-		LIT(w->o, ", ");
+		AP_CUR_LIT(p, ", ");
+	return p;
 }
 
-static void put_ts(struct tv *w, int64_t ns)
+static void elem(struct tv *w)
 {
-	char b[AP_FMT_MAX + 2];
-	size_t n;
-
-	b[0] = '"';
-	n = 1 + ap_fmt_ns_us3(b + 1, ns);
-	b[n++] = '"';
-	ap_out_write(w->o, b, n);
-}
-
-static void put_dur(struct tv *w, int64_t ns)
-{
-	char b[AP_FMT_MAX];
-
-	ap_out_write(w->o, b, ap_fmt_ns_us_float(b, ns));
+	ap_out_advance(w->o, cur_elem(w, ap_out_room(w->o, 2)));
 }
 
 static void put_sid(struct tv *w, uint32_t id)
@@ -146,8 +159,8 @@ static void put_sid(struct tv *w, uint32_t id)
 	ap_out_str_id(w->o, &w->str, id);
 }
 
-/* , "pid": P, "tid": T */
-static void pid_tid(struct tv *w, uint64_t pid, uint64_t tid)
+/* , "pid": P, "tid": T at cursor p (room for sizeof(w->pt) bytes) */
+static char *put_pid_tid(struct tv *w, char *p, uint64_t pid, uint64_t tid)
 {
 	if (!w->pt_len || pid != w->last_pid || tid != w->last_tid) {
 		size_t n = 0;
@@ -161,50 +174,62 @@ static void pid_tid(struct tv *w, uint64_t pid, uint64_t tid)
 		w->last_pid = pid;
 		w->last_tid = tid;
 	}
-	ap_out_write(w->o, w->pt, w->pt_len);
+	if (w->pt_len <= 32)
+		memcpy(p, w->pt, 32);
+	else
+		memcpy(p, w->pt, sizeof(w->pt));
+	return p + w->pt_len;
+}
+
+static void pid_tid(struct tv *w, uint64_t pid, uint64_t tid)
+{
+	ap_out_advance(w->o, put_pid_tid(w, ap_out_room(w->o, sizeof(w->pt)), pid, tid));
 }
 
 /* {"ph": "X", "name": — the caller writes the name next. */
 static void x_open(struct tv *w)
 {
-	elem(w);
-	LIT(w->o, "{\"ph\": \"X\", \"name\": ");
+	char *p = cur_elem(w, ap_out_room(w->o, 32));
+
+	AP_CUR_LIT(p, "{\"ph\": \"X\", \"name\": ");
+	ap_out_advance(w->o, p);
 }
 
-/* , "pid": P, "tid": T, "ts": "S", "dur": D, "cat": "<cat>", "args": — args come next. */
-static void x_rest(struct tv *w, uint64_t pid, uint64_t tid, int64_t ts, int64_t dur,
-		   const char *cat)
+/* , "pid": P, "tid": T, "ts": "S", "dur": D, "cat": "<cat>", "args": at cursor p (from
+ * ap_out_room(w->o, EV_ROOM)) — the caller writes the args next. */
+static char *x_rest(struct tv *w, char *p, uint64_t pid, uint64_t tid, int64_t ts, int64_t dur,
+		    const struct lit *cat)
 {
-	pid_tid(w, pid, tid);
-	LIT(w->o, ", \"ts\": ");
-	put_ts(w, ts);
-	LIT(w->o, ", \"dur\": ");
-	put_dur(w, dur);
-	LIT(w->o, ", \"cat\": \"");
-	ap_out_puts(w->o, cat);
-	LIT(w->o, "\", \"args\": ");
+	p = put_pid_tid(w, p, pid, tid);
+	AP_CUR_LIT(p, ", \"ts\": \"");
+	p += ap_fmt_ns_us3(p, ts);
+	AP_CUR_LIT(p, "\", \"dur\": ");
+	p += ap_fmt_ns_us_float(p, dur);
+	AP_CUR_LIT(p, ", \"cat\": \"");
+	p = put_lit(p, cat);
+	AP_CUR_LIT(p, "\", \"args\": ");
+	return p;
 }
 
 /* A flow event {"ph": ph, "bp": "e", "name": name, "id": id, "pid", "tid", "ts", "cat"}. */
-static void flow(struct tv *w, char ph, const char *name, int64_t id, int id_signed, uint64_t pid,
-		 uint64_t tid, int64_t ts, const char *cat)
+static void flow(struct tv *w, char ph, const struct lit *name, int64_t id, int id_signed,
+		 uint64_t pid, uint64_t tid, int64_t ts, const struct lit *cat)
 {
-	elem(w);
-	LIT(w->o, "{\"ph\": \"");
-	ap_out_putc(w->o, ph);
-	LIT(w->o, "\", \"bp\": \"e\", \"name\": \"");
-	ap_out_puts(w->o, name);
-	LIT(w->o, "\", \"id\": ");
-	if (id_signed)
-		ap_json_i64(w->o, id);
-	else
-		ap_json_u64(w->o, (uint64_t)id);
-	pid_tid(w, pid, tid);
-	LIT(w->o, ", \"ts\": ");
-	put_ts(w, ts);
-	LIT(w->o, ", \"cat\": \"");
-	ap_out_puts(w->o, cat);
-	LIT(w->o, "\"}");
+	char *p = cur_elem(w, ap_out_room(w->o, EV_ROOM));
+
+	AP_CUR_LIT(p, "{\"ph\": \"");
+	*p++ = ph;
+	AP_CUR_LIT(p, "\", \"bp\": \"e\", \"name\": \"");
+	p = put_lit(p, name);
+	AP_CUR_LIT(p, "\", \"id\": ");
+	p += id_signed ? ap_fmt_i64(p, id) : ap_fmt_u64(p, (uint64_t)id);
+	p = put_pid_tid(w, p, pid, tid);
+	AP_CUR_LIT(p, ", \"ts\": \"");
+	p += ap_fmt_ns_us3(p, ts);
+	AP_CUR_LIT(p, "\", \"cat\": \"");
+	p = put_lit(p, cat);
+	AP_CUR_LIT(p, "\"}");
+	ap_out_advance(w->o, p);
 }
 
 /* {"ph": "M", "name": what, "pid": P, "tid": T, "args": {"key": — the caller writes the value. */
@@ -248,35 +273,39 @@ static void m_process(struct tv *w, uint64_t pid, const char *name, uint64_t sor
 static void cpu_ops(struct tv *w, const struct ap_host *h, size_t from, size_t to)
 {
 	static const struct {
-		const char *key;
+		struct lit key;
 		size_t off;
 		int semi;
 	} opt[] = {
-		{ ", \"Input Dims\": ", offsetof(struct ap_op, input_dims), 1 },
-		{ ", \"Input type\": ", offsetof(struct ap_op, input_type), 1 },
-		{ ", \"Call stack\": ", offsetof(struct ap_op, call_stack), 1 },
-		{ ", \"Module Hierarchy\": ", offsetof(struct ap_op, module), 0 },
-		{ ", \"flops\": ", offsetof(struct ap_op, flops), 0 },
+		{ TV_LIT(", \"Input Dims\": "), offsetof(struct ap_op, input_dims), 1 },
+		{ TV_LIT(", \"Input type\": "), offsetof(struct ap_op, input_type), 1 },
+		{ TV_LIT(", \"Call stack\": "), offsetof(struct ap_op, call_stack), 1 },
+		{ TV_LIT(", \"Module Hierarchy\": "), offsetof(struct ap_op, module), 0 },
+		{ TV_LIT(", \"flops\": "), offsetof(struct ap_op, flops), 0 },
 	};
 	size_t i, k;
 
 	for (i = from; i < to; i++) {
 		const struct ap_op *op = &h->ops.v[i];
+		char *p;
 
 		x_open(w);
 		put_sid(w, op->name);
-		x_rest(w, op->pid, op->tid, op->ts, op->end - op->ts, "cpu_op");
-		LIT(w->o, "{\"Sequence number\": ");
-		ap_json_i64(w->o, op->seq);
-		LIT(w->o, ", \"Fwd thread id\": ");
-		ap_json_u64(w->o, op->fwd_tid);
+		p = x_rest(w, ap_out_room(w->o, EV_ROOM), op->pid, op->tid, op->ts, op->end - op->ts,
+			   &CAT_CPU_OP);
+		AP_CUR_LIT(p, "{\"Sequence number\": ");
+		p += ap_fmt_i64(p, op->seq);
+		AP_CUR_LIT(p, ", \"Fwd thread id\": ");
+		p += ap_fmt_u64(p, op->fwd_tid);
+		ap_out_advance(w->o, p);
 		for (k = 0; k < sizeof(opt) / sizeof(opt[0]); k++) {
 			uint32_t id;
 
 			memcpy(&id, (const char *)op + opt[k].off, sizeof(id));
 			if (id == AP_STR_NONE)
 				continue;
-			ap_out_puts(w->o, opt[k].key);
+			ap_out_advance(w->o, put_lit(ap_out_room(w->o, sizeof(opt[k].key.s)),
+						     &opt[k].key));
 			ap_out_str_id(w->o, opt[k].semi ? &w->semi : &w->str, id);
 		}
 		LIT(w->o, "}}");
@@ -284,10 +313,11 @@ static void cpu_ops(struct tv *w, const struct ap_host *h, size_t from, size_t t
 }
 
 static void queue_event(struct tv *w, const struct ap_qev *e, const char *prefix,
-			const struct ap_qev *named_by, const char *cat)
+			const struct ap_qev *named_by, const struct lit *cat)
 {
 	const char *enc = NULL;
 	size_t len = 0;
+	char *p;
 
 	x_open(w);
 	if (named_by && named_by->name != AP_STR_NONE)
@@ -309,10 +339,12 @@ static void queue_event(struct tv *w, const struct ap_qev *e, const char *prefix
 		}
 		ap_json_str(w->o, w->name.buf, w->name.len);
 	}
-	x_rest(w, w->threads[e->thread].pid, w->threads[e->thread].tid, e->ts, e->dur, cat);
-	LIT(w->o, "{\"correlation_id\": ");
-	ap_json_u64(w->o, e->corr);
-	LIT(w->o, "}}");
+	p = x_rest(w, ap_out_room(w->o, EV_ROOM), w->threads[e->thread].pid,
+		   w->threads[e->thread].tid, e->ts, e->dur, cat);
+	AP_CUR_LIT(p, "{\"correlation_id\": ");
+	p += ap_fmt_u64(p, e->corr);
+	AP_CUR_LIT(p, "}}");
+	ap_out_advance(w->o, p);
 }
 
 /* The dequeues sorted by correlation id, ties in list order (dequeue_by_corr), into *out
@@ -340,9 +372,9 @@ static void dequeues(struct tv *w, const struct ap_queue *q, size_t from, size_t
 	for (i = from; i < to; i++) {
 		const struct ap_qev *d = &q->deq.v[i];
 
-		queue_event(w, d, "Dequeue", d, "dequeue");
-		flow(w, 'f', "enqueue_to_dequeue", (int64_t)d->corr, 0, w->threads[d->thread].pid,
-		     w->threads[d->thread].tid, d->ts, "async_task_queue");
+		queue_event(w, d, "Dequeue", d, &CAT_DEQUEUE);
+		flow(w, 'f', &FLOW_QUEUE, (int64_t)d->corr, 0, w->threads[d->thread].pid,
+		     w->threads[d->thread].tid, d->ts, &CAT_QUEUE);
 	}
 }
 
@@ -357,9 +389,9 @@ static void enqueues(struct tv *w, const struct ap_queue *q, const struct ap_sor
 		const struct ap_qev *n = &q->enq.v[i];
 
 		queue_event(w, n, "Enqueue", dequeue_by_corr(q, by_corr, q->deq.n, n->corr),
-			    "enqueue");
-		flow(w, 's', "enqueue_to_dequeue", (int64_t)n->corr, 0, w->threads[n->thread].pid,
-		     w->threads[n->thread].tid, n->ts, "async_task_queue");
+			    &CAT_ENQUEUE);
+		flow(w, 's', &FLOW_QUEUE, (int64_t)n->corr, 0, w->threads[n->thread].pid,
+		     w->threads[n->thread].tid, n->ts, &CAT_QUEUE);
 	}
 }
 
@@ -395,8 +427,8 @@ static void fwdbwd_flows(struct tv *w, const struct ap_host *h, const struct ap_
 
 		if (s->tid == e->tid)
 			continue;
-		flow(w, 's', "fwdbwd", fb->v[i].seq, 1, s->pid, s->tid, s->ts, "fwdbwd");
-		flow(w, 'f', "fwdbwd", fb->v[i].seq, 1, e->pid, e->tid, e->ts, "fwdbwd");
+		flow(w, 's', &CAT_FWDBWD, fb->v[i].seq, 1, s->pid, s->tid, s->ts, &CAT_FWDBWD);
+		flow(w, 'f', &CAT_FWDBWD, fb->v[i].seq, 1, e->pid, e->tid, e->ts, &CAT_FWDBWD);
 	}
 }
 
@@ -408,6 +440,7 @@ static void python_frames(struct tv *w, const struct ap_pyframe_vec *py, size_t 
 
 	for (i = from; i < to; i++) {
 		const struct ap_pyframe *f = &py->v[i];
+		char *p;
 
 		x_open(w);
 		if (f->missing || f->name == AP_STR_NONE) {
@@ -417,16 +450,18 @@ static void python_frames(struct tv *w, const struct ap_pyframe_vec *py, size_t 
 		} else {
 			put_sid(w, f->name);
 		}
-		x_rest(w, f->pid, f->tid, f->ts, f->end - f->ts, "python_function");
-		LIT(w->o, "{\"Python id\": ");
-		ap_json_u64(w->o, f->id);
-		LIT(w->o, ", \"Python parent id\": ");
-		ap_json_u64(w->o, f->parent_id);
+		p = x_rest(w, ap_out_room(w->o, EV_ROOM), f->pid, f->tid, f->ts, f->end - f->ts,
+			   &CAT_PYTHON);
+		AP_CUR_LIT(p, "{\"Python id\": ");
+		p += ap_fmt_u64(p, f->id);
+		AP_CUR_LIT(p, ", \"Python parent id\": ");
+		p += ap_fmt_u64(p, f->parent_id);
 		if (f->module_id >= 0) {
-			LIT(w->o, ", \"Python module id\": ");
-			ap_json_i64(w->o, f->module_id);
+			AP_CUR_LIT(p, ", \"Python module id\": ");
+			p += ap_fmt_i64(p, f->module_id);
 		}
-		LIT(w->o, "}}");
+		AP_CUR_LIT(p, "}}");
+		ap_out_advance(w->o, p);
 	}
 }
 
@@ -448,10 +483,12 @@ static void gc_events(struct tv *w, const struct ap_host *h, int device_id, size
 	for (i = from; i < to; i++) {
 		const struct ap_gc *g = &h->gcs.v[i];
 
-		x_open(w);
-		LIT(w->o, "\"GC\"");
-		x_rest(w, gc_pid(g->pid, device_id), g->pid, g->ts, g->end - g->ts, "GC");
-		LIT(w->o, "{}}");
+		char *p = cur_elem(w, ap_out_room(w->o, EV_ROOM));
+
+		AP_CUR_LIT(p, "{\"ph\": \"X\", \"name\": \"GC\"");
+		p = x_rest(w, p, gc_pid(g->pid, device_id), g->pid, g->ts, g->end - g->ts, &CAT_GC);
+		AP_CUR_LIT(p, "{}}");
+		ap_out_advance(w->o, p);
 	}
 }
 
@@ -487,8 +524,8 @@ static void torch_to_npu_flows(struct tv *w, const struct ap_host *h,
 		if (f->flow >= nends || !ends[f->flow].set)
 			continue;
 		e = &ends[f->flow];
-		flow(w, 's', "torch_to_npu", e->ts, 1, op->pid, op->tid, op->ts, "async_npu");
-		flow(w, 'f', "torch_to_npu", e->ts, 1, e->pid, e->tid, e->ts, "async_npu");
+		flow(w, 's', &FLOW_NPU, e->ts, 1, op->pid, op->tid, op->ts, &CAT_NPU);
+		flow(w, 'f', &FLOW_NPU, e->ts, 1, e->pid, e->tid, e->ts, &CAT_NPU);
 	}
 }
 

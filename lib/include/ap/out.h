@@ -63,6 +63,24 @@ static inline void ap_out_write(struct ap_out *o, const void *p, size_t n)
 	}
 	ap_out__write_slow(o, p, n);
 }
+/* Empties the buffer into the file (or the memory sink). */
+void ap_out__flush(struct ap_out *o);
+/* A cursor for writers that format straight into the buffer: room for n bytes (n <=
+ * AP_OUT_BUFSZ), flushing first when there is less. The caller writes at most n bytes from the
+ * returned position, then hands back the end of what it wrote with ap_out_advance; nothing
+ * else may write to o in between. */
+static inline char *ap_out_room(struct ap_out *o, size_t n)
+{
+	if (AP_OUT_BUFSZ - o->len < n)
+		ap_out__flush(o);
+	return (char *)o->buf + o->len;
+}
+static inline void ap_out_advance(struct ap_out *o, const char *end)
+{
+	o->len = (size_t)((const unsigned char *)end - o->buf);
+}
+/* The string literal s at cursor p, which moves past it. */
+#define AP_CUR_LIT(p, s) ((void)memcpy((p), (s), sizeof(s) - 1), (p) += sizeof(s) - 1)
 static inline void ap_out_putc(struct ap_out *o, char c)
 {
 	if (o->len == AP_OUT_BUFSZ)
