@@ -14,10 +14,18 @@
 #define KB_SHIFT 10 /* Size(KB) = bytes / 1024.0 */
 #define MB_SHIFT 20 /* totals(MB) = bytes / 1048576.0 */
 
-static void put_sep_raw(struct ap_out *o, const char *s, size_t len)
+/* Rows are written through a cursor into the output buffer (ap_out_room): each text is copied
+ * in fixed-size blocks that may reach past its end, which the room allows for. */
+
+/* len bytes of s (of at least AP_FMT_MAX) at p, as blocks of fixed size: a copy of a length
+ * known only at run time is a call, or a slow string instruction, for texts this short. */
+static char *put_text(char *p, const char *s, size_t len)
 {
-	ap_out_putc(o, ',');
-	ap_out_write(o, s, len);
+	if (len <= 32)
+		memcpy(p, s, 32);
+	else
+		memcpy(p, s, AP_FMT_MAX);
+	return p + len;
 }
 
 /* The texts of recent values of one unit (KB or MB), by value. Totals go up and down through
@@ -49,28 +57,30 @@ static const char *div_text(struct divcache *c, int64_t v, unsigned shift, size_
 	return e->s;
 }
 
-static void put_div(struct ap_out *o, struct divcache *c, int64_t v, unsigned shift)
+/* ,{v / 2^shift} at p (room for AP_FMT_MAX + 1 bytes) */
+static char *put_div(char *p, struct divcache *c, int64_t v, unsigned shift)
 {
 	size_t len;
 	const char *s = div_text(c, v, shift, &len);
 
-	put_sep_raw(o, s, len);
+	*p++ = ',';
+	return put_text(p, s, len);
 }
 
-/* A µs string with 3 decimals and the TAB upstream appends to CSV timestamps (§4). */
-static void put_us_tab(struct ap_out *o, int64_t ns)
+static char *put_comma(char *p)
 {
-	char b[AP_FMT_MAX + 1];
-	size_t n = ap_fmt_ns_us3(b, ns);
-
-	b[n++] = '\t';
-	put_sep_raw(o, b, n);
+	*p = ',';
+	return p + 1;
 }
 
-static void put_empty(struct ap_out *o, unsigned count)
+/* ,{µs with 3 decimals}TAB, the TAB upstream appends to CSV timestamps (§4), at p (room for
+ * AP_FMT_MAX + 2 bytes) */
+static char *put_us_tab(char *p, int64_t ns)
 {
-	while (count--)
-		ap_out_putc(o, ',');
+	*p++ = ',';
+	p += ap_fmt_ns_us3(p, ns);
+	*p++ = '\t';
+	return p;
 }
 
 /* The end both files' rows share, ",Stream Ptr,Device Type" and CRLF, for the last stream and
@@ -125,17 +135,6 @@ struct record_worker {
  * are copied in whole blocks, which may reach past their ends). */
 #define ROW_MAX (4 * (AP_FMT_MAX + 2) + sizeof(((struct endcache *)0)->s))
 
-/* len bytes of s (of at least AP_FMT_MAX) at b, as blocks of fixed size: a copy of a length
- * known only at run time is a slow string instruction for texts this short. */
-static size_t put_text(char *b, const char *s, size_t len)
-{
-	if (len <= 32)
-		memcpy(b, s, 32);
-	else
-		memcpy(b, s, AP_FMT_MAX);
-	return len;
-}
-
 static size_t row_tail(char *b, const struct ap_fwk_view *v, const struct ap_mem *m,
 		       struct record_worker *rw)
 {
@@ -147,13 +146,13 @@ static size_t row_tail(char *b, const struct ap_fwk_view *v, const struct ap_mem
 	b[n++] = '\t';
 	b[n++] = ',';
 	e = div_text(&rw->mb, m->total_alloc, MB_SHIFT, &len);
-	n += put_text(b + n, e, len);
+	n = (size_t)(put_text(b + n, e, len) - b);
 	b[n++] = ',';
 	e = div_text(&rw->mb, m->total_reserved, MB_SHIFT, &len);
-	n += put_text(b + n, e, len);
+	n = (size_t)(put_text(b + n, e, len) - b);
 	b[n++] = ',';
 	e = div_text(&rw->mb, m->total_active, MB_SHIFT, &len);
-	n += put_text(b + n, e, len);
+	n = (size_t)(put_text(b + n, e, len) - b);
 	e = row_end(&rw->end, v, m);
 	memcpy(b + n, e, sizeof(rw->end.s));
 	return n + rw->end.len;
@@ -173,19 +172,27 @@ static int record_piece(struct ap_out *o, void *w, size_t piece, int *first, con
 	(void)first;
 	for (; i < end; i++) {
 		const struct ap_mem *m = &v->h->mems.v[mv->pta.v[i]];
-		char b[ROW_MAX];
-		size_t n = row_tail(b, v, m, rw);
+		char *p = ap_out_room(o, 2 * ROW_MAX + 16), *tail;
+		size_t n;
 
 		if (m->component == AP_MEM_WORKSPACE) {
-			ap_out_puts(o, "WORKSPACE");
-			ap_out_write(o, b, n);
+			AP_CUR_LIT(p, "WORKSPACE");
+			ap_out_advance(o, p + row_tail(p, v, m, rw));
 			continue;
 		}
-		ap_out_puts(o, "PTA");
-		ap_out_write(o, b, n);
+		AP_CUR_LIT(p, "PTA");
+		tail = p;
+		n = row_tail(tail, v, m, rw);
+		p += n;
 		/* No GE record precedes it: the sum is the record's own totals and stream. */
-		ap_out_puts(o, "PTA+GE");
-		ap_out_write(o, b, n);
+		AP_CUR_LIT(p, "PTA+GE");
+		if (n <= 64 && n >= 32) { /* the usual length: two overlapping blocks */
+			memcpy(p, tail, 32);
+			memcpy(p + n - 32, tail + n - 32, 32);
+		} else {
+			memcpy(p, tail, n);
+		}
+		ap_out_advance(o, p + n);
 	}
 	return 0;
 }
@@ -205,6 +212,10 @@ static int write_memory_record(const char *dir, const struct ap_fwk_view *v, str
 				   v->pieces, err);
 }
 
+/* A row of operator_memory.csv after its name: 1 + 6 MB values and 5 timestamps, each with
+ * its ',' (and TAB), then the row end. */
+#define OPMEM_ROOM (7 * (AP_FMT_MAX + 1) + 5 * (AP_FMT_MAX + 2) + sizeof(((struct endcache *)0)->s))
+
 /* Release columns of a lifecycle: which record freed it and which returned it to the pool. */
 static void operator_row(struct ap_out *o, const struct ap_fwk_view *v, const struct ap_memgroup *g,
 			 struct ap_esc_cache *names, struct divcache *kb, struct divcache *mb,
@@ -213,11 +224,13 @@ static void operator_row(struct ap_out *o, const struct ap_fwk_view *v, const st
 	const struct ap_host *h = v->h;
 	const struct ap_mem *m0 = &h->mems.v[g->rec[0]], *rel = NULL, *fr = NULL, *act = NULL;
 	const char *e;
+	char *p;
 
 	if (g->name != AP_STR_NONE)
 		ap_out_str_id(o, names, g->name);
-	put_div(o, kb, m0->alloc_size, KB_SHIFT);
-	put_us_tab(o, m0->ts);
+	p = ap_out_room(o, OPMEM_ROOM);
+	p = put_div(p, kb, m0->alloc_size, KB_SHIFT);
+	p = put_us_tab(p, m0->ts);
 	if (g->n == 2) {
 		rel = &h->mems.v[g->rec[1]];
 		fr = rel->data_type == AP_MEM_FREE ? rel : NULL;
@@ -228,34 +241,24 @@ static void operator_row(struct ap_out *o, const struct ap_fwk_view *v, const st
 		fr = rel = &h->mems.v[g->rec[free_idx]];
 		act = &h->mems.v[g->rec[3 - free_idx]];
 	}
-	if (fr)
-		put_us_tab(o, fr->ts);
-	else
-		put_empty(o, 1);
-	if (act)
-		put_us_tab(o, act->ts);
-	else
-		put_empty(o, 1);
-	if (fr)
-		put_us_tab(o, fr->ts - m0->ts);
-	else
-		put_empty(o, 1);
-	if (act)
-		put_us_tab(o, act->ts - m0->ts);
-	else
-		put_empty(o, 1);
-	put_div(o, mb, m0->total_alloc, MB_SHIFT);
-	put_div(o, mb, m0->total_reserved, MB_SHIFT);
-	put_div(o, mb, m0->total_active, MB_SHIFT);
+	/* an empty field where the lifecycle has no such record */
+	p = fr ? put_us_tab(p, fr->ts) : put_comma(p);
+	p = act ? put_us_tab(p, act->ts) : put_comma(p);
+	p = fr ? put_us_tab(p, fr->ts - m0->ts) : put_comma(p);
+	p = act ? put_us_tab(p, act->ts - m0->ts) : put_comma(p);
+	p = put_div(p, mb, m0->total_alloc, MB_SHIFT);
+	p = put_div(p, mb, m0->total_reserved, MB_SHIFT);
+	p = put_div(p, mb, m0->total_active, MB_SHIFT);
 	if (rel) {
-		put_div(o, mb, rel->total_alloc, MB_SHIFT);
-		put_div(o, mb, rel->total_reserved, MB_SHIFT);
-		put_div(o, mb, rel->total_active, MB_SHIFT);
+		p = put_div(p, mb, rel->total_alloc, MB_SHIFT);
+		p = put_div(p, mb, rel->total_reserved, MB_SHIFT);
+		p = put_div(p, mb, rel->total_active, MB_SHIFT);
 	} else {
-		put_empty(o, 3);
+		AP_CUR_LIT(p, ",,,");
 	}
 	e = row_end(end, v, m0);
-	ap_out_write(o, e, end->len);
+	memcpy(p, e, sizeof(end->s));
+	ap_out_advance(o, p + end->len);
 }
 
 /* The state of a worker formatting operator_memory.csv. */
