@@ -112,35 +112,60 @@ static _Thread_local struct {
 	uint64_t hi;     /* a / US3_LOW of the text in s; 0: none (such values are not memoised) */
 	unsigned len;
 	char s[16];      /* its digits (at most 9: a < 2^64) */
-} us3_memo;
+} us3_memo __attribute__((tls_model("initial-exec"))); /* no call to reach it: the library is
+							  * linked into the programs */
 
-/* a / 1000 with exactly 3 decimals, '-' first when neg. */
-static size_t us3(char *buf, int neg, uint64_t a)
+/* The '.' and 3 decimals of a (its last 3 digits) at buf + n; returns the length. */
+static inline size_t us3_decimals(char *buf, size_t n, uint64_t a)
 {
-	uint64_t hi = a / US3_LOW, lo = a - hi * US3_LOW, us = lo / 1000;
-	unsigned fp = (unsigned)(lo - us * 1000);
-	size_t n = neg != 0;
+	unsigned fp = (unsigned)(a % 1000);
 
-	buf[0] = '-';
-	if (hi) {
-		/* the leading digits from the memo, then exactly 8 digits of µs */
-		if (hi != us3_memo.hi) {
-			us3_memo.len = (unsigned)ap_fmt_u64(us3_memo.s, hi);
-			us3_memo.hi = hi;
-		}
-		memcpy(buf + n, us3_memo.s, sizeof(us3_memo.s));
-		n += us3_memo.len;
-		digits8(buf + n, (uint32_t)us);
-		n += 8;
-	} else {
-		n += count_digits(us);
-		digits_rev(buf + n, us);
-	}
 	buf[n] = '.';
 	memcpy(buf + n + 1, digit_pairs + 2 * (fp / 10), 2);
 	buf[n + 3] = (char)('0' + fp % 10);
 	buf[n + 4] = '\0';
 	return n + 4;
+}
+
+/* us3 for a whose leading digits (a / US3_LOW, not 0) are the memo's: those copied, then
+ * exactly 8 digits of µs. */
+static inline size_t us3_memoised(char *buf, int neg, uint64_t a, uint64_t hi)
+{
+	size_t n = neg != 0;
+
+	buf[0] = '-';
+	memcpy(buf + n, us3_memo.s, sizeof(us3_memo.s));
+	n += us3_memo.len;
+	digits8(buf + n, (uint32_t)((a - hi * US3_LOW) / 1000));
+	return us3_decimals(buf, n + 8, a);
+}
+
+/* us3 for the rest: short values, and new leading digits (which become the memo). Out of
+ * line, so that the usual path keeps nothing across a call. */
+__attribute__((noinline)) static size_t us3_other(char *buf, int neg, uint64_t a)
+{
+	uint64_t hi = a / US3_LOW;
+	size_t n = neg != 0;
+
+	if (hi) {
+		us3_memo.len = (unsigned)ap_fmt_u64(us3_memo.s, hi);
+		us3_memo.hi = hi;
+		return us3_memoised(buf, neg, a, hi);
+	}
+	buf[0] = '-';
+	n += count_digits(a / 1000);
+	digits_rev(buf + n, a / 1000);
+	return us3_decimals(buf, n, a);
+}
+
+/* a / 1000 with exactly 3 decimals, '-' first when neg. */
+static inline size_t us3(char *buf, int neg, uint64_t a)
+{
+	uint64_t hi = a / US3_LOW;
+
+	if (!hi || hi != us3_memo.hi)
+		return us3_other(buf, neg, a);
+	return us3_memoised(buf, neg, a, hi);
 }
 
 size_t ap_fmt_ns_us3(char *buf, int64_t ns)
