@@ -12,24 +12,59 @@ struct ap_strtab_slot {
 	uint32_t bad;  /* raw key was invalid UTF-8; id is "N/A" */
 };
 
+static uint64_t load8(const char *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, 8);
+	return w;
+}
+
+static uint64_t load4(const char *s)
+{
+	uint32_t w;
+
+	memcpy(&w, s, 4);
+	return w;
+}
+
+/* The bytes of s [i, len) (fewer than 8, at least one) in one word, read without a byte loop:
+ * the last 8 bytes of s when it has them, else two overlapping 4-byte reads or three bytes. */
+static uint64_t tail_word(const char *s, size_t i, size_t len)
+{
+	size_t n = len - i;
+
+	if (len >= 8)
+		return load8(s + len - 8) >> (8 * (8 - n));
+	if (n >= 4)
+		return load4(s) | load4(s + n - 4) << 32;
+	return (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[n / 2] << 8 |
+	       (uint64_t)(unsigned char)s[n - 1] << 16;
+}
+
 static uint32_t hash_bytes(const char *s, size_t len)
 {
-	/* FNV-1a over 8-byte words, then a final mix. */
-	uint64_t h = 0xcbf29ce484222325ull;
+	/* FNV-1a over 8-byte words (the length first, the tail as one word), then a final mix. */
+	uint64_t h = (0xcbf29ce484222325ull ^ len) * 0x100000001b3ull;
 	size_t i = 0;
 
 	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-
-		memcpy(&w, s + i, 8);
-		h = (h ^ w) * 0x100000001b3ull;
+		h = (h ^ load8(s + i)) * 0x100000001b3ull;
 		h ^= h >> 29;
 	}
-	for (; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+	if (i < len)
+		h = (h ^ tail_word(s, i, len)) * 0x100000001b3ull;
 	h ^= h >> 32;
 	h *= 0x9e3779b97f4a7c15ull;
 	return (uint32_t)(h >> 32);
+}
+
+/* a and b (len bytes each) equal: short keys compared as two overlapping words each. */
+static int same_bytes(const char *a, const char *b, size_t len)
+{
+	if (len >= 8 && len <= 16)
+		return load8(a) == load8(b) && load8(a + len - 8) == load8(b + len - 8);
+	return !memcmp(a, b, len);
 }
 
 static uint32_t add_string(struct ap_strtab *t, const char *s, size_t len)
@@ -120,7 +155,7 @@ uint32_t ap_strtab_intern(struct ap_strtab *t, const char *s, size_t len, int *b
 	for (j = h & t->mask; t->slots[j].id; j = (j + 1) & t->mask) {
 		struct ap_strtab_slot *sl = &t->slots[j];
 
-		if (sl->hash == h && t->len[sl->key] == len && !memcmp(t->str[sl->key], s, len)) {
+		if (sl->hash == h && t->len[sl->key] == len && same_bytes(t->str[sl->key], s, len)) {
 			if (sl->bad && bad_utf8)
 				*bad_utf8 = 1;
 			return sl->id;

@@ -453,6 +453,41 @@ START_TEST(strtab_interning)
 }
 END_TEST
 
+/* Keys of every length from 1 to 40 that differ from a base key in one byte each (the first,
+ * the middle, the last): all distinct, each found again, none equal to the base. Words are read
+ * whole and overlapping, so every byte position of every length must count. */
+START_TEST(strtab_every_byte_counts)
+{
+	struct ap_strtab t;
+	char key[41];
+	uint32_t base, ids[3];
+	size_t len, k;
+
+	ck_assert_int_eq(ap_strtab_init(&t), 0);
+	for (len = 1; len <= 40; len++) {
+		memset(key, 'a', len);
+		base = ap_strtab_intern(&t, key, len, NULL);
+		for (k = 0; k < 3; k++) {
+			size_t at = k == 0 ? 0 : k == 1 ? len / 2 : len - 1;
+
+			memset(key, 'a', len);
+			key[at] = 'b';
+			ids[k] = ap_strtab_intern(&t, key, len, NULL);
+			ck_assert_uint_ne(ids[k], base);
+			ck_assert_uint_eq(ap_strtab_len(&t, ids[k]), len);
+			ck_assert_int_eq(memcmp(ap_strtab_get(&t, ids[k]), key, len), 0);
+		}
+		if (len > 2) {
+			ck_assert_uint_ne(ids[0], ids[2]);
+			ck_assert_uint_ne(ids[1], ids[len > 3 ? 2 : 0]);
+		}
+		memset(key, 'a', len);
+		ck_assert_uint_eq(ap_strtab_intern(&t, key, len, NULL), base);
+	}
+	ap_strtab_release(&t);
+}
+END_TEST
+
 START_TEST(strtab_bad_utf8)
 {
 	struct ap_strtab t;
@@ -694,6 +729,7 @@ static Suite *base_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("strtab");
 	tcase_add_test(tc, strtab_interning);
+	tcase_add_test(tc, strtab_every_byte_counts);
 	tcase_add_test(tc, strtab_bad_utf8);
 	tcase_add_test(tc, utf8_validation);
 	suite_add_tcase(s, tc);
