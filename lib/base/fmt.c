@@ -252,7 +252,22 @@ size_t ap_fmt_ns_us_float(char *buf, int64_t ns)
 		return ap_fmt_double(buf, (double)ns / 1000.0);
 	if (ns < 0)
 		buf[n++] = '-';
-	n += ap_fmt_u64(buf + n, a / 1000);
+	if (a < 1000000) { /* below 1 ms, as most durations: at most 3 digits before the '.' */
+		unsigned us = (unsigned)(a / 1000);
+
+		if (us >= 100) {
+			memcpy(buf + n, digit_pairs + 2 * (us / 10), 2);
+			buf[n + 2] = (char)('0' + us % 10);
+			n += 3;
+		} else if (us >= 10) {
+			memcpy(buf + n, digit_pairs + 2 * us, 2);
+			n += 2;
+		} else {
+			buf[n++] = (char)('0' + us);
+		}
+	} else {
+		n += ap_fmt_u64(buf + n, a / 1000);
+	}
 	buf[n++] = '.';
 	fp = a % 1000;
 	buf[n++] = (char)('0' + fp / 100);

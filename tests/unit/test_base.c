@@ -338,6 +338,32 @@ START_TEST(fmt_ns_us_float)
 }
 END_TEST
 
+/* Values up to 2.1 ms and their negatives (the short path below 1 ms and the one above): every
+ * one around the digit counts' boundaries (10, 100 and 1000 µs), every 97th elsewhere, against
+ * the decimal with trailing zeros dropped but one (Python's repr of ns / 1000). */
+START_TEST(fmt_ns_us_float_short)
+{
+	char got[AP_FMT_MAX], want[64];
+	int64_t ns;
+
+	for (ns = 0; ns <= 2100000; ns += ns <= 12000 || (ns >= 98000 && ns <= 102000) ||
+					     (ns >= 998000 && ns <= 1002000) ? 1 : 97) {
+		int sign;
+
+		for (sign = 1; sign >= -1; sign -= 2) {
+			int64_t v = sign * ns;
+			size_t n = (size_t)snprintf(want, sizeof(want), "%s%" PRId64 ".%03d",
+						    v < 0 ? "-" : "", ns / 1000, (int)(ns % 1000));
+
+			while (want[n - 1] == '0' && want[n - 2] != '.')
+				want[--n] = '\0';
+			if (ap_fmt_ns_us_float(got, v) != n || strcmp(got, want))
+				ck_abort_msg("ns %" PRId64 ": got '%s', want '%s'", v, got, want);
+		}
+	}
+}
+END_TEST
+
 START_TEST(fmt_python_repr)
 {
 	ck_assert_str_eq(dbl(4.0), "4.0");
@@ -724,6 +750,7 @@ static Suite *base_suite(void)
 	tcase_add_test(tc, fmt_integer_boundaries);
 	tcase_add_test(tc, fmt_us3_leading_digits);
 	tcase_add_test(tc, fmt_ns_us_float);
+	tcase_add_test(tc, fmt_ns_us_float_short);
 	tcase_add_test(tc, fmt_python_repr);
 	tcase_add_test(tc, fmt_div_pow2_matches_repr);
 	suite_add_tcase(s, tc);
