@@ -520,16 +520,15 @@ static int cache_grow(struct ap_esc_cache *c, size_t need)
 	return 0;
 }
 
-const char *ap_esc_cache_get(struct ap_esc_cache *c, uint32_t id, size_t *len)
+const char *ap_esc_cache__fill(struct ap_esc_cache *c, uint32_t id, size_t *len)
 {
-	const char *s = ap_strtab_get(c->t, id);
-	size_t n = ap_strtab_len(c->t, id), start;
+	size_t start;
 
 	if (id >= c->cap && cache_grow(c, id) < 0)
 		return NULL;
 	if (c->len[id] == UINT32_MAX) {
 		start = c->bytes.len;
-		encode(&c->sink, c->kind, s, n);
+		encode(&c->sink, c->kind, ap_strtab_get(c->t, id), ap_strtab_len(c->t, id));
 		flush_buf(&c->sink);
 		if (c->sink.failed || c->bytes.len - start >= UINT32_MAX) {
 			c->sink.failed = 0;
@@ -544,13 +543,7 @@ const char *ap_esc_cache_get(struct ap_esc_cache *c, uint32_t id, size_t *len)
 	return c->bytes.buf + c->off[id];
 }
 
-void ap_out_str_id(struct ap_out *o, struct ap_esc_cache *c, uint32_t id)
+void ap_out__str_id_uncached(struct ap_out *o, struct ap_esc_cache *c, uint32_t id)
 {
-	size_t len;
-	const char *enc = ap_esc_cache_get(c, id, &len);
-
-	if (enc)
-		ap_out_write(o, enc, len);
-	else
-		encode(o, c->kind, ap_strtab_get(c->t, id), ap_strtab_len(c->t, id));
+	encode(o, c->kind, ap_strtab_get(c->t, id), ap_strtab_len(c->t, id));
 }

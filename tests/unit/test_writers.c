@@ -515,6 +515,53 @@ START_TEST(out_cursor)
 }
 END_TEST
 
+/* Interned strings through an escape cache: each kind's encoding, the same bytes again once
+ * cached, and ids interleaved so that later ones sit behind earlier ones in the cache. */
+START_TEST(out_str_id_cached)
+{
+	static const char *const in[] = { "a\"b", "x;y", "plain", "c,d\r\n" };
+	static const char *const want[][4] = {
+		{ "\"a\\\"b\"", "\"x;y\"", "\"plain\"", "\"c,d\\r\\n\"" },
+		{ "\"a\\\"b\"", "\"x;\\r\\ny\"", "\"plain\"", "\"c,d\\r\\n\"" },
+		{ "\"a\"\"b\"", "x;y", "plain", "\"c,d\r\n\"" },
+		{ "\"a\"\"b\"", "\"x;\r\ny\"", "plain", "\"c,d\r\n\"" },
+	};
+	struct ap_strtab t;
+	uint32_t ids[4];
+	int kind, k, round;
+
+	ck_assert_int_eq(ap_strtab_init(&t), 0);
+	for (k = 0; k < 4; k++)
+		ids[k] = ap_strtab_intern(&t, in[k], strlen(in[k]), NULL);
+	for (kind = AP_ESC_JSON; kind <= AP_ESC_CSV_SEMI; kind++) {
+		struct ap_esc_cache c;
+		struct ap_out o;
+		struct ap_err err = AP_ERR_INIT;
+		char expect[256];
+		char *got;
+		size_t len, n = 0;
+
+		ck_assert_int_eq(ap_esc_cache_init(&c, (enum ap_esc)kind, &t), 0);
+		ck_assert_int_eq(ap_out_open(&o, tmp_dir, "id.txt", &err), 0);
+		for (round = 0; round < 2; round++)
+			for (k = 3; k >= 0; k--) {
+				ap_out_str_id(&o, &c, ids[k]);
+				ap_out_putc(&o, '|');
+				n += (size_t)snprintf(expect + n, sizeof(expect) - n, "%s|",
+						      want[kind][k]);
+			}
+		ck_assert_int_eq(ap_out_commit(&o, &err), 0);
+		got = slurp("id.txt", &len);
+		ck_assert_uint_eq(len, n);
+		ck_assert_int_eq(memcmp(got, expect, len), 0);
+		free(got);
+		ap_esc_cache_release(&c);
+		ap_err_release(&err);
+	}
+	ap_strtab_release(&t);
+}
+END_TEST
+
 START_TEST(out_mem_append)
 {
 	/* A piece in memory: one past its buffer (spilled) and one within it, each appended less
@@ -1388,6 +1435,7 @@ static Suite *writers_suite(void)
 	tcase_add_test(tc, out_short_writes);
 	tcase_add_test(tc, out_numbers_at_buffer_end);
 	tcase_add_test(tc, out_cursor);
+	tcase_add_test(tc, out_str_id_cached);
 	tcase_add_test(tc, out_mem_append);
 	tcase_add_test(tc, out_drop_behind);
 	suite_add_tcase(s, tc);

@@ -187,11 +187,31 @@ struct ap_esc_cache {
 /* Returns 0 or AP_ENOMEM. The cache borrows t until released. */
 int ap_esc_cache_init(struct ap_esc_cache *c, enum ap_esc kind, const struct ap_strtab *t);
 void ap_esc_cache_release(struct ap_esc_cache *c);
+/* ap_esc_cache_get for a string not encoded yet. */
+const char *ap_esc_cache__fill(struct ap_esc_cache *c, uint32_t id, size_t *len);
 /* The encoding of string id (not AP_STR_NONE) as the cache's kind, *len bytes, borrowed until
  * the next call on c; NULL when the cache cannot grow (out of memory). */
-const char *ap_esc_cache_get(struct ap_esc_cache *c, uint32_t id, size_t *len);
+static inline const char *ap_esc_cache_get(struct ap_esc_cache *c, uint32_t id, size_t *len)
+{
+	if (id < c->cap && c->len[id] != UINT32_MAX) {
+		*len = c->len[id];
+		return c->bytes.buf + c->off[id];
+	}
+	return ap_esc_cache__fill(c, id, len);
+}
+/* ap_out_str_id when the cache cannot grow: the string encoded in place. */
+void ap_out__str_id_uncached(struct ap_out *o, struct ap_esc_cache *c, uint32_t id);
 /* Writes string id (not AP_STR_NONE) encoded as the cache's kind. A failure to grow the cache
  * falls back to encoding in place. */
-void ap_out_str_id(struct ap_out *o, struct ap_esc_cache *c, uint32_t id);
+static inline void ap_out_str_id(struct ap_out *o, struct ap_esc_cache *c, uint32_t id)
+{
+	size_t len;
+	const char *enc = ap_esc_cache_get(c, id, &len);
+
+	if (enc)
+		ap_out_write(o, enc, len);
+	else
+		ap_out__str_id_uncached(o, c, id);
+}
 
 #endif
