@@ -105,13 +105,13 @@ static uint64_t abs_u64(int64_t v)
 }
 
 /* The last leading digits us3 wrote on this thread: timestamps come in time order, so
- * consecutive ones mostly share all but their last 11 digits (0.1 s of ns). A memo of the
+ * consecutive ones mostly share all but their last 7 digits (10 ms of ns). A memo of the
  * output only: what is written does not depend on it. */
-#define US3_LOW 100000000000ull /* 10^11: 8 digits of µs and 3 decimals */
+#define US3_LOW 10000000ull /* 10^7: 4 digits of µs and 3 decimals */
 static _Thread_local struct {
 	uint64_t hi;     /* a / US3_LOW of the text in s; 0: none (such values are not memoised) */
 	unsigned len;
-	char s[16];      /* its digits (at most 9: a < 2^64) */
+	char s[16];      /* its digits (at most 13: a < 2^64) */
 } us3_memo __attribute__((tls_model("initial-exec"))); /* no call to reach it: the library is
 							  * linked into the programs */
 
@@ -128,16 +128,17 @@ static inline size_t us3_decimals(char *buf, size_t n, uint64_t a)
 }
 
 /* us3 for a whose leading digits (a / US3_LOW, not 0) are the memo's: those copied, then
- * exactly 8 digits of µs. */
+ * exactly 4 digits of µs and the decimals. */
 static inline size_t us3_memoised(char *buf, int neg, uint64_t a, uint64_t hi)
 {
+	uint32_t lo = (uint32_t)(a - hi * US3_LOW), us = lo / 1000;
 	size_t n = neg != 0;
 
 	buf[0] = '-';
 	memcpy(buf + n, us3_memo.s, sizeof(us3_memo.s));
 	n += us3_memo.len;
-	digits8(buf + n, (uint32_t)((a - hi * US3_LOW) / 1000));
-	return us3_decimals(buf, n + 8, a);
+	digits4(buf + n, us);
+	return us3_decimals(buf, n + 4, lo);
 }
 
 /* us3 for the rest: short values, and new leading digits (which become the memo). Out of

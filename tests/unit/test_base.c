@@ -301,8 +301,9 @@ END_TEST
 START_TEST(fmt_us3_leading_digits)
 {
 	static const int64_t base[] = { 1764151200000000000, 100000000000, 999999999999999999,
-					INT64_MAX - 5 };
-	static const int64_t step[] = { 0, 1, -1, 999, -1000, 100000000000, -100000000000, 7 };
+					INT64_MAX - 5, 10000000, 1764151200009999999 };
+	static const int64_t step[] = { 0, 1, -1, 999, -1000, 10000000, -10000000, 100000000000,
+					-100000000000, 7 };
 	char got[AP_FMT_MAX], want[64];
 	size_t b, k;
 
