@@ -137,6 +137,10 @@ struct tv {
 	uint64_t last_pid, last_tid;
 	size_t pt_len;
 	char pt[2 * AP_FMT_MAX + 24];
+	/* the last correlation id written: a queue event's flow repeats it */
+	uint64_t corr;
+	size_t corr_len;
+	char corr_text[24];
 };
 
 /* ", " before every element but the first, at cursor p. */
@@ -181,6 +185,17 @@ static char *put_pid_tid(struct tv *w, char *p, uint64_t pid, uint64_t tid)
 	return p + w->pt_len;
 }
 
+/* correlation id v at cursor p (room for 24 bytes) */
+static char *put_corr(struct tv *w, char *p, uint64_t v)
+{
+	if (!w->corr_len || v != w->corr) {
+		w->corr_len = ap_fmt_u64(w->corr_text, v);
+		w->corr = v;
+	}
+	memcpy(p, w->corr_text, sizeof(w->corr_text));
+	return p + w->corr_len;
+}
+
 static void pid_tid(struct tv *w, uint64_t pid, uint64_t tid)
 {
 	ap_out_advance(w->o, put_pid_tid(w, ap_out_room(w->o, sizeof(w->pt)), pid, tid));
@@ -222,7 +237,7 @@ static void flow(struct tv *w, char ph, const struct lit *name, int64_t id, int 
 	AP_CUR_LIT(p, "\", \"bp\": \"e\", \"name\": \"");
 	p = put_lit(p, name);
 	AP_CUR_LIT(p, "\", \"id\": ");
-	p += id_signed ? ap_fmt_i64(p, id) : ap_fmt_u64(p, (uint64_t)id);
+	p = id_signed ? p + ap_fmt_i64(p, id) : put_corr(w, p, (uint64_t)id);
 	p = put_pid_tid(w, p, pid, tid);
 	AP_CUR_LIT(p, ", \"ts\": \"");
 	p += ap_fmt_ns_us3(p, ts);
@@ -342,7 +357,7 @@ static void queue_event(struct tv *w, const struct ap_qev *e, const char *prefix
 	p = x_rest(w, ap_out_room(w->o, EV_ROOM), w->threads[e->thread].pid,
 		   w->threads[e->thread].tid, e->ts, e->dur, cat);
 	AP_CUR_LIT(p, "{\"correlation_id\": ");
-	p += ap_fmt_u64(p, e->corr);
+	p = put_corr(w, p, e->corr);
 	AP_CUR_LIT(p, "}}");
 	ap_out_advance(w->o, p);
 }
