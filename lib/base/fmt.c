@@ -42,6 +42,20 @@ static void digits8(char *b, uint32_t v)
 	digits4(b + 4, v % 10000);
 }
 
+/* The digits of u < 10^4, without padding, ending at end. */
+static inline void digits_rev_short(char *end, uint32_t u)
+{
+	if (u >= 100) {
+		end -= 2;
+		memcpy(end, digit_pairs + 2 * (u % 100), 2);
+		u /= 100;
+	}
+	if (u >= 10)
+		memcpy(end - 2, digit_pairs + 2 * u, 2);
+	else
+		end[-1] = (char)('0' + u);
+}
+
 /* Writes the decimal digits of v backwards ending at end, in independent groups of 8 and 4
  * digits: the divisions of one group do not wait on another's. Integer formatting is on the
  * hot path: tens of millions of ids and timestamps. */
@@ -69,15 +83,7 @@ static void digits_rev(char *end, uint64_t v)
 		end -= 4;
 		u /= 10000;
 	}
-	if (u >= 100) { /* u < 10^4 */
-		end -= 2;
-		memcpy(end, digit_pairs + 2 * (u % 100), 2);
-		u /= 100;
-	}
-	if (u >= 10)
-		memcpy(end - 2, digit_pairs + 2 * u, 2);
-	else
-		end[-1] = (char)('0' + u);
+	digits_rev_short(end, u);
 }
 
 size_t ap_fmt_u64(char *buf, uint64_t v)
@@ -154,8 +160,7 @@ __attribute__((noinline)) static size_t us3_other(char *buf, int neg, uint64_t a
 		return us3_memoised(buf, neg, a, hi);
 	}
 	buf[0] = '-';
-	n += count_digits(a / 1000);
-	digits_rev(buf + n, a / 1000);
+	n += ap_fmt_u64(buf + n, a / 1000);
 	return us3_decimals(buf, n, a);
 }
 
@@ -253,19 +258,11 @@ size_t ap_fmt_ns_us_float(char *buf, int64_t ns)
 		return ap_fmt_double(buf, (double)ns / 1000.0);
 	if (ns < 0)
 		buf[n++] = '-';
-	if (a < 1000000) { /* below 1 ms, as most durations: at most 3 digits before the '.' */
-		unsigned us = (unsigned)(a / 1000);
+	if (a < 10000000) { /* below 10 ms, as most durations: at most 4 digits before the '.' */
+		uint32_t us = (uint32_t)(a / 1000);
 
-		if (us >= 100) {
-			memcpy(buf + n, digit_pairs + 2 * (us / 10), 2);
-			buf[n + 2] = (char)('0' + us % 10);
-			n += 3;
-		} else if (us >= 10) {
-			memcpy(buf + n, digit_pairs + 2 * us, 2);
-			n += 2;
-		} else {
-			buf[n++] = (char)('0' + us);
-		}
+		n += 1 + (us >= 10) + (us >= 100) + (us >= 1000);
+		digits_rev_short(buf + n, us);
 	} else {
 		n += ap_fmt_u64(buf + n, a / 1000);
 	}

@@ -339,16 +339,18 @@ START_TEST(fmt_ns_us_float)
 }
 END_TEST
 
-/* Values up to 2.1 ms and their negatives (the short path below 1 ms and the one above): every
- * one around the digit counts' boundaries (10, 100 and 1000 µs), every 97th elsewhere, against
- * the decimal with trailing zeros dropped but one (Python's repr of ns / 1000). */
+/* Values up to 10.1 ms and their negatives (the short path below 10 ms and the one above):
+ * every one around the digit counts' boundaries (10, 100, 1000 and 10000 µs), every 97th
+ * elsewhere, against the decimal with trailing zeros dropped but one (Python's repr of
+ * ns / 1000). */
 START_TEST(fmt_ns_us_float_short)
 {
 	char got[AP_FMT_MAX], want[64];
 	int64_t ns;
 
-	for (ns = 0; ns <= 2100000; ns += ns <= 12000 || (ns >= 98000 && ns <= 102000) ||
-					     (ns >= 998000 && ns <= 1002000) ? 1 : 97) {
+	for (ns = 0; ns <= 10100000; ns += ns <= 12000 || (ns >= 98000 && ns <= 102000) ||
+					      (ns >= 998000 && ns <= 1002000) ||
+					      (ns >= 9998000 && ns <= 10002000) ? 1 : 97) {
 		int sign;
 
 		for (sign = 1; sign >= -1; sign -= 2) {
