@@ -15,18 +15,7 @@
 #define MB_SHIFT 20 /* totals(MB) = bytes / 1048576.0 */
 
 /* Rows are written through a cursor into the output buffer (ap_out_room): each text is copied
- * in fixed-size blocks that may reach past its end, which the room allows for. */
-
-/* len bytes of s (of at least AP_FMT_MAX) at p, as blocks of fixed size: a copy of a length
- * known only at run time is a call, or a slow string instruction, for texts this short. */
-static char *put_text(char *p, const char *s, size_t len)
-{
-	if (len <= 32)
-		memcpy(p, s, 32);
-	else
-		memcpy(p, s, AP_FMT_MAX);
-	return p + len;
-}
+ * in a fixed-size block that may reach past its end (ap_cur_text), which the room allows for. */
 
 /* The texts of recent values of one unit (KB or MB), by value. Totals go up and down through
  * the same levels as blocks are allocated and freed, and block sizes recur: in the benchmark's
@@ -64,7 +53,7 @@ static char *put_div(char *p, struct divcache *c, int64_t v, unsigned shift)
 	const char *s = div_text(c, v, shift, &len);
 
 	*p++ = ',';
-	return put_text(p, s, len);
+	return ap_cur_text(p, s, len, AP_FMT_MAX);
 }
 
 static char *put_comma(char *p)
@@ -131,31 +120,22 @@ struct record_worker {
 };
 
 /* What follows Component in a row: ,Timestamp(us),Total Allocated/Reserved/Active(MB),Stream
- * Ptr,Device Type and the line end, formatted once into b (at least ROW_MAX bytes: the texts
- * are copied in whole blocks, which may reach past their ends). */
+ * Ptr,Device Type and the line end, at cursor p (room for ROW_MAX bytes: the texts are copied
+ * in whole blocks, which may reach past their ends). Returns the cursor after it. */
 #define ROW_MAX (4 * (AP_FMT_MAX + 2) + sizeof(((struct endcache *)0)->s))
 
-static size_t row_tail(char *b, const struct ap_fwk_view *v, const struct ap_mem *m,
-		       struct record_worker *rw)
+static char *row_tail(char *p, const struct ap_fwk_view *v, const struct ap_mem *m,
+		      struct record_worker *rw)
 {
 	const char *e;
-	size_t len, n = 0;
 
-	b[n++] = ',';
-	n += ap_fmt_ns_us3(b + n, m->ts);
-	b[n++] = '\t';
-	b[n++] = ',';
-	e = div_text(&rw->mb, m->total_alloc, MB_SHIFT, &len);
-	n = (size_t)(put_text(b + n, e, len) - b);
-	b[n++] = ',';
-	e = div_text(&rw->mb, m->total_reserved, MB_SHIFT, &len);
-	n = (size_t)(put_text(b + n, e, len) - b);
-	b[n++] = ',';
-	e = div_text(&rw->mb, m->total_active, MB_SHIFT, &len);
-	n = (size_t)(put_text(b + n, e, len) - b);
+	p = put_us_tab(p, m->ts);
+	p = put_div(p, &rw->mb, m->total_alloc, MB_SHIFT);
+	p = put_div(p, &rw->mb, m->total_reserved, MB_SHIFT);
+	p = put_div(p, &rw->mb, m->total_active, MB_SHIFT);
 	e = row_end(&rw->end, v, m);
-	memcpy(b + n, e, sizeof(rw->end.s));
-	return n + rw->end.len;
+	memcpy(p, e, sizeof(rw->end.s));
+	return p + rw->end.len;
 }
 
 /* Rows of records per piece of a file (struct ap_pieces): about 200 KB of text. */
@@ -177,21 +157,19 @@ static int record_piece(struct ap_out *o, void *w, size_t piece, int *first, con
 
 		if (m->component == AP_MEM_WORKSPACE) {
 			AP_CUR_LIT(p, "WORKSPACE");
-			ap_out_advance(o, p + row_tail(p, v, m, rw));
+			ap_out_advance(o, row_tail(p, v, m, rw));
 			continue;
 		}
 		AP_CUR_LIT(p, "PTA");
 		tail = p;
-		n = row_tail(tail, v, m, rw);
-		p += n;
+		p = row_tail(tail, v, m, rw);
+		n = (size_t)(p - tail);
 		/* No GE record precedes it: the sum is the record's own totals and stream. */
 		AP_CUR_LIT(p, "PTA+GE");
-		if (n <= 64 && n >= 32) { /* the usual length: two overlapping blocks */
-			memcpy(p, tail, 32);
-			memcpy(p + n - 32, tail + n - 32, 32);
-		} else {
+		if (n <= 64)
+			ap_copy_short(p, tail, n);
+		else
 			memcpy(p, tail, n);
-		}
 		ap_out_advance(o, p + n);
 	}
 	return 0;

@@ -37,8 +37,7 @@ static const struct lit CAT_CPU_OP = TV_LIT("cpu_op"), CAT_DEQUEUE = TV_LIT("deq
 
 static char *put_lit(char *p, const struct lit *l)
 {
-	memcpy(p, l->s, sizeof(l->s));
-	return p + l->n;
+	return ap_cur_text(p, l->s, l->n, sizeof(l->s));
 }
 
 #define GC_PID_SHIFT 10   /* TraceEventManager.PID_OFFSET */
@@ -178,11 +177,7 @@ static char *put_pid_tid(struct tv *w, char *p, uint64_t pid, uint64_t tid)
 		w->last_pid = pid;
 		w->last_tid = tid;
 	}
-	if (w->pt_len <= 32)
-		memcpy(p, w->pt, 32);
-	else
-		memcpy(p, w->pt, sizeof(w->pt));
-	return p + w->pt_len;
+	return ap_cur_text(p, w->pt, w->pt_len, sizeof(w->pt));
 }
 
 /* correlation id v at cursor p (room for 24 bytes) */
@@ -192,8 +187,7 @@ static char *put_corr(struct tv *w, char *p, uint64_t v)
 		w->corr_len = ap_fmt_u64(w->corr_text, v);
 		w->corr = v;
 	}
-	memcpy(p, w->corr_text, sizeof(w->corr_text));
-	return p + w->corr_len;
+	return ap_cur_text(p, w->corr_text, w->corr_len, sizeof(w->corr_text));
 }
 
 static void pid_tid(struct tv *w, uint64_t pid, uint64_t tid)

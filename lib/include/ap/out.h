@@ -26,33 +26,39 @@ struct ap_out {
 
 /* Creates dir/name.tmp. Returns 0 or AP_EIO/AP_ENOMEM with err set. */
 int ap_out_open(struct ap_out *o, const char *dir, const char *name, struct ap_err *err);
+/* n bytes (1 to 64) from p to d as two fixed-size copies that overlap, instead of a memcpy
+ * call: short pieces (numbers, separators, cached strings, row tails) are most of the output. */
+static inline void ap_copy_short(void *dst, const void *p, size_t n)
+{
+	unsigned char *d = (unsigned char *)dst;
+	const unsigned char *q = (const unsigned char *)p;
+
+	if (n > 32) {
+		memcpy(d, q, 32);
+		memcpy(d + n - 32, q + n - 32, 32);
+	} else if (n > 16) {
+		memcpy(d, q, 16);
+		memcpy(d + n - 16, q + n - 16, 16);
+	} else if (n >= 8) {
+		memcpy(d, q, 8);
+		memcpy(d + n - 8, q + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(d, q, 4);
+		memcpy(d + n - 4, q + n - 4, 4);
+	} else {
+		d[0] = q[0];
+		d[n / 2] = q[n / 2];
+		d[n - 1] = q[n - 1];
+	}
+}
 /* Slow path of ap_out_write: flushes, or writes large blocks directly. */
 void ap_out__write_slow(struct ap_out *o, const void *p, size_t n);
 static inline void ap_out_write(struct ap_out *o, const void *p, size_t n)
 {
 	unsigned char *d = o->buf + o->len;
-	const unsigned char *q = (const unsigned char *)p;
 
 	if (n - 1 < 64 && AP_OUT_BUFSZ - o->len >= 64) {
-		/* short pieces (numbers, separators, cached strings, row tails) are most of the
-		 * output: two fixed-size copies that overlap instead of a memcpy call */
-		if (n > 32) {
-			memcpy(d, q, 32);
-			memcpy(d + n - 32, q + n - 32, 32);
-		} else if (n > 16) {
-			memcpy(d, q, 16);
-			memcpy(d + n - 16, q + n - 16, 16);
-		} else if (n >= 8) {
-			memcpy(d, q, 8);
-			memcpy(d + n - 8, q + n - 8, 8);
-		} else if (n >= 4) {
-			memcpy(d, q, 4);
-			memcpy(d + n - 4, q + n - 4, 4);
-		} else {
-			d[0] = q[0];
-			d[n / 2] = q[n / 2];
-			d[n - 1] = q[n - 1];
-		}
+		ap_copy_short(d, p, n);
 		o->len += n;
 		return;
 	}
@@ -81,6 +87,19 @@ static inline void ap_out_advance(struct ap_out *o, const char *end)
 }
 /* The string literal s at cursor p, which moves past it. */
 #define AP_CUR_LIT(p, s) ((void)memcpy((p), (s), sizeof(s) - 1), (p) += sizeof(s) - 1)
+/* The text s of len bytes (len <= cap) at cursor p, copied as one block of fixed size: 32
+ * bytes when cap is more and len fits, else cap bytes. s and the room at p must both hold the
+ * block, which reaches past the text. With cap a constant, the copy is a few vector moves:
+ * a copy of a length known only at run time is a call, or a slow string instruction, for
+ * texts this short. Returns the cursor after the text. */
+static inline char *ap_cur_text(char *p, const char *s, size_t len, size_t cap)
+{
+	if (cap > 32 && len <= 32)
+		memcpy(p, s, 32);
+	else
+		memcpy(p, s, cap);
+	return p + len;
+}
 static inline void ap_out_putc(struct ap_out *o, char c)
 {
 	if (o->len == AP_OUT_BUFSZ)
