@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ap/cursor.h"
 #include "ap/strtab.h"
 #include "ap/vec.h"
 #include "banned.h"
@@ -14,18 +15,7 @@ struct ap_strtab_slot {
 
 static uint64_t load8(const char *s)
 {
-	uint64_t w;
-
-	memcpy(&w, s, 8);
-	return w;
-}
-
-static uint64_t load4(const char *s)
-{
-	uint32_t w;
-
-	memcpy(&w, s, 4);
-	return w;
+	return ap_le64((const uint8_t *)s);
 }
 
 /* The bytes of s [i, len) (fewer than 8, at least one) in one word, read without a byte loop:
@@ -37,7 +27,8 @@ static uint64_t tail_word(const char *s, size_t i, size_t len)
 	if (len >= 8)
 		return load8(s + len - 8) >> (8 * (8 - n));
 	if (n >= 4)
-		return load4(s) | load4(s + n - 4) << 32;
+		return ap_le32((const uint8_t *)s) |
+		       (uint64_t)ap_le32((const uint8_t *)s + n - 4) << 32;
 	return (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[n / 2] << 8 |
 	       (uint64_t)(unsigned char)s[n - 1] << 16;
 }
