@@ -343,27 +343,19 @@ void ap_json_str_semi(struct ap_out *o, const char *s, size_t len)
 	ap_out_putc(o, '"');
 }
 
-/* Numbers are formatted in place when the buffer has room for any of them. */
+/* Numbers are formatted in place, in room for any of them. */
 void ap_json_i64(struct ap_out *o, int64_t v)
 {
-	char b[AP_FMT_MAX];
+	char *p = ap_out_room(o, AP_FMT_MAX);
 
-	if (AP_OUT_BUFSZ - o->len >= AP_FMT_MAX) {
-		o->len += ap_fmt_i64((char *)o->buf + o->len, v);
-		return;
-	}
-	ap_out_write(o, b, ap_fmt_i64(b, v));
+	ap_out_advance(o, p + ap_fmt_i64(p, v));
 }
 
 void ap_json_u64(struct ap_out *o, uint64_t v)
 {
-	char b[AP_FMT_MAX];
+	char *p = ap_out_room(o, AP_FMT_MAX);
 
-	if (AP_OUT_BUFSZ - o->len >= AP_FMT_MAX) {
-		o->len += ap_fmt_u64((char *)o->buf + o->len, v);
-		return;
-	}
-	ap_out_write(o, b, ap_fmt_u64(b, v));
+	ap_out_advance(o, p + ap_fmt_u64(p, v));
 }
 
 
