@@ -15,6 +15,7 @@ struct open_start {
 	uint32_t name;
 	uint8_t deq, used, live;
 	int64_t ts;
+	int64_t last; /* the time of the key's last marker (file-order pairing) */
 };
 
 /* Open addressing, at most half full: keys are (thread, name) pairs, far fewer than
@@ -65,70 +66,171 @@ static size_t slot_claim(struct start_table *t, uint64_t tid, uint32_t name, uin
 	t->v[j].tid = tid;
 	t->v[j].name = name;
 	t->v[j].deq = deq;
+	t->v[j].last = INT64_MIN;
 	return j;
+}
+
+/* Pairs an end marker with the open start of its key (s), or counts it unmatched. Returns the
+ * event, or NULL when unmatched. */
+static struct ap_qev *pair_end(struct ap_queue *q, struct open_start *s, const struct ap_mark *m)
+{
+	struct ap_qev *ev;
+
+	if (!s->used || !s->live) {
+		if (!q->unmatched++ || m->off < q->first_unmatched_off)
+			q->first_unmatched_off = m->off;
+		return NULL;
+	}
+	s->live = 0;
+	ev = m->cat >= AP_DEQUEUE_START ? &q->deq.v[q->deq.n++] : &q->enq.v[q->enq.n++];
+	ev->ts = s->ts;
+	ev->dur = (int64_t)((uint64_t)m->ts - (uint64_t)s->ts); /* wraps, never overflows */
+	ev->thread = m->thread;
+	ev->corr = m->corr;
+	ev->name = m->name;
+	return ev;
+}
+
+/* Pairing after a stable sort of the markers by time: §7.2 as written. Returns 0 or
+ * AP_ENOMEM. */
+static int pair_sorted(const struct ap_host *h, struct ap_queue *q, struct start_table *t)
+{
+	size_t n = h->marks.n, i;
+	struct ap_sortkey *order = malloc(n * sizeof(*order));
+
+	if (!order)
+		return AP_ENOMEM;
+	for (i = 0; i < n; i++) {
+		order[i].key = h->marks.v[i].ts;
+		order[i].idx = (uint32_t)i;
+	}
+	if (ap_sort_keys(order, n) < 0) {
+		free(order);
+		return AP_ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		const struct ap_mark *m = &h->marks.v[order[i].idx];
+		uint8_t deq = m->cat >= AP_DEQUEUE_START;
+		uint64_t tid = h->threads.v[m->thread].tid;
+
+		if (m->cat == AP_ENQUEUE_START || m->cat == AP_DEQUEUE_START) {
+			size_t j = slot_claim(t, tid, m->name, deq);
+
+			if (j == SIZE_MAX) {
+				free(order);
+				return AP_ENOMEM;
+			}
+			t->v[j].live = 1;
+			t->v[j].ts = m->ts;
+		} else {
+			pair_end(q, &t->v[slot_of(t, tid, m->name, deq)], m);
+		}
+	}
+	free(order);
+	return 0;
+}
+
+/* Pairing in file order. A key's markers meet only each other, so walking them in file order
+ * pairs them as the time-sorted walk does when each key's markers are in time order in the
+ * file: each thread writes its own in order, so they are, where the file as a whole is not
+ * (the enqueue and dequeue threads interleave). Equal times keep file order either way, as
+ * the sort is stable. Returns 0, AP_ENOMEM, or 1 at the first marker earlier than the one
+ * before it of its key (q and t are then half done). sorted[side] is cleared when that
+ * side's events, which come in file order of their ends, are not in end-time order. */
+static int pair_in_file_order(const struct ap_host *h, struct ap_queue *q, struct start_table *t,
+			      int sorted[2])
+{
+	int64_t last_end[2] = { INT64_MIN, INT64_MIN };
+	size_t n = h->marks.n, i;
+
+	for (i = 0; i < n; i++) {
+		const struct ap_mark *m = &h->marks.v[i];
+		uint8_t deq = m->cat >= AP_DEQUEUE_START;
+		size_t j = slot_claim(t, h->threads.v[m->thread].tid, m->name, deq);
+		struct open_start *s;
+
+		if (j == SIZE_MAX)
+			return AP_ENOMEM;
+		s = &t->v[j];
+		if (m->ts < s->last)
+			return 1;
+		s->last = m->ts;
+		if (m->cat == AP_ENQUEUE_START || m->cat == AP_DEQUEUE_START) {
+			s->live = 1;
+			s->ts = m->ts;
+		} else if (pair_end(q, s, m)) {
+			sorted[deq] &= m->ts >= last_end[deq];
+			last_end[deq] = m->ts;
+		}
+	}
+	return 0;
+}
+
+/* Puts v[0..n) in end-time order, stably. Returns 0 or AP_ENOMEM. */
+static int sort_by_end(struct ap_qev *v, size_t n)
+{
+	struct ap_sortkey *k = malloc((n ? n : 1) * sizeof(*k));
+	struct ap_qev *tmp = malloc((n ? n : 1) * sizeof(*tmp));
+	size_t i;
+	int ret = AP_ENOMEM;
+
+	if (!k || !tmp)
+		goto out;
+	for (i = 0; i < n; i++) {
+		k[i].key = (int64_t)((uint64_t)v[i].ts + (uint64_t)v[i].dur); /* the end's time */
+		k[i].idx = (uint32_t)i;
+	}
+	if (ap_sort_keys(k, n) < 0)
+		goto out;
+	for (i = 0; i < n; i++)
+		tmp[i] = v[k[i].idx];
+	memcpy(v, tmp, n * sizeof(*v));
+	ret = 0;
+out:
+	free(k);
+	free(tmp);
+	return ret;
+}
+
+/* An empty table of 64 slots. Returns 0 or AP_ENOMEM. */
+static int table_init(struct start_table *t)
+{
+	t->mask = 63;
+	t->used = 0;
+	t->v = ap_zalloc(t->mask + 1, sizeof(*t->v));
+	return t->v ? 0 : AP_ENOMEM;
 }
 
 int ap_queue_build(const struct ap_host *h, struct ap_queue *q, struct ap_err *err)
 {
-	struct start_table t = { NULL, 63, 0 };
-	struct ap_sortkey *order;
+	struct start_table t = { NULL, 0, 0 };
 	size_t n = h->marks.n, i, n_enq = 0, n_deq = 0;
-	int ret = 0;
+	int sorted[2] = { 1, 1 };
+	int r = AP_ENOMEM;
 
 	if (n == 0)
 		return 0;
-	order = malloc(n * sizeof(*order));
-	t.v = ap_zalloc(t.mask + 1, sizeof(*t.v));
-	if (!order || !t.v)
-		goto nomem;
-	/* One read of the markers: their sort keys, and the end markers counted (at most one
-	 * event each: the lists are sized once). */
+	/* the end markers counted: at most one event each, the lists are sized once */
 	for (i = 0; i < n; i++) {
-		const struct ap_mark *m = &h->marks.v[i];
-
-		order[i].key = m->ts;
-		order[i].idx = (uint32_t)i;
-		n_enq += m->cat == AP_ENQUEUE_END;
-		n_deq += m->cat == AP_DEQUEUE_END;
+		n_enq += h->marks.v[i].cat == AP_ENQUEUE_END;
+		n_deq += h->marks.v[i].cat == AP_DEQUEUE_END;
 	}
-	if (ap_vec_reserve(&q->enq, n_enq) < 0 || ap_vec_reserve(&q->deq, n_deq) < 0 ||
-	    ap_sort_keys(order, n) < 0)
-		goto nomem;
-	for (i = 0; i < n; i++) {
-		const struct ap_mark *m = &h->marks.v[order[i].idx];
-		const struct ap_thread *th = &h->threads.v[m->thread];
-		uint8_t deq = m->cat >= AP_DEQUEUE_START;
-		struct open_start *s;
-		struct ap_qev *ev;
-
-		if (m->cat == AP_ENQUEUE_START || m->cat == AP_DEQUEUE_START) {
-			size_t j = slot_claim(&t, th->tid, m->name, deq);
-
-			if (j == SIZE_MAX)
-				goto nomem;
-			t.v[j].live = 1;
-			t.v[j].ts = m->ts;
-			continue;
-		}
-		s = &t.v[slot_of(&t, th->tid, m->name, deq)];
-		if (!s->used || !s->live) {
-			if (!q->unmatched++ || m->off < q->first_unmatched_off)
-				q->first_unmatched_off = m->off;
-			continue;
-		}
-		s->live = 0;
-		ev = deq ? &q->deq.v[q->deq.n++] : &q->enq.v[q->enq.n++];
-		ev->ts = s->ts;
-		ev->dur = m->ts - s->ts;
-		ev->thread = m->thread;
-		ev->corr = m->corr;
-		ev->name = m->name;
+	if (table_init(&t) < 0 || ap_vec_reserve(&q->enq, n_enq) < 0 ||
+	    ap_vec_reserve(&q->deq, n_deq) < 0)
+		goto out;
+	r = pair_in_file_order(h, q, &t, sorted);
+	if (r == 1) { /* a key out of time order: start again from the sorted markers */
+		free(t.v);
+		q->enq.n = q->deq.n = 0;
+		q->unmatched = 0;
+		r = table_init(&t);
+		if (r == 0)
+			r = pair_sorted(h, q, &t);
+	} else if (r == 0 && ((!sorted[0] && sort_by_end(q->enq.v, q->enq.n) < 0) ||
+			      (!sorted[1] && sort_by_end(q->deq.v, q->deq.n) < 0))) {
+		r = AP_ENOMEM;
 	}
-	goto out;
-nomem:
-	ret = ap_err_set(err, AP_ENOMEM, "out of memory pairing task-queue markers");
 out:
-	free(order);
 	free(t.v);
-	return ret;
+	return r == 0 ? 0 : ap_err_set(err, AP_ENOMEM, "out of memory pairing task-queue markers");
 }

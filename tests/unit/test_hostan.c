@@ -102,6 +102,133 @@ START_TEST(queue_many_open_keys)
 }
 END_TEST
 
+/* §7.2 as written, for the differential test below: a stable sort of the markers by time
+ * (insertion sort), then one walk with the last start of each (tid, name, side). */
+struct ref_pairs {
+	struct ap_qev ev[2][600];
+	size_t n[2];
+	unsigned long unmatched;
+	uint64_t first_unmatched_off;
+};
+
+static void ref_queue(const struct ap_mark *marks, size_t n, struct ref_pairs *out)
+{
+	static size_t order[1200];
+	struct {
+		uint64_t tid;
+		uint32_t name;
+		int deq;
+		const struct ap_mark *start; /* the last start, NULL once an end took it */
+	} key[64];
+	size_t i, j, nkeys = 0;
+
+	memset(out, 0, sizeof(*out));
+	ck_assert_uint_le(n, 1200);
+	for (i = 0; i < n; i++) {
+		for (j = i; j > 0 && marks[order[j - 1]].ts > marks[i].ts; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	for (i = 0; i < n; i++) {
+		const struct ap_mark *m = &marks[order[i]];
+		uint64_t tid = h.threads.v[m->thread].tid;
+		int deq = m->cat >= AP_DEQUEUE_START;
+
+		for (j = 0; j < nkeys; j++)
+			if (key[j].tid == tid && key[j].name == m->name && key[j].deq == deq)
+				break;
+		if (j == nkeys) {
+			ck_assert_uint_lt(nkeys, 64);
+			key[nkeys].tid = tid;
+			key[nkeys].name = m->name;
+			key[nkeys].deq = deq;
+			key[nkeys++].start = NULL;
+		}
+		if (m->cat == AP_ENQUEUE_START || m->cat == AP_DEQUEUE_START) {
+			key[j].start = m;
+		} else if (!key[j].start) {
+			if (!out->unmatched++ || m->off < out->first_unmatched_off)
+				out->first_unmatched_off = m->off;
+		} else {
+			out->ev[deq][out->n[deq]++] = (struct ap_qev){ key[j].start->ts,
+								     m->ts - key[j].start->ts,
+								     m->corr, m->thread, m->name };
+			key[j].start = NULL;
+		}
+	}
+}
+
+/* Pairing walks the markers in file order when each key's are in time order there, and sorts
+ * them first otherwise: both give §7.2's pairs, in end-time order with ties in file order.
+ * Random files: threads write their markers in time order (equal times across threads) and
+ * are interleaved; then a few markers are moved out of order (the sorted walk), at the start,
+ * the middle or the end of the file. */
+START_TEST(queue_file_order_as_sorted)
+{
+	static const char *const names[] = { "add", "mul", "matmul" };
+	enum { THREADS = 3, PER_THREAD = 300 };
+	unsigned seed = 12345;
+	int round;
+
+	for (round = 0; round < 40; round++) {
+		struct ap_queue q;
+		struct ap_err err = AP_ERR_INIT;
+		struct ref_pairs want;
+		int64_t clock[THREADS] = { 0, 0, 0 };
+		int left[THREADS], t, side;
+		size_t i;
+
+		h.marks.n = 0;
+		for (t = 0; t < THREADS; t++)
+			left[t] = PER_THREAD;
+		while (left[0] + left[1] + left[2]) {
+			struct ap_mark *m;
+
+			seed = seed * 1103515245u + 12345u;
+			t = (int)(seed >> 16) % THREADS;
+			if (!left[t])
+				continue;
+			left[t]--;
+			clock[t] += (seed >> 8) % 3; /* often equal times */
+			add_mark((int)((seed >> 4) % 4), 1000 + clock[t], (uint64_t)t + 1,
+				 (seed >> 12) % 50, names[(seed >> 20) % 3]);
+			m = &h.marks.v[h.marks.n - 1];
+			m->off = 16 * (uint64_t)(h.marks.n - 1);
+		}
+		if (round % 2) { /* some markers earlier than their key's before them */
+			for (i = 0; i < 3; i++) {
+				size_t a = (size_t)(round * 131 + i * 977) % h.marks.n;
+				size_t b = round % 4 == 1 ? h.marks.n - 1 - i : (a + 400) % h.marks.n;
+				struct ap_mark x = h.marks.v[a];
+
+				h.marks.v[a] = h.marks.v[b];
+				h.marks.v[b] = x;
+			}
+		}
+		ref_queue(h.marks.v, h.marks.n, &want);
+		ap_queue_init(&q);
+		ck_assert_int_eq(ap_queue_build(&h, &q, &err), 0);
+		ck_assert_uint_eq(q.unmatched, want.unmatched);
+		ck_assert_uint_eq(q.first_unmatched_off, want.first_unmatched_off);
+		ck_assert_uint_gt(want.n[0], 100);
+		ck_assert_uint_gt(want.n[1], 100);
+		for (side = 0; side < 2; side++) {
+			const struct ap_qev *got = side ? q.deq.v : q.enq.v;
+
+			ck_assert_uint_eq(side ? q.deq.n : q.enq.n, want.n[side]);
+			for (i = 0; i < want.n[side]; i++) {
+				ck_assert_int_eq(got[i].ts, want.ev[side][i].ts);
+				ck_assert_int_eq(got[i].dur, want.ev[side][i].dur);
+				ck_assert_uint_eq(got[i].corr, want.ev[side][i].corr);
+				ck_assert_uint_eq(got[i].thread, want.ev[side][i].thread);
+				ck_assert_uint_eq(got[i].name, want.ev[side][i].name);
+			}
+		}
+		ap_queue_release(&q);
+	}
+}
+END_TEST
+
 /* Markers hold a thread number: one per (pid, tid), the same pair always the same number. */
 START_TEST(threads_numbered_once)
 {
@@ -764,6 +891,7 @@ static Suite *hostan_suite(void)
 	tcase_add_test(tc, threads_numbered_once);
 	tcase_add_test(tc, queue_pairs_last_start);
 	tcase_add_test(tc, queue_many_open_keys);
+	tcase_add_test(tc, queue_file_order_as_sorted);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("tree");
 	tcase_add_checked_fixture(tc, setup, teardown);
