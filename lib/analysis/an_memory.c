@@ -15,141 +15,69 @@
 #define LIFECYCLE_MAX 3     /* malloc + free + block free */
 
 
-/* ---- small sorted tables ---- */
+/* ---- per-thread lists ---- */
 
-/* A set of 64-bit values (pids, thread ids): the keys of a map. Returns 0 or AP_ENOMEM. */
-static int set_add(struct ap_u64map *set, uint64_t v)
-{
-	return ap_u64map_get(set, v, NULL) ? 0 : AP_ENOMEM;
-}
-
-static int set_has(const struct ap_u64map *set, uint64_t v)
-{
-	return ap_u64map_find(set, v) != NULL;
-}
-
-/* An entry of a per-thread list: (key1, key2, index), sorted on all three. */
-struct tent {
-	uint64_t k1, k2;
-	uint32_t idx;
-};
-
-/* One stable radix pass over e[0..n) by k1 (which = 1) or k2, through keys and tmp. */
-static int sort_pass(struct tent *e, size_t n, int which, struct ap_sortkey *keys, struct tent *tmp)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		keys[i].key = ap_sortkey_u64(which == 1 ? e[i].k1 : e[i].k2);
-		keys[i].idx = (uint32_t)i;
-	}
-	if (ap_sort_keys(keys, n) < 0)
-		return AP_ENOMEM;
-	for (i = 0; i < n; i++)
-		tmp[i] = e[keys[i].idx];
-	memcpy(e, tmp, n * sizeof(*e));
-	return 0;
-}
-
-/* Sorts e[0..n), whose idx are increasing, on (k1, k2, idx): stable passes by k2, then k1. */
-static int sort_tents(struct tent *e, size_t n)
-{
-	struct ap_sortkey *keys = malloc((n ? n : 1) * sizeof(*keys));
-	struct tent *tmp = malloc((n ? n : 1) * sizeof(*tmp));
-	int ret = AP_ENOMEM;
-	size_t i;
-
-	if (!keys || !tmp)
-		goto out;
-	for (i = 0; i < n && !e[i].k2; i++)
-		;
-	if (i < n && sort_pass(e, n, 2, keys, tmp) < 0)
-		goto out;
-	ret = sort_pass(e, n, 1, keys, tmp);
-out:
-	free(keys);
-	free(tmp);
-	return ret;
-}
-
-
-/* A run of equal (k1, k2) in a sorted tent array, with upstream's monotone cursors. */
+/* The entries of one key in a struct lists, with upstream's monotone cursors. */
 struct run {
-	uint64_t k1, k2;
 	uint32_t begin, end;
 	uint32_t cur[2];
 };
 
-static int cmp_run_key(const void *key, const void *elem)
-{
-	const struct tent *k = key;
-	const struct run *r = elem;
-
-	if (k->k1 != r->k1)
-		return k->k1 < r->k1 ? -1 : 1;
-	return (k->k2 > r->k2) - (k->k2 < r->k2);
-}
-
-struct runtab {
-	struct tent *e;
-	struct run *r;
-	size_t ne, nr;
+/* Entries grouped by a small key, each group in entry order (a stable counting sort). */
+struct lists {
+	uint32_t *e;
+	struct run *r; /* by key */
 };
 
-static void runtab_release(struct runtab *rt)
+/* Groups the entries i < n whose key[i] is below nkeys (others are left out) into l.
+ * Returns 0 or AP_ENOMEM. */
+static int lists_build(struct lists *l, const uint32_t *key, size_t n, size_t nkeys)
 {
-	free(rt->e);
-	free(rt->r);
-	memset(rt, 0, sizeof(*rt));
-}
+	size_t i, k, sum = 0;
 
-/* Sorts rt->e[0..ne) and builds its runs. Returns 0 or AP_ENOMEM. */
-static int runtab_index(struct runtab *rt)
-{
-	size_t i;
-
-	if (!rt->ne)
-		return 0;
-	if (sort_tents(rt->e, rt->ne) < 0)
+	l->e = malloc((n ? n : 1) * sizeof(*l->e));
+	l->r = calloc(nkeys ? nkeys : 1, sizeof(*l->r));
+	if (!l->e || !l->r)
 		return AP_ENOMEM;
-	rt->r = malloc(rt->ne * sizeof(*rt->r));
-	if (!rt->r)
-		return AP_ENOMEM;
-	for (i = 0; i < rt->ne; i++) {
-		struct run *r = rt->nr ? &rt->r[rt->nr - 1] : NULL;
+	for (i = 0; i < n; i++)
+		if (key[i] < nkeys)
+			l->r[key[i]].end++;
+	for (k = 0; k < nkeys; k++) {
+		uint32_t count = l->r[k].end;
 
-		if (!r || r->k1 != rt->e[i].k1 || r->k2 != rt->e[i].k2) {
-			r = &rt->r[rt->nr++];
-			r->k1 = rt->e[i].k1;
-			r->k2 = rt->e[i].k2;
-			r->begin = (uint32_t)i;
-			r->cur[0] = r->cur[1] = 0;
-		}
-		r->end = (uint32_t)i + 1;
+		l->r[k].begin = l->r[k].end = (uint32_t)sum;
+		sum += count;
 	}
+	for (i = 0; i < n; i++)
+		if (key[i] < nkeys)
+			l->e[l->r[key[i]].end++] = (uint32_t)i;
 	return 0;
 }
 
-static struct run *runtab_find(const struct runtab *rt, uint64_t k1, uint64_t k2)
+static void lists_release(struct lists *l)
 {
-	struct tent key = { k1, k2, 0 };
-
-	if (!rt->nr)
-		return NULL;
-	return bsearch(&key, rt->r, rt->nr, sizeof(*rt->r), cmp_run_key);
+	free(l->e);
+	free(l->r);
 }
 
 /* ---- op-name attribution (MemoryPrepareParser._get_op_name_of_record) ---- */
+
+#define NO_RUN UINT32_MAX
+
+/* What attribution asks of an op's name, per string id (0: not looked at yet). */
+#define NAME_SEEN 1
+#define NAME_ATEN_NPU 2 /* starts with aten or npu */
+#define NAME_SKIPPED 4  /* empty_tensor or malloc_workspace: not in the thread lists */
 
 struct attrib {
 	const struct ap_host *h;
 	const struct ap_queue *q;
 	const struct ap_tree *t;
-	struct runtab ops;      /* (tid, 0, node): torch ops of the process, minus two names */
-	struct runtab deqs;     /* (pid, tid, index into q->deq) */
-	struct tent *enq;       /* (corr, 0, index into q->enq) sorted */
-	size_t n_enq;
-	struct ap_u64map deq_pids, deq_tids; /* sets */
+	struct lists ops;        /* tree nodes of the process's torch ops, by thread id */
+	uint32_t *ops_of_thread; /* thread number (h->threads) -> its thread id's run in ops */
+	struct lists deqs;       /* dequeue events (q->deq) by thread number */
+	struct ap_sortkey *enq;  /* (corr, index into q->enq), sorted */
+	size_t n_enq, enq_at;    /* enq_at: where the last search ended */
 	/* node -> an ancestor such that every node strictly between has ended before the time
 	 * of the queries so far; the parent at first. The queries of name_by_thread come in time
 	 * order, so a node that ended before one has ended before all later ones: walks skip it
@@ -159,13 +87,6 @@ struct attrib {
 	int32_t *named;
 };
 
-static const char *op_name(const struct ap_host *h, uint32_t op)
-{
-	const char *s = ap_strtab_get(&h->strs, h->ops.v[op].name);
-
-	return s ? s : "";
-}
-
 static int64_t node_ts(const struct attrib *a, uint32_t node)
 {
 	return a->h->ops.v[a->t->op[node]].ts;
@@ -173,26 +94,29 @@ static int64_t node_ts(const struct attrib *a, uint32_t node)
 
 /* Last entry of the run that started at or before ts, advancing cursor `which` (never moves
  * back: upstream assumes the queries come in time order). -1 if none. */
-static int64_t last_op_before(const struct attrib *a, struct run *r, int64_t ts, int which)
+static int64_t last_op_before(const struct attrib *a, uint32_t run, int64_t ts, int which)
 {
-	if (!r)
+	struct run *r;
+
+	if (run == NO_RUN)
 		return -1;
+	r = &a->ops.r[run];
 	while (r->begin + r->cur[which] < r->end &&
-	       node_ts(a, a->ops.e[r->begin + r->cur[which]].idx) <= ts)
+	       node_ts(a, a->ops.e[r->begin + r->cur[which]]) <= ts)
 		r->cur[which]++;
 	return r->cur[which] ? (int64_t)(r->begin + r->cur[which] - 1) : -1;
 }
 
 /* Without a dequeue: the last op of the thread started at or before ts, or the first of its
  * ancestors still running at ts. */
-static uint32_t name_by_thread(struct attrib *a, uint64_t tid, int64_t ts)
+static uint32_t name_by_thread(struct attrib *a, uint32_t thread, int64_t ts)
 {
-	int64_t i = last_op_before(a, runtab_find(&a->ops, tid, 0), ts, 0);
+	int64_t i = last_op_before(a, a->ops_of_thread[thread], ts, 0);
 	int32_t node, live, next;
 
 	if (i < 0)
 		return AP_STR_NONE;
-	node = (int32_t)a->ops.e[i].idx;
+	node = (int32_t)a->ops.e[i];
 	for (live = node; live >= 0 && a->h->ops.v[a->t->op[live]].end < ts;)
 		live = a->jump[live];
 	for (; node != live; node = next) { /* every node passed ended before ts */
@@ -206,140 +130,207 @@ static uint32_t name_by_thread(struct attrib *a, uint64_t tid, int64_t ts)
  * end marker, or its first ancestor named aten* or npu*. */
 static uint32_t name_by_enqueue(struct attrib *a, const struct ap_qev *enq)
 {
-	int64_t i = last_op_before(a, runtab_find(&a->ops, a->h->threads.v[enq->thread].tid, 0),
-				   enq->ts + enq->dur, 1);
+	int64_t i = last_op_before(a, a->ops_of_thread[enq->thread], enq->ts + enq->dur, 1);
 	int32_t node;
 
 	if (i < 0)
 		return AP_STR_NONE;
-	node = a->named[a->ops.e[i].idx];
+	node = a->named[a->ops.e[i]];
 	return node < 0 ? AP_STR_NONE : a->h->ops.v[a->t->op[node]].name;
 }
 
-static const struct ap_qev *enqueue_of(const struct attrib *a, uint64_t corr)
+/* The last enqueue with that correlation id. Ids come mostly in increasing order: the search
+ * gallops on from where the last one ended. */
+static const struct ap_qev *enqueue_of(struct attrib *a, uint64_t corr)
 {
-	size_t lo = 0, hi = a->n_enq;
+	const struct ap_sortkey *e = a->enq;
+	int64_t key = ap_sortkey_u64(corr);
+	size_t lo = a->enq_at, hi, step;
 
-	while (lo < hi) { /* first entry with corr > key */
+	/* [lo, hi) holds the first entry above key; every entry before lo is not above it */
+	if (lo > 0 && e[lo - 1].key > key) {
+		hi = lo - 1;
+		lo = 0;
+	} else {
+		for (hi = lo, step = 1; hi < a->n_enq && e[hi].key <= key; step *= 2) {
+			lo = hi + 1;
+			hi = lo + step > a->n_enq ? a->n_enq : lo + step;
+		}
+	}
+	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (a->enq[mid].k1 <= corr)
+		if (e[mid].key <= key)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (!lo || a->enq[lo - 1].k1 != corr)
+	a->enq_at = lo;
+	if (!lo || e[lo - 1].key != key)
 		return NULL;
-	return &a->q->enq.v[a->enq[lo - 1].idx]; /* the last enqueue with that id wins */
+	return &a->q->enq.v[e[lo - 1].idx]; /* the last enqueue with that id wins */
 }
 
-static uint32_t attribute(struct attrib *a, const struct ap_mem *m)
+/* The name of a lifecycle whose malloc was at ts on that thread. */
+static uint32_t attribute(struct attrib *a, uint32_t thread, int64_t ts)
 {
-	const struct ap_thread *th = &a->h->threads.v[m->thread];
 	const struct ap_qev *deq = NULL, *enq;
+	struct run *r = &a->deqs.r[thread];
 
-	if (set_has(&a->deq_pids, th->pid) && set_has(&a->deq_tids, th->tid)) {
-		struct run *r = runtab_find(&a->deqs, th->pid, th->tid);
+	/* upstream looks the record's pid and tid up among the dequeues' pids and tids, then
+	 * its (pid, tid) pair: the thread numbers are those pairs */
+	while (r->begin + r->cur[0] < r->end &&
+	       a->q->deq.v[a->deqs.e[r->begin + r->cur[0]]].ts <= ts)
+		r->cur[0]++;
+	if (r->cur[0]) {
+		const struct ap_qev *d = &a->q->deq.v[a->deqs.e[r->begin + r->cur[0] - 1]];
 
-		if (r) {
-			while (r->begin + r->cur[0] < r->end &&
-			       a->q->deq.v[a->deqs.e[r->begin + r->cur[0]].idx].ts <= m->ts)
-				r->cur[0]++;
-			if (r->cur[0]) {
-				const struct ap_qev *d =
-					&a->q->deq.v[a->deqs.e[r->begin + r->cur[0] - 1].idx];
-
-				if (d->ts <= m->ts && m->ts < d->ts + d->dur)
-					deq = d;
-			}
-		}
+		if (d->ts <= ts && ts < d->ts + d->dur)
+			deq = d;
 	}
 	if (!deq)
-		return name_by_thread(a, th->tid, m->ts);
+		return name_by_thread(a, thread, ts);
 	enq = enqueue_of(a, deq->corr);
 	return enq ? name_by_enqueue(a, enq) : AP_STR_NONE;
 }
 
 static void attrib_release(struct attrib *a)
 {
-	runtab_release(&a->ops);
-	runtab_release(&a->deqs);
+	lists_release(&a->ops);
+	lists_release(&a->deqs);
+	free(a->ops_of_thread);
 	free(a->enq);
-	ap_u64map_release(&a->deq_pids);
-	ap_u64map_release(&a->deq_tids);
 	free(a->jump);
 	free(a->named);
+}
+
+/* NAME_* of the string id, looked at once per id. */
+static unsigned name_flags(const struct ap_host *h, uint8_t *flags, uint32_t id)
+{
+	const char *s;
+
+	if (flags[id])
+		return flags[id];
+	s = ap_strtab_get(&h->strs, id);
+	if (!s)
+		s = "";
+	flags[id] = NAME_SEEN;
+	if (!strncmp(s, "aten", 4) || !strncmp(s, "npu", 3))
+		flags[id] |= NAME_ATEN_NPU;
+	if (!strcmp(s, "empty_tensor") || !strcmp(s, "malloc_workspace"))
+		flags[id] |= NAME_SKIPPED;
+	return flags[id];
+}
+
+/* The tree's ops of process pid by thread id (numbered in first-seen order), and each
+ * thread number's run among them. key receives node -> thread id number (or NO_RUN). */
+static int thread_ops(struct attrib *a, uint64_t pid, uint8_t *flags, uint32_t *key)
+{
+	const struct ap_host *h = a->h;
+	struct ap_u64map tids = { NULL, 0, 0 };
+	uint64_t last_tid = 0;
+	uint32_t last = NO_RUN, ntids = 0;
+	size_t i;
+	int ret = AP_ENOMEM;
+
+	if (ap_u64map_init(&tids, 16) < 0)
+		goto out;
+	for (i = 0; i < a->t->n; i++) {
+		const struct ap_op *op = &h->ops.v[a->t->op[i]];
+		struct ap_u64map_slot *s;
+		int added;
+
+		key[i] = NO_RUN;
+		if (op->pid != pid || (name_flags(h, flags, op->name) & NAME_SKIPPED))
+			continue;
+		if (last == NO_RUN || op->tid != last_tid) {
+			if (!(s = ap_u64map_get(&tids, op->tid, &added)))
+				goto out;
+			if (added)
+				s->val = ntids++;
+			last = s->val;
+			last_tid = op->tid;
+		}
+		key[i] = last;
+	}
+	if (lists_build(&a->ops, key, a->t->n, ntids) < 0)
+		goto out;
+	for (i = 0; i < h->threads.n; i++) {
+		const struct ap_u64map_slot *s = ap_u64map_find(&tids, h->threads.v[i].tid);
+
+		a->ops_of_thread[i] = s ? s->val : NO_RUN;
+	}
+	ret = 0;
+out:
+	ap_u64map_release(&tids);
+	return ret;
 }
 
 static int attrib_init(struct attrib *a, const struct ap_host *h, const struct ap_queue *q,
 		       const struct ap_tree *t, uint64_t pid)
 {
 	size_t i, n_deq = q ? q->deq.n : 0, n_enq = q ? q->enq.n : 0;
+	size_t nkey = t->n > n_deq ? t->n : n_deq;
+	uint8_t *flags = calloc(h->strs.n ? h->strs.n : 1, 1);
+	uint32_t *key = malloc((nkey ? nkey : 1) * sizeof(*key));
+	int ret = AP_ENOMEM;
 
 	memset(a, 0, sizeof(*a));
 	a->h = h;
 	a->q = q;
 	a->t = t;
-	a->ops.e = malloc((t->n ? t->n : 1) * sizeof(*a->ops.e));
-	a->deqs.e = malloc((n_deq ? n_deq : 1) * sizeof(*a->deqs.e));
+	a->ops_of_thread = malloc((h->threads.n ? h->threads.n : 1) * sizeof(*a->ops_of_thread));
 	a->enq = malloc((n_enq ? n_enq : 1) * sizeof(*a->enq));
 	a->jump = malloc((t->n ? t->n : 1) * sizeof(*a->jump));
 	a->named = malloc((t->n ? t->n : 1) * sizeof(*a->named));
-	if (!a->ops.e || !a->deqs.e || !a->enq || !a->jump || !a->named ||
-	    ap_u64map_init(&a->deq_pids, 16) < 0 || ap_u64map_init(&a->deq_tids, 16) < 0)
-		return AP_ENOMEM;
+	if (!flags || !key || !a->ops_of_thread || !a->enq || !a->jump || !a->named)
+		goto out;
 	/* A parent comes before its children in node order. */
 	for (i = 0; i < t->n; i++) {
-		const char *s = op_name(h, t->op[i]);
 		int32_t up = t->parent[i];
 
 		a->jump[i] = up;
-		a->named[i] = !strncmp(s, "aten", 4) || !strncmp(s, "npu", 3) ? (int32_t)i
-			      : up >= 0					       ? a->named[up]
-									       : -1;
+		a->named[i] = name_flags(h, flags, h->ops.v[t->op[i]].name) & NAME_ATEN_NPU
+				      ? (int32_t)i
+			      : up >= 0 ? a->named[up]
+					: -1;
 	}
-	for (i = 0; i < t->n; i++) {
-		const struct ap_op *op = &h->ops.v[t->op[i]];
-		const char *s = op_name(h, t->op[i]);
-
-		if (op->pid != pid || !strcmp(s, "empty_tensor") || !strcmp(s, "malloc_workspace"))
-			continue;
-		a->ops.e[a->ops.ne++] = (struct tent){ op->tid, 0, (uint32_t)i };
+	if (thread_ops(a, pid, flags, key) < 0)
+		goto out;
+	for (i = 0; i < n_deq; i++)
+		key[i] = q->deq.v[i].thread;
+	if (lists_build(&a->deqs, key, n_deq, h->threads.n) < 0)
+		goto out;
+	for (i = 0; i < n_enq; i++) {
+		a->enq[i].key = ap_sortkey_u64(q->enq.v[i].corr);
+		a->enq[i].idx = (uint32_t)i;
 	}
-	for (i = 0; i < n_deq; i++) {
-		const struct ap_qev *d = &q->deq.v[i];
-		const struct ap_thread *th = &h->threads.v[d->thread];
-
-		a->deqs.e[a->deqs.ne++] = (struct tent){ th->pid, th->tid, (uint32_t)i };
-		if (set_add(&a->deq_pids, th->pid) < 0 || set_add(&a->deq_tids, th->tid) < 0)
-			return AP_ENOMEM;
-	}
-	for (i = 0; i < n_enq; i++)
-		a->enq[i] = (struct tent){ q->enq.v[i].corr, 0, (uint32_t)i };
 	a->n_enq = n_enq;
-	if (sort_tents(a->enq, n_enq) < 0 || runtab_index(&a->ops) < 0 || runtab_index(&a->deqs) < 0)
-		return AP_ENOMEM;
-	return 0;
+	ret = ap_sort_keys(a->enq, n_enq);
+out:
+	free(flags);
+	free(key);
+	return ret;
 }
 
 /* ---- lifecycles (MemoryPrepareParser._get_valid_record_entry) ---- */
 
-static int seen_type(const struct ap_host *h, const struct ap_memgroup *g, uint8_t type)
-{
-	uint32_t i;
-
-	for (i = 0; i < g->n; i++)
-		if (h->mems.v[g->rec[i]].data_type == type)
-			return 1;
-	return 0;
-}
-
 #define NO_GROUP UINT32_MAX
 
-/* A pointer while its records are cut: where it was first seen, and its open lifecycle. */
+/* A pointer while its records are cut: where it was first seen, and its open lifecycle with
+ * the data types of its records. */
 struct ptr_state {
 	uint32_t first;   /* position (time order) of its first record */
 	uint32_t open;    /* index in mv->groups of its open lifecycle, or NO_GROUP */
+	uint8_t type[LIFECYCLE_MAX];
+};
+
+/* What the passes after the cut read of a lifecycle's malloc, kept beside mv->groups so that
+ * they need not look the record up again. */
+struct group_start {
+	int64_t ts;
+	uint32_t thread;
+	uint32_t caching; /* component is AP_MEM_CACHING */
 };
 
 /* Cuts the records of each pointer, in time order, into lifecycles: each starts at a malloc
@@ -348,8 +339,9 @@ struct ptr_state {
  * and a non-malloc record with no lifecycle open is skipped. One pass over the records,
  * pointers tracked in a hash map. Lifecycles are appended when they start, so mv->groups is
  * in start-time order; ties are then put in upstream's order. first_of[i] receives the first
- * position of the pointer of group i. */
-static int cut_lifecycles(const struct ap_host *h, struct ap_memview *mv, uint32_t *first_of)
+ * position of the pointer of group i, gs[i] its malloc's fields. */
+static int cut_lifecycles(const struct ap_host *h, struct ap_memview *mv, uint32_t *first_of,
+			  struct group_start *gs)
 {
 	struct ap_u64map ptrs = { NULL, 0, 0 };
 	struct ptr_state *st = NULL;
@@ -382,8 +374,12 @@ static int cut_lifecycles(const struct ap_host *h, struct ap_memview *mv, uint32
 		ps = &st[slot->val];
 		if (ps->open != NO_GROUP) {
 			struct ap_memgroup *g = &mv->groups.v[ps->open];
+			uint32_t k;
 
-			if (g->n < LIFECYCLE_MAX && !seen_type(h, g, m->data_type)) {
+			for (k = 0; k < g->n && ps->type[k] != m->data_type; k++)
+				;
+			if (k == g->n && g->n < LIFECYCLE_MAX) {
+				ps->type[g->n] = (uint8_t)m->data_type;
 				g->rec[g->n++] = idx;
 				pos++;
 				continue;
@@ -396,7 +392,11 @@ static int cut_lifecycles(const struct ap_host *h, struct ap_memview *mv, uint32
 			g->rec[0] = idx;
 			g->n = 1;
 			g->name = AP_STR_NONE;
+			ps->type[0] = AP_MEM_MALLOC;
 			first_of[mv->groups.n] = ps->first;
+			gs[mv->groups.n].ts = m->ts;
+			gs[mv->groups.n].thread = m->thread;
+			gs[mv->groups.n].caching = m->component == AP_MEM_CACHING;
 			ps->open = (uint32_t)mv->groups.n++;
 		}
 		pos++;
@@ -411,25 +411,27 @@ out:
 /* Orders each run of lifecycles that start at the same time by (first position of the
  * pointer, start): upstream sorts the lifecycles of all pointers by malloc time, stably,
  * after building them pointer by pointer in first-seen order. Runs are already in start
- * order, so a stable sort by first position is enough. Returns 0 or AP_ENOMEM. */
-static int order_ties(const struct ap_host *h, struct ap_memview *mv, const uint32_t *first_of)
+ * order, so a stable sort by first position is enough; gs is reordered with the groups.
+ * Returns 0 or AP_ENOMEM. */
+static int order_ties(struct ap_memview *mv, const uint32_t *first_of, struct group_start *gs)
 {
 	struct ap_memgroup *g = mv->groups.v;
 	AP_VEC(struct ap_sortkey) keys = { NULL, 0, 0 };
 	AP_VEC(struct ap_memgroup) copy = { NULL, 0, 0 };
+	AP_VEC(struct group_start) gcopy = { NULL, 0, 0 };
 	size_t i, j, k;
 	int ret = 0;
 
 	for (i = 0; i < mv->groups.n && ret == 0; i = j) {
-		int64_t ts = h->mems.v[g[i].rec[0]].ts;
 		int sorted = 1;
 
-		for (j = i + 1; j < mv->groups.n && h->mems.v[g[j].rec[0]].ts == ts; j++)
+		for (j = i + 1; j < mv->groups.n && gs[j].ts == gs[i].ts; j++)
 			sorted &= first_of[j - 1] <= first_of[j];
 		if (sorted)
 			continue;
 		/* scratch grown to the longest run met, never per run */
-		if (ap_vec_reserve(&keys, j - i) < 0 || ap_vec_reserve(&copy, j - i) < 0) {
+		if (ap_vec_reserve(&keys, j - i) < 0 || ap_vec_reserve(&copy, j - i) < 0 ||
+		    ap_vec_reserve(&gcopy, j - i) < 0) {
 			ret = AP_ENOMEM;
 			break;
 		}
@@ -438,13 +440,18 @@ static int order_ties(const struct ap_host *h, struct ap_memview *mv, const uint
 			keys.v[k - i].idx = (uint32_t)(k - i);
 		}
 		ret = ap_sort_keys(keys.v, j - i);
-		for (k = i; ret == 0 && k < j; k++)
+		for (k = i; ret == 0 && k < j; k++) {
 			copy.v[k - i] = g[i + keys.v[k - i].idx];
-		if (ret == 0)
+			gcopy.v[k - i] = gs[i + keys.v[k - i].idx];
+		}
+		if (ret == 0) {
 			memcpy(g + i, copy.v, (j - i) * sizeof(*copy.v));
+			memcpy(gs + i, gcopy.v, (j - i) * sizeof(*gcopy.v));
+		}
 	}
 	ap_vec_free(&keys);
 	ap_vec_free(&copy);
+	ap_vec_free(&gcopy);
 	return ret;
 }
 
@@ -455,6 +462,7 @@ static int pick_process(const struct ap_host *h, const struct ap_tree *t,
 			const struct ap_memview *mv, uint64_t *pid)
 {
 	struct ap_u64map pids = { NULL, 0, 0 };
+	uint64_t last = 0;
 	size_t i;
 	int found = 0;
 
@@ -462,15 +470,20 @@ static int pick_process(const struct ap_host *h, const struct ap_tree *t,
 		return 0;
 	if (ap_u64map_init(&pids, 16) < 0)
 		return AP_ENOMEM;
-	for (i = 0; i < t->n; i++)
-		if (set_add(&pids, h->ops.v[t->op[i]].pid) < 0) {
+	for (i = 0; i < t->n; i++) {
+		uint64_t p = h->ops.v[t->op[i]].pid;
+
+		if ((i == 0 || p != last) && !ap_u64map_get(&pids, p, NULL)) {
 			ap_u64map_release(&pids);
 			return AP_ENOMEM;
 		}
+		last = p;
+	}
 	for (i = 0; i < mv->pta.n && !found; i++) {
 		const struct ap_mem *m = &h->mems.v[mv->pta.v[i]];
 
-		if (m->allocator == MEM_INNER_ALLOC && set_has(&pids, h->threads.v[m->thread].pid)) {
+		if (m->allocator == MEM_INNER_ALLOC &&
+		    ap_u64map_find(&pids, h->threads.v[m->thread].pid)) {
 			*pid = h->threads.v[m->thread].pid;
 			found = 1;
 		}
@@ -510,15 +523,17 @@ static int build_groups(const struct ap_host *h, const struct ap_queue *q, const
 {
 	struct attrib a;
 	uint32_t *first_of = NULL;
+	struct group_start *gs = NULL;
 	size_t i;
 	int ret = AP_ENOMEM;
 
 	memset(&a, 0, sizeof(a));
 	/* every lifecycle starts at its own record */
 	first_of = malloc((mv->pta.n ? mv->pta.n : 1) * sizeof(*first_of));
-	if (!first_of || ap_vec_reserve(&mv->groups, mv->pta.n) < 0)
+	gs = malloc((mv->pta.n ? mv->pta.n : 1) * sizeof(*gs));
+	if (!first_of || !gs || ap_vec_reserve(&mv->groups, mv->pta.n) < 0)
 		goto out;
-	if (cut_lifecycles(h, mv, first_of) < 0 || order_ties(h, mv, first_of) < 0)
+	if (cut_lifecycles(h, mv, first_of, gs) < 0 || order_ties(mv, first_of, gs) < 0)
 		goto out;
 	free(first_of);
 	first_of = NULL;
@@ -526,18 +541,18 @@ static int build_groups(const struct ap_host *h, const struct ap_queue *q, const
 		goto out;
 	for (i = 0; i < mv->groups.n; i++) {
 		struct ap_memgroup *g = &mv->groups.v[i];
-		const struct ap_mem *m0 = &h->mems.v[g->rec[0]];
 
-		g->name = attribute(&a, m0);
+		g->name = attribute(&a, gs[i].thread, gs[i].ts);
 		if (!ap_strtab_len(&h->strs, g->name))
 			mv->unnamed++;
-		if (m0->component == AP_MEM_CACHING && g->n < LIFECYCLE_MAX)
+		if (gs[i].caching && g->n < LIFECYCLE_MAX)
 			mv->incomplete += LIFECYCLE_MAX - g->n;
 	}
 	ret = 0;
 out:
 	attrib_release(&a);
 	free(first_of);
+	free(gs);
 	return ret;
 }
 

@@ -674,6 +674,50 @@ START_TEST(memview_attribution_time_boundaries)
 }
 END_TEST
 
+/* Through the dequeue that holds a record, its enqueue is looked up by correlation id: ids that
+ * go back and forth from one dequeue to the next, an id enqueued twice (the later enqueue
+ * wins) and an id never enqueued (no name). The enqueues' ops are in time order. */
+START_TEST(memview_enqueue_by_corr)
+{
+	enum { N = 40 };
+	struct ap_queue q;
+	struct ap_tree t;
+	struct ap_memview mv;
+	struct ap_err err = AP_ERR_INIT;
+	char name[32];
+	int k;
+
+	ap_queue_init(&q);
+	ap_tree_init(&t);
+	ap_memview_init(&mv);
+	add_op("aten::decoy", 500, 600, 1, -1, 0);
+	add_qev(ap_vec_push(&q.enq), 510, 5, 1, 1000 + (5 * 17) % 41); /* the id of enqueue 5 */
+	for (k = 0; k < N; k++) {
+		int64_t at = 1000 + 100 * k;
+
+		snprintf(name, sizeof(name), "aten::op%d", k);
+		add_op(name, at, at + 50, 1, -1, 0);
+		add_qev(ap_vec_push(&q.enq), at + 10, 5, 1, 1000 + (uint64_t)(k * 17) % 41);
+		add_qev(ap_vec_push(&q.deq), 100000 + at, 50, 2, 1000 + (uint64_t)(k * 17) % 41);
+		add_malloc(0x1000 + k, 100000 + at + 10, 2);
+	}
+	add_qev(ap_vec_push(&q.deq), 200000, 50, 2, 5); /* never enqueued */
+	add_malloc(0x9000, 200010, 2);
+	ck_assert_int_eq(ap_tree_build(&h, &q, &t, &err), 0);
+	ck_assert_int_eq(ap_memview_build(&h, &q, &t, &mv, &err), 0);
+	ck_assert_uint_eq(mv.groups.n, N + 1);
+	for (k = 0; k < N; k++) {
+		snprintf(name, sizeof(name), "aten::op%d", k);
+		ck_assert_str_eq(ap_strtab_get(&h.strs, mv.groups.v[k].name), name);
+	}
+	ck_assert_uint_eq(mv.groups.v[N].name, AP_STR_NONE);
+	ck_assert_uint_eq(mv.unnamed, 1);
+	ap_memview_release(&mv);
+	ap_tree_release(&t);
+	ap_queue_release(&q);
+}
+END_TEST
+
 /* A lifecycle holds three records at most, whatever their types: a fourth record of a type
  * not seen in it (an unknown one, decoded as it is) is not taken, and starts nothing. */
 START_TEST(memview_lifecycle_at_most_three)
@@ -700,6 +744,43 @@ START_TEST(memview_lifecycle_at_most_three)
 	ck_assert_uint_eq(mv.groups.v[1].n, 3);
 	for (i = 0; i < 3; i++)
 		ck_assert_uint_eq(mv.groups.v[1].rec[i], i + 1);
+	ap_memview_release(&mv);
+	ap_tree_release(&t);
+	ap_queue_release(&q);
+}
+END_TEST
+
+/* A record whose data type its pointer's open lifecycle already holds closes it: a second
+ * free is then skipped (it starts nothing), a second malloc starts the next lifecycle. */
+START_TEST(memview_repeated_type_closes)
+{
+	static const uint8_t type[] = { AP_MEM_MALLOC, AP_MEM_FREE, AP_MEM_FREE, AP_MEM_BLOCK_FREE,
+					AP_MEM_MALLOC, AP_MEM_MALLOC, AP_MEM_BLOCK_FREE };
+	struct ap_queue q;
+	struct ap_tree t;
+	struct ap_memview mv;
+	struct ap_err err = AP_ERR_INIT;
+	uint32_t i;
+
+	ap_queue_init(&q);
+	ap_tree_init(&t);
+	ap_memview_init(&mv);
+	add_op("aten::empty", 0, 10000, 1, -1, 0);
+	for (i = 0; i < sizeof(type); i++) {
+		add_malloc(0x1000, 100 * (int64_t)(i + 1), 1);
+		h.mems.v[i].data_type = type[i];
+	}
+	ck_assert_int_eq(ap_tree_build(&h, &q, &t, &err), 0);
+	ck_assert_int_eq(ap_memview_build(&h, &q, &t, &mv, &err), 0);
+	ck_assert_uint_eq(mv.groups.n, 3);
+	ck_assert_uint_eq(mv.groups.v[0].n, 2);
+	ck_assert_uint_eq(mv.groups.v[0].rec[0], 0);
+	ck_assert_uint_eq(mv.groups.v[0].rec[1], 1);
+	ck_assert_uint_eq(mv.groups.v[1].n, 1);
+	ck_assert_uint_eq(mv.groups.v[1].rec[0], 4);
+	ck_assert_uint_eq(mv.groups.v[2].n, 2);
+	ck_assert_uint_eq(mv.groups.v[2].rec[0], 5);
+	ck_assert_uint_eq(mv.groups.v[2].rec[1], 6);
 	ap_memview_release(&mv);
 	ap_tree_release(&t);
 	ap_queue_release(&q);
@@ -921,6 +1002,8 @@ static Suite *hostan_suite(void)
 	tcase_add_test(tc, memview_ties_by_pointer_first_seen);
 	tcase_add_test(tc, memview_attribution_time_boundaries);
 	tcase_add_test(tc, memview_lifecycle_at_most_three);
+	tcase_add_test(tc, memview_enqueue_by_corr);
+	tcase_add_test(tc, memview_repeated_type_closes);
 	tcase_add_test(tc, memview_process_by_inner_allocator);
 	suite_add_tcase(s, tc);
 	return s;
