@@ -10,7 +10,7 @@
 
 /* Open starts per (thread, name, queue side). Upstream keeps a list per key, pops the last
  * start at an end and clears the list, so only the last start of a key matters. */
-struct open_start {
+struct ap_queue_slot {
 	uint64_t tid;
 	uint32_t name;
 	uint8_t deq, used, live;
@@ -18,14 +18,10 @@ struct open_start {
 	int64_t last; /* the time of the key's last marker (file-order pairing) */
 };
 
-/* Open addressing, at most half full: keys are (thread, name) pairs, far fewer than
- * markers, so the table starts small and doubles as keys arrive. */
-struct start_table {
-	struct open_start *v;
-	size_t mask, used;
-};
-
-static size_t slot_of(const struct start_table *t, uint64_t tid, uint32_t name, uint8_t deq)
+/* The slot of a key in the table (open addressing, at most half full: keys are far fewer than
+ * markers, so the table starts small and doubles as keys arrive), or the free one where it
+ * goes. */
+static size_t slot_of(const struct ap_queue_table *t, uint64_t tid, uint32_t name, uint8_t deq)
 {
 	uint64_t h = (tid * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)name << 1 | deq);
 	size_t j;
@@ -33,7 +29,7 @@ static size_t slot_of(const struct start_table *t, uint64_t tid, uint32_t name, 
 	h ^= h >> 31;
 	h *= 0xbf58476d1ce4e5b9ull;
 	for (j = (size_t)(h >> 17) & t->mask;; j = (j + 1) & t->mask) {
-		const struct open_start *s = &t->v[j];
+		const struct ap_queue_slot *s = &t->v[j];
 
 		if (!s->used || (s->tid == tid && s->name == name && s->deq == deq))
 			return j;
@@ -42,7 +38,7 @@ static size_t slot_of(const struct start_table *t, uint64_t tid, uint32_t name, 
 
 /* The slot of the key, claimed for it when new (the table doubled first when that would
  * fill it past half), or SIZE_MAX when out of memory. */
-static size_t slot_claim(struct start_table *t, uint64_t tid, uint32_t name, uint8_t deq)
+static size_t slot_claim(struct ap_queue_table *t, uint64_t tid, uint32_t name, uint8_t deq)
 {
 	size_t j = slot_of(t, tid, name, deq);
 
@@ -50,7 +46,7 @@ static size_t slot_claim(struct start_table *t, uint64_t tid, uint32_t name, uin
 		return j;
 	if (2 * (t->used + 1) > t->mask + 1) {
 		size_t i, cap = 2 * (t->mask + 1);
-		struct start_table g = { ap_zalloc(cap, sizeof(*g.v)), cap - 1, t->used };
+		struct ap_queue_table g = { ap_zalloc(cap, sizeof(*g.v)), cap - 1, t->used };
 
 		if (!g.v)
 			return SIZE_MAX;
@@ -72,7 +68,7 @@ static size_t slot_claim(struct start_table *t, uint64_t tid, uint32_t name, uin
 
 /* Pairs an end marker with the open start of its key (s), or counts it unmatched. Returns the
  * event, or NULL when unmatched. */
-static struct ap_qev *pair_end(struct ap_queue *q, struct open_start *s, const struct ap_mark *m)
+static struct ap_qev *pair_end(struct ap_queue *q, struct ap_queue_slot *s, const struct ap_mark *m)
 {
 	struct ap_qev *ev;
 
@@ -93,7 +89,7 @@ static struct ap_qev *pair_end(struct ap_queue *q, struct open_start *s, const s
 
 /* Pairing after a stable sort of the markers by time: §7.2 as written. Returns 0 or
  * AP_ENOMEM. */
-static int pair_sorted(const struct ap_host *h, struct ap_queue *q, struct start_table *t)
+static int pair_sorted(const struct ap_host *h, struct ap_queue *q, struct ap_queue_table *t)
 {
 	size_t n = h->marks.n, i;
 	struct ap_sortkey *order = malloc(n * sizeof(*order));
@@ -134,34 +130,57 @@ static int pair_sorted(const struct ap_host *h, struct ap_queue *q, struct start
  * pairs them as the time-sorted walk does when each key's markers are in time order in the
  * file: each thread writes its own in order, so they are, where the file as a whole is not
  * (the enqueue and dequeue threads interleave). Equal times keep file order either way, as
- * the sort is stable. Returns 0, AP_ENOMEM, or 1 at the first marker earlier than the one
- * before it of its key (q and t are then half done). sorted[side] is cleared when that
- * side's events, which come in file order of their ends, are not in end-time order. */
-static int pair_in_file_order(const struct ap_host *h, struct ap_queue *q, struct start_table *t,
-			      int sorted[2])
+ * the sort is stable. The events of a side come in file order of their ends, and are put in
+ * end-time order at the end when they are not in it already. */
+
+/* An empty table of 64 slots. Returns 0 or AP_ENOMEM. */
+static int table_init(struct ap_queue_table *t)
 {
-	int64_t last_end[2] = { INT64_MIN, INT64_MIN };
-	size_t n = h->marks.n, i;
+	t->mask = 63;
+	t->used = 0;
+	t->v = ap_zalloc(t->mask + 1, sizeof(*t->v));
+	return t->v ? 0 : AP_ENOMEM;
+}
 
-	for (i = 0; i < n; i++) {
-		const struct ap_mark *m = &h->marks.v[i];
-		uint8_t deq = m->cat >= AP_DEQUEUE_START;
-		size_t j = slot_claim(t, h->threads.v[m->thread].tid, m->name, deq);
-		struct open_start *s;
+int ap_queue_feed_init(struct ap_queue_feed *f, struct ap_queue *q, size_t n_enq, size_t n_deq)
+{
+	memset(f, 0, sizeof(*f));
+	f->q = q;
+	f->last_end[0] = f->last_end[1] = INT64_MIN;
+	f->sorted[0] = f->sorted[1] = 1;
+	if (table_init(&f->t) < 0 || ap_vec_reserve(&q->enq, n_enq) < 0 ||
+	    ap_vec_reserve(&q->deq, n_deq) < 0)
+		return AP_ENOMEM;
+	return 0;
+}
 
-		if (j == SIZE_MAX)
-			return AP_ENOMEM;
-		s = &t->v[j];
-		if (m->ts < s->last)
-			return 1;
-		s->last = m->ts;
-		if (m->cat == AP_ENQUEUE_START || m->cat == AP_DEQUEUE_START) {
-			s->live = 1;
-			s->ts = m->ts;
-		} else if (pair_end(q, s, m)) {
-			sorted[deq] &= m->ts >= last_end[deq];
-			last_end[deq] = m->ts;
-		}
+int ap_queue_feed_add(struct ap_queue_feed *f, uint64_t tid, const struct ap_mark *m)
+{
+	uint8_t deq = m->cat >= AP_DEQUEUE_START;
+	struct ap_queue_slot *s;
+	size_t j;
+
+	if (f->out_of_order)
+		return 0;
+	j = slot_claim(&f->t, tid, m->name, deq);
+	if (j == SIZE_MAX)
+		return AP_ENOMEM;
+	s = &f->t.v[j];
+	if (m->ts < s->last) {
+		f->out_of_order = 1;
+		return 0;
+	}
+	s->last = m->ts;
+	if (m->cat == AP_ENQUEUE_START || m->cat == AP_DEQUEUE_START) {
+		s->live = 1;
+		s->ts = m->ts;
+		return 0;
+	}
+	if (s->live && (deq ? ap_vec_reserve(&f->q->deq, 1) : ap_vec_reserve(&f->q->enq, 1)) < 0)
+		return AP_ENOMEM;
+	if (pair_end(f->q, s, m)) {
+		f->sorted[deq] &= m->ts >= f->last_end[deq];
+		f->last_end[deq] = m->ts;
 	}
 	return 0;
 }
@@ -192,45 +211,61 @@ out:
 	return ret;
 }
 
-/* An empty table of 64 slots. Returns 0 or AP_ENOMEM. */
-static int table_init(struct start_table *t)
+int ap_queue_feed_end(struct ap_queue_feed *f)
 {
-	t->mask = 63;
-	t->used = 0;
-	t->v = ap_zalloc(t->mask + 1, sizeof(*t->v));
-	return t->v ? 0 : AP_ENOMEM;
+	struct ap_queue *q = f->q;
+
+	ap_queue_feed_release(f);
+	if (f->out_of_order)
+		return 0;
+	if ((!f->sorted[0] && sort_by_end(q->enq.v, q->enq.n) < 0) ||
+	    (!f->sorted[1] && sort_by_end(q->deq.v, q->deq.n) < 0))
+		return AP_ENOMEM;
+	return 0;
+}
+
+void ap_queue_feed_release(struct ap_queue_feed *f)
+{
+	free(f->t.v);
+	f->t.v = NULL;
+}
+
+/* Empties q's lists and counts, keeping their room. */
+static void queue_forget(struct ap_queue *q)
+{
+	q->enq.n = q->deq.n = 0;
+	q->unmatched = 0;
 }
 
 int ap_queue_build(const struct ap_host *h, struct ap_queue *q, struct ap_err *err)
 {
-	struct start_table t = { NULL, 0, 0 };
+	struct ap_queue_feed f;
 	size_t n = h->marks.n, i, n_enq = 0, n_deq = 0;
-	int sorted[2] = { 1, 1 };
-	int r = AP_ENOMEM;
+	int r;
 
+	queue_forget(q);
 	if (n == 0)
 		return 0;
-	/* the end markers counted: at most one event each, the lists are sized once */
+	/* the end markers counted: at most one event each, the lists are sized once (the
+	 * sorted walk too) */
 	for (i = 0; i < n; i++) {
 		n_enq += h->marks.v[i].cat == AP_ENQUEUE_END;
 		n_deq += h->marks.v[i].cat == AP_DEQUEUE_END;
 	}
-	if (table_init(&t) < 0 || ap_vec_reserve(&q->enq, n_enq) < 0 ||
-	    ap_vec_reserve(&q->deq, n_deq) < 0)
-		goto out;
-	r = pair_in_file_order(h, q, &t, sorted);
-	if (r == 1) { /* a key out of time order: start again from the sorted markers */
-		free(t.v);
-		q->enq.n = q->deq.n = 0;
-		q->unmatched = 0;
+	r = ap_queue_feed_init(&f, q, n_enq, n_deq);
+	for (i = 0; r == 0 && i < n && !f.out_of_order; i++)
+		r = ap_queue_feed_add(&f, h->threads.v[h->marks.v[i].thread].tid, &h->marks.v[i]);
+	if (r == 0)
+		r = ap_queue_feed_end(&f);
+	ap_queue_feed_release(&f);
+	if (r == 0 && f.out_of_order) { /* a key out of time order: from the sorted markers */
+		struct ap_queue_table t;
+
+		queue_forget(q);
 		r = table_init(&t);
 		if (r == 0)
 			r = pair_sorted(h, q, &t);
-	} else if (r == 0 && ((!sorted[0] && sort_by_end(q->enq.v, q->enq.n) < 0) ||
-			      (!sorted[1] && sort_by_end(q->deq.v, q->deq.n) < 0))) {
-		r = AP_ENOMEM;
+		free(t.v);
 	}
-out:
-	free(t.v);
 	return r == 0 ? 0 : ap_err_set(err, AP_ENOMEM, "out of memory pairing task-queue markers");
 }

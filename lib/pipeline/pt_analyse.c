@@ -170,13 +170,44 @@ static void fwk_release(struct fwk_state *s)
 	ap_kernel_rel_release(&s->krel);
 }
 
-/* Pairs the task-queue markers of ap_fwk_plan_marks (ret its status) into q. */
-static int pair_queue(struct ap_queue *q, const struct ap_host *marks, int ret, struct ap_err *err)
+/* The task-queue markers paired as they are decoded (struct ap_fwk_mark_sink), into q. */
+struct mark_feed {
+	struct ap_queue_feed f;
+	struct ap_queue *q;
+	int begun;
+};
+
+static int feed_begin(void *ctx, size_t max)
 {
-	if (ret == 1)
-		return 0; /* the markers' step failed: the close reports it */
-	return ret < 0 ? ap_err_set(err, AP_ENOMEM, "out of memory pairing task-queue markers")
-		       : ap_queue_build(marks, q, err);
+	struct mark_feed *m = ctx;
+
+	/* room for every end marker on either side: only the pages used are touched */
+	m->begun = 1;
+	return ap_queue_feed_init(&m->f, m->q, max / 2, max / 2);
+}
+
+static int feed_add(void *ctx, uint64_t tid, const struct ap_mark *mk)
+{
+	struct mark_feed *m = ctx;
+
+	if (ap_queue_feed_add(&m->f, tid, mk) < 0)
+		return AP_ENOMEM;
+	return m->f.out_of_order ? 1 : 0;
+}
+
+/* The queue from the markers step (ret ap_fwk_plan_marks's status): the fed pairs put in
+ * order, or, when the markers were kept instead (a key out of time order in the file), the
+ * pairs of those. */
+static int pair_queue(struct mark_feed *m, const struct ap_host *marks, int ret, struct ap_err *err)
+{
+	if (ret == 2 && m->begun)
+		ret = ap_queue_feed_end(&m->f) < 0 ? AP_ENOMEM : 2;
+	ap_queue_feed_release(&m->f);
+	if (ret == 1 || ret == 2)
+		return 0; /* 1: the markers' step failed, the close reports it */
+	if (ret < 0)
+		return ap_err_set(err, AP_ENOMEM, "out of memory pairing task-queue markers");
+	return ap_queue_build(marks, m->q, err); /* over what the sink was fed, if any */
 }
 
 /* The FRAMEWORK files into s->host, and the task queue paired (§7.2, the longest pass between
@@ -184,15 +215,22 @@ static int pair_queue(struct ap_queue *q, const struct ap_host *marks, int ret, 
  * (ap_fwk_plan_load) as tasks of the team load_both runs in, combined in a fixed order whatever
  * ran first. Every task is created here, the markers' first: a task created inside another
  * would not wake a thread already waiting at the end of the group. */
-static int load_fwk(const struct ap_pt_dump *d, struct fwk_state *s, struct ap_analyse_result *r)
+static int load_fwk(const struct ap_pt_dump *d, struct fwk_state *s, int threads,
+		    struct ap_analyse_result *r)
 {
 	struct ap_fwk_plan *plan;
 	const struct ap_host *marks = NULL;
 	struct ap_err qerr = AP_ERR_INIT;
+	struct mark_feed feed = { .q = &s->q };
+	const struct ap_fwk_mark_sink sink = { feed_begin, feed_add, &feed };
 	int mret = 1, qret = 0, rn = 0, ret;
 
 	AP_FORWARD_IF_ERROR(ap_fwk_plan_open(d->fwk_dir, &d->tc, &s->host, &r->diag, &plan,
 					     &r->err));
+	/* With a thread of its own to spare, the dump pairs its kept markers while the memory
+	 * records are decoded; else they are paired as decoded, not kept (one table less). */
+	if (threads <= 1)
+		ap_fwk_plan_mark_sink(plan, &sink);
 #ifdef _OPENMP
 #pragma omp taskgroup
 #endif
@@ -205,9 +243,9 @@ static int load_fwk(const struct ap_pt_dump *d, struct fwk_state *s, struct ap_a
 			mret = ap_fwk_plan_marks(plan, &marks);
 		}
 #ifdef _OPENMP
-#pragma omp task shared(s, marks, mret, qret, qerr) depend(in : marks)
+#pragma omp task shared(feed, marks, mret, qret, qerr) depend(in : marks)
 #endif
-		qret = pair_queue(&s->q, marks, mret, &qerr);
+		qret = pair_queue(&feed, marks, mret, &qerr);
 #ifdef _OPENMP
 #pragma omp task shared(plan) depend(in : marks)
 #endif
@@ -237,7 +275,7 @@ static int load_fwk(const struct ap_pt_dump *d, struct fwk_state *s, struct ap_a
 	return ret;
 }
 
-static int analyse_host(const struct ap_pt_dump *d, struct fwk_state *s,
+static int analyse_host(const struct ap_pt_dump *d, struct fwk_state *s, int threads,
 			struct ap_analyse_result *r)
 {
 	struct ap_pymissing missing = { 0, 0 };
@@ -245,14 +283,14 @@ static int analyse_host(const struct ap_pt_dump *d, struct fwk_state *s,
 	int tret, pret = 0;
 
 	if (d->fwk_dir)
-		AP_FORWARD_IF_ERROR(load_fwk(d, s, r));
+		AP_FORWARD_IF_ERROR(load_fwk(d, s, threads, r));
 	r->gen = s->host.gen;
 	r->n_ops = s->host.ops.n;
-	r->n_marks = s->host.marks.n;
+	r->n_marks = s->host.n_marks;
 	r->n_mems = s->host.mems.n;
 	r->n_pyrecs = s->host.pyrecs.n;
 	r->n_gcs = s->host.gcs.n;
-	if (!d->prof_dir && !s->host.ops.n && !s->host.marks.n && !s->host.mems.n &&
+	if (!d->prof_dir && !s->host.ops.n && !s->host.n_marks && !s->host.mems.n &&
 	    !s->host.pyrecs.n && !s->host.gcs.n && ap_diag_worst(&r->diag) < AP_DIAG_DATA_LOSS)
 		return ap_err_set(&r->err, AP_ENOTFOUND,
 				  "nothing to analyse: FRAMEWORK/ holds no records and there is no PROF_* data");
@@ -510,6 +548,7 @@ struct both {
 	struct ap_cann_exported *x;
 	struct ap_analyse_result *r;
 	struct cann_part c;
+	int threads; /* the dump's own (ap_pipeline__in_team) */
 	int fret;
 };
 
@@ -523,7 +562,7 @@ static void both_body(void *v)
 #endif
 		b->c.ret = load_cann(b->d, b->x, &b->s->links, &b->c.rc);
 	}
-	b->fret = analyse_host(b->d, b->s, b->r);
+	b->fret = analyse_host(b->d, b->s, b->threads, b->r);
 #ifdef _OPENMP
 #pragma omp taskwait
 #endif
@@ -542,6 +581,7 @@ static int load_both(const struct ap_pt_dump *d, struct fwk_state *s, struct ap_
 	int k;
 
 	b.d = d;
+	b.threads = threads;
 	b.s = s;
 	b.x = x;
 	b.r = r;

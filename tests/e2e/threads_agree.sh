@@ -31,4 +31,21 @@ for f in trace_view.json operator_details.csv memory_record.csv operator_memory.
 		fail "$f: side by side differs"
 done
 diff -r "$tmp/j1/$n1" "$tmp/j4/$n1" >/dev/null && ok "-j 4: every file the same" || fail "-j 4: a file differs"
+
+# One dump to a thread pairs the task-queue markers as they are decoded (ap_queue_feed), one
+# with threads to spare keeps them and pairs them while the memory records are decoded. The
+# first marker again at the end of torch.op_mark is earlier than the markers of its key before
+# it: the first way gives up after pairing every other marker, and pairs them all again from
+# the kept markers, as the second way does.
+cp -R "$d1" "$tmp/late" || fail "setup: cp"
+mark=$tmp/late/FRAMEWORK/torch.op_mark
+len=$(od -An -tu4 -j2 -N4 "$mark" | tr -d ' ')
+head -c $((6 + len)) "$mark" >"$tmp/first" && cat "$tmp/first" >>"$mark" || fail "setup: append"
+"$analyse" -q -j 1 -o "$tmp/late1" "$tmp/late" 2>"$tmp/err5" || fail "late marker, -j 1: exit status $?"
+OMP_NUM_THREADS=4 "$analyse" -q -j 4 -o "$tmp/late4" "$tmp/late" 2>"$tmp/err6" ||
+	fail "late marker, -j 4: exit status $?"
+[ ! -s "$tmp/err5" ] && [ ! -s "$tmp/err6" ] && ok "late marker: no messages" ||
+	fail "late marker: messages: $(cat "$tmp/err5" "$tmp/err6")"
+diff -r "$tmp/late1/late" "$tmp/late4/late" >/dev/null && ok "late marker: -j 4 = -j 1" ||
+	fail "late marker: a file differs"
 finish

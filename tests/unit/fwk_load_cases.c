@@ -805,6 +805,122 @@ START_TEST(test_load_counts_reset_between_files)
 }
 END_TEST
 
+/* A sink of the test: keeps what it is handed; add returns 1 at marker stop (0: never). */
+struct kept_marks {
+	struct ap_mark m[16];
+	uint64_t tid[16];
+	size_t n, max, stop, begun;
+};
+
+static int kept_begin(void *ctx, size_t max)
+{
+	struct kept_marks *k = ctx;
+
+	k->begun++;
+	k->max = max;
+	return 0;
+}
+
+static int kept_add(void *ctx, uint64_t tid, const struct ap_mark *m)
+{
+	struct kept_marks *k = ctx;
+
+	if (k->stop && k->n + 1 == k->stop)
+		return 1;
+	ck_assert_uint_lt(k->n, 16);
+	k->tid[k->n] = tid;
+	k->m[k->n++] = *m;
+	return 0;
+}
+
+/* With a sink, the markers go to it in file order, not into the markers of ap_fwk_plan_marks,
+ * and n_marks counts them. When the sink takes no more (at the 3rd or the last), the file is
+ * decoded again into the markers, which are then those of a plain load, and its reports (a
+ * name of invalid UTF-8 in the 2nd marker, an unknown category in the 5th) are made once. */
+START_TEST(test_load_marks_to_sink)
+{
+	static const struct ap_timeconv mono = { 0, 1.0, 0, 0, 0 };
+	enum { N = 6 };
+	struct ap_test_fx f = ap_test_fx_load("fwk_op_mark_upstream");
+	uint8_t *recs = malloc(N * f.len);
+	char dir[4096];
+	static const size_t stops[] = { 0, 3, 5 };
+	size_t i, j;
+	struct loaded ref;
+
+	ck_assert_ptr_nonnull(recs);
+	for (i = 0; i < N; i++) { /* time at payload byte 0, category at 8, corr at 16 */
+		int64_t time = 100 * (int64_t)i;
+		uint64_t cat = i == 4 ? 7 : i % 4, corr = i;
+
+		memcpy(recs + i * f.len, f.p, f.len);
+		memcpy(recs + i * f.len + 6, &time, 8);
+		memcpy(recs + i * f.len + 14, &cat, 8);
+		memcpy(recs + i * f.len + 22, &corr, 8);
+	}
+	ck_assert_int_eq(recs[f.len + 6 + 46], 't');
+	recs[f.len + 6 + 46] = 0xff;
+	mk_dir(dir, sizeof(dir));
+	put_file(dir, "torch.op_mark", recs, N * f.len);
+	load_dir(dir, NULL, &ref);
+	ck_assert_uint_eq(ref.h.marks.n, N - 1);
+	ck_assert_uint_eq(ref.h.n_marks, N - 1);
+	ck_assert_uint_eq(ref.d.n, 2);
+	for (j = 0; j < sizeof(stops) / sizeof(*stops); j++) {
+		size_t stop = stops[j];
+		struct kept_marks k = { .stop = stop };
+		const struct ap_fwk_mark_sink sink = { kept_begin, kept_add, &k };
+		struct ap_err e = AP_ERR_INIT;
+		struct ap_fwk_plan *plan;
+		const struct ap_host *marks = (const struct ap_host *)&k;
+		struct loaded par;
+		int r;
+
+		ck_assert_int_eq(ap_host_init(&par.h), 0);
+		ap_diag_init(&par.d);
+		ck_assert_int_eq(ap_fwk_plan_open(dir, &mono, &par.h, &par.d, &plan, &e), 0);
+		ap_fwk_plan_mark_sink(plan, &sink);
+		ap_fwk_plan_load(plan, AP_FWK_STEP_MARKS);
+		r = ap_fwk_plan_marks(plan, &marks);
+		ck_assert_uint_eq(k.begun, 1);
+		ck_assert_uint_eq(k.max, N * f.len / (AP_FWK_TLV_HDR + AP_FWK_OP_MARK_FIXED));
+		if (!stop) {
+			ck_assert_int_eq(r, 2);
+			ck_assert_ptr_null(marks);
+			ck_assert_uint_eq(k.n, N - 1);
+			for (i = 0; i < k.n; i++) {
+				const struct ap_mark *m = &k.m[i], *w = &ref.h.marks.v[i];
+
+				ck_assert(m->ts == w->ts && m->corr == w->corr && m->off == w->off &&
+					  m->thread == w->thread && m->cat == w->cat &&
+					  m->name == w->name);
+				ck_assert_uint_eq(k.tid[i], ref.h.threads.v[w->thread].tid);
+			}
+		} else {
+			ck_assert_int_eq(r, 0);
+			ck_assert_ptr_nonnull(marks);
+			ck_assert_uint_eq(k.n, stop - 1);
+			ck_assert_uint_eq(marks->marks.n, N - 1);
+			ck_assert(!memcmp(marks->marks.v, ref.h.marks.v,
+					  (N - 1) * sizeof(*ref.h.marks.v)));
+		}
+		ck_assert_int_eq(ap_fwk_plan_close(plan, &e), 0);
+		ck_assert_uint_eq(par.h.n_marks, N - 1);
+		ck_assert_uint_eq(par.h.marks.n, stop ? N - 1 : 0);
+		ck_assert_uint_eq(par.d.n, ref.d.n);
+		for (i = 0; i < ref.d.n; i++) {
+			ck_assert_str_eq(par.d.v[i].first.buf, ref.d.v[i].first.buf);
+			ck_assert_uint_eq(par.d.v[i].count, ref.d.v[i].count);
+		}
+		ap_err_release(&e);
+		loaded_release(&par);
+	}
+	loaded_release(&ref);
+	free(recs);
+	ap_test_fx_free(&f);
+}
+END_TEST
+
 /* ids of the strings, walked in the order a one-file-after-another decode interns them (kind
  * order; per op: name, input type, dims, stack, module, flops): each new one must be the next id. */
 static void ck_first_seen(uint32_t id, uint32_t *next)
@@ -1073,6 +1189,7 @@ TCase *ap_test_fwk_loader_tcase(void)
 	tcase_add_test(tc, test_load_mark_same_tid_other_pid);
 	tcase_add_test(tc, test_load_counts_reset_between_files);
 	tcase_add_test(tc, test_load_parts_any_order);
+	tcase_add_test(tc, test_load_marks_to_sink);
 	tcase_add_test(tc, test_load_part_out_of_memory);
 	return tc;
 }

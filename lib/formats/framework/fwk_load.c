@@ -125,7 +125,12 @@ static int load_tlv_file(struct loader *l, enum kind k, const char *path)
 	memset(&t, 0, sizeof(t));
 	t.w = &l->win;
 	r = ap_window_open(t.w, path, WINDOW, &e);
-	if (r == 0 && reserve_for(l->h, k, t.w->size) < 0) {
+	if (r == 0 && k == K_OP_MARK && l->sink) {
+		if (l->sink->begin(l->sink->ctx, (size_t)(t.w->size / (AP_FWK_TLV_HDR +
+									  AP_FWK_OP_MARK_FIXED))) < 0)
+			r = ret = ap_fwk__oom(l, "task-queue lists for %llu bytes of markers",
+					      (unsigned long long)t.w->size);
+	} else if (r == 0 && reserve_for(l->h, k, t.w->size) < 0) {
 		r = ret = ap_fwk__oom(l, "record table for %llu bytes of records",
 				      (unsigned long long)t.w->size);
 	}
@@ -472,6 +477,16 @@ void ap_fwk_plan_load(struct ap_fwk_plan *p, enum ap_fwk_step step)
 		else
 			ret = load_tlv_file(&pt->l, (enum kind)k, path);
 		ap_fwk__finish_file(&pt->l);
+		if (ret == 0 && pt->l.sink && pt->l.sink_full) {
+			/* the sink took only the first markers: all of them again, kept, the
+			 * file's reports made anew */
+			ap_diag_release(&p->file_diag[k]);
+			ap_diag_init(&p->file_diag[k]);
+			pt->l.sink = NULL;
+			pt->l.h->n_marks = 0;
+			ret = load_tlv_file(&pt->l, (enum kind)k, path);
+			ap_fwk__finish_file(&pt->l);
+		}
 		p->strs_after[k] = pt->l.h->strs.n;
 		if (ret < 0)
 			pt->failed = k;
@@ -486,6 +501,8 @@ int ap_fwk_plan_marks(struct ap_fwk_plan *p, const struct ap_host **marks)
 	*marks = NULL;
 	if (p->part[MARKS_PART].failed >= 0)
 		return 1;
+	if (p->part[MARKS_PART].l.sink)
+		return 2;
 	m->gen = from->gen;
 	m->marks = from->marks; /* shared: the memory step leaves the markers alone */
 	m->threads.n = m->threads.cap = from->threads.n;
@@ -496,6 +513,11 @@ int ap_fwk_plan_marks(struct ap_fwk_plan *p, const struct ap_host **marks)
 		memcpy(m->threads.v, from->threads.v, from->threads.n * sizeof(*m->threads.v));
 	*marks = m;
 	return 0;
+}
+
+void ap_fwk_plan_mark_sink(struct ap_fwk_plan *p, const struct ap_fwk_mark_sink *sink)
+{
+	p->part[MARKS_PART].l.sink = sink;
 }
 
 int ap_fwk_plan_rename(struct ap_fwk_plan *p, uint32_t *first, size_t n, size_t stride)
@@ -566,6 +588,7 @@ static int combine_part(struct ap_fwk_plan *p, int i, uint32_t *bad)
 	/* Only the second part numbers threads, and the first holds none: its numbers stand. */
 	TAKE_TABLE(threads);
 	TAKE_TABLE(marks);
+	h->n_marks += from->n_marks;
 	TAKE_TABLE(mems);
 	TAKE_TABLE(pyrecs);
 	TAKE_TABLE(pyhash);

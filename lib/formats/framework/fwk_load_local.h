@@ -9,6 +9,7 @@
 #include "ap/diag.h"
 #include "ap/err.h"
 #include "ap/fwk.h"
+#include "ap/fwk_load.h"
 #include "ap/host.h"
 #include "ap/timeconv.h"
 #include "ap/u64map.h"
@@ -45,6 +46,8 @@ struct loader {
 	uint32_t last_thread;
 	int have_last;
 	unsigned long thread_overflow;
+	const struct ap_fwk_mark_sink *sink; /* where markers go, or NULL: kept in h->marks */
+	int sink_full;           /* the sink took no more markers of this file */
 };
 
 /* Notes what could not be allocated, unless an earlier failure was noted; returns

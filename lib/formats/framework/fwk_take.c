@@ -113,6 +113,17 @@ static int thread_of(struct loader *l, uint64_t pid, uint64_t tid)
 	return 0;
 }
 
+static void fill_mark(struct loader *l, struct ap_mark *m, const struct ap_fwk_op_mark *r,
+		      size_t off)
+{
+	m->ts = local_time(l, r->time);
+	m->off = off;
+	m->thread = l->last_thread;
+	m->corr = r->corr;
+	m->cat = (uint32_t)r->category;
+	m->name = r->name.p ? intern(l, r->name) : AP_STR_EMPTY;
+}
+
 static int take_op_mark(struct loader *l, const struct ap_fwk_record *rec, struct ap_err *e)
 {
 	struct ap_fwk_op_mark r;
@@ -138,15 +149,21 @@ static int take_op_mark(struct loader *l, const struct ap_fwk_record *rec, struc
 		return 0;
 	if (ret < 0)
 		return ret;
+	l->h->n_marks++;
+	if (l->sink) {
+		struct ap_mark mk;
+
+		if (l->sink_full)
+			return 0;
+		fill_mark(l, &mk, &r, rec->offset);
+		ret = l->sink->add(l->sink->ctx, l->h->threads.v[l->last_thread].tid, &mk);
+		l->sink_full = ret == 1;
+		return ret == 1 ? 0 : ret;
+	}
 	if (ap_vec_reserve(&l->h->marks, 1) < 0)
 		return AP_ENOMEM;
 	m = &l->h->marks.v[l->h->marks.n++];
-	m->ts = local_time(l, r.time);
-	m->off = rec->offset;
-	m->thread = l->last_thread;
-	m->corr = r.corr;
-	m->cat = (uint32_t)r.category;
-	m->name = r.name.p ? intern(l, r.name) : AP_STR_EMPTY;
+	fill_mark(l, m, &r, rec->offset);
 	return 0;
 }
 

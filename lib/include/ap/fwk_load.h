@@ -41,8 +41,21 @@ void ap_fwk_plan_load(struct ap_fwk_plan *plan, enum ap_fwk_step step);
  * copy of those numbered so far: the markers' thread numbers are final), valid until close;
  * the string ids of the markers are the step's own, and what is built from them is renumbered
  * by naming it to ap_fwk_plan_rename. Returns 0; 1 when the step failed (close reports it),
- * *marks NULL; or AP_ENOMEM. */
+ * *marks NULL; 2 when the markers went to a sink that took them all, *marks NULL; or
+ * AP_ENOMEM. */
 int ap_fwk_plan_marks(struct ap_fwk_plan *plan, const struct ap_host **marks);
+/* Where the task-queue markers go instead of h->marks, each as decoded: begin is called before
+ * the first (at most max will come), then add with each in file order and its thread id. Both
+ * return 0, or AP_ENOMEM (the step fails); add returns 1 when it can take no more (ap_queue_feed
+ * out of order): the file is then decoded again into the markers of ap_fwk_plan_marks, its
+ * reports made once. h->n_marks counts the markers either way. */
+struct ap_fwk_mark_sink {
+	int (*begin)(void *ctx, size_t max);
+	int (*add)(void *ctx, uint64_t tid, const struct ap_mark *m);
+	void *ctx;
+};
+/* Sends the markers to sink (borrowed until close); called before AP_FWK_STEP_MARKS. */
+void ap_fwk_plan_mark_sink(struct ap_fwk_plan *plan, const struct ap_fwk_mark_sink *sink);
 /* Has close renumber n string ids taken from the markers of ap_fwk_plan_marks: the uint32_t
  * at first, then one every stride bytes. At most AP_FWK_RENAMES calls per plan; returns 0, or
  * AP_EINVAL past them. */

@@ -67,6 +67,7 @@ struct ap_host {
 	struct ap_strtab strs;
 	AP_VEC(struct ap_op) ops;
 	AP_VEC(struct ap_mark) marks;
+	size_t n_marks; /* markers decoded: those in marks, or handed to a sink (fwk_load.h) */
 	AP_VEC(struct ap_thread) threads; /* of the markers and memory records */
 	AP_VEC(struct ap_mem) mems;
 	AP_VEC(struct ap_pyrec) pyrecs;

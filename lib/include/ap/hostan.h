@@ -10,8 +10,38 @@
 #include "ap/npukernel.h"
 #include "ap/vec.h"
 
-/* Pairs start/end markers of h->marks as §7.2 says. Returns 0 or AP_ENOMEM. */
+/* Pairs start/end markers of h->marks as §7.2 says, into q (emptied first). Returns 0 or
+ * AP_ENOMEM. */
 int ap_queue_build(const struct ap_host *h, struct ap_queue *q, struct ap_err *err);
+
+/* The same pairing fed the markers one by one in file order, as they are decoded, so that
+ * they need not be kept: it holds while each (tid, name, side)'s markers are in time order in
+ * the file, as each thread writes its own. At the first that is not, out_of_order is set and
+ * the markers after it are ignored: q is then to be built again by ap_queue_build from all the
+ * markers. */
+struct ap_queue_slot;
+struct ap_queue_table {
+	struct ap_queue_slot *v;
+	size_t mask, used;
+};
+struct ap_queue_feed {
+	struct ap_queue *q;
+	struct ap_queue_table t; /* open starts by key */
+	int64_t last_end[2];     /* by side: the last event's end */
+	int sorted[2];           /* by side: the events came in end-time order */
+	int out_of_order;
+};
+/* Starts pairing into q (empty), with room for n_enq and n_deq events (more are made room
+ * for as they come). Returns 0 or AP_ENOMEM (then release f). */
+int ap_queue_feed_init(struct ap_queue_feed *f, struct ap_queue *q, size_t n_enq, size_t n_deq);
+/* The next marker in file order, of thread id tid. Returns 0 or AP_ENOMEM. */
+int ap_queue_feed_add(struct ap_queue_feed *f, uint64_t tid, const struct ap_mark *m);
+/* After the last marker: puts each list in end-time order (unless out_of_order) and releases
+ * f. Returns 0 or AP_ENOMEM. */
+int ap_queue_feed_end(struct ap_queue_feed *f);
+/* Frees what f holds; accepts a released or zeroed f. */
+void ap_queue_feed_release(struct ap_queue_feed *f);
+
 
 /* Builds the tree from the ops and the enqueue events (q may be NULL). */
 int ap_tree_build(const struct ap_host *h, const struct ap_queue *q, struct ap_tree *t,
