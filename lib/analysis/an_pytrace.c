@@ -44,8 +44,8 @@ static int push(struct replay *r, const struct ap_pyrec *rec, uint64_t id, uint3
 	f = &r->stack[r->depth];
 	f->ts = rec->ts;
 	f->end = -1;
-	f->pid = rec->pid;
-	f->tid = rec->tid;
+	f->pid = r->h->pythreads.v[rec->thread].pid;
+	f->tid = r->h->pythreads.v[rec->thread].tid;
 	f->id = id;
 	f->parent_id = r->depth ? r->stack[r->depth - 1].id : 0;
 	f->name = name;
@@ -159,7 +159,7 @@ int ap_pytrace_build(struct ap_host *h, struct ap_pyframe_vec *out, struct ap_py
 	struct replay r;
 	struct ap_sortkey *bythr = NULL;
 	struct ap_u64map thr = { NULL, 0, 0 };
-	uint32_t *thr_of = NULL, nthr = 0;
+	uint32_t *thr_of = NULL, *ord = NULL, nthr = 0;
 	size_t *start = NULL, n = h->pyrecs.n, i, calls;
 	int ret = 0;
 
@@ -173,7 +173,8 @@ int ap_pytrace_build(struct ap_host *h, struct ap_pyframe_vec *out, struct ap_py
 		return 0;
 	bythr = malloc(n * sizeof(*bythr));
 	thr_of = malloc(n * sizeof(*thr_of));
-	if (!bythr || !thr_of || ap_u64map_init(&r.names, h->pyhash.n) < 0)
+	ord = malloc((h->pythreads.n ? h->pythreads.n : 1) * sizeof(*ord));
+	if (!bythr || !thr_of || !ord || ap_u64map_init(&r.names, h->pyhash.n) < 0)
 		goto nomem;
 	/* One frame per call record at most: the output is sized once. */
 	for (i = 0, calls = 0; i < n; i++)
@@ -188,17 +189,20 @@ int ap_pytrace_build(struct ap_host *h, struct ap_pyframe_vec *out, struct ap_py
 			goto nomem;
 		s->val = h->pyhash.v[i].value;
 	}
-	/* Thread ordinal by first appearance in file order. */
-	for (i = 0; i < n; i++) {
+	/* Thread ordinal by first appearance in file order of its thread id: the (pid, tid)
+	 * pairs are numbered in that order, so a tid first appears with its first pair. */
+	for (i = 0; i < h->pythreads.n; i++) {
 		int added;
-		struct ap_u64map_slot *s = ap_u64map_get(&thr, h->pyrecs.v[i].tid, &added);
+		struct ap_u64map_slot *s = ap_u64map_get(&thr, h->pythreads.v[i].tid, &added);
 
 		if (!s)
 			goto nomem;
 		if (added)
 			s->val = nthr++;
-		thr_of[i] = s->val;
+		ord[i] = s->val;
 	}
+	for (i = 0; i < n; i++)
+		thr_of[i] = ord[h->pyrecs.v[i].thread];
 	/* Stable counting sort by thread ordinal (file order within a thread), then each
 	 * thread's slice stably by time: per thread, time order, ties in file order. Sorting
 	 * slice by slice keeps the sort's scratch to one thread's records. */
@@ -231,6 +235,7 @@ nomem:
 out:
 	free(bythr);
 	free(thr_of);
+	free(ord);
 	free(start);
 	ap_u64map_release(&thr);
 	ap_u64map_release(&r.names);

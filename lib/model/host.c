@@ -19,6 +19,7 @@ void ap_host_release(struct ap_host *h)
 	ap_vec_free(&h->ops);
 	ap_vec_free(&h->marks);
 	ap_vec_free(&h->threads);
+	ap_vec_free(&h->pythreads);
 	ap_vec_free(&h->mems);
 	ap_vec_free(&h->pyrecs);
 	ap_vec_free(&h->pyhash);
@@ -35,8 +36,8 @@ static uint64_t pair_hash(uint64_t pid, uint64_t tid)
 	return x ^ (x >> 29);
 }
 
-int ap_host_thread(struct ap_host *h, struct ap_u64map *idx, uint64_t pid, uint64_t tid,
-		   uint32_t *out)
+int ap_thread_number(struct ap_thread_vec *t, struct ap_u64map *idx, uint64_t pid, uint64_t tid,
+		     uint32_t *out)
 {
 	uint64_t key = pair_hash(pid, tid);
 	struct ap_u64map_slot *s;
@@ -44,20 +45,26 @@ int ap_host_thread(struct ap_host *h, struct ap_u64map *idx, uint64_t pid, uint6
 	/* Linear probing over hash values: a pair whose hash value is taken by another pair
 	 * moves on to the next value. */
 	for (; (s = ap_u64map_find(idx, key)); key++) {
-		const struct ap_thread *t = &h->threads.v[s->val];
+		const struct ap_thread *th = &t->v[s->val];
 
-		if (t->pid == pid && t->tid == tid) {
+		if (th->pid == pid && th->tid == tid) {
 			*out = s->val;
 			return 0;
 		}
 	}
-	if (h->threads.n >= AP_THREAD_MAX)
+	if (t->n >= AP_THREAD_MAX)
 		return AP_EINVAL;
-	if (ap_vec_reserve(&h->threads, 1) < 0 || !(s = ap_u64map_get(idx, key, NULL)))
+	if (ap_vec_reserve(t, 1) < 0 || !(s = ap_u64map_get(idx, key, NULL)))
 		return AP_ENOMEM;
-	s->val = (uint32_t)h->threads.n;
-	h->threads.v[h->threads.n].pid = pid;
-	h->threads.v[h->threads.n].tid = tid;
-	*out = (uint32_t)h->threads.n++;
+	s->val = (uint32_t)t->n;
+	t->v[t->n].pid = pid;
+	t->v[t->n].tid = tid;
+	*out = (uint32_t)t->n++;
 	return 0;
+}
+
+int ap_host_thread(struct ap_host *h, struct ap_u64map *idx, uint64_t pid, uint64_t tid,
+		   uint32_t *out)
+{
+	return ap_thread_number(&h->threads, idx, pid, tid, out);
 }

@@ -257,6 +257,12 @@ START_TEST(test_load_g3_dump)
 	ck_assert_int_eq(l.h.pyrecs.v[1].ts, 2000 + 1000000);
 	ck_assert_uint_eq(l.h.pyrecs.v[1].key, 0x1111);
 	ck_assert_uint_eq(l.h.pyrecs.v[1].tag, 1);
+	/* the tracer's threads are numbered apart from the markers' */
+	ck_assert_uint_eq(l.h.pythreads.n, 1);
+	ck_assert_uint_eq(l.h.pyrecs.v[0].thread, 0);
+	ck_assert_uint_eq(l.h.pyrecs.v[1].thread, 0);
+	ck_assert_uint_eq(l.h.pythreads.v[0].tid, 11);
+	ck_assert_uint_eq(l.h.pythreads.v[0].pid, 22);
 	ck_assert_uint_eq(l.h.pyhash.n, 3);
 	ck_assert_uint_eq(l.h.pyhash.v[1].key, 0x1111);
 	CK_STR(&l, l.h.pyhash.v[1].value, "__torch_npu_profiler_python_tracer_exit");
@@ -1064,7 +1070,12 @@ START_TEST(test_load_parts_any_order)
 	for (i = 0; i < ref.h.pyrecs.n; i++) {
 		ck_assert_int_eq(par.h.pyrecs.v[i].ts, ref.h.pyrecs.v[i].ts);
 		ck_assert_uint_eq(par.h.pyrecs.v[i].key, ref.h.pyrecs.v[i].key);
+		ck_assert_uint_eq(par.h.pyrecs.v[i].thread, ref.h.pyrecs.v[i].thread);
 	}
+	ck_assert_uint_eq(par.h.pythreads.n, ref.h.pythreads.n);
+	ck_assert_uint_gt(ref.h.pythreads.n, 0);
+	ck_assert(!memcmp(par.h.pythreads.v, ref.h.pythreads.v,
+			  ref.h.pythreads.n * sizeof(*ref.h.pythreads.v)));
 	ck_assert_uint_eq(par.h.pyhash.n, ref.h.pyhash.n);
 	for (i = 0; i < ref.h.pyhash.n; i++) {
 		ck_assert_uint_eq(par.h.pyhash.v[i].key, ref.h.pyhash.v[i].key);

@@ -13,6 +13,7 @@
 
 static struct ap_host h;
 static struct ap_u64map thread_idx; /* numbers the markers' threads, as the loader does */
+static struct ap_u64map pythread_idx; /* and the tracer records' */
 
 static void setup(void)
 {
@@ -24,6 +25,7 @@ static void teardown(void)
 {
 	ap_host_release(&h);
 	ap_u64map_release(&thread_idx);
+	ap_u64map_release(&pythread_idx);
 }
 
 static uint32_t S(const char *s)
@@ -417,15 +419,23 @@ START_TEST(fwdbwd_sequence_zero)
 }
 END_TEST
 
-static void add_py(int64_t ts, uint64_t tid, uint64_t key, int tag)
+static void add_py_of(uint64_t pid, int64_t ts, uint64_t tid, uint64_t key, int tag)
 {
 	struct ap_pyrec *r = ap_vec_push(&h.pyrecs);
+	uint32_t thread;
 
+	if (!pythread_idx.v)
+		ck_assert_int_eq(ap_u64map_init(&pythread_idx, 16), 0);
+	ck_assert_int_eq(ap_thread_number(&h.pythreads, &pythread_idx, pid, tid, &thread), 0);
 	r->ts = ts;
-	r->tid = tid;
-	r->pid = 100;
+	r->thread = thread;
 	r->key = key;
 	r->tag = (uint8_t)tag;
+}
+
+static void add_py(int64_t ts, uint64_t tid, uint64_t key, int tag)
+{
+	add_py_of(100, ts, tid, key, tag);
 }
 
 static void add_hash(uint64_t key, const char *value)
@@ -497,6 +507,34 @@ START_TEST(pytrace_missing_first_in_file_order)
 	ck_assert_int_eq(ap_pytrace_build(&h, &out, &missing, &err), 0);
 	ck_assert_uint_eq(missing.count, 2);
 	ck_assert_uint_eq(missing.first_rec, 1);
+	free(out.v);
+}
+END_TEST
+
+/* Records are replayed by thread id, whatever their pid (upstream groups them by tid): a call
+ * of pid 100 is returned from by a record of pid 200 with the same tid; a frame keeps the pid
+ * of its call. Threads come in first-appearance order. */
+START_TEST(pytrace_threads_by_tid)
+{
+	struct ap_pyframe_vec out = { NULL, 0, 0 };
+	struct ap_err err = AP_ERR_INIT;
+	struct ap_pymissing missing = { 0, 0 };
+
+	add_hash(1, "train.py(30): <module>");
+	add_hash(2, "model.py(7): forward");
+	add_py_of(100, 10, 7, 1, 0);
+	add_py_of(100, 20, 8, 2, 0);
+	add_py_of(200, 30, 7, 9, 1);
+	add_py_of(100, 40, 8, 9, 1);
+	ck_assert_int_eq(ap_pytrace_build(&h, &out, &missing, &err), 0);
+	ck_assert_uint_eq(h.pythreads.n, 3);
+	ck_assert_uint_eq(out.n, 2);
+	ck_assert_uint_eq(out.v[0].tid, 7);
+	ck_assert_uint_eq(out.v[0].pid, 100);
+	ck_assert_int_eq(out.v[0].ts, 10);
+	ck_assert_int_eq(out.v[0].end, 30);
+	ck_assert_uint_eq(out.v[1].tid, 8);
+	ck_assert_int_eq(out.v[1].end, 40);
 	free(out.v);
 }
 END_TEST
@@ -993,6 +1031,7 @@ static Suite *hostan_suite(void)
 	tcase_add_test(tc, pytrace_replay);
 	tcase_add_test(tc, pytrace_missing_first_in_file_order);
 	tcase_add_test(tc, pytrace_module_ordinals_per_thread);
+	tcase_add_test(tc, pytrace_threads_by_tid);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("kernel_rel");
 	tcase_add_checked_fixture(tc, setup, teardown);

@@ -183,8 +183,9 @@ static int load_flat_file(struct loader *l, enum kind k, const char *path)
 		if (w->buf[pos] == 0 && !memcmp(w->buf + pos, w->buf + pos + 1, sz - 1)) {
 			if (!l->zero_records++)
 				l->zero_off = i * sz;
-		} else {
-			ap_fwk__take_flat(l, k, w->buf + pos);
+		} else if (ap_fwk__take_flat(l, k, w->buf + pos) < 0) {
+			r = ap_fwk__oom(l, "thread table");
+			break;
 		}
 		pos += sz;
 	}
@@ -591,6 +592,7 @@ static int combine_part(struct ap_fwk_plan *p, int i, uint32_t *bad)
 	h->n_marks += from->n_marks;
 	TAKE_TABLE(mems);
 	TAKE_TABLE(pyrecs);
+	TAKE_TABLE(pythreads);
 	TAKE_TABLE(pyhash);
 	TAKE_TABLE(gcs);
 	return 0;

@@ -57,8 +57,9 @@ int ap_fwk__oom(struct loader *l, const char *fmt, ...) __attribute__((format(pr
  * counted (only the first of a file is described). Returns 0 or AP_ENOMEM. */
 int ap_fwk__take_record(struct loader *l, enum kind k, const struct ap_fwk_record *rec);
 /* Decodes one fixed-size record (K_TRACER_FUNC or K_GC) at p into the table the caller
- * reserved. */
-void ap_fwk__take_flat(struct loader *l, enum kind k, const uint8_t *p);
+ * reserved. A tracer record of a thread past AP_THREAD_MAX is counted and skipped. Returns 0 or
+ * AP_ENOMEM (numbering its thread). */
+int ap_fwk__take_flat(struct loader *l, enum kind k, const uint8_t *p);
 /* Reports what was counted in the file just loaded (l->file) and resets the counters. */
 void ap_fwk__finish_file(struct loader *l);
 

@@ -254,7 +254,7 @@ int ap_fwk__take_record(struct loader *l, enum kind k, const struct ap_fwk_recor
 	return l->oom_what[0] ? AP_ENOMEM : ret; /* interning may have failed */
 }
 
-void ap_fwk__take_flat(struct loader *l, enum kind k, const uint8_t *p)
+int ap_fwk__take_flat(struct loader *l, enum kind k, const uint8_t *p)
 {
 	struct ap_host *h = l->h;
 
@@ -268,15 +268,29 @@ void ap_fwk__take_flat(struct loader *l, enum kind k, const uint8_t *p)
 		g->end = local_time(l, (int64_t)r.end);
 	} else {
 		struct ap_fwk_tracer_func r;
-		struct ap_pyrec *py = &h->pyrecs.v[h->pyrecs.n++];
+		struct ap_pyrec *py;
 
 		ap_fwk_decode_tracer_func(p, &r);
+		/* the pairs of a tracer file are numbered apart from the markers' threads */
+		if (!l->have_last || r.pid != l->last_pid || r.tid != l->last_tid) {
+			int ret = ap_thread_number(&h->pythreads, &l->thread_idx, r.pid, r.tid,
+						   &l->last_thread);
+
+			if (ret == AP_EINVAL)
+				l->thread_overflow++;
+			if (ret < 0)
+				return ret == AP_EINVAL ? 0 : ret;
+			l->last_pid = r.pid;
+			l->last_tid = r.tid;
+			l->have_last = 1;
+		}
+		py = &h->pyrecs.v[h->pyrecs.n++];
 		py->ts = local_time(l, (int64_t)r.ts);
-		py->pid = r.pid;
-		py->tid = r.tid;
+		py->thread = l->last_thread;
 		py->key = r.key;
 		py->tag = r.tag;
 	}
+	return 0;
 }
 
 void ap_fwk__finish_file(struct loader *l)

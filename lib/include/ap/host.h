@@ -28,6 +28,11 @@ struct ap_thread {
 	uint64_t pid, tid;
 };
 
+struct ap_thread_vec {
+	struct ap_thread *v;
+	size_t n, cap;
+};
+
 #define AP_THREAD_MAX ((1u << 24) - 1) /* ap_mem.thread is 24 bits wide */
 
 struct ap_mark {
@@ -49,7 +54,8 @@ struct ap_mem {
 
 struct ap_pyrec {
 	int64_t ts;
-	uint64_t pid, tid, key;
+	uint64_t key;
+	uint32_t thread; /* index into ap_host.pythreads */
 	uint8_t tag;
 };
 
@@ -68,9 +74,10 @@ struct ap_host {
 	AP_VEC(struct ap_op) ops;
 	AP_VEC(struct ap_mark) marks;
 	size_t n_marks; /* markers decoded: those in marks, or handed to a sink (fwk_load.h) */
-	AP_VEC(struct ap_thread) threads; /* of the markers and memory records */
+	struct ap_thread_vec threads;   /* of the markers and memory records */
 	AP_VEC(struct ap_mem) mems;
 	AP_VEC(struct ap_pyrec) pyrecs;
+	struct ap_thread_vec pythreads; /* of the Python tracer records */
 	AP_VEC(struct ap_pyhash) pyhash;
 	AP_VEC(struct ap_gc) gcs;
 	int gen;              /* enum ap_fwk_gen of the dump */
@@ -83,9 +90,12 @@ struct ap_host {
 int ap_host_init(struct ap_host *h);
 void ap_host_release(struct ap_host *h);
 
-/* The number of (pid, tid) in h->threads, added when new; idx is the caller's map from a hash
- * of the pair to its number (initialised by the caller, released with ap_u64map_release).
- * Returns 0, AP_ENOMEM, or AP_EINVAL past AP_THREAD_MAX threads. */
+/* The number of (pid, tid) in t, added when new; idx is the caller's map from a hash of the
+ * pair to its number (initialised by the caller, released with ap_u64map_release). Returns 0,
+ * AP_ENOMEM, or AP_EINVAL past AP_THREAD_MAX threads. */
+int ap_thread_number(struct ap_thread_vec *t, struct ap_u64map *idx, uint64_t pid, uint64_t tid,
+		     uint32_t *out);
+/* ap_thread_number in h->threads. */
 int ap_host_thread(struct ap_host *h, struct ap_u64map *idx, uint64_t pid, uint64_t tid,
 		   uint32_t *out);
 
