@@ -74,8 +74,10 @@ struct attrib {
 	const struct ap_queue *q;
 	const struct ap_tree *t;
 	struct lists ops;        /* tree nodes of the process's torch ops, by thread id */
-	uint32_t *ops_of_thread; /* thread number (h->threads) -> its thread id's run in ops */
-	struct lists deqs;       /* dequeue events (q->deq) by thread number */
+	uint32_t *ops_of_thread; /* marker thread (h->threads) -> its thread id's run in ops */
+	uint32_t *ops_of_mem;    /* memory record thread (h->memthreads) -> the same */
+	uint32_t *mem_as_marker; /* memory record thread -> that marker thread, or NO_RUN */
+	struct lists deqs;       /* dequeue events (q->deq) by marker thread */
 	struct ap_sortkey *enq;  /* (corr, index into q->enq), sorted */
 	size_t n_enq, enq_at;    /* enq_at: where the last search ended */
 	/* node -> an ancestor such that every node strictly between has ended before the time
@@ -111,7 +113,7 @@ static int64_t last_op_before(const struct attrib *a, uint32_t run, int64_t ts, 
  * ancestors still running at ts. */
 static uint32_t name_by_thread(struct attrib *a, uint32_t thread, int64_t ts)
 {
-	int64_t i = last_op_before(a, a->ops_of_thread[thread], ts, 0);
+	int64_t i = last_op_before(a, a->ops_of_mem[thread], ts, 0);
 	int32_t node, live, next;
 
 	if (i < 0)
@@ -171,11 +173,13 @@ static const struct ap_qev *enqueue_of(struct attrib *a, uint64_t corr)
 	return &a->q->enq.v[e[lo - 1].idx]; /* the last enqueue with that id wins */
 }
 
-/* The name of a lifecycle whose malloc was at ts on that thread. */
+/* The name of a lifecycle whose malloc was at ts on that thread (h->memthreads). */
 static uint32_t attribute(struct attrib *a, uint32_t thread, int64_t ts)
 {
 	const struct ap_qev *deq = NULL, *enq;
-	struct run *r = &a->deqs.r[thread];
+	uint32_t marker = a->mem_as_marker[thread];
+	struct run none = { 0, 0, { 0, 0 } };
+	struct run *r = marker == NO_RUN ? &none : &a->deqs.r[marker];
 
 	/* upstream looks the record's pid and tid up among the dequeues' pids and tids, then
 	 * its (pid, tid) pair: the thread numbers are those pairs */
@@ -199,6 +203,8 @@ static void attrib_release(struct attrib *a)
 	lists_release(&a->ops);
 	lists_release(&a->deqs);
 	free(a->ops_of_thread);
+	free(a->ops_of_mem);
+	free(a->mem_as_marker);
 	free(a->enq);
 	free(a->jump);
 	free(a->named);
@@ -260,9 +266,49 @@ static int thread_ops(struct attrib *a, uint64_t pid, uint8_t *flags, uint32_t *
 
 		a->ops_of_thread[i] = s ? s->val : NO_RUN;
 	}
+	for (i = 0; i < h->memthreads.n; i++) {
+		const struct ap_u64map_slot *s = ap_u64map_find(&tids, h->memthreads.v[i].tid);
+
+		a->ops_of_mem[i] = s ? s->val : NO_RUN;
+	}
 	ret = 0;
 out:
 	ap_u64map_release(&tids);
+	return ret;
+}
+
+/* Each memory record thread's number among the markers' threads (the same (pid, tid)), or
+ * NO_RUN. Returns 0 or AP_ENOMEM. */
+static int marker_threads(struct attrib *a)
+{
+	const struct ap_host *h = a->h;
+	struct ap_thread_vec all = { NULL, 0, 0 };
+	struct ap_u64map idx = { NULL, 0, 0 };
+	size_t i;
+	uint32_t t;
+	int ret = AP_ENOMEM;
+
+	a->mem_as_marker = malloc((h->memthreads.n ? h->memthreads.n : 1) *
+				  sizeof(*a->mem_as_marker));
+	if (!a->mem_as_marker || ap_u64map_init(&idx, h->threads.n + h->memthreads.n) < 0)
+		goto out;
+	/* the markers' threads numbered again, as they are; then each memory record thread
+	 * found among them, or numbered after them */
+	for (i = 0; i < h->threads.n; i++)
+		if (ap_thread_number(&all, &idx, h->threads.v[i].pid, h->threads.v[i].tid, &t) < 0)
+			goto out;
+	for (i = 0; i < h->memthreads.n; i++) {
+		int r = ap_thread_number(&all, &idx, h->memthreads.v[i].pid, h->memthreads.v[i].tid,
+					 &t);
+
+		if (r == AP_ENOMEM)
+			goto out;
+		a->mem_as_marker[i] = r == 0 && t < h->threads.n ? t : NO_RUN;
+	}
+	ret = 0;
+out:
+	ap_vec_free(&all);
+	ap_u64map_release(&idx);
 	return ret;
 }
 
@@ -280,10 +326,12 @@ static int attrib_init(struct attrib *a, const struct ap_host *h, const struct a
 	a->q = q;
 	a->t = t;
 	a->ops_of_thread = malloc((h->threads.n ? h->threads.n : 1) * sizeof(*a->ops_of_thread));
+	a->ops_of_mem = malloc((h->memthreads.n ? h->memthreads.n : 1) * sizeof(*a->ops_of_mem));
 	a->enq = malloc((n_enq ? n_enq : 1) * sizeof(*a->enq));
 	a->jump = malloc((t->n ? t->n : 1) * sizeof(*a->jump));
 	a->named = malloc((t->n ? t->n : 1) * sizeof(*a->named));
-	if (!flags || !key || !a->ops_of_thread || !a->enq || !a->jump || !a->named)
+	if (!flags || !key || !a->ops_of_thread || !a->ops_of_mem || !a->enq || !a->jump ||
+	    !a->named || marker_threads(a) < 0)
 		goto out;
 	/* A parent comes before its children in node order. */
 	for (i = 0; i < t->n; i++) {
@@ -360,7 +408,7 @@ static int cut_lifecycles(const struct ap_host *h, struct ap_memview *mv, uint32
 		struct ptr_state *ps;
 		int added;
 
-		if (m->allocator != MEM_INNER_ALLOC || h->threads.v[m->thread].pid != mv->pid)
+		if (m->allocator != MEM_INNER_ALLOC || h->memthreads.v[m->thread].pid != mv->pid)
 			continue;
 		slot = ap_u64map_get(&ptrs, (uint64_t)m->ptr, &added);
 		if (!slot)
@@ -483,8 +531,8 @@ static int pick_process(const struct ap_host *h, const struct ap_tree *t,
 		const struct ap_mem *m = &h->mems.v[mv->pta.v[i]];
 
 		if (m->allocator == MEM_INNER_ALLOC &&
-		    ap_u64map_find(&pids, h->threads.v[m->thread].pid)) {
-			*pid = h->threads.v[m->thread].pid;
+		    ap_u64map_find(&pids, h->memthreads.v[m->thread].pid)) {
+			*pid = h->memthreads.v[m->thread].pid;
 			found = 1;
 		}
 	}

@@ -20,6 +20,7 @@ void ap_host_release(struct ap_host *h)
 	ap_vec_free(&h->marks);
 	ap_vec_free(&h->threads);
 	ap_vec_free(&h->pythreads);
+	ap_vec_free(&h->memthreads);
 	ap_vec_free(&h->mems);
 	ap_vec_free(&h->pyrecs);
 	ap_vec_free(&h->pyhash);

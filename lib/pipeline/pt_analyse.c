@@ -247,7 +247,7 @@ static int load_fwk(const struct ap_pt_dump *d, struct fwk_state *s, int threads
 #endif
 		qret = pair_queue(&feed, marks, mret, &qerr);
 #ifdef _OPENMP
-#pragma omp task shared(plan) depend(in : marks)
+#pragma omp task shared(plan)
 #endif
 		ap_fwk_plan_load(plan, AP_FWK_STEP_MEMORY);
 #ifdef _OPENMP

@@ -251,7 +251,10 @@ START_TEST(test_load_g3_dump)
 	ck_assert_int_eq(l.h.mems.v[0].ptr, 0x12c0a0000400LL);
 	ck_assert_int_eq(l.h.mems.v[0].total_active, 4194304);
 	ck_assert_uint_eq(l.h.mems.v[0].component, 1);
-	ck_assert_uint_eq(l.h.threads.v[l.h.mems.v[0].thread].tid, 999);
+	/* numbered apart from the markers' threads */
+	ck_assert_uint_eq(l.h.memthreads.n, 1);
+	ck_assert_uint_eq(l.h.mems.v[0].thread, 0);
+	ck_assert_uint_eq(l.h.memthreads.v[0].tid, 999);
 
 	ck_assert_uint_eq(l.h.pyrecs.n, 2);
 	ck_assert_int_eq(l.h.pyrecs.v[1].ts, 2000 + 1000000);
@@ -457,7 +460,7 @@ START_TEST(test_load_exact_name_beats_suffix)
 		ck_assert_int_eq(l.h.ops.v[0].ts, 1000);
 		ck_assert_uint_eq(l.h.mems.n, 1);
 		ck_assert_int_eq(l.h.mems.v[0].ts, 8000);   /* memory_76: 7000 */
-		ck_assert_uint_eq(l.h.threads.v[l.h.mems.v[0].thread].tid, 999); /* memory_76: 888 */
+		ck_assert_uint_eq(l.h.memthreads.v[l.h.mems.v[0].thread].tid, 999); /* memory_76: 888 */
 		loaded_release(&l);
 	}
 }
@@ -941,7 +944,7 @@ static void ck_first_seen(uint32_t id, uint32_t *next)
  * what ap_fwk_load gives, and both number strings and order reports as a decode of the files
  * one after the other in kind order: reports from a cut file of each part come in the files'
  * order. The markers of ap_fwk_plan_marks stay those of the load, threads included, through the
- * memory step, and the queue paired from them and renamed by ap_fwk_plan_rename is the one
+ * other steps, and the queue paired from them and renamed by ap_fwk_plan_rename is the one
  * paired from the combined host. */
 START_TEST(test_load_parts_any_order)
 {
@@ -1025,7 +1028,7 @@ START_TEST(test_load_parts_any_order)
 		ck_assert_uint_lt(m->name, r->name);
 	}
 	nthreads = marks->threads.n;
-	ck_assert(nthreads > 0 && nthreads < ref.h.threads.n); /* memory_usage numbers more */
+	ck_assert(nthreads > 0 && nthreads == ref.h.threads.n);
 	ck_assert(!memcmp(marks->threads.v, ref.h.threads.v, nthreads * sizeof(*marks->threads.v)));
 	/* paired from the view and renamed by the close: the queue of the combined host */
 	ck_assert_int_eq(ap_queue_build(marks, &vq, &e), 0);
@@ -1064,6 +1067,10 @@ START_TEST(test_load_parts_any_order)
 	ck_assert_uint_eq(par.h.threads.n, ref.h.threads.n);
 	ck_assert(!memcmp(par.h.threads.v, ref.h.threads.v,
 			  ref.h.threads.n * sizeof(*ref.h.threads.v)));
+	ck_assert_uint_gt(ref.h.memthreads.n, 0);
+	ck_assert_uint_eq(par.h.memthreads.n, ref.h.memthreads.n);
+	ck_assert(!memcmp(par.h.memthreads.v, ref.h.memthreads.v,
+			  ref.h.memthreads.n * sizeof(*ref.h.memthreads.v)));
 	ck_assert_uint_eq(par.h.gcs.n, ref.h.gcs.n);
 	ck_assert(!memcmp(par.h.gcs.v, ref.h.gcs.v, ref.h.gcs.n * sizeof(*ref.h.gcs.v)));
 	ck_assert_uint_eq(par.h.pyrecs.n, ref.h.pyrecs.n);

@@ -14,6 +14,7 @@
 static struct ap_host h;
 static struct ap_u64map thread_idx; /* numbers the markers' threads, as the loader does */
 static struct ap_u64map pythread_idx; /* and the tracer records' */
+static struct ap_u64map memthread_idx; /* and the memory records' */
 
 static void setup(void)
 {
@@ -26,6 +27,7 @@ static void teardown(void)
 	ap_host_release(&h);
 	ap_u64map_release(&thread_idx);
 	ap_u64map_release(&pythread_idx);
+	ap_u64map_release(&memthread_idx);
 }
 
 static uint32_t S(const char *s)
@@ -575,9 +577,20 @@ static uint32_t thread_no(uint64_t tid)
 	return n;
 }
 
+/* The number of (pid, tid) among the memory records' threads. */
+static uint32_t mem_thread_no(uint64_t pid, uint64_t tid)
+{
+	uint32_t n;
+
+	if (!memthread_idx.v)
+		ck_assert_int_eq(ap_u64map_init(&memthread_idx, 16), 0);
+	ck_assert_int_eq(ap_thread_number(&h.memthreads, &memthread_idx, pid, tid, &n), 0);
+	return n;
+}
+
 static void add_malloc(int64_t ptr, int64_t ts, uint64_t tid)
 {
-	uint32_t thread = thread_no(tid);
+	uint32_t thread = mem_thread_no(100, tid);
 	struct ap_mem *m = ap_vec_push(&h.mems);
 
 	*m = (struct ap_mem){ .ts = ts, .ptr = ptr, .alloc_size = 512, .thread = thread,
@@ -845,7 +858,7 @@ START_TEST(memview_process_by_inner_allocator)
 	add_op("aten::empty", 0, 10000, 1, -1, 0);
 	add_op("aten::zeros", 0, 10000, 2, -1, 0);
 	h.ops.v[1].pid = 200;
-	ck_assert_int_eq(ap_host_thread(&h, &thread_idx, 200, 2, &thread), 0);
+	thread = mem_thread_no(200, 2);
 	m = ap_vec_push(&h.mems);
 	*m = (struct ap_mem){ .ts = 50, .ptr = 0x2000, .alloc_size = 512, .thread = thread,
 			      .device_type = 20, .data_type = AP_MEM_MALLOC, .allocator = 1 };

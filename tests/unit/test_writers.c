@@ -667,20 +667,26 @@ static struct ap_op *add_op(struct ap_host *h, const char *name, int64_t ts, int
 	return op;
 }
 
-/* The number of (pid, tid) in h->threads, added when new. */
-static uint32_t thread_no_p(struct ap_host *h, uint64_t pid, uint64_t tid)
+/* The number of (pid, tid) in the thread table v, added when new. */
+static uint32_t number_in(struct ap_thread_vec *v, uint64_t pid, uint64_t tid)
 {
 	struct ap_thread *t;
 	size_t i;
 
-	for (i = 0; i < h->threads.n; i++)
-		if (h->threads.v[i].pid == pid && h->threads.v[i].tid == tid)
+	for (i = 0; i < v->n; i++)
+		if (v->v[i].pid == pid && v->v[i].tid == tid)
 			return (uint32_t)i;
-	t = ap_vec_push(&h->threads);
+	t = ap_vec_push(v);
 	ck_assert_ptr_nonnull(t);
 	t->pid = pid;
 	t->tid = tid;
-	return (uint32_t)(h->threads.n - 1);
+	return (uint32_t)(v->n - 1);
+}
+
+/* The number of (pid, tid) among the markers' threads. */
+static uint32_t thread_no_p(struct ap_host *h, uint64_t pid, uint64_t tid)
+{
+	return number_in(&h->threads, pid, tid);
 }
 
 static uint32_t thread_no(struct ap_host *h, uint64_t tid)
@@ -1030,7 +1036,8 @@ static struct ap_mem *add_mem(struct ap_host *h, int64_t ptr, int64_t ts, uint8_
 	*m = (struct ap_mem){ .ts = ts, .ptr = ptr, .alloc_size = 19267584,
 			      .total_alloc = 981467136, .total_reserved = 1522532352,
 			      .total_active = 981467648, .stream = 897357296,
-			      .thread = thread_no(h, tid), .device_type = 20, .device_index = 1,
+			      .thread = number_in(&h->memthreads, 100, tid), .device_type = 20,
+			      .device_index = 1,
 			      .data_type = type };
 	return m;
 }
@@ -1091,7 +1098,7 @@ static void memfx_build(struct memfx *x)
 	add_mem(h, PTR(H), 4200, 0, 100)->component = AP_MEM_WORKSPACE;          /* r12 */
 	h->mems.v[12].total_alloc = 3LL * (1LL << 50) + 1;
 	h->mems.v[12].total_reserved = (1LL << 53) + 12345;
-	add_mem(h, PTR(I), 300, 0, 200)->thread = thread_no_p(h, 200, 200);     /* r13 */
+	add_mem(h, PTR(I), 300, 0, 200)->thread = number_in(&h->memthreads, 200, 200); /* r13 */
 	add_mem(h, PTR(J), 10, 1, 100);                                          /* r14 */
 	add_mem(h, PTR(K), 20, 0, 100)->alloc_size = 2048;                       /* r15 */
 	add_mem(h, PTR(J), 20, 0, 100);                                          /* r16 */

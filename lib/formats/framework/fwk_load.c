@@ -318,21 +318,22 @@ static void check_files(struct loader *l, const char **files)
 }
 
 /* The files are decoded in PARTS parts, each by its own loader into its own host: op_range
- * into the caller's host; op_mark and memory_usage (the files that number threads) into a
- * private one; the Python tracer, param and GC files into another. Combined in part order, the
- * parts give the string ids, thread numbers and reports of decoding the files one after the
- * other in kind order: a part's new strings and threads are appended in the order it met them,
- * after those of the parts before it. A step (enum ap_fwk_step) is a run of a part's files. */
-#define PARTS 3
-static const enum kind part_first[PARTS + 1] = { K_OP_RANGE, K_OP_MARK, K_TRACER_FUNC, K_COUNT };
+ * into the caller's host; op_mark, memory_usage and the Python tracer, param and GC files each
+ * into a private one (each numbers the threads of its records in a table of its own). Combined in part order, the parts give
+ * the string ids, thread numbers and reports of decoding the files one after the other in kind
+ * order: a part's new strings and threads are appended in the order it met them, after those
+ * of the parts before it. A step (enum ap_fwk_step) is a part's files. */
+#define PARTS 4
+static const enum kind part_first[PARTS + 1] = { K_OP_RANGE, K_OP_MARK, K_MEMORY, K_TRACER_FUNC,
+						 K_COUNT };
 static const struct {
 	enum kind first, end;
 	int part;
 } step_of[AP_FWK_STEPS] = {
 	[AP_FWK_STEP_OPS] = { K_OP_RANGE, K_OP_MARK, 0 },
 	[AP_FWK_STEP_MARKS] = { K_OP_MARK, K_MEMORY, 1 },
-	[AP_FWK_STEP_MEMORY] = { K_MEMORY, K_TRACER_FUNC, 1 },
-	[AP_FWK_STEP_PYTHON] = { K_TRACER_FUNC, K_COUNT, 2 },
+	[AP_FWK_STEP_MEMORY] = { K_MEMORY, K_TRACER_FUNC, 2 },
+	[AP_FWK_STEP_PYTHON] = { K_TRACER_FUNC, K_COUNT, 3 },
 };
 #define MARKS_PART 1
 
@@ -389,7 +390,6 @@ static void plan_free(struct ap_fwk_plan *p)
 		loader_release(&p->part[i].l);
 		ap_host_release(&p->part[i].h);
 	}
-	free(p->marks.threads.v);
 	for (i = 0; i < K_COUNT; i++)
 		ap_diag_release(&p->file_diag[i]);
 	ap_strlist_release(&p->names);
@@ -505,13 +505,8 @@ int ap_fwk_plan_marks(struct ap_fwk_plan *p, const struct ap_host **marks)
 	if (p->part[MARKS_PART].l.sink)
 		return 2;
 	m->gen = from->gen;
-	m->marks = from->marks; /* shared: the memory step leaves the markers alone */
-	m->threads.n = m->threads.cap = from->threads.n;
-	m->threads.v = malloc((from->threads.n ? from->threads.n : 1) * sizeof(*m->threads.v));
-	if (!m->threads.v)
-		return AP_ENOMEM;
-	if (from->threads.n)
-		memcpy(m->threads.v, from->threads.v, from->threads.n * sizeof(*m->threads.v));
+	m->marks = from->marks; /* shared: no other step touches the markers' part */
+	m->threads = from->threads;
 	*marks = m;
 	return 0;
 }
@@ -586,8 +581,9 @@ static int combine_part(struct ap_fwk_plan *p, int i, uint32_t *bad)
 		}
 	}
 	free(map);
-	/* Only the second part numbers threads, and the first holds none: its numbers stand. */
+	/* each table of thread numbers comes from one part: the numbers stand */
 	TAKE_TABLE(threads);
+	TAKE_TABLE(memthreads);
 	TAKE_TABLE(marks);
 	h->n_marks += from->n_marks;
 	TAKE_TABLE(mems);

@@ -93,16 +93,17 @@ static int take_op_range(struct loader *l, const struct ap_fwk_record *rec, stru
 	return 0;
 }
 
-/* Numbers (pid, tid) into l->last_thread. Returns 0, AP_ENOMEM, or AP_EINVAL when the ids
- * are corrupt (more distinct threads than AP_THREAD_MAX): the record is then to be skipped, and
- * is counted. */
-static int thread_of(struct loader *l, uint64_t pid, uint64_t tid)
+/* Numbers (pid, tid) in t, the table of the file's kind, into l->last_thread (a loader reads
+ * the files of one such table). Returns 0, AP_ENOMEM, or AP_EINVAL when the ids are corrupt
+ * (more distinct threads than AP_THREAD_MAX): the record is then to be skipped, and is
+ * counted. */
+static int thread_of(struct loader *l, struct ap_thread_vec *t, uint64_t pid, uint64_t tid)
 {
 	int ret;
 
 	if (l->have_last && pid == l->last_pid && tid == l->last_tid)
 		return 0;
-	ret = ap_host_thread(l->h, &l->thread_idx, pid, tid, &l->last_thread);
+	ret = ap_thread_number(t, &l->thread_idx, pid, tid, &l->last_thread);
 	if (ret == AP_EINVAL)
 		l->thread_overflow++;
 	if (ret < 0)
@@ -144,7 +145,7 @@ static int take_op_mark(struct loader *l, const struct ap_fwk_record *rec, struc
 		}
 		return 0;
 	}
-	ret = thread_of(l, r.pid, r.tid);
+	ret = thread_of(l, &l->h->threads, r.pid, r.tid);
 	if (ret == AP_EINVAL)
 		return 0;
 	if (ret < 0)
@@ -174,7 +175,7 @@ static int take_memory(struct loader *l, const struct ap_fwk_record *rec, struct
 	int ret;
 
 	AP_FORWARD_IF_ERROR(ap_fwk_decode_memory(rec->payload, rec->len, &r, e));
-	ret = thread_of(l, r.pid, r.tid);
+	ret = thread_of(l, &l->h->memthreads, r.pid, r.tid);
 	if (ret == AP_EINVAL)
 		return 0;
 	if (ret < 0)
@@ -270,20 +271,12 @@ int ap_fwk__take_flat(struct loader *l, enum kind k, const uint8_t *p)
 		struct ap_fwk_tracer_func r;
 		struct ap_pyrec *py;
 
-		ap_fwk_decode_tracer_func(p, &r);
-		/* the pairs of a tracer file are numbered apart from the markers' threads */
-		if (!l->have_last || r.pid != l->last_pid || r.tid != l->last_tid) {
-			int ret = ap_thread_number(&h->pythreads, &l->thread_idx, r.pid, r.tid,
-						   &l->last_thread);
+		int ret;
 
-			if (ret == AP_EINVAL)
-				l->thread_overflow++;
-			if (ret < 0)
-				return ret == AP_EINVAL ? 0 : ret;
-			l->last_pid = r.pid;
-			l->last_tid = r.tid;
-			l->have_last = 1;
-		}
+		ap_fwk_decode_tracer_func(p, &r);
+		ret = thread_of(l, &h->pythreads, r.pid, r.tid);
+		if (ret < 0)
+			return ret == AP_EINVAL ? 0 : ret;
 		py = &h->pyrecs.v[h->pyrecs.n++];
 		py->ts = local_time(l, (int64_t)r.ts);
 		py->thread = l->last_thread;

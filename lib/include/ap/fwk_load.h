@@ -20,11 +20,9 @@ int ap_fwk_load(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_hos
 
 /* The same in steps, for decoding the files in parallel: ap_fwk_plan_open lists and checks
  * the files (reporting into diag, setting h->gen and the file flags); ap_fwk_plan_load decodes
- * each step exactly once, in any order or at the same time, except that AP_FWK_STEP_MEMORY
- * starts once AP_FWK_STEP_MARKS has returned (both number threads, in one table);
- * ap_fwk_plan_close combines the steps into h and diag exactly as ap_fwk_load would have left
- * them, renumbers the string ids given to ap_fwk_plan_rename, frees the plan and returns its
- * status. */
+ * each step exactly once, in any order or at the same time; ap_fwk_plan_close combines the
+ * steps into h and diag exactly as ap_fwk_load would have left them, renumbers the string ids
+ * given to ap_fwk_plan_rename, frees the plan and returns its status. */
 enum ap_fwk_step {
 	AP_FWK_STEP_OPS,    /* torch.op_range */
 	AP_FWK_STEP_MARKS,  /* torch.op_mark */
@@ -36,13 +34,11 @@ struct ap_fwk_plan;
 int ap_fwk_plan_open(const char *fwk_dir, const struct ap_timeconv *tc, struct ap_host *h,
 		     struct ap_diag *diag, struct ap_fwk_plan **plan, struct ap_err *err);
 void ap_fwk_plan_load(struct ap_fwk_plan *plan, enum ap_fwk_step step);
-/* Between AP_FWK_STEP_MARKS and AP_FWK_STEP_MEMORY: the task-queue markers as decoded, to be
- * paired while the other steps run. *marks is a host holding only gen, marks and threads (a
- * copy of those numbered so far: the markers' thread numbers are final), valid until close;
+/* After AP_FWK_STEP_MARKS: the task-queue markers as decoded, to be paired while the other
+ * steps run. *marks is a host holding only gen, marks and their threads, valid until close;
  * the string ids of the markers are the step's own, and what is built from them is renumbered
  * by naming it to ap_fwk_plan_rename. Returns 0; 1 when the step failed (close reports it),
- * *marks NULL; 2 when the markers went to a sink that took them all, *marks NULL; or
- * AP_ENOMEM. */
+ * *marks NULL; or 2 when the markers went to a sink that took them all, *marks NULL. */
 int ap_fwk_plan_marks(struct ap_fwk_plan *plan, const struct ap_host **marks);
 /* Where the task-queue markers go instead of h->marks, each as decoded: begin is called before
  * the first (at most max will come), then add with each in file order and its thread id. Both

@@ -21,9 +21,9 @@ struct ap_op {
 
 enum ap_mark_cat { AP_ENQUEUE_START = 0, AP_ENQUEUE_END = 1, AP_DEQUEUE_START = 2, AP_DEQUEUE_END = 3 };
 
-/* A (pid, tid) pair of the task-queue markers and memory records, numbered in
- * first-appearance order: those are the largest tables of a dump, so each record holds the
- * small number instead of both 64-bit ids. */
+/* A (pid, tid) pair of the task-queue markers, of the memory records or of the Python tracer
+ * records, numbered in first-appearance order in a table for each: those are the largest
+ * tables of a dump, so each record holds the small number instead of both 64-bit ids. */
 struct ap_thread {
 	uint64_t pid, tid;
 };
@@ -46,7 +46,7 @@ struct ap_mark {
 
 struct ap_mem {
 	int64_t ts, ptr, alloc_size, total_alloc, total_reserved, total_active, stream;
-	uint32_t thread : 24;   /* index into ap_host.threads */
+	uint32_t thread : 24;   /* index into ap_host.memthreads */
 	uint32_t data_type : 8; /* the record's u8 */
 	int8_t device_type, device_index;
 	uint8_t component, allocator;
@@ -74,8 +74,9 @@ struct ap_host {
 	AP_VEC(struct ap_op) ops;
 	AP_VEC(struct ap_mark) marks;
 	size_t n_marks; /* markers decoded: those in marks, or handed to a sink (fwk_load.h) */
-	struct ap_thread_vec threads;   /* of the markers and memory records */
+	struct ap_thread_vec threads;   /* of the markers */
 	AP_VEC(struct ap_mem) mems;
+	struct ap_thread_vec memthreads; /* of the memory records */
 	AP_VEC(struct ap_pyrec) pyrecs;
 	struct ap_thread_vec pythreads; /* of the Python tracer records */
 	AP_VEC(struct ap_pyhash) pyhash;
