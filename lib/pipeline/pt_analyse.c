@@ -215,8 +215,7 @@ static int pair_queue(struct mark_feed *m, const struct ap_host *marks, int ret,
  * (ap_fwk_plan_load) as tasks of the team load_both runs in, combined in a fixed order whatever
  * ran first. Every task is created here, the markers' first: a task created inside another
  * would not wake a thread already waiting at the end of the group. */
-static int load_fwk(const struct ap_pt_dump *d, struct fwk_state *s, int threads,
-		    struct ap_analyse_result *r)
+static int load_fwk(const struct ap_pt_dump *d, struct fwk_state *s, struct ap_analyse_result *r)
 {
 	struct ap_fwk_plan *plan;
 	const struct ap_host *marks = NULL;
@@ -227,10 +226,8 @@ static int load_fwk(const struct ap_pt_dump *d, struct fwk_state *s, int threads
 
 	AP_FORWARD_IF_ERROR(ap_fwk_plan_open(d->fwk_dir, &d->tc, &s->host, &r->diag, &plan,
 					     &r->err));
-	/* With a thread of its own to spare, the dump pairs its kept markers while the memory
-	 * records are decoded; else they are paired as decoded, not kept (one table less). */
-	if (threads <= 1)
-		ap_fwk_plan_mark_sink(plan, &sink);
+	/* the markers paired as they are decoded, not kept */
+	ap_fwk_plan_mark_sink(plan, &sink);
 #ifdef _OPENMP
 #pragma omp taskgroup
 #endif
@@ -275,7 +272,7 @@ static int load_fwk(const struct ap_pt_dump *d, struct fwk_state *s, int threads
 	return ret;
 }
 
-static int analyse_host(const struct ap_pt_dump *d, struct fwk_state *s, int threads,
+static int analyse_host(const struct ap_pt_dump *d, struct fwk_state *s,
 			struct ap_analyse_result *r)
 {
 	struct ap_pymissing missing = { 0, 0 };
@@ -283,7 +280,7 @@ static int analyse_host(const struct ap_pt_dump *d, struct fwk_state *s, int thr
 	int tret, pret = 0;
 
 	if (d->fwk_dir)
-		AP_FORWARD_IF_ERROR(load_fwk(d, s, threads, r));
+		AP_FORWARD_IF_ERROR(load_fwk(d, s, r));
 	r->gen = s->host.gen;
 	r->n_ops = s->host.ops.n;
 	r->n_marks = s->host.n_marks;
@@ -548,7 +545,6 @@ struct both {
 	struct ap_cann_exported *x;
 	struct ap_analyse_result *r;
 	struct cann_part c;
-	int threads; /* the dump's own (ap_pipeline__in_team) */
 	int fret;
 };
 
@@ -562,7 +558,7 @@ static void both_body(void *v)
 #endif
 		b->c.ret = load_cann(b->d, b->x, &b->s->links, &b->c.rc);
 	}
-	b->fret = analyse_host(b->d, b->s, b->threads, b->r);
+	b->fret = analyse_host(b->d, b->s, b->r);
 #ifdef _OPENMP
 #pragma omp taskwait
 #endif
@@ -581,7 +577,6 @@ static int load_both(const struct ap_pt_dump *d, struct fwk_state *s, struct ap_
 	int k;
 
 	b.d = d;
-	b.threads = threads;
 	b.s = s;
 	b.x = x;
 	b.r = r;
