@@ -786,6 +786,40 @@ START_TEST(test_load_mark_same_tid_other_pid)
 }
 END_TEST
 
+/* Markers of three threads taking turns (the loader remembers the last two it met): each
+ * marker gets its own thread's number, numbers given in first-appearance order. The payload
+ * holds the tid at byte 24, after the 6-byte record header. */
+START_TEST(test_load_marks_threads_taking_turns)
+{
+	static const uint64_t tids[] = { 1, 2, 1, 3, 2, 3, 1, 1, 3 };
+	enum { N = sizeof(tids) / sizeof(*tids) };
+	struct ap_test_fx f = ap_test_fx_load("fwk_op_mark_upstream");
+	uint8_t *recs = malloc(N * f.len);
+	char dir[4096];
+	struct loaded l;
+	size_t i;
+
+	ck_assert_ptr_nonnull(recs);
+	for (i = 0; i < N; i++) {
+		memcpy(recs + i * f.len, f.p, f.len);
+		memcpy(recs + i * f.len + 6 + 24, &tids[i], 8);
+	}
+	mk_dir(dir, sizeof(dir));
+	put_file(dir, "torch.op_mark", recs, N * f.len);
+	load_dir(dir, NULL, &l);
+	CK_NO_DIAG(&l);
+	ck_assert_uint_eq(l.h.marks.n, N);
+	ck_assert_uint_eq(l.h.threads.n, 3);
+	for (i = 0; i < N; i++) {
+		ck_assert_uint_eq(l.h.marks.v[i].thread, tids[i] - 1);
+		ck_assert_uint_eq(l.h.threads.v[l.h.marks.v[i].thread].tid, tids[i]);
+	}
+	loaded_release(&l);
+	free(recs);
+	ap_test_fx_free(&f);
+}
+END_TEST
+
 /* The counts of one file are not carried into the next file of its part: invalid UTF-8 in
  * op_mark is reported for op_mark only, not again for memory_usage decoded after it. */
 START_TEST(test_load_counts_reset_between_files)
@@ -1207,6 +1241,7 @@ TCase *ap_test_fwk_loader_tcase(void)
 	tcase_add_test(tc, test_load_mark_same_tid_other_pid);
 	tcase_add_test(tc, test_load_counts_reset_between_files);
 	tcase_add_test(tc, test_load_parts_any_order);
+	tcase_add_test(tc, test_load_marks_threads_taking_turns);
 	tcase_add_test(tc, test_load_marks_to_sink);
 	tcase_add_test(tc, test_load_part_out_of_memory);
 	return tc;

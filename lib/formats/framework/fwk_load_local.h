@@ -42,9 +42,14 @@ struct loader {
 	struct ap_err rec_err;   /* why the first corrupt record of a file is corrupt */
 	struct ap_window win;    /* one read buffer for every file */
 	struct ap_u64map thread_idx; /* for ap_host_thread */
-	uint64_t last_pid, last_tid; /* the thread of the last marker, most often the next's */
-	uint32_t last_thread;
-	int have_last;
+	/* the two threads of the latest records, the latest first: most often the next record's
+	 * (the enqueue and dequeue threads take turns in torch.op_mark) */
+	struct {
+		uint64_t pid, tid;
+		uint32_t thread;
+	} recent[2];
+	int n_recent;
+	uint32_t last_thread;   /* the thread of the record being taken */
 	unsigned long thread_overflow;
 	const struct ap_fwk_mark_sink *sink; /* where markers go, or NULL: kept in h->marks */
 	int sink_full;           /* the sink took no more markers of this file */

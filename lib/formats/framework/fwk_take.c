@@ -101,16 +101,25 @@ static int thread_of(struct loader *l, struct ap_thread_vec *t, uint64_t pid, ui
 {
 	int ret;
 
-	if (l->have_last && pid == l->last_pid && tid == l->last_tid)
+	if (l->n_recent > 0 && pid == l->recent[0].pid && tid == l->recent[0].tid) {
+		l->last_thread = l->recent[0].thread;
 		return 0;
-	ret = ap_thread_number(t, &l->thread_idx, pid, tid, &l->last_thread);
-	if (ret == AP_EINVAL)
-		l->thread_overflow++;
-	if (ret < 0)
-		return ret;
-	l->last_pid = pid;
-	l->last_tid = tid;
-	l->have_last = 1;
+	}
+	if (l->n_recent > 1 && pid == l->recent[1].pid && tid == l->recent[1].tid) {
+		l->last_thread = l->recent[1].thread;
+	} else {
+		ret = ap_thread_number(t, &l->thread_idx, pid, tid, &l->last_thread);
+		if (ret == AP_EINVAL)
+			l->thread_overflow++;
+		if (ret < 0)
+			return ret;
+		if (l->n_recent < 2)
+			l->n_recent++;
+	}
+	l->recent[1] = l->recent[0];
+	l->recent[0].pid = pid;
+	l->recent[0].tid = tid;
+	l->recent[0].thread = l->last_thread;
 	return 0;
 }
 
