@@ -63,9 +63,3 @@ int ap_thread_number(struct ap_thread_vec *t, struct ap_u64map *idx, uint64_t pi
 	*out = (uint32_t)t->n++;
 	return 0;
 }
-
-int ap_host_thread(struct ap_host *h, struct ap_u64map *idx, uint64_t pid, uint64_t tid,
-		   uint32_t *out)
-{
-	return ap_thread_number(&h->threads, idx, pid, tid, out);
-}

@@ -54,7 +54,7 @@ static void add_mark(int cat, int64_t ts, uint64_t tid, uint64_t corr, const cha
 	struct ap_mark *m = ap_vec_push(&h.marks);
 	uint32_t thread;
 
-	ck_assert_int_eq(ap_host_thread(&h, &thread_idx, 100, tid, &thread), 0);
+	ck_assert_int_eq(ap_thread_number(&h.threads, &thread_idx, 100, tid, &thread), 0);
 	m->cat = (uint32_t)cat;
 	m->ts = ts;
 	m->thread = thread;
@@ -241,10 +241,10 @@ START_TEST(threads_numbered_once)
 {
 	uint32_t a, b, c, d, e;
 
-	ck_assert_int_eq(ap_host_thread(&h, &thread_idx, 7, 1, &a), 0);
-	ck_assert_int_eq(ap_host_thread(&h, &thread_idx, 8, 1, &b), 0); /* same tid, other pid */
-	ck_assert_int_eq(ap_host_thread(&h, &thread_idx, 7, 2, &c), 0);
-	ck_assert_int_eq(ap_host_thread(&h, &thread_idx, 7, 1, &d), 0);
+	ck_assert_int_eq(ap_thread_number(&h.threads, &thread_idx, 7, 1, &a), 0);
+	ck_assert_int_eq(ap_thread_number(&h.threads, &thread_idx, 8, 1, &b), 0); /* same tid, other pid */
+	ck_assert_int_eq(ap_thread_number(&h.threads, &thread_idx, 7, 2, &c), 0);
+	ck_assert_int_eq(ap_thread_number(&h.threads, &thread_idx, 7, 1, &d), 0);
 	ck_assert_uint_eq(a, 0);
 	ck_assert_uint_eq(b, 1);
 	ck_assert_uint_eq(c, 2);
@@ -252,7 +252,7 @@ START_TEST(threads_numbered_once)
 	ck_assert_uint_eq(h.threads.n, 3);
 	ck_assert_uint_eq(h.threads.v[b].pid, 8);
 	ck_assert_uint_eq(h.threads.v[c].tid, 2);
-	ck_assert_int_eq(ap_host_thread(&h, &thread_idx, 8, 1, &e), 0);
+	ck_assert_int_eq(ap_thread_number(&h.threads, &thread_idx, 8, 1, &e), 0);
 	ck_assert_uint_eq(e, b);
 }
 END_TEST
@@ -573,7 +573,7 @@ static uint32_t thread_no(uint64_t tid)
 {
 	uint32_t n;
 
-	ck_assert_int_eq(ap_host_thread(&h, &thread_idx, 100, tid, &n), 0);
+	ck_assert_int_eq(ap_thread_number(&h.threads, &thread_idx, 100, tid, &n), 0);
 	return n;
 }
 

@@ -318,11 +318,12 @@ static void check_files(struct loader *l, const char **files)
 }
 
 /* The files are decoded in PARTS parts, each by its own loader into its own host: op_range
- * into the caller's host; op_mark, memory_usage and the Python tracer, param and GC files each
- * into a private one (each numbers the threads of its records in a table of its own). Combined in part order, the parts give
- * the string ids, thread numbers and reports of decoding the files one after the other in kind
- * order: a part's new strings and threads are appended in the order it met them, after those
- * of the parts before it. A step (enum ap_fwk_step) is a part's files. */
+ * into the caller's host; op_mark, memory_usage, and the Python tracer, param and GC files
+ * each into a private one. Combined in part order, the parts give the string ids and reports
+ * of decoding the files one after the other in kind order: a part's new strings are appended
+ * in the order it met them, after those of the parts before it. The threads of the markers,
+ * of the memory records and of the tracer records are numbered in a table each, which one
+ * part fills. A step (enum ap_fwk_step) is a part's files. */
 #define PARTS 4
 static const enum kind part_first[PARTS + 1] = { K_OP_RANGE, K_OP_MARK, K_MEMORY, K_TRACER_FUNC,
 						 K_COUNT };

@@ -41,7 +41,7 @@ struct loader {
 	char oom_what[96];       /* what could not be allocated (first failure); "": none */
 	struct ap_err rec_err;   /* why the first corrupt record of a file is corrupt */
 	struct ap_window win;    /* one read buffer for every file */
-	struct ap_u64map thread_idx; /* for ap_host_thread */
+	struct ap_u64map thread_idx; /* for ap_thread_number */
 	/* the two threads of the latest records, the latest first: most often the next record's
 	 * (the enqueue and dequeue threads take turns in torch.op_mark) */
 	struct {

@@ -279,7 +279,6 @@ int ap_fwk__take_flat(struct loader *l, enum kind k, const uint8_t *p)
 	} else {
 		struct ap_fwk_tracer_func r;
 		struct ap_pyrec *py;
-
 		int ret;
 
 		ap_fwk_decode_tracer_func(p, &r);

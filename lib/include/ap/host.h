@@ -96,8 +96,5 @@ void ap_host_release(struct ap_host *h);
  * AP_ENOMEM, or AP_EINVAL past AP_THREAD_MAX threads. */
 int ap_thread_number(struct ap_thread_vec *t, struct ap_u64map *idx, uint64_t pid, uint64_t tid,
 		     uint32_t *out);
-/* ap_thread_number in h->threads. */
-int ap_host_thread(struct ap_host *h, struct ap_u64map *idx, uint64_t pid, uint64_t tid,
-		   uint32_t *out);
 
 #endif
