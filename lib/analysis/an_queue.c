@@ -126,13 +126,6 @@ static int pair_sorted(const struct ap_host *h, struct ap_queue *q, struct ap_qu
 	return 0;
 }
 
-/* Pairing in file order. A key's markers meet only each other, so walking them in file order
- * pairs them as the time-sorted walk does when each key's markers are in time order in the
- * file: each thread writes its own in order, so they are, where the file as a whole is not
- * (the enqueue and dequeue threads interleave). Equal times keep file order either way, as
- * the sort is stable. The events of a side come in file order of their ends, and are put in
- * end-time order at the end when they are not in it already. */
-
 /* An empty table of 64 slots. Returns 0 or AP_ENOMEM. */
 static int table_init(struct ap_queue_table *t)
 {
@@ -142,6 +135,12 @@ static int table_init(struct ap_queue_table *t)
 	return t->v ? 0 : AP_ENOMEM;
 }
 
+/* Pairing in file order. A key's markers meet only each other, so walking them in file order
+ * pairs them as the time-sorted walk does when each key's markers are in time order in the
+ * file: each thread writes its own in order, so they are, where the file as a whole is not
+ * (the enqueue and dequeue threads interleave). Equal times keep file order either way, as
+ * the sort is stable. The events of a side come in file order of their ends, and are put in
+ * end-time order at the end when they are not in it already. */
 int ap_queue_feed_init(struct ap_queue_feed *f, struct ap_queue *q, size_t n_enq, size_t n_deq)
 {
 	memset(f, 0, sizeof(*f));

@@ -210,10 +210,9 @@ static int pair_queue(struct mark_feed *m, const struct ap_host *marks, int ret,
 	return ap_queue_build(marks, m->q, err); /* over what the sink was fed, if any */
 }
 
-/* The FRAMEWORK files into s->host, and the task queue paired (§7.2, the longest pass between
- * decoding and writing) while the memory records and the other files are decoded: the steps
- * (ap_fwk_plan_load) as tasks of the team load_both runs in, combined in a fixed order whatever
- * ran first. Every task is created here, the markers' first: a task created inside another
+/* The FRAMEWORK files into s->host, and the task queue paired (§7.2) as the markers are
+ * decoded: the steps (ap_fwk_plan_load) as tasks of the team load_both runs in, combined in a
+ * fixed order whatever ran first. Every task is created here: a task created inside another
  * would not wake a thread already waiting at the end of the group. */
 static int load_fwk(const struct ap_pt_dump *d, struct fwk_state *s, struct ap_analyse_result *r)
 {
