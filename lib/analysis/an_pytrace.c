@@ -27,7 +27,7 @@ struct replay {
 	struct ap_pymissing missing;
 };
 
-static int push(struct replay *r, const struct ap_pyrec *rec, uint64_t id, uint32_t name,
+static int push(struct replay *r, const struct ap_pyrec *rec, uint32_t id, uint32_t name,
 		int64_t module_id)
 {
 	struct ap_pyframe *f;
@@ -44,8 +44,7 @@ static int push(struct replay *r, const struct ap_pyrec *rec, uint64_t id, uint3
 	f = &r->stack[r->depth];
 	f->ts = rec->ts;
 	f->end = -1;
-	f->pid = r->h->pythreads.v[rec->thread].pid;
-	f->tid = r->h->pythreads.v[rec->thread].tid;
+	f->thread = rec->thread;
 	f->id = id;
 	f->parent_id = r->depth ? r->stack[r->depth - 1].id : 0;
 	f->name = name;
@@ -137,7 +136,7 @@ static int replay_thread(struct replay *r, const struct ap_sortkey *recs, size_t
 				if (rec->tag == TAG_PY_CALL)
 					name = module_name(r, name, &mid);
 			}
-			if (!name || push(r, rec, i, name, mid) < 0)
+			if (!name || push(r, rec, (uint32_t)i, name, mid) < 0)
 				return -1;
 			r->stack[r->depth - 1].missing = missing;
 		} else if (rec->tag == TAG_PY_RETURN || rec->tag == TAG_C_RETURN) {

@@ -127,6 +127,7 @@ struct tv {
 	struct ap_out *o;
 	const struct ap_strtab *st;
 	const struct ap_thread *threads; /* of the queue events */
+	const struct ap_thread *pythreads; /* of the Python frames */
 	struct ap_strbuf name;  /* reused for "Dequeue@x" / "Enqueue@x" */
 	struct ap_esc_cache str;  /* interned strings as JSON strings */
 	struct ap_esc_cache semi; /* the same with ';' -> ";\r\n" */
@@ -459,8 +460,8 @@ static void python_frames(struct tv *w, const struct ap_pyframe_vec *py, size_t 
 		} else {
 			put_sid(w, f->name);
 		}
-		p = x_rest(w, ap_out_room(w->o, EV_ROOM), f->pid, f->tid, f->ts, f->end - f->ts,
-			   &CAT_PYTHON);
+		p = x_rest(w, ap_out_room(w->o, EV_ROOM), w->pythreads[f->thread].pid,
+			   w->pythreads[f->thread].tid, f->ts, f->end - f->ts, &CAT_PYTHON);
 		AP_CUR_LIT(p, "{\"Python id\": ");
 		p += ap_fmt_u64(p, f->id);
 		AP_CUR_LIT(p, ", \"Python parent id\": ");
@@ -584,7 +585,7 @@ static int collect_tids(const struct ap_fwk_view *v, struct tidmap *m)
 	for (i = 0; q && i < q->enq.n; i++)
 		AP_FORWARD_IF_ERROR(tidmap_set(m, v->h->threads.v[q->enq.v[i].thread].tid, 0, 0));
 	for (i = 0; v->py && i < v->py->n; i++)
-		AP_FORWARD_IF_ERROR(tidmap_set(m, v->py->v[i].tid, 0, 1));
+		AP_FORWARD_IF_ERROR(tidmap_set(m, v->h->pythreads.v[v->py->v[i].thread].tid, 0, 1));
 	return 0;
 }
 
@@ -633,6 +634,7 @@ static int tv_init(void *wv, const void *ctx)
 	ap_strbuf_init(&w->name);
 	w->st = &p->v->h->strs;
 	w->threads = p->v->h->threads.v;
+	w->pythreads = p->v->h->pythreads.v;
 	if (ap_esc_cache_init(&w->str, AP_ESC_JSON, w->st) < 0)
 		return AP_ENOMEM;
 	return ap_esc_cache_init(&w->semi, AP_ESC_JSON_SEMI, w->st);

@@ -488,7 +488,7 @@ START_TEST(pytrace_replay)
 	ck_assert_int_eq(out.v[3].end, 160);
 	ck_assert_int_eq(out.v[3].module_id, -1);
 	ck_assert_str_eq(ap_strtab_get(&h.strs, out.v[4].name), "42");
-	ck_assert_uint_eq(out.v[4].tid, 8);
+	ck_assert_uint_eq(h.pythreads.v[out.v[4].thread].tid, 8);
 	ck_assert_int_eq(out.v[4].missing, 1);
 	free(out.v);
 }
@@ -531,11 +531,11 @@ START_TEST(pytrace_threads_by_tid)
 	ck_assert_int_eq(ap_pytrace_build(&h, &out, &missing, &err), 0);
 	ck_assert_uint_eq(h.pythreads.n, 3);
 	ck_assert_uint_eq(out.n, 2);
-	ck_assert_uint_eq(out.v[0].tid, 7);
-	ck_assert_uint_eq(out.v[0].pid, 100);
+	ck_assert_uint_eq(h.pythreads.v[out.v[0].thread].tid, 7);
+	ck_assert_uint_eq(h.pythreads.v[out.v[0].thread].pid, 100);
 	ck_assert_int_eq(out.v[0].ts, 10);
 	ck_assert_int_eq(out.v[0].end, 30);
-	ck_assert_uint_eq(out.v[1].tid, 8);
+	ck_assert_uint_eq(h.pythreads.v[out.v[1].thread].tid, 8);
 	ck_assert_int_eq(out.v[1].end, 40);
 	free(out.v);
 }
@@ -562,7 +562,7 @@ START_TEST(pytrace_module_ordinals_per_thread)
 	ck_assert_int_eq(ap_pytrace_build(&h, &out, &missing, &err), 0);
 	ck_assert_uint_eq(out.n, 3);
 	ck_assert_str_eq(ap_strtab_get(&h.strs, out.v[1].name), "nn.Module: Linear_1");
-	ck_assert_uint_eq(out.v[2].tid, 8);
+	ck_assert_uint_eq(h.pythreads.v[out.v[2].thread].tid, 8);
 	ck_assert_str_eq(ap_strtab_get(&h.strs, out.v[2].name), "nn.Module: Linear_0");
 	ck_assert_int_eq(out.v[2].module_id, 0);
 	free(out.v);

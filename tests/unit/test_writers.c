@@ -739,12 +739,18 @@ static void fwk_build(struct fwk *f)
 	f->fb.v = f->fbv;
 	f->fb.n = 1;
 
-	f->pyv[0] = (struct ap_pyframe){ 1500000, 1600000, 100, 103, 0, 0,
-					 S(h, "t.py(1): <module>"), -1, 1, 0 };
-	f->pyv[1] = (struct ap_pyframe){ 1510000, 1520000, 100, 103, 2, 0,
-					 S(h, "nn.Module: Linear_0"), 0, 2, 0 };
-	f->pyv[2] = (struct ap_pyframe){ 1700000, 1700001, 100, 100, 1, 0, AP_STR_NONE, -1,
-					 12345, 1 };
+	f->pyv[0] = (struct ap_pyframe){ .ts = 1500000, .end = 1600000, .key = 1, .module_id = -1,
+					 .id = 0, .parent_id = 0,
+					 .thread = number_in(&h->pythreads, 100, 103),
+					 .name = S(h, "t.py(1): <module>") };
+	f->pyv[1] = (struct ap_pyframe){ .ts = 1510000, .end = 1520000, .key = 2, .module_id = 0,
+					 .id = 2, .parent_id = 0,
+					 .thread = number_in(&h->pythreads, 100, 103),
+					 .name = S(h, "nn.Module: Linear_0") };
+	f->pyv[2] = (struct ap_pyframe){ .ts = 1700000, .end = 1700001, .key = 12345,
+					 .module_id = -1, .id = 1, .parent_id = 0,
+					 .thread = number_in(&h->pythreads, 100, 100),
+					 .name = AP_STR_NONE, .missing = 1 };
 	f->py.v = f->pyv;
 	f->py.n = 3;
 
@@ -896,7 +902,7 @@ START_TEST(trace_view_python_on_dequeue_thread)
 	char *got;
 
 	fwk_build(&f);
-	f.pyv[2].tid = 102; /* the dequeue thread */
+	f.pyv[2].thread = number_in(&f.h.pythreads, 100, 102); /* the dequeue thread */
 	ck_assert_int_eq(ap_write_trace_view(tmp_dir, &f.v, &err), 0);
 	got = slurp("trace_view.json", &len);
 	ck_assert_ptr_nonnull(strstr(got, "{\"ph\": \"M\", \"name\": \"thread_sort_index\", \"pid\": 100, \"tid\": 102, \"args\": {\"sort_index\": 104}}"));

@@ -56,12 +56,12 @@ struct ap_fwdbwd_vec {
  * within a thread in pop order). */
 struct ap_pyframe {
 	int64_t ts, end;
-	uint64_t pid, tid;
-	uint64_t id, parent_id;
-	uint32_t name;       /* strtab id of the hash string, or of "nn.Module: Class_n" */
-	int64_t module_id;   /* n for module frames, -1 otherwise */
 	uint64_t key;        /* hash key, for keys missing from the table */
-	int missing;         /* key not in torch.python_tracer_hash */
+	int64_t module_id;   /* n for module frames, -1 otherwise */
+	uint32_t id, parent_id; /* positions of the calls among their thread's records */
+	uint32_t thread;     /* index into ap_host.pythreads */
+	uint32_t name;       /* strtab id of the hash string, or of "nn.Module: Class_n" */
+	uint8_t missing;     /* key not in torch.python_tracer_hash */
 };
 
 /* Calls whose key is missing from torch.python_tracer_hash (named by the key, §8.1). */
