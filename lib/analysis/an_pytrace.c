@@ -158,7 +158,7 @@ int ap_pytrace_build(struct ap_host *h, struct ap_pyframe_vec *out, struct ap_py
 	struct replay r;
 	struct ap_sortkey *bythr = NULL;
 	struct ap_u64map thr = { NULL, 0, 0 };
-	uint32_t *thr_of = NULL, *ord = NULL, nthr = 0;
+	uint32_t *ord = NULL, nthr = 0;
 	size_t *start = NULL, n = h->pyrecs.n, i, calls;
 	int ret = 0;
 
@@ -171,14 +171,8 @@ int ap_pytrace_build(struct ap_host *h, struct ap_pyframe_vec *out, struct ap_py
 	if (n == 0)
 		return 0;
 	bythr = malloc(n * sizeof(*bythr));
-	thr_of = malloc(n * sizeof(*thr_of));
 	ord = malloc((h->pythreads.n ? h->pythreads.n : 1) * sizeof(*ord));
-	if (!bythr || !thr_of || !ord || ap_u64map_init(&r.names, h->pyhash.n) < 0)
-		goto nomem;
-	/* One frame per call record at most: the output is sized once. */
-	for (i = 0, calls = 0; i < n; i++)
-		calls += h->pyrecs.v[i].tag == TAG_PY_CALL || h->pyrecs.v[i].tag == TAG_C_CALL;
-	if (ap_vec_reserve(out, calls) < 0)
+	if (!bythr || !ord || ap_u64map_init(&r.names, h->pyhash.n) < 0)
 		goto nomem;
 	for (i = 0; i < h->pyhash.n; i++) {
 		/* Later entries of a key win, as in a dict built in file order. */
@@ -200,26 +194,29 @@ int ap_pytrace_build(struct ap_host *h, struct ap_pyframe_vec *out, struct ap_py
 			s->val = nthr++;
 		ord[i] = s->val;
 	}
-	for (i = 0; i < n; i++)
-		thr_of[i] = ord[h->pyrecs.v[i].thread];
 	/* Stable counting sort by thread ordinal (file order within a thread), then each
 	 * thread's slice stably by time: per thread, time order, ties in file order. Sorting
-	 * slice by slice keeps the sort's scratch to one thread's records. */
+	 * slice by slice keeps the sort's scratch to one thread's records. The counting pass
+	 * also counts the calls: one frame per call record at most, the output is sized once. */
 	start = calloc((size_t)nthr + 1, sizeof(*start));
 	if (!start)
 		goto nomem;
-	for (i = 0; i < n; i++)
-		start[thr_of[i] + 1]++;
+	for (i = 0, calls = 0; i < n; i++) {
+		const struct ap_pyrec *rec = &h->pyrecs.v[i];
+
+		start[ord[rec->thread] + 1]++;
+		calls += rec->tag == TAG_PY_CALL || rec->tag == TAG_C_CALL;
+	}
+	if (ap_vec_reserve(out, calls) < 0)
+		goto nomem;
 	for (i = 1; i <= nthr; i++)
 		start[i] += start[i - 1];
 	for (i = 0; i < n; i++) {
-		struct ap_sortkey *k = &bythr[start[thr_of[i]]++];
+		struct ap_sortkey *k = &bythr[start[ord[h->pyrecs.v[i].thread]]++];
 
 		k->key = h->pyrecs.v[i].ts;
 		k->idx = (uint32_t)i;
 	}
-	free(thr_of);
-	thr_of = NULL;
 	for (i = 0; i < nthr; i++) {
 		size_t b = i ? start[i - 1] : 0;
 
@@ -233,7 +230,6 @@ nomem:
 	ret = ap_err_set(err, AP_ENOMEM, "out of memory replaying python tracer events");
 out:
 	free(bythr);
-	free(thr_of);
 	free(ord);
 	free(start);
 	ap_u64map_release(&thr);
