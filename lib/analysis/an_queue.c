@@ -147,6 +147,7 @@ int ap_queue_feed_init(struct ap_queue_feed *f, struct ap_queue *q, size_t n_enq
 	f->q = q;
 	f->last_end[0] = f->last_end[1] = INT64_MIN;
 	f->sorted[0] = f->sorted[1] = 1;
+	f->last[0] = f->last[1] = SIZE_MAX;
 	if (table_init(&f->t) < 0 || ap_vec_reserve(&q->enq, n_enq) < 0 ||
 	    ap_vec_reserve(&q->deq, n_deq) < 0)
 		return AP_ENOMEM;
@@ -161,9 +162,16 @@ int ap_queue_feed_add(struct ap_queue_feed *f, uint64_t tid, const struct ap_mar
 
 	if (f->out_of_order)
 		return 0;
-	j = slot_claim(&f->t, tid, m->name, deq);
-	if (j == SIZE_MAX)
-		return AP_ENOMEM;
+	/* a slot holds one key, wherever the table's growth moved it: the last slot is this
+	 * marker's when it holds this key */
+	j = f->last[deq];
+	if (j > f->t.mask || !f->t.v[j].used || f->t.v[j].tid != tid ||
+	    f->t.v[j].name != m->name || f->t.v[j].deq != deq) {
+		j = slot_claim(&f->t, tid, m->name, deq);
+		if (j == SIZE_MAX)
+			return AP_ENOMEM;
+		f->last[deq] = j;
+	}
 	s = &f->t.v[j];
 	if (m->ts < s->last) {
 		f->out_of_order = 1;

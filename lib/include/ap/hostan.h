@@ -27,6 +27,8 @@ struct ap_queue_table {
 struct ap_queue_feed {
 	struct ap_queue *q;
 	struct ap_queue_table t; /* open starts by key */
+	size_t last[2];          /* by side: the slot of its last marker's key (a start is
+				  * most often followed by its end), or SIZE_MAX */
 	int64_t last_end[2];     /* by side: the last event's end */
 	int sorted[2];           /* by side: the events came in end-time order */
 	int out_of_order;
