@@ -108,50 +108,6 @@ static int sort_packed(struct ap_sortkey *v, size_t n, uint64_t lo, unsigned ndi
 	return 0;
 }
 
-/* Keys out of place, at most: past this many the radix sort is cheaper. */
-#define FEW_OUT(n) ((n) / 8)
-
-/* Records written in time order by a few threads are sorted but for a few keys. The keys
- * that are not below the largest key before them stay, moved up over the gaps; the others
- * are sorted apart, then merged in from the end. Such a key is below every in-place key after
- * it, so the in-place keys equal to it all came before it: of equal keys, the in-place ones
- * go first. Returns 1 when v is sorted, 0 when more than FEW_OUT(n) keys are out of place (v
- * is left as it was), or AP_ENOMEM. */
-static int sort_nearly(struct ap_sortkey *v, size_t n)
-{
-	struct ap_sortkey *few;
-	int64_t hi = v[0].key;
-	size_t i, r = 0, m, k;
-
-	for (i = 1; i < n; i++) {
-		if (v[i].key >= hi)
-			hi = v[i].key;
-		else if (++r > FEW_OUT(n))
-			return 0;
-	}
-	if (r == 0)
-		return 1; /* sorted already */
-	few = malloc(r * sizeof(*few));
-	if (!few)
-		return AP_ENOMEM;
-	for (i = 1, m = 1, r = 0, hi = v[0].key; i < n; i++) {
-		if (v[i].key >= hi) {
-			hi = v[i].key;
-			v[m++] = v[i];
-		} else {
-			few[r++] = v[i];
-		}
-	}
-	if (ap_sort_keys(few, r) < 0) {
-		free(few);
-		return AP_ENOMEM;
-	}
-	for (k = n; r > 0;)
-		v[--k] = m > 0 && v[m - 1].key > few[r - 1].key ? v[--m] : few[--r];
-	free(few);
-	return 1;
-}
-
 int ap_sort_keys(struct ap_sortkey *v, size_t n)
 {
 	struct ap_sortkey *tmp, *src = v, *dst;
@@ -162,14 +118,10 @@ int ap_sort_keys(struct ap_sortkey *v, size_t n)
 
 	if (n < 2)
 		return 0;
-	switch (sort_nearly(v, n)) {
-	case 1:
-		return 0;
-	case AP_ENOMEM:
-		return AP_ENOMEM;
-	default:
-		break;
-	}
+	for (i = 1; i < n && v[i - 1].key <= v[i].key; i++)
+		;
+	if (i == n)
+		return 0; /* already sorted: common for records written in time order */
 	for (i = 0; i < n; i++) {
 		uint64_t k = ap_sortkey_to_u64(v[i].key);
 

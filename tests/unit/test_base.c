@@ -644,46 +644,6 @@ START_TEST(sort_radix_digits)
 }
 END_TEST
 
-/* Keys in order but for a few: out-of-place keys below and equal to in-place ones, many equal
- * keys (ties between the two kinds go by position), the most out of place that is still
- * merged (n / 8) and one more, and a first key above all others (everything after it out of
- * place): each against qsort's order. */
-START_TEST(sort_nearly_sorted)
-{
-	enum { N = 4000 };
-	static struct ap_sortkey v[N], want[N];
-	uint64_t x = 0x9e3779b97f4a7c15ull;
-	int c;
-	size_t i;
-
-	for (c = 0; c < 6; c++) {
-		size_t moved = c == 2 ? N / 8 : c == 3 ? N / 8 + 1 : 40;
-
-		for (i = 0; i < N; i++) {
-			/* c == 1: runs of 10 equal keys */
-			v[i].key = c == 1 ? (int64_t)(i / 10) * 3 : (int64_t)i * 5 + 1000;
-			v[i].idx = (uint32_t)i;
-		}
-		for (i = 0; i < moved; i++) { /* a key well below its neighbours, or equal to one */
-			size_t at;
-
-			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-			at = 1 + (size_t)(x % (N - 1));
-			v[at].key = c == 4 ? v[at - 1].key - 1 : v[at].key - (int64_t)(x >> 40) % 600;
-		}
-		if (c == 5)
-			v[0].key = INT64_MAX;
-		memcpy(want, v, sizeof(v));
-		qsort(want, N, sizeof(*want), by_key_idx);
-		ck_assert_int_eq(ap_sort_keys(v, N), 0);
-		for (i = 0; i < N; i++) {
-			ck_assert_msg(v[i].key == want[i].key, "case %d, key %zu", c, i);
-			ck_assert_msg(v[i].idx == want[i].idx, "case %d, index %zu", c, i);
-		}
-	}
-}
-END_TEST
-
 /* Keys through several growths (0 and UINT64_MAX among them): each found once with its value,
  * absent keys not found, the count exact and the table never more than half full. */
 START_TEST(u64map_grow)
@@ -809,7 +769,6 @@ static Suite *base_suite(void)
 	tc = tcase_create("sort_diag");
 	tcase_add_test(tc, sort_stable_radix);
 	tcase_add_test(tc, sort_radix_digits);
-	tcase_add_test(tc, sort_nearly_sorted);
 	tcase_add_test(tc, diag_counts);
 	tcase_add_test(tc, diag_lost_reports_count);
 	suite_add_tcase(s, tc);

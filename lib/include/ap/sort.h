@@ -1,7 +1,6 @@
-/* Stable sorting of (int64 key, uint32 index) pairs: LSD radix sort, passes over digits
- * that are equal in every key skipped; keys in order but for a few (records of a few threads
- * written in time order) are merged instead. Sorting once over millions of records is on
- * the hot path (CONVENTIONS: "sort once"). */
+/* Stable sorting of (int64 key, uint32 index) pairs: LSD radix sort, passes over bytes
+ * that are equal in every key skipped. Sorting once over millions of records is on the
+ * hot path (CONVENTIONS: "sort once"). */
 #ifndef AP_SORT_H
 #define AP_SORT_H
 
