@@ -252,7 +252,13 @@ int ap_fwk__take_record(struct loader *l, enum kind k, const struct ap_fwk_recor
 	int ret;
 
 	l->rec_off = rec->offset;
-	/* Only the first corrupt record of a file is described. */
+	/* Only the first corrupt record of a file is described. An empty record is shorter than
+	 * the fixed part of every kind: after the first, which its decoder describes, such
+	 * records (a zero-filled tail is millions of them) are counted without decoding. */
+	if (rec->len == 0 && l->bad_records) {
+		l->bad_records++;
+		return 0;
+	}
 	ret = take_of[k](l, rec, l->bad_records ? NULL : &l->rec_err);
 	if (ret == AP_ENOMEM) {
 		ap_fwk__oom(l, "record table");
