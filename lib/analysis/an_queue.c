@@ -66,13 +66,13 @@ static size_t slot_claim(struct ap_queue_table *t, uint64_t tid, uint32_t name, 
 	return j;
 }
 
-/* Pairs an end marker with the open start of its key (s), or counts it unmatched. Returns the
- * event, or NULL when unmatched. */
+/* Pairs an end marker with the open start of its key (s, its slot), or counts it unmatched.
+ * Returns the event, or NULL when unmatched. */
 static struct ap_qev *pair_end(struct ap_queue *q, struct ap_queue_slot *s, const struct ap_mark *m)
 {
 	struct ap_qev *ev;
 
-	if (!s->used || !s->live) {
+	if (!s->live) {
 		if (!q->unmatched++ || m->off < q->first_unmatched_off)
 			q->first_unmatched_off = m->off;
 		return NULL;
@@ -85,45 +85,6 @@ static struct ap_qev *pair_end(struct ap_queue *q, struct ap_queue_slot *s, cons
 	ev->corr = m->corr;
 	ev->name = m->name;
 	return ev;
-}
-
-/* Pairing after a stable sort of the markers by time: §7.2 as written. Returns 0 or
- * AP_ENOMEM. */
-static int pair_sorted(const struct ap_host *h, struct ap_queue *q, struct ap_queue_table *t)
-{
-	size_t n = h->marks.n, i;
-	struct ap_sortkey *order = malloc(n * sizeof(*order));
-
-	if (!order)
-		return AP_ENOMEM;
-	for (i = 0; i < n; i++) {
-		order[i].key = h->marks.v[i].ts;
-		order[i].idx = (uint32_t)i;
-	}
-	if (ap_sort_keys(order, n) < 0) {
-		free(order);
-		return AP_ENOMEM;
-	}
-	for (i = 0; i < n; i++) {
-		const struct ap_mark *m = &h->marks.v[order[i].idx];
-		uint8_t deq = m->cat >= AP_DEQUEUE_START;
-		uint64_t tid = h->threads.v[m->thread].tid;
-
-		if (m->cat == AP_ENQUEUE_START || m->cat == AP_DEQUEUE_START) {
-			size_t j = slot_claim(t, tid, m->name, deq);
-
-			if (j == SIZE_MAX) {
-				free(order);
-				return AP_ENOMEM;
-			}
-			t->v[j].live = 1;
-			t->v[j].ts = m->ts;
-		} else {
-			pair_end(q, &t->v[slot_of(t, tid, m->name, deq)], m);
-		}
-	}
-	free(order);
-	return 0;
 }
 
 /* An empty table of 64 slots. Returns 0 or AP_ENOMEM. */
@@ -244,9 +205,29 @@ static void queue_forget(struct ap_queue *q)
 	q->unmatched = 0;
 }
 
-int ap_queue_build(const struct ap_host *h, struct ap_queue *q, struct ap_err *err)
+/* Feeds the markers of h in the order of order[0..n) (NULL: file order) into q, sized for
+ * n_enq and n_deq events. Returns 0, AP_ENOMEM, or 1 when out of order. */
+static int feed_all(const struct ap_host *h, const struct ap_sortkey *order, struct ap_queue *q,
+		    size_t n_enq, size_t n_deq)
 {
 	struct ap_queue_feed f;
+	size_t i, n = h->marks.n;
+	int r = ap_queue_feed_init(&f, q, n_enq, n_deq);
+
+	for (i = 0; r == 0 && i < n && !f.out_of_order; i++) {
+		const struct ap_mark *m = &h->marks.v[order ? order[i].idx : i];
+
+		r = ap_queue_feed_add(&f, h->threads.v[m->thread].tid, m);
+	}
+	if (r == 0)
+		r = ap_queue_feed_end(&f);
+	ap_queue_feed_release(&f);
+	return r == 0 && f.out_of_order ? 1 : r;
+}
+
+int ap_queue_build(const struct ap_host *h, struct ap_queue *q, struct ap_err *err)
+{
+	struct ap_sortkey *order;
 	size_t n = h->marks.n, i, n_enq = 0, n_deq = 0;
 	int r;
 
@@ -259,20 +240,23 @@ int ap_queue_build(const struct ap_host *h, struct ap_queue *q, struct ap_err *e
 		n_enq += h->marks.v[i].cat == AP_ENQUEUE_END;
 		n_deq += h->marks.v[i].cat == AP_DEQUEUE_END;
 	}
-	r = ap_queue_feed_init(&f, q, n_enq, n_deq);
-	for (i = 0; r == 0 && i < n && !f.out_of_order; i++)
-		r = ap_queue_feed_add(&f, h->threads.v[h->marks.v[i].thread].tid, &h->marks.v[i]);
-	if (r == 0)
-		r = ap_queue_feed_end(&f);
-	ap_queue_feed_release(&f);
-	if (r == 0 && f.out_of_order) { /* a key out of time order: from the sorted markers */
-		struct ap_queue_table t;
-
+	r = feed_all(h, NULL, q, n_enq, n_deq);
+	if (r == 1) {
+		/* A key out of time order: §7.2 as written, the markers stably sorted by time
+		 * first (in that order every key's are in time order, so the feed takes them
+		 * all, and the events come in end-time order). */
 		queue_forget(q);
-		r = table_init(&t);
+		order = malloc(n * sizeof(*order));
+		r = order ? 0 : AP_ENOMEM;
+		for (i = 0; r == 0 && i < n; i++) {
+			order[i].key = h->marks.v[i].ts;
+			order[i].idx = (uint32_t)i;
+		}
 		if (r == 0)
-			r = pair_sorted(h, q, &t);
-		free(t.v);
+			r = ap_sort_keys(order, n);
+		if (r == 0)
+			r = feed_all(h, order, q, n_enq, n_deq);
+		free(order);
 	}
 	return r == 0 ? 0 : ap_err_set(err, AP_ENOMEM, "out of memory pairing task-queue markers");
 }
