@@ -228,6 +228,18 @@ static unsigned name_flags(const struct ap_host *h, uint8_t *flags, uint32_t id)
 	return flags[id];
 }
 
+/* out[i]: the run in tids (thread id -> run) of thread i of t, or NO_RUN. */
+static void runs_by_tid(const struct ap_u64map *tids, const struct ap_thread_vec *t, uint32_t *out)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		const struct ap_u64map_slot *s = ap_u64map_find(tids, t->v[i].tid);
+
+		out[i] = s ? s->val : NO_RUN;
+	}
+}
+
 /* The tree's ops of process pid by thread id (numbered in first-seen order), and each
  * thread number's run among them. key receives node -> thread id number (or NO_RUN). */
 static int thread_ops(struct attrib *a, uint64_t pid, uint8_t *flags, uint32_t *key)
@@ -261,16 +273,8 @@ static int thread_ops(struct attrib *a, uint64_t pid, uint8_t *flags, uint32_t *
 	}
 	if (lists_build(&a->ops, key, a->t->n, ntids) < 0)
 		goto out;
-	for (i = 0; i < h->threads.n; i++) {
-		const struct ap_u64map_slot *s = ap_u64map_find(&tids, h->threads.v[i].tid);
-
-		a->ops_of_thread[i] = s ? s->val : NO_RUN;
-	}
-	for (i = 0; i < h->memthreads.n; i++) {
-		const struct ap_u64map_slot *s = ap_u64map_find(&tids, h->memthreads.v[i].tid);
-
-		a->ops_of_mem[i] = s ? s->val : NO_RUN;
-	}
+	runs_by_tid(&tids, &h->threads, a->ops_of_thread);
+	runs_by_tid(&tids, &h->memthreads, a->ops_of_mem);
 	ret = 0;
 out:
 	ap_u64map_release(&tids);
